@@ -1,0 +1,121 @@
+package org.dsvmpools.azure;
+
+import com.azure.data.tables.models.TableEntity;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.dsvmpools.pool.Caller;
+import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolEvent;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolSpecJson;
+import org.dsvmpools.pool.PoolStatus;
+
+/**
+ * Maps a {@link Pool} to one table entity and back. Status and times are columns of their own so that queries
+ * can filter on them; spec and history are JSON text, split over numbered columns because one string column
+ * holds at most 64 KiB (32K UTF-16 characters) and a spec may be larger.
+ */
+final class PoolEntities {
+    static final String PARTITION = "pool";
+    static final int SCHEMA_VERSION = 1;
+    private static final int CHUNK_CHARS = 30_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PoolEntities() {
+    }
+
+    static TableEntity toEntity(Pool pool) {
+        TableEntity entity = new TableEntity(PARTITION, pool.name().value())
+                .addProperty("SchemaVersion", SCHEMA_VERSION)
+                .addProperty("Status", pool.status().name())
+                .addProperty("Generation", pool.generation())
+                .addProperty("OwnerId", pool.owner().id())
+                .addProperty("OwnerName", pool.owner().name())
+                .addProperty("CreatedAt", utc(pool.createdAt()))
+                .addProperty("UpdatedAt", utc(pool.updatedAt()))
+                .addProperty("PurgeData", pool.purgeData());
+        putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
+        putChunked(entity, "Events", events(pool.events()).toString());
+        return entity;
+    }
+
+    static Pool toPool(TableEntity entity) {
+        PoolSpecJson.ReadResult spec = PoolSpecJson.read(readJson(chunked(entity, "Spec")));
+        if (!spec.isValid()) {
+            throw new IllegalStateException("stored spec of pool " + entity.getRowKey() + " is unreadable: "
+                    + spec.errors());
+        }
+        return new Pool(
+                new PoolName(entity.getRowKey()),
+                spec.spec(),
+                PoolStatus.valueOf((String) entity.getProperty("Status")),
+                ((Number) entity.getProperty("Generation")).longValue(),
+                new Caller.Owner((String) entity.getProperty("OwnerId"), (String) entity.getProperty("OwnerName")),
+                instant(entity.getProperty("CreatedAt")),
+                instant(entity.getProperty("UpdatedAt")),
+                Boolean.TRUE.equals(entity.getProperty("PurgeData")),
+                events(readJson(chunked(entity, "Events"))));
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Object value) {
+        return ((OffsetDateTime) value).toInstant();
+    }
+
+    private static ArrayNode events(List<PoolEvent> events) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (PoolEvent event : events) {
+            array.addObject()
+                    .put("time", event.time().toString())
+                    .put("status", event.status().name())
+                    .put("reason", event.reason());
+        }
+        return array;
+    }
+
+    private static List<PoolEvent> events(JsonNode array) {
+        List<PoolEvent> events = new ArrayList<>();
+        for (JsonNode event : array) {
+            events.add(new PoolEvent(Instant.parse(event.get("time").asText()),
+                    PoolStatus.valueOf(event.get("status").asText()), event.get("reason").asText()));
+        }
+        return events;
+    }
+
+    private static void putChunked(TableEntity entity, String column, String text) {
+        int parts = Math.max(1, (text.length() + CHUNK_CHARS - 1) / CHUNK_CHARS);
+        entity.addProperty(column + "Parts", parts);
+        for (int part = 0; part < parts; part++) {
+            int end = Math.min(text.length(), (part + 1) * CHUNK_CHARS);
+            entity.addProperty(column + part, text.substring(part * CHUNK_CHARS, end));
+        }
+    }
+
+    private static String chunked(TableEntity entity, String column) {
+        int parts = ((Number) entity.getProperty(column + "Parts")).intValue();
+        StringBuilder text = new StringBuilder();
+        for (int part = 0; part < parts; part++) {
+            text.append((String) entity.getProperty(column + part));
+        }
+        return text.toString();
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.dsvmpools.azure;
+
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.models.QueueErrorCode;
+import com.azure.storage.queue.models.QueueStorageException;
+import org.dsvmpools.pool.WorkItem;
+import org.dsvmpools.pool.WorkItemJson;
+import org.dsvmpools.pool.WorkQueue;
+
+/** {@link WorkQueue} on an Azure Storage queue. Creates the queue on first use rather than at start-up. */
+public final class StorageQueueWorkQueue implements WorkQueue {
+    public static final String POOL_REQUESTS = "pool-requests";
+
+    private final QueueClient queue;
+
+    public StorageQueueWorkQueue(QueueClient queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void send(WorkItem item) {
+        String message = WorkItemJson.write(item);
+        try {
+            try {
+                queue.sendMessage(message);
+            } catch (QueueStorageException e) {
+                if (!QueueErrorCode.QUEUE_NOT_FOUND.equals(e.getErrorCode())) {
+                    throw e;
+                }
+                queue.createIfNotExists();
+                queue.sendMessage(message);
+            }
+        } catch (RuntimeException e) {
+            throw new WorkQueueException("could not send " + item.kind() + " of pool " + item.pool()
+                    + " to queue " + queue.getQueueName() + ": " + e.getMessage(), e);
+        }
+    }
+}

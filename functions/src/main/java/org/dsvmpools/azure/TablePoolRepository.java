@@ -1,0 +1,169 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.http.rest.PagedResponse;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableErrorCode;
+import com.azure.data.tables.models.TableServiceException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolPage;
+import org.dsvmpools.pool.PoolRepository;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.pool.StoredPool;
+
+/**
+ * {@link PoolRepository} on Azure Table Storage: one entity per pool in a single partition (pools are few, and
+ * one partition keeps listing in name order), every replace conditional on the ETag read. The table is created
+ * on first write, not at start-up, so a cold start costs no extra round-trip.
+ */
+public final class TablePoolRepository implements PoolRepository {
+    public static final String DEFAULT_TABLE = "pools";
+    private static final int STATUS_NOT_FOUND = 404;
+    private static final int STATUS_CONFLICT = 409;
+    private static final int STATUS_PRECONDITION_FAILED = 412;
+
+    private final TableClient table;
+
+    public TablePoolRepository(TableClient table) {
+        this.table = table;
+    }
+
+    @Override
+    public Optional<StoredPool> find(PoolName name) {
+        try {
+            TableEntity entity = table.getEntity(PoolEntities.PARTITION, name.value());
+            return Optional.of(stored(entity));
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == STATUS_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void create(Pool pool) {
+        insert(PoolEntities.toEntity(pool), true);
+    }
+
+    private void insert(TableEntity entity, boolean mayCreateTable) {
+        try {
+            table.createEntity(entity);
+        } catch (TableServiceException e) {
+            if (isTableMissing(e) && mayCreateTable) {
+                createTable();
+                insert(entity, false);
+            } else if (e.getResponse().getStatusCode() == STATUS_CONFLICT) {
+                throw new AlreadyExistsException(new PoolName(entity.getRowKey()), e);
+            } else {
+                throw e;
+            }
+        }
+    }
+
+    private void createTable() {
+        try {
+            table.createTable();
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() != STATUS_CONFLICT) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void replace(StoredPool current, Pool next) {
+        TableEntity entity = PoolEntities.toEntity(next).addProperty("odata.etag", current.etag());
+        try {
+            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
+        } catch (TableServiceException e) {
+            int status = e.getResponse().getStatusCode();
+            if (status == STATUS_PRECONDITION_FAILED || status == STATUS_NOT_FOUND) {
+                throw new StaleRecordException(next.name(), e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public PoolPage list(String continuationToken, int maxPageSize) {
+        ListEntitiesOptions options = new ListEntitiesOptions()
+                .setFilter("PartitionKey eq '" + PoolEntities.PARTITION + "'")
+                .setTop(maxPageSize);
+        try {
+            Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)
+                    .iterableByPage(decode(continuationToken)).iterator();
+            if (!pages.hasNext()) {
+                return new PoolPage(List.of(), null);
+            }
+            PagedResponse<TableEntity> page = pages.next();
+            List<Pool> pools = page.getValue().stream().map(PoolEntities::toPool).toList();
+            return new PoolPage(pools, encode(page.getContinuationToken()));
+        } catch (TableServiceException e) {
+            if (isTableMissing(e)) {
+                return new PoolPage(List.of(), null);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<StoredPool> findUnchangedSince(PoolStatus status, Instant before) {
+        String filter = "PartitionKey eq '" + PoolEntities.PARTITION + "' and Status eq '" + status.name()
+                + "' and UpdatedAt lt datetime'" + DateTimeFormatter.ISO_INSTANT.format(before) + "'";
+        try {
+            return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
+                    .map(TablePoolRepository::stored)
+                    .toList();
+        } catch (TableServiceException e) {
+            if (isTableMissing(e)) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static StoredPool stored(TableEntity entity) {
+        return new StoredPool(PoolEntities.toPool(entity), entity.getETag());
+    }
+
+    private static boolean isTableMissing(TableServiceException e) {
+        return e.getValue() != null && TableErrorCode.TABLE_NOT_FOUND.equals(e.getValue().getErrorCode());
+    }
+
+    /**
+     * Our tokens wrap the table's opaque "nextPartitionKey;nextRowKey" pair. The query's filter pins the partition,
+     * so a doctored token can at most skip pools, never reach other data.
+     */
+    private static String encode(String tableToken) {
+        return tableToken == null
+                ? null
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(tableToken.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decode(String token) {
+        if (token == null) {
+            return null;
+        }
+        String tableToken;
+        try {
+            tableToken = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContinuationException("continuation token is not one this service issued");
+        }
+        if (tableToken.indexOf(';') < 1) {
+            throw new InvalidContinuationException("continuation token is not one this service issued");
+        }
+        return tableToken;
+    }
+}

@@ -1,0 +1,35 @@
+package org.dsvmpools.functions;
+
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import java.util.Optional;
+import org.dsvmpools.pool.PoolDocuments;
+
+/** {@code GET /api/pools/{name}}: the pool document with its state history. */
+public final class GetPoolFunction {
+    private final App app;
+
+    public GetPoolFunction() {
+        this(App.get());
+    }
+
+    GetPoolFunction(App app) {
+        this.app = app;
+    }
+
+    @FunctionName("GetPool")
+    public HttpResponseMessage run(
+            @HttpTrigger(name = "request", methods = {HttpMethod.GET}, route = "pools/{name}",
+                    authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
+            @BindingName("name") String name) {
+        return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, poolName ->
+                app.intake().get(poolName)
+                        .map(pool -> Http.json(request, 200, PoolDocuments.of(pool)))
+                        .orElseGet(() -> Http.problem(request, Http.poolNotFound(name)))));
+    }
+}

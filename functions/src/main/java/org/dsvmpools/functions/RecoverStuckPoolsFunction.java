@@ -1,0 +1,37 @@
+package org.dsvmpools.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import org.dsvmpools.pool.StuckPoolRecovery;
+
+/**
+ * Timer ({@code %DSVMPOOLS_RECOVERY_SCHEDULE%}, every five minutes by default): sends the work of pools that
+ * waited too long for the worker again, so a message lost between storing a record and queueing its work
+ * never leaves a pool stuck.
+ */
+public final class RecoverStuckPoolsFunction {
+    private final App app;
+
+    public RecoverStuckPoolsFunction() {
+        this(App.get());
+    }
+
+    RecoverStuckPoolsFunction(App app) {
+        this.app = app;
+    }
+
+    @FunctionName("RecoverStuckPools")
+    public void run(
+            @TimerTrigger(name = "timer", schedule = "%" + Settings.RECOVERY_SCHEDULE + "%") String timer,
+            ExecutionContext context) {
+        StuckPoolRecovery.Report report = app.recovery().recover();
+        if (!report.resent().isEmpty()) {
+            context.getLogger().info("work sent again for stuck pools " + report.resent());
+        }
+        if (!report.failed().isEmpty()) {
+            throw new IllegalStateException("could not send work for stuck pools " + report.failed()
+                    + "; they are retried on the next run");
+        }
+    }
+}

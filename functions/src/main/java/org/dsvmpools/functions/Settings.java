@@ -1,0 +1,47 @@
+package org.dsvmpools.functions;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The app settings the app reads, by name. Functions passes app settings (and local.settings.json Values) as
+ * environment variables. Every name here has a line in the README's settings table and in
+ * local.settings.json.example.
+ */
+public record Settings(Map<String, String> values) {
+    public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
+    public static final String ALLOWED_VM_SIZES = "DSVMPOOLS_ALLOWED_VM_SIZES";
+    public static final String POOL_TABLE = "DSVMPOOLS_POOL_TABLE";
+    public static final String STUCK_AFTER_MINUTES = "DSVMPOOLS_STUCK_AFTER_MINUTES";
+    /** Read by the Functions host itself, through {@code %DSVMPOOLS_RECOVERY_SCHEDULE%} in the timer binding. */
+    public static final String RECOVERY_SCHEDULE = "DSVMPOOLS_RECOVERY_SCHEDULE";
+    /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
+    public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
+
+    public Settings {
+        values = Map.copyOf(values);
+    }
+
+    public static Settings fromEnvironment() {
+        return new Settings(System.getenv());
+    }
+
+    public String required(String name) {
+        return optional(name).orElseThrow(() -> new IllegalStateException(
+                "app setting " + name + " is not set (see the settings table in README.md)"));
+    }
+
+    public Optional<String> optional(String name) {
+        return Optional.ofNullable(values.get(name)).filter(value -> !value.isBlank());
+    }
+
+    public int integer(String name, int defaultValue) {
+        Optional<String> value = optional(name);
+        try {
+            return value.map(String::trim).map(Integer::parseInt).orElse(defaultValue);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("app setting " + name + " must be a whole number, was '"
+                    + value.orElse("") + "'", e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.dsvmpools.pool;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A pool as the control plane records it: the spec asked for, where it stands, and how it got there. Immutable:
+ * each change returns a new pool with the event appended, so a write either stores the whole step or nothing.
+ *
+ * @param generation bumped by every request that asks the worker to act again (provision, teardown); messages
+ *                   carry it so the worker can tell a stale or duplicate message from current work
+ * @param purgeData  set by a teardown that was asked to delete the share and its data too
+ */
+public record Pool(
+        PoolName name,
+        PoolSpec spec,
+        PoolStatus status,
+        long generation,
+        Caller.Owner owner,
+        Instant createdAt,
+        Instant updatedAt,
+        boolean purgeData,
+        List<PoolEvent> events) {
+
+    /** The history keeps the first event and the newest ones: enough to explain a pool, bounded in size. */
+    public static final int MAX_EVENTS = 50;
+
+    public Pool {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(owner, "owner");
+        events = List.copyOf(events);
+    }
+
+    public static Pool accept(PoolSpec spec, Caller caller, Instant now) {
+        return new Pool(spec.poolName(), spec, PoolStatus.Accepted, 1, caller.asOwner(), now, now, false,
+                List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name())));
+    }
+
+    /** A pool requested again under the name of one that was deleted: a new life, the same record. */
+    public Pool reaccept(PoolSpec newSpec, Caller caller, Instant now) {
+        Pool moved = moveTo(PoolStatus.Accepted, "Pool requested again by " + caller.name(), now);
+        return new Pool(name, newSpec, moved.status, generation + 1, caller.asOwner(), createdAt, now, false,
+                moved.events);
+    }
+
+    /**
+     * Asks for teardown. A pool already being deleted (or deleted with its share kept) is asked again only to
+     * purge its data too, which needs a new generation so the worker acts on it.
+     */
+    public Pool requestTeardown(boolean purge, Caller caller, Instant now) {
+        String reason = "Deletion requested by " + caller.name() + (purge ? ", data purge confirmed" : ", share kept");
+        Pool moved = status == PoolStatus.Deleting ? note(reason, now) : moveTo(PoolStatus.Deleting, reason, now);
+        return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purge, moved.events);
+    }
+
+    /** The same status with an event that says why something happened, e.g. a work message sent again. */
+    public Pool note(String reason, Instant now) {
+        return withEvent(status, reason, now);
+    }
+
+    public Pool moveTo(PoolStatus next, String reason, Instant now) {
+        if (!status.canMoveTo(next)) {
+            throw new IllegalStateException("pool " + name + " cannot move from " + status + " to " + next);
+        }
+        return withEvent(next, reason, now);
+    }
+
+    private Pool withEvent(PoolStatus next, String reason, Instant now) {
+        List<PoolEvent> history = new ArrayList<>(events);
+        history.add(new PoolEvent(now, next, reason));
+        if (history.size() > MAX_EVENTS) {
+            history.subList(1, history.size() - MAX_EVENTS + 1).clear();
+        }
+        return new Pool(name, spec, next, generation, owner, createdAt, now, purgeData, history);
+    }
+
+    /** Whether a delete request would change anything: not when the same teardown is already asked for or done. */
+    public boolean needsTeardown(boolean purge) {
+        boolean teardownAsked = status == PoolStatus.Deleting || status == PoolStatus.Deleted;
+        return !teardownAsked || (purge && !purgeData);
+    }
+
+    public WorkItem currentWork() {
+        return switch (status) {
+            case Deleting -> WorkItem.teardown(name, generation, purgeData);
+            default -> WorkItem.provision(name, generation);
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package org.dsvmpools.pool;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The pool document of the API: what {@code GET /api/pools/{name}} returns. */
+public final class PoolDocuments {
+    private PoolDocuments() {
+    }
+
+    public static ObjectNode of(Pool pool) {
+        ObjectNode document = summary(pool);
+        ArrayNode events = document.putArray("events");
+        for (PoolEvent event : pool.events()) {
+            events.addObject()
+                    .put("time", event.time().toString())
+                    .put("status", event.status().name())
+                    .put("reason", event.reason());
+        }
+        return document;
+    }
+
+    /** The document without its history, as pool lists show it. */
+    public static ObjectNode summary(Pool pool) {
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.put("name", pool.name().value());
+        document.put("status", pool.status().name());
+        document.put("generation", pool.generation());
+        document.set("spec", PoolSpecJson.write(pool.spec()));
+        document.put("createdAt", pool.createdAt().toString());
+        document.put("updatedAt", pool.updatedAt().toString());
+        document.putObject("owner").put("id", pool.owner().id()).put("name", pool.owner().name());
+        if (pool.purgeData()) {
+            document.put("purgeData", true);
+        }
+        return document;
+    }
+}

@@ -1,0 +1,114 @@
+package org.dsvmpools.pool;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The use cases behind the pools API: accept a pool request, read pools, request teardown. A record is always
+ * stored before its work message is sent, so the worker never gets a message for a pool it cannot read; a send
+ * that fails after the store leaves a pool that {@link StuckPoolRecovery} moves on.
+ */
+public final class PoolIntake {
+    /** Conditional writes that lose a race are redone from a fresh read; more tries than this means a hot loop. */
+    static final int MAX_ATTEMPTS = 8;
+
+    private final PoolRepository repository;
+    private final WorkQueue queue;
+    private final Clock clock;
+
+    public PoolIntake(PoolRepository repository, WorkQueue queue, Clock clock) {
+        this.repository = repository;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    /** @param spec a spec that passed {@link PoolSpecRules} */
+    public SubmitResult submit(PoolSpec spec, Caller caller) {
+        PoolName name = spec.poolName();
+        Pool fresh = Pool.accept(spec, caller, clock.instant());
+        try {
+            repository.create(fresh);
+            return new SubmitResult.Accepted(fresh, trySend(fresh));
+        } catch (PoolRepository.AlreadyExistsException taken) {
+            return retrying(name, () -> submitOver(spec, caller, name));
+        }
+    }
+
+    private Optional<SubmitResult> submitOver(PoolSpec spec, Caller caller, PoolName name) {
+        Optional<StoredPool> found = repository.find(name);
+        if (found.isEmpty()) {
+            return Optional.of(submit(spec, caller));
+        }
+        Pool existing = found.get().pool();
+        if (existing.status() == PoolStatus.Deleted) {
+            Pool renewed = existing.reaccept(spec, caller, clock.instant());
+            return replaced(found.get(), renewed).map(pool -> new SubmitResult.Accepted(pool, trySend(pool)));
+        }
+        return Optional.of(existing.spec().equals(spec)
+                ? new SubmitResult.AlreadyAccepted(existing)
+                : new SubmitResult.Conflict(existing));
+    }
+
+    public Optional<Pool> get(PoolName name) {
+        return repository.find(name).map(StoredPool::pool);
+    }
+
+    public PoolPage list(String continuationToken, int maxPageSize) {
+        return repository.list(continuationToken, maxPageSize);
+    }
+
+    /**
+     * Requests teardown. The share and its data are kept unless {@code purgeData} is confirmed by repeating the
+     * pool's name, since a purge cannot be undone.
+     */
+    public DeleteResult delete(PoolName name, Caller caller, boolean purgeData, String confirmation) {
+        if (purgeData && !name.value().equals(confirmation)) {
+            return new DeleteResult.ConfirmationRequired(name);
+        }
+        return retrying(name, () -> {
+            Optional<StoredPool> found = repository.find(name);
+            if (found.isEmpty()) {
+                return Optional.of(new DeleteResult.NotFound(name));
+            }
+            Pool pool = found.get().pool();
+            if (!caller.mayDelete(pool.owner())) {
+                return Optional.of(new DeleteResult.Forbidden(pool));
+            }
+            if (!pool.needsTeardown(purgeData)) {
+                return Optional.of(new DeleteResult.AlreadyRequested(pool));
+            }
+            Pool deleting = pool.requestTeardown(purgeData, caller, clock.instant());
+            return replaced(found.get(), deleting).map(next -> new DeleteResult.TeardownRequested(next, trySend(next)));
+        });
+    }
+
+    private Optional<Pool> replaced(StoredPool current, Pool next) {
+        try {
+            repository.replace(current, next);
+            return Optional.of(next);
+        } catch (PoolRepository.StaleRecordException lostRace) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean trySend(Pool pool) {
+        try {
+            queue.send(pool.currentWork());
+            return true;
+        } catch (WorkQueue.WorkQueueException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code step} until it produces a result; an empty result means it lost a write race. */
+    private static <T> T retrying(PoolName name, Supplier<Optional<T>> step) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Optional<T> result = step.get();
+            if (result.isPresent()) {
+                return result.get();
+            }
+        }
+        throw new PoolRepository.StaleRecordException(name, null);
+    }
+}

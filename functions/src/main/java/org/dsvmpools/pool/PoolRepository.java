@@ -1,0 +1,52 @@
+package org.dsvmpools.pool;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where pool records live: one record per pool, every write conditional, so two writers never silently
+ * overwrite each other. Verbs as the Azure SDK guidelines use them: {@code create} fails when the record exists.
+ */
+public interface PoolRepository {
+
+    Optional<StoredPool> find(PoolName name);
+
+    /**
+     * Stores a new record. Returns nothing: the next conditional write must start from {@link #find}, which is
+     * what every caller does anyway after losing a race.
+     *
+     * @throws AlreadyExistsException when a record of that name exists
+     */
+    void create(Pool pool);
+
+    /** Replaces {@code current} by {@code next}. @throws StaleRecordException when the record changed since read. */
+    void replace(StoredPool current, Pool next);
+
+    /** @param maxPageSize 1-1000; @param continuationToken from the previous page, or {@code null} */
+    PoolPage list(String continuationToken, int maxPageSize);
+
+    /** The pools in {@code status} whose last update is older than {@code before}. */
+    List<StoredPool> findUnchangedSince(PoolStatus status, Instant before);
+
+    /** Thrown by {@link #create} when the name is taken. */
+    final class AlreadyExistsException extends RuntimeException {
+        public AlreadyExistsException(PoolName name, Throwable cause) {
+            super("pool " + name + " already exists", cause);
+        }
+    }
+
+    /** Thrown by {@link #replace} when another writer got there first: read again and redo the step. */
+    final class StaleRecordException extends RuntimeException {
+        public StaleRecordException(PoolName name, Throwable cause) {
+            super("pool " + name + " was changed by another writer", cause);
+        }
+    }
+
+    /** Thrown by {@link #list} for a continuation token it did not issue. */
+    final class InvalidContinuationException extends RuntimeException {
+        public InvalidContinuationException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.dsvmpools.pool;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a caller asks for: the pool document of {@code POST /api/pools} with every default filled in, so that two
+ * requests that mean the same pool compare equal. Field values are as the caller sent them; the rules they must
+ * satisfy are checked by {@link PoolSpecRules} (intake) and never again on stored specs, so tightening a rule
+ * later cannot make a stored pool unreadable.
+ *
+ * @param schedule the work schedule, or {@code null} when the pool has none
+ */
+public record PoolSpec(
+        String name,
+        String location,
+        String vmSize,
+        Capacity capacity,
+        int usersPerInstance,
+        Share share,
+        Access access,
+        Schedule schedule,
+        int idleTimeoutMinutes,
+        List<PoolUser> users) {
+
+    public static final int DEFAULT_USERS_PER_INSTANCE = 4;
+    public static final int DEFAULT_QUOTA_GIB = 1024;
+    public static final int DEFAULT_IDLE_TIMEOUT_MINUTES = 30;
+
+    public PoolSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(capacity, "capacity");
+        Objects.requireNonNull(share, "share");
+        Objects.requireNonNull(access, "access");
+        users = List.copyOf(users);
+    }
+
+    public PoolName poolName() {
+        return new PoolName(name);
+    }
+
+    public record Capacity(int min, int max, int initial) {
+    }
+
+    public record Share(int quotaGiB) {
+    }
+
+    public record Access(
+            String adminUsername, List<String> sshPublicKeys, List<String> allowedSourceCidrs, boolean allowInternet) {
+        public Access {
+            sshPublicKeys = List.copyOf(sshPublicKeys);
+            allowedSourceCidrs = List.copyOf(allowedSourceCidrs);
+        }
+    }
+
+    public record Schedule(String timeZone, List<String> workDays, WorkHours workHours, int minInstancesDuringWorkHours) {
+        public static final List<String> DEFAULT_WORK_DAYS = List.of("MON", "TUE", "WED", "THU", "FRI");
+
+        public Schedule {
+            workDays = List.copyOf(workDays);
+        }
+    }
+
+    public record WorkHours(String start, String end) {
+        public static final WorkHours DEFAULT = new WorkHours("08:00", "18:00");
+    }
+
+    public record PoolUser(String name, List<String> sshPublicKeys) {
+        public PoolUser {
+            sshPublicKeys = List.copyOf(sshPublicKeys);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package org.dsvmpools.pool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JSON form of a {@link PoolSpec}, both ways. Reading checks structure only (types, required and unknown
+ * fields) and fills defaults; the rules on values live in {@link PoolSpecRules}.
+ */
+public final class PoolSpecJson {
+    private PoolSpecJson() {
+    }
+
+    /** The outcome of reading: a spec, or every structural error found. */
+    public record ReadResult(PoolSpec spec, List<FieldError> errors) {
+        public ReadResult {
+            errors = List.copyOf(errors);
+        }
+
+        public boolean isValid() {
+            return errors.isEmpty();
+        }
+    }
+
+    public static ReadResult read(JsonNode document) {
+        List<FieldError> errors = new ArrayList<>();
+        JsonObjectReader root = JsonObjectReader.of(document, "", errors);
+        String name = root.text("name", true);
+        String location = root.text("location", true);
+        String vmSize = root.text("vmSize", true);
+        PoolSpec.Capacity capacity = capacity(root.object("capacity", true));
+        int usersPerInstance = root.integer("usersPerInstance", PoolSpec.DEFAULT_USERS_PER_INSTANCE);
+        PoolSpec.Share share = share(root.object("share", false));
+        PoolSpec.Access access = access(root.object("access", true));
+        PoolSpec.Schedule schedule = schedule(root.object("schedule", false));
+        int idleTimeout = root.integer("idleTimeoutMinutes", PoolSpec.DEFAULT_IDLE_TIMEOUT_MINUTES);
+        List<PoolSpec.PoolUser> users = root.array("users", false,
+                (item, pointer) -> user(JsonObjectReader.of(item, pointer, errors)));
+        root.rejectUnknownFields();
+        PoolSpec spec = new PoolSpec(name, location, vmSize, capacity, usersPerInstance, share, access, schedule,
+                idleTimeout, users);
+        return new ReadResult(spec, errors);
+    }
+
+    private static PoolSpec.Capacity capacity(JsonObjectReader object) {
+        int min = object.integer("min", 0);
+        int max = object.integer("max", null, PoolSpecRules.MAX_CAPACITY);
+        int initial = object.integer("initial", min);
+        object.rejectUnknownFields();
+        return new PoolSpec.Capacity(min, max, initial);
+    }
+
+    private static PoolSpec.Share share(JsonObjectReader object) {
+        if (object == null) {
+            return new PoolSpec.Share(PoolSpec.DEFAULT_QUOTA_GIB);
+        }
+        int quota = object.integer("quotaGiB", PoolSpec.DEFAULT_QUOTA_GIB);
+        object.rejectUnknownFields();
+        return new PoolSpec.Share(quota);
+    }
+
+    private static PoolSpec.Access access(JsonObjectReader object) {
+        String admin = object.text("adminUsername", true);
+        List<String> keys = object.texts("sshPublicKeys", true);
+        List<String> cidrs = object.texts("allowedSourceCidrs", true);
+        boolean allowInternet = object.bool("allowInternet", false);
+        object.rejectUnknownFields();
+        return new PoolSpec.Access(admin, keys, cidrs, allowInternet);
+    }
+
+    private static PoolSpec.Schedule schedule(JsonObjectReader object) {
+        if (object == null) {
+            return null;
+        }
+        String timeZone = object.text("timeZone", true);
+        List<String> workDays = object.texts("workDays", false);
+        JsonObjectReader hours = object.object("workHours", false);
+        PoolSpec.WorkHours workHours = hours == null ? PoolSpec.WorkHours.DEFAULT : workHours(hours);
+        int minInstances = object.integer("minInstancesDuringWorkHours", 0);
+        object.rejectUnknownFields();
+        return new PoolSpec.Schedule(timeZone, workDays.isEmpty() ? PoolSpec.Schedule.DEFAULT_WORK_DAYS : workDays,
+                workHours, minInstances);
+    }
+
+    private static PoolSpec.WorkHours workHours(JsonObjectReader object) {
+        String start = object.text("start", true);
+        String end = object.text("end", true);
+        object.rejectUnknownFields();
+        return new PoolSpec.WorkHours(start, end);
+    }
+
+    private static PoolSpec.PoolUser user(JsonObjectReader object) {
+        String name = object.text("name", true);
+        List<String> keys = object.texts("sshPublicKeys", false);
+        object.rejectUnknownFields();
+        return new PoolSpec.PoolUser(name, keys);
+    }
+
+    public static ObjectNode write(PoolSpec spec) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        ObjectNode root = json.objectNode();
+        root.put("name", spec.name());
+        root.put("location", spec.location());
+        root.put("vmSize", spec.vmSize());
+        root.putObject("capacity")
+                .put("min", spec.capacity().min())
+                .put("max", spec.capacity().max())
+                .put("initial", spec.capacity().initial());
+        root.put("usersPerInstance", spec.usersPerInstance());
+        root.putObject("share").put("quotaGiB", spec.share().quotaGiB());
+        ObjectNode access = root.putObject("access");
+        access.put("adminUsername", spec.access().adminUsername());
+        spec.access().sshPublicKeys().forEach(access.putArray("sshPublicKeys")::add);
+        spec.access().allowedSourceCidrs().forEach(access.putArray("allowedSourceCidrs")::add);
+        access.put("allowInternet", spec.access().allowInternet());
+        if (spec.schedule() != null) {
+            PoolSpec.Schedule schedule = spec.schedule();
+            ObjectNode node = root.putObject("schedule");
+            node.put("timeZone", schedule.timeZone());
+            schedule.workDays().forEach(node.putArray("workDays")::add);
+            node.putObject("workHours")
+                    .put("start", schedule.workHours().start())
+                    .put("end", schedule.workHours().end());
+            node.put("minInstancesDuringWorkHours", schedule.minInstancesDuringWorkHours());
+        }
+        root.put("idleTimeoutMinutes", spec.idleTimeoutMinutes());
+        var users = root.putArray("users");
+        for (PoolSpec.PoolUser user : spec.users()) {
+            ObjectNode node = users.addObject();
+            node.put("name", user.name());
+            user.sshPublicKeys().forEach(node.putArray("sshPublicKeys")::add);
+        }
+        return root;
+    }
+}

@@ -1,0 +1,104 @@
+package org.dsvmpools.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads the deployable staging folder that {@code mvn package} wrote with azure-functions-maven-plugin: what
+ * Azure will run is what these files say, so the routes, methods, auth levels and queue names are checked
+ * there rather than in the annotations.
+ */
+class FunctionJsonIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path staging;
+    private static Map<String, JsonNode> functions;
+
+    @BeforeAll
+    static void readStagingFolder() throws IOException {
+        staging = Paths.get(System.getProperty("dsvmpools.stagingDirectory", "target/azure-functions/dsvmpools"));
+        functions = new TreeMap<>();
+        try (Stream<Path> files = Files.list(staging)) {
+            for (Path dir : files.filter(Files::isDirectory).filter(d -> Files.exists(d.resolve("function.json")))
+                    .toList()) {
+                functions.put(dir.getFileName().toString(), JSON.readTree(dir.resolve("function.json").toFile()));
+            }
+        }
+    }
+
+    @Test
+    void theStagingFolderHoldsHostJsonTheJarAndItsLibraries() throws IOException {
+        JsonNode host = JSON.readTree(staging.resolve("host.json").toFile());
+        assertThat(host.path("extensionBundle").path("version").asText()).isEqualTo("[4.*, 5.0.0)");
+        assertThat(host.path("extensions").path("queues").path("maxDequeueCount").asInt()).isEqualTo(5);
+        try (Stream<Path> lib = Files.list(staging.resolve("lib"))) {
+            List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
+            assertThat(jars).anyMatch(jar -> jar.startsWith("azure-data-tables"));
+            assertThat(jars).anyMatch(jar -> jar.startsWith("azure-core-http-jdk-httpclient"));
+            assertThat(jars).noneMatch(jar -> jar.contains("netty"));
+        }
+    }
+
+    @Test
+    void everyFunctionHasTheExpectedTrigger() {
+        assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RecoverStuckPools");
+    }
+
+    @Test
+    void httpFunctionsHaveTheirRoutesMethodsAndFunctionKeyAuth() {
+        assertThat(http("CreatePool")).isEqualTo(List.of("pools", "POST", "FUNCTION"));
+        assertThat(http("ListPools")).isEqualTo(List.of("pools", "GET", "FUNCTION"));
+        assertThat(http("GetPool")).isEqualTo(List.of("pools/{name}", "GET", "FUNCTION"));
+        assertThat(http("DeletePool")).isEqualTo(List.of("pools/{name}", "DELETE", "FUNCTION"));
+    }
+
+    @Test
+    void theRecoveryTimerReadsItsScheduleFromAnAppSetting() {
+        JsonNode trigger = trigger("RecoverStuckPools");
+        assertThat(trigger.path("type").asText()).isEqualTo("timerTrigger");
+        assertThat(trigger.path("schedule").asText()).isEqualTo("%DSVMPOOLS_RECOVERY_SCHEDULE%");
+    }
+
+    @Test
+    void queueBindingsNameOnlyThePoolRequestsQueueAndItsPoisonQueue() {
+        List<String> queueNames = new ArrayList<>();
+        functions.values().forEach(function -> function.path("bindings").forEach(binding -> {
+            if (binding.path("type").asText().startsWith("queue")) {
+                queueNames.add(binding.path("queueName").asText());
+            }
+        }));
+        // The intake writes to pool-requests through the Storage SDK (so it knows whether the write worked);
+        // queue bindings appear with the worker's trigger.
+        assertThat(queueNames).allMatch(name -> name.equals("pool-requests") || name.equals("pool-requests-poison"));
+        assertThat(functions.get("CreatePool").path("bindings")).noneMatch(b -> b.path("type").asText().equals("queue"));
+    }
+
+    private static List<String> http(String function) {
+        JsonNode trigger = trigger(function);
+        assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
+        assertThat(trigger.path("methods")).hasSize(1);
+        return List.of(trigger.path("route").asText(), trigger.path("methods").get(0).asText(),
+                trigger.path("authLevel").asText());
+    }
+
+    private static JsonNode trigger(String function) {
+        for (JsonNode binding : functions.get(function).path("bindings")) {
+            if (binding.path("type").asText().endsWith("Trigger")) {
+                return binding;
+            }
+        }
+        throw new AssertionError(function + " has no trigger binding");
+    }
+}

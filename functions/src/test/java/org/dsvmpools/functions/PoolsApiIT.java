@@ -1,0 +1,302 @@
+package org.dsvmpools.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.models.QueueMessageItem;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.dsvmpools.azure.StorageClients;
+import org.dsvmpools.azure.StorageQueueWorkQueue;
+import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.testing.Azurite;
+import org.dsvmpools.testing.MutableClock;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.dsvmpools.testing.TestExecutionContext;
+import org.dsvmpools.testing.TestHttpRequest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pools API through the real function classes and the real Storage adapters, against Azurite: every record
+ * and message checked here was read back through the Azure SDK.
+ */
+class PoolsApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OID = "0b6c2d4e-1111-2222-3333-444455556666";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
+    private String table;
+    private StorageClients storage;
+    private QueueClient queue;
+    private App app;
+
+    @BeforeEach
+    void freshTableAndEmptyQueue() {
+        table = "pools" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        storage = new StorageClients(Azurite.shared().connectionString());
+        queue = storage.queue(StorageQueueWorkQueue.POOL_REQUESTS);
+        queue.createIfNotExists();
+        queue.clearMessages();
+        app = App.fromSettings(settings(Azurite.shared().connectionString()), clock);
+    }
+
+    private Settings settings(String connectionString) {
+        return new Settings(Map.of(
+                Settings.STORAGE_CONNECTION, connectionString,
+                Settings.POOL_TABLE, table,
+                Settings.PLATFORM_AUTH_ENABLED, "True"));
+    }
+
+    @Test
+    void aPoolRequestIsStoredQueuedAndVisible() throws Exception {
+        var response = post(PoolDocumentsFixture.document("ml-team"));
+
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        assertThat(response.getHeader("Location")).isEqualTo("/api/pools/ml-team");
+        assertThat(body(response).path("status").asText()).isEqualTo("Accepted");
+
+        List<JsonNode> messages = drainMessages();
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0)).isEqualTo(JSON.readTree(
+                "{\"v\":1,\"kind\":\"provision\",\"pool\":\"ml-team\",\"generation\":1}"));
+
+        var got = new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team");
+        JsonNode pool = body(got);
+        assertThat(got.getStatusCode()).isEqualTo(200);
+        assertThat(pool.path("status").asText()).isEqualTo("Accepted");
+        assertThat(pool.path("spec").path("vmSize").asText()).isEqualTo("Standard_D4s_v5");
+        assertThat(pool.path("createdAt").asText()).isEqualTo("2026-11-27T08:00:00Z");
+        assertThat(pool.path("owner").path("id").asText()).isEqualTo("function-key");
+        assertThat(pool.path("events")).hasSize(1);
+        assertThat(pool.path("events").get(0).path("status").asText()).isEqualTo("Accepted");
+    }
+
+    @Test
+    void theQueueMessageIsBase64AsTheQueueTriggerExpects() {
+        post(PoolDocumentsFixture.document("ml-team"));
+
+        QueueClient raw = new com.azure.storage.queue.QueueClientBuilder()
+                .connectionString(Azurite.shared().connectionString())
+                .queueName(StorageQueueWorkQueue.POOL_REQUESTS)
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
+                .buildClient();
+        String wire = raw.peekMessage().getBody().toString();
+
+        assertThat(new String(java.util.Base64.getDecoder().decode(wire))).contains("\"kind\":\"provision\"");
+    }
+
+    @Test
+    void aRetryOfTheSameRequestIs200AndAnotherSpecIs409() {
+        post(PoolDocumentsFixture.document("ml-team"));
+
+        var retry = post(PoolDocumentsFixture.document("ml-team"));
+        var other = post(PoolDocumentsFixture.document("ml-team").put("vmSize", "Standard_D8s_v5"));
+
+        assertThat(retry.getStatusCode()).isEqualTo(200);
+        assertThat(other.getStatusCode()).isEqualTo(409);
+        assertThat(other.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        assertThat(drainMessages()).hasSize(1);
+    }
+
+    @Test
+    void anInvalidRequestIs400WithEveryFieldAndStoresAndQueuesNothing() {
+        ObjectNode document = PoolDocumentsFixture.document("ml-team");
+        document.put("location", "atlantis");
+        ((ObjectNode) document.get("capacity")).put("max", 500);
+
+        var response = post(document);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+        JsonNode problem = body(response);
+        assertThat(problem.path("errors").findValuesAsText("pointer")).containsExactlyInAnyOrder(
+                "/location", "/capacity/max");
+        assertThat(problem.path("instance").asText()).isEqualTo("/api/pools");
+        assertThat(new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team")
+                .getStatusCode()).isEqualTo(404);
+        assertThat(drainMessages()).isEmpty();
+    }
+
+    @Test
+    void contentTypeAndSizeAreCheckedBeforeAnythingElse() {
+        var text = TestHttpRequest.postJson("/api/pools", "{}").header("Content-Type", "text/plain");
+        String huge = PoolDocumentsFixture.document("ml-team").put("pad", "x".repeat(70_000)).toString();
+
+        assertThat(create(text).getStatusCode()).isEqualTo(415);
+        assertThat(create(TestHttpRequest.postJson("/api/pools", huge)).getStatusCode()).isEqualTo(413);
+        assertThat(create(TestHttpRequest.postJson("/api/pools", "{oops")).getStatusCode()).isEqualTo(400);
+        assertThat(drainMessages()).isEmpty();
+    }
+
+    @Test
+    void poolsAreListedInPagesFollowingNextLink() {
+        for (String name : List.of("team-c", "team-a", "team-e", "team-b", "team-d")) {
+            post(PoolDocumentsFixture.document(name));
+        }
+
+        List<String> names = new ArrayList<>();
+        String link = "/api/pools?maxPageSize=2";
+        for (int pages = 0; link != null && pages < 10; pages++) {
+            JsonNode page = body(new ListPoolsFunction(app).run(TestHttpRequest.get(link)));
+            page.path("value").forEach(pool -> names.add(pool.path("name").asText()));
+            link = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
+        }
+
+        assertThat(names).containsExactly("team-a", "team-b", "team-c", "team-d", "team-e");
+        assertThat(new ListPoolsFunction(app).run(TestHttpRequest.get("/api/pools?maxPageSize=0"))
+                .getStatusCode()).isEqualTo(400);
+        assertThat(new ListPoolsFunction(app).run(TestHttpRequest.get("/api/pools?continuationToken=bogus"))
+                .getStatusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void onlyTheOwnerOrAnAdminDeletesAndAPurgeMustBeConfirmed() throws Exception {
+        post(asPrincipal(TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
+                OID));
+        drainMessages();
+
+        assertThat(delete(asPrincipal(TestHttpRequest.delete("/api/pools/ml-team"), "someone-else"))
+                .getStatusCode()).isEqualTo(403);
+        assertThat(delete(TestHttpRequest.delete("/api/pools/ml-team")).getStatusCode()).isEqualTo(403);
+        assertThat(delete(asPrincipal(TestHttpRequest.delete("/api/pools/ml-team?purgeData=true"), OID))
+                .getStatusCode()).isEqualTo(400);
+        assertThat(drainMessages()).isEmpty();
+
+        var deleted = delete(asPrincipal(
+                TestHttpRequest.delete("/api/pools/ml-team?purgeData=true&confirm=ml-team"), OID));
+
+        assertThat(deleted.getStatusCode()).isEqualTo(202);
+        assertThat(body(deleted).path("status").asText()).isEqualTo("Deleting");
+        assertThat(drainMessages()).containsExactly(JSON.readTree(
+                "{\"v\":1,\"kind\":\"teardown\",\"pool\":\"ml-team\",\"generation\":2,\"purgeData\":true}"));
+    }
+
+    @Test
+    void aForgedOrUnparsablePrincipalIs401() {
+        var forged = TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString())
+                .header("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(OID))
+                .header("X-MS-CLIENT-PRINCIPAL-ID", "not-the-same");
+        var garbage = TestHttpRequest.get("/api/pools").header("X-MS-CLIENT-PRINCIPAL", "@@@");
+
+        assertThat(create(forged).getStatusCode()).isEqualTo(401);
+        assertThat(new ListPoolsFunction(app).run(garbage).getStatusCode()).isEqualTo(401);
+        assertThat(drainMessages()).isEmpty();
+    }
+
+    @Test
+    void fiftyConcurrentIdenticalRequestsCreateOneRecordAndOneMessage() throws Exception {
+        String body = PoolDocumentsFixture.document("rush-team").toString();
+        ExecutorService callers = Executors.newFixedThreadPool(50);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                statuses.add(callers.submit(() -> {
+                    start.await();
+                    return create(TestHttpRequest.postJson("/api/pools", body)).getStatusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                codes.add(status.get());
+            }
+
+            assertThat(codes).containsOnly(200, 202);
+            assertThat(codes).filteredOn(code -> code == 202).hasSize(1);
+        } finally {
+            callers.shutdownNow();
+        }
+        TableClient records = storage.table(table);
+        assertThat(records.listEntities(new ListEntitiesOptions().setFilter("RowKey eq 'rush-team'"), null, null)
+                .stream().count()).isEqualTo(1);
+        assertThat(drainMessages()).hasSize(1);
+    }
+
+    @Test
+    void aQueueOutageAfterTheStoreIsRecoveredByTheTimer() {
+        App queueDown = App.wire(settings(Azurite.shared().connectionString()), clock,
+                new TablePoolRepository(storage.table(table)),
+                new StorageQueueWorkQueue(new StorageClients(Azurite.shared().connectionStringWithDeadQueue())
+                        .queue(StorageQueueWorkQueue.POOL_REQUESTS)));
+
+        var response = new CreatePoolFunction(queueDown).run(
+                TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
+                new TestExecutionContext("CreatePool"));
+
+        assertThat(response.getStatusCode()).isEqualTo(202);
+        assertThat(drainMessages()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(11));
+        new RecoverStuckPoolsFunction(app).run("{}", new TestExecutionContext("RecoverStuckPools"));
+
+        assertThat(drainMessages()).extracting(message -> message.path("pool").asText()).containsExactly("ml-team");
+        JsonNode pool = body(new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team"));
+        assertThat(pool.path("events").get(pool.path("events").size() - 1).path("reason").asText())
+                .contains("sent again");
+    }
+
+    private TestHttpRequest asPrincipal(TestHttpRequest request, String oid) {
+        return request.header("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(oid))
+                .header("X-MS-CLIENT-PRINCIPAL-ID", oid);
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage post(JsonNode document) {
+        return create(TestHttpRequest.postJson("/api/pools", document.toString()));
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage post(TestHttpRequest request) {
+        return create(request);
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage create(TestHttpRequest request) {
+        return new CreatePoolFunction(app).run(request, new TestExecutionContext("CreatePool"));
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage delete(TestHttpRequest request) {
+        String name = request.getUri().getPath().substring("/api/pools/".length());
+        return new DeletePoolFunction(app).run(request, name, new TestExecutionContext("DeletePool"));
+    }
+
+    private static JsonNode body(com.microsoft.azure.functions.HttpResponseMessage response) {
+        try {
+            return JSON.readTree((String) response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("response body is not JSON: " + response.getBody(), e);
+        }
+    }
+
+    /** Receives and deletes every message on the queue, decoded. */
+    private List<JsonNode> drainMessages() {
+        List<JsonNode> messages = new ArrayList<>();
+        while (true) {
+            List<QueueMessageItem> batch = new ArrayList<>();
+            queue.receiveMessages(32, Duration.ofSeconds(30), null, null).forEach(batch::add);
+            if (batch.isEmpty()) {
+                return messages;
+            }
+            for (QueueMessageItem message : batch) {
+                try {
+                    messages.add(JSON.readTree(message.getBody().toString()));
+                } catch (Exception e) {
+                    throw new AssertionError("message is not JSON: " + message.getBody(), e);
+                }
+                queue.deleteMessage(message.getMessageId(), message.getPopReceipt());
+            }
+        }
+    }
+}

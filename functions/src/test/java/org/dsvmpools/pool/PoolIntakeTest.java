@@ -1,0 +1,145 @@
+package org.dsvmpools.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.dsvmpools.testing.InMemoryPoolRepository;
+import org.dsvmpools.testing.MutableClock;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.dsvmpools.testing.RecordingWorkQueue;
+import org.junit.jupiter.api.Test;
+
+class PoolIntakeTest {
+    private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
+    private static final Caller BOB = new Caller("bob-id", "Bob", Set.of());
+    private static final Caller ADMIN = new Caller("admin-id", "Ops", Set.of(Caller.ADMIN_ROLE));
+
+    private final InMemoryPoolRepository repository = new InMemoryPoolRepository();
+    private final RecordingWorkQueue queue = new RecordingWorkQueue();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T08:00:00Z"));
+    private final PoolIntake intake = new PoolIntake(repository, queue, clock);
+    private final PoolSpec spec = PoolDocumentsFixture.spec("ml-team");
+
+    @Test
+    void aNewPoolIsStoredAcceptedAndItsProvisioningQueued() {
+        SubmitResult result = intake.submit(spec, ALICE);
+
+        assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
+        assertThat(((SubmitResult.Accepted) result).workQueued()).isTrue();
+        Pool stored = repository.find(spec.poolName()).orElseThrow().pool();
+        assertThat(stored.status()).isEqualTo(PoolStatus.Accepted);
+        assertThat(stored.owner()).isEqualTo(ALICE.asOwner());
+        assertThat(stored.events()).extracting(PoolEvent::status).containsExactly(PoolStatus.Accepted);
+        assertThat(queue.sent()).containsExactly(WorkItem.provision(spec.poolName(), 1));
+    }
+
+    @Test
+    void theSameRequestAgainChangesNothing() {
+        intake.submit(spec, ALICE);
+        clock.advance(Duration.ofMinutes(1));
+
+        SubmitResult again = intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
+
+        assertThat(again).isInstanceOf(SubmitResult.AlreadyAccepted.class);
+        assertThat(again.pool().updatedAt()).isEqualTo(Instant.parse("2026-11-27T08:00:00Z"));
+        assertThat(queue.sent()).hasSize(1);
+    }
+
+    @Test
+    void anotherSpecUnderATakenNameConflicts() {
+        intake.submit(spec, ALICE);
+        var other = PoolDocumentsFixture.document("ml-team").put("vmSize", "Standard_D8s_v5");
+
+        SubmitResult result = intake.submit(PoolSpecJson.read(other).spec(), BOB);
+
+        assertThat(result).isInstanceOf(SubmitResult.Conflict.class);
+        assertThat(repository.find(spec.poolName()).orElseThrow().pool().spec()).isEqualTo(spec);
+        assertThat(queue.sent()).hasSize(1);
+    }
+
+    @Test
+    void aQueueOutageAfterTheStoreKeepsThePoolAndSaysTheWorkWasNotQueued() {
+        queue.setDown(true);
+
+        SubmitResult result = intake.submit(spec, ALICE);
+
+        assertThat(result).isEqualTo(new SubmitResult.Accepted(result.pool(), false));
+        assertThat(repository.find(spec.poolName())).isPresent();
+        assertThat(queue.sent()).isEmpty();
+    }
+
+    @Test
+    void aDeletedPoolsNameCanBeRequestedAgainAsANewGeneration() {
+        intake.submit(spec, ALICE);
+        StoredPool stored = repository.find(spec.poolName()).orElseThrow();
+        repository.replace(stored, stored.pool().requestTeardown(false, ALICE, clock.instant())
+                .moveTo(PoolStatus.Deleted, "torn down", clock.instant()));
+
+        SubmitResult result = intake.submit(spec, BOB);
+
+        assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
+        assertThat(result.pool().generation()).isEqualTo(3);
+        assertThat(result.pool().owner()).isEqualTo(BOB.asOwner());
+        assertThat(queue.sent()).last().isEqualTo(WorkItem.provision(spec.poolName(), 3));
+    }
+
+    @Test
+    void theOwnerDeletesAndTheShareIsKeptByDefault() {
+        intake.submit(spec, ALICE);
+
+        DeleteResult result = intake.delete(spec.poolName(), ALICE, false, null);
+
+        assertThat(result).isInstanceOf(DeleteResult.TeardownRequested.class);
+        Pool pool = repository.find(spec.poolName()).orElseThrow().pool();
+        assertThat(pool.status()).isEqualTo(PoolStatus.Deleting);
+        assertThat(pool.purgeData()).isFalse();
+        assertThat(queue.sent()).last().isEqualTo(WorkItem.teardown(spec.poolName(), 2, false));
+    }
+
+    @Test
+    void anotherPrincipalMayNotDeleteButAnAdminMay() {
+        intake.submit(spec, ALICE);
+
+        assertThat(intake.delete(spec.poolName(), BOB, false, null)).isInstanceOf(DeleteResult.Forbidden.class);
+        assertThat(intake.delete(spec.poolName(), Caller.FUNCTION_KEY, false, null))
+                .isInstanceOf(DeleteResult.Forbidden.class);
+        assertThat(intake.delete(spec.poolName(), ADMIN, false, null))
+                .isInstanceOf(DeleteResult.TeardownRequested.class);
+    }
+
+    @Test
+    void aPurgeNeedsThePoolsNameAsConfirmation() {
+        intake.submit(spec, ALICE);
+
+        assertThat(intake.delete(spec.poolName(), ALICE, true, null))
+                .isInstanceOf(DeleteResult.ConfirmationRequired.class);
+        assertThat(intake.delete(spec.poolName(), ALICE, true, "other-team"))
+                .isInstanceOf(DeleteResult.ConfirmationRequired.class);
+        assertThat(repository.find(spec.poolName()).orElseThrow().pool().status()).isEqualTo(PoolStatus.Accepted);
+
+        assertThat(intake.delete(spec.poolName(), ALICE, true, "ml-team"))
+                .isInstanceOf(DeleteResult.TeardownRequested.class);
+        assertThat(queue.sent()).last().isEqualTo(WorkItem.teardown(spec.poolName(), 2, true));
+    }
+
+    @Test
+    void deletingTwiceQueuesOneTeardownButAPurgeAfterwardsQueuesAnother() {
+        intake.submit(spec, ALICE);
+        intake.delete(spec.poolName(), ALICE, false, null);
+
+        assertThat(intake.delete(spec.poolName(), ALICE, false, null))
+                .isInstanceOf(DeleteResult.AlreadyRequested.class);
+        assertThat(queue.sent()).hasSize(2);
+
+        assertThat(intake.delete(spec.poolName(), ALICE, true, "ml-team"))
+                .isInstanceOf(DeleteResult.TeardownRequested.class);
+        assertThat(queue.sent()).last().isEqualTo(WorkItem.teardown(spec.poolName(), 3, true));
+    }
+
+    @Test
+    void deletingAnUnknownPoolIsNotFound() {
+        assertThat(intake.delete(new PoolName("ghost"), ALICE, false, null)).isInstanceOf(DeleteResult.NotFound.class);
+    }
+}

@@ -1,0 +1,80 @@
+package org.dsvmpools.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Set;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PoolTest {
+    private static final Instant T0 = Instant.parse("2026-11-27T08:00:00Z");
+    private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
+
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
+    @CsvSource({
+            "Accepted, Provisioning, true",
+            "Accepted, Deleting, true",
+            "Accepted, Ready, false",
+            "Provisioning, Ready, true",
+            "Provisioning, Accepted, false",
+            "Ready, Provisioning, true",
+            "Ready, Deleted, false",
+            "Failed, Provisioning, true",
+            "Deleting, Deleted, true",
+            "Deleting, Ready, false",
+            "Deleted, Accepted, true",
+            "Deleted, Deleting, true",
+            "Deleted, Ready, false"})
+    void onlyListedTransitionsAreAllowed(PoolStatus from, PoolStatus to, boolean allowed) {
+        assertThat(from.canMoveTo(to)).isEqualTo(allowed);
+    }
+
+    @Test
+    void everyStatusChangeAppendsAnEvent() {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0)
+                .moveTo(PoolStatus.Provisioning, "worker started", T0.plusSeconds(5))
+                .moveTo(PoolStatus.Ready, "scale set running", T0.plusSeconds(300));
+
+        assertThat(pool.events()).extracting(PoolEvent::status)
+                .containsExactly(PoolStatus.Accepted, PoolStatus.Provisioning, PoolStatus.Ready);
+        assertThat(pool.updatedAt()).isEqualTo(T0.plusSeconds(300));
+        assertThat(pool.createdAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void aForbiddenTransitionFailsLoudly() {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+
+        assertThatThrownBy(() -> pool.moveTo(PoolStatus.Deleted, "skipping teardown", T0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Accepted").hasMessageContaining("Deleted");
+    }
+
+    @Test
+    void theHistoryKeepsTheFirstEventAndTheNewestOnes() {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+        for (int i = 1; i <= 120; i++) {
+            pool = pool.note("note " + i, T0.plusSeconds(i));
+        }
+
+        assertThat(pool.events()).hasSize(Pool.MAX_EVENTS);
+        assertThat(pool.events().get(0).reason()).contains("Pool requested");
+        assertThat(pool.events()).last().extracting(PoolEvent::reason).isEqualTo("note 120");
+        assertThat(pool.events().get(1).reason()).isEqualTo("note " + (120 - Pool.MAX_EVENTS + 2));
+    }
+
+    @Test
+    void teardownBumpsTheGenerationSoTheWorkerSeesNewWork() {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+
+        Pool deleting = pool.requestTeardown(false, ALICE, T0);
+
+        assertThat(deleting.generation()).isEqualTo(pool.generation() + 1);
+        assertThat(deleting.currentWork()).isEqualTo(WorkItem.teardown(pool.name(), 2, false));
+        assertThat(pool.currentWork()).isEqualTo(WorkItem.provision(pool.name(), 1));
+    }
+}

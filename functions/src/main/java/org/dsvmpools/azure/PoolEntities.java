@@ -4,8 +4,6 @@ import com.azure.data.tables.models.TableEntity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolDocuments;
 import org.dsvmpools.pool.PoolEvent;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolSpecJson;
@@ -43,7 +42,7 @@ final class PoolEntities {
                 .addProperty("UpdatedAt", utc(pool.updatedAt()))
                 .addProperty("PurgeData", pool.purgeData());
         putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
-        putChunked(entity, "Events", events(pool.events()).toString());
+        putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
         return entity;
     }
 
@@ -71,17 +70,6 @@ final class PoolEntities {
 
     private static Instant instant(Object value) {
         return ((OffsetDateTime) value).toInstant();
-    }
-
-    private static ArrayNode events(List<PoolEvent> events) {
-        ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        for (PoolEvent event : events) {
-            array.addObject()
-                    .put("time", event.time().toString())
-                    .put("status", event.status().name())
-                    .put("reason", event.reason());
-        }
-        return array;
     }
 
     private static List<PoolEvent> events(JsonNode array) {

@@ -3,6 +3,7 @@ package org.dsvmpools.pool;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** The pool document of the API: what {@code GET /api/pools/{name}} returns. */
 public final class PoolDocuments {
@@ -11,14 +12,20 @@ public final class PoolDocuments {
 
     public static ObjectNode of(Pool pool) {
         ObjectNode document = summary(pool);
-        ArrayNode events = document.putArray("events");
-        for (PoolEvent event : pool.events()) {
+        document.set("events", events(pool.events()));
+        return document;
+    }
+
+    /** The state history as JSON, oldest first: the API shows it and the table adapter stores it this way. */
+    public static ArrayNode events(List<PoolEvent> history) {
+        ArrayNode events = JsonNodeFactory.instance.arrayNode();
+        for (PoolEvent event : history) {
             events.addObject()
                     .put("time", event.time().toString())
                     .put("status", event.status().name())
                     .put("reason", event.reason());
         }
-        return document;
+        return events;
     }
 
     /** The document without its history, as pool lists show it. */

@@ -1,0 +1,154 @@
+package org.dsvmpools.local;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./dsvmpools dev}: starts Azurite and the function host in the foreground, prints the URLs and the
+ * function key, and stops both on Ctrl-C. Like the Functions host, which starts the Java worker as a process
+ * with app settings as its environment, this starts {@link FunctionHost} as a child process with
+ * local.settings.json merged into its environment.
+ *
+ * <p>Options: {@code --port N} (7071), {@code --data-dir DIR} (persist Azurite there; in memory otherwise),
+ * {@code --azurite-port N} (10000: blob N, queue N+1, table N+2), {@code --root DIR}, {@code --settings FILE}.
+ */
+public final class DevStack {
+    private static final Duration HOST_READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private DevStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        Path root = Paths.get(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        int port = Integer.parseInt(options.getOrDefault("port", "7071"));
+        int azuritePort = Integer.parseInt(options.getOrDefault("azurite-port", "10000"));
+        Path dataDir = options.containsKey("data-dir") ? Paths.get(options.get("data-dir")).toAbsolutePath() : null;
+        Path keyDir = dataDir != null ? dataDir : root.resolve(".dsvmpools");
+        Path settingsFile = Paths.get(options.getOrDefault("settings", root.resolve("local.settings.json").toString()));
+
+        AppSettings settings = AppSettings.load(settingsFile, System.getenv());
+        String key = functionKey(keyDir);
+        // The host starts while Azurite does: nothing in it touches storage before the first request.
+        Map<String, String> environment = hostEnvironment(settings,
+                AzuriteProcess.connectionString(azuritePort), key);
+        Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment);
+        AzuriteProcess azurite;
+        try {
+            azurite = AzuriteProcess.start(root, azuritePort, dataDir);
+        } catch (IOException | RuntimeException e) {
+            host.destroy();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            host.destroy();
+            azurite.stop();
+        }));
+        try {
+            long readyMillis = awaitHost(host, port);
+            System.out.println();
+            System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
+                    + " ms after launch)");
+            System.out.println("  Functions:  http://127.0.0.1:" + port + "/api");
+            System.out.println("  Azurite:    blob " + azuritePort + ", queue " + (azuritePort + 1) + ", table "
+                    + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
+            System.out.println("  Function key (x-functions-key): " + key);
+            System.out.println("Press Ctrl-C to stop.");
+            System.exit(host.waitFor());
+        } catch (Exception e) {
+            host.destroy();
+            azurite.stop();
+            throw e;
+        }
+    }
+
+    /** App settings for the host: local.settings.json and the environment, pointed at this Azurite. */
+    static Map<String, String> hostEnvironment(AppSettings settings, String azuriteConnection, String key) {
+        Map<String, String> environment = new LinkedHashMap<>(settings.values());
+        environment.replaceAll((name, value) -> value.trim().equalsIgnoreCase("UseDevelopmentStorage=true")
+                ? azuriteConnection : value);
+        environment.put(FunctionHost.FUNCTION_KEY_VARIABLE, key);
+        return environment;
+    }
+
+    private static Process startHost(Path root, int port, String scan, Map<String, String> environment)
+            throws IOException {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), FunctionHost.class.getName(),
+                "--port", "" + port, "--root", root.toString(), "--scan", scan).inheritIO();
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Milliseconds from this JVM's launch to the host's first served request. */
+    private static long awaitHost(Process host, int port) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/host/status"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(HOST_READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!host.isAlive()) {
+                throw new IllegalStateException("the function host exited with " + host.exitValue());
+            }
+            try {
+                if (client.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(25);
+            }
+        }
+        throw new IllegalStateException("the function host did not answer within " + HOST_READY_TIMEOUT);
+    }
+
+    /** DSVMPOOLS_FUNCTION_KEY if set, else the key stored in the data folder, else a new one stored there. */
+    static String functionKey(Path dataDir) throws IOException {
+        String fromEnvironment = System.getenv(FunctionHost.FUNCTION_KEY_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        Path file = dataDir.resolve("function-key");
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createDirectories(dataDir);
+        Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return key;
+    }
+
+    /** {@code --name value} pairs. */
+    static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        List<String> list = List.of(args);
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            if (!arg.startsWith("--") || i + 1 >= list.size()) {
+                throw new IllegalArgumentException("expected --option value, got '" + arg + "'");
+            }
+            options.put(arg.substring(2), list.get(++i));
+        }
+        return options;
+    }
+}

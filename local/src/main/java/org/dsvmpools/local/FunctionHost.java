@@ -1,0 +1,76 @@
+package org.dsvmpools.local;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Functions-compatible host for one process: discovers the functions, serves HTTP triggers, runs timers and
+ * queue listeners. Like the Java worker, it sees app settings as its environment; {@link DevStack} starts it
+ * with local.settings.json merged in. Arguments: {@code --port N --root DIR [--scan PACKAGE]}.
+ */
+public final class FunctionHost {
+    public static final String FUNCTION_KEY_VARIABLE = "DSVMPOOLS_FUNCTION_KEY";
+    public static final String DEFAULT_SCAN = "org.dsvmpools.functions";
+
+    private FunctionHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = DevStack.options(args);
+        Path root = Paths.get(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        int port = Integer.parseInt(options.getOrDefault("port", "7071"));
+        AppSettings settings = new AppSettings(System.getenv());
+        String key = settings.values().get(FUNCTION_KEY_VARIABLE);
+        if (key == null || key.isBlank()) {
+            fail("the function key is not set (" + FUNCTION_KEY_VARIABLE + ")");
+        }
+        List<FunctionDefinition> functions;
+        try {
+            functions = new FunctionDiscovery(settings).discover(options.getOrDefault("scan", DEFAULT_SCAN));
+        } catch (IllegalStateException e) {
+            fail(e.getMessage());
+            return;
+        }
+        HostJson hostJson = HostJson.read(root.resolve("host.json"));
+        QueueClients queueClients = new QueueClients(hostJson.queues().base64());
+        Invoker invoker = new Invoker(queueClients);
+        HttpTriggerServer http = new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker);
+        TimerScheduler timers = new TimerScheduler(invoker, Clock.systemUTC());
+        QueueListener queues = new QueueListener(hostJson.queues(), invoker, queueClients);
+        try {
+            timers.start(functions);
+            queues.start(functions);
+        } catch (IllegalStateException e) {
+            fail(e.getMessage());
+        }
+        int bound = http.start(port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.stop();
+            timers.stop();
+            queues.stop();
+        }));
+        for (FunctionDefinition function : functions) {
+            System.out.println("  " + function.name() + ": " + describe(function, hostJson.routePrefix(), bound));
+        }
+        System.out.println("Host started on http://127.0.0.1:" + bound);
+    }
+
+    private static String describe(FunctionDefinition function, String routePrefix, int port) {
+        if (function.trigger() instanceof FunctionDefinition.HttpTriggerDef http) {
+            return String.join(",", http.methods()) + " http://127.0.0.1:" + port + "/" + routePrefix + "/"
+                    + (http.route().isEmpty() ? function.name() : http.route());
+        }
+        if (function.trigger() instanceof FunctionDefinition.TimerTriggerDef timer) {
+            return "timer " + timer.schedule();
+        }
+        return "queue " + ((FunctionDefinition.QueueTriggerDef) function.trigger()).queueName();
+    }
+
+    private static void fail(String message) {
+        System.err.println("local host: cannot start: " + message);
+        System.exit(2);
+    }
+}

@@ -1,0 +1,67 @@
+package org.dsvmpools.local;
+
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.HttpStatusType;
+import java.net.URI;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The request a function receives. Headers are looked up without regard to case, as HTTP wants; query
+ * parameters arrive decoded; the body is the type the trigger parameter declares.
+ */
+final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
+    private final URI uri;
+    private final HttpMethod method;
+    private final Map<String, String> headers;
+    private final Map<String, String> query;
+    private final T body;
+
+    LocalHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
+        this.uri = uri;
+        this.method = method;
+        TreeMap<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        caseInsensitive.putAll(headers);
+        this.headers = caseInsensitive;
+        this.query = Map.copyOf(query);
+        this.body = body;
+    }
+
+    @Override
+    public URI getUri() {
+        return uri;
+    }
+
+    @Override
+    public HttpMethod getHttpMethod() {
+        return method;
+    }
+
+    @Override
+    public Map<String, String> getHeaders() {
+        return headers;
+    }
+
+    @Override
+    public Map<String, String> getQueryParameters() {
+        return query;
+    }
+
+    @Override
+    public T getBody() {
+        return body;
+    }
+
+    @Override
+    public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {
+        return new LocalHttpResponse.Builder(status);
+    }
+
+    @Override
+    public HttpResponseMessage.Builder createResponseBuilder(HttpStatusType status) {
+        return new LocalHttpResponse.Builder(status);
+    }
+}

@@ -1,0 +1,103 @@
+package org.dsvmpools.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A host or dev stack started as a child process, as a user starts it, for tests that go through it. */
+final class HostProcess implements AutoCloseable {
+    final Process process;
+    final Path output;
+    final int port;
+
+    private HostProcess(Process process, Path output, int port) {
+        this.process = process;
+        this.output = output;
+        this.port = port;
+    }
+
+    static Path repositoryRoot() {
+        return Paths.get(System.getProperty("dsvmpools.repositoryRoot", "..")).toAbsolutePath().normalize();
+    }
+
+    static HostProcess start(Class<?> main, Map<String, String> environment, String... args) throws IOException {
+        int port = freePort();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                main.getName(), "--port", "" + port));
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile("host", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return new HostProcess(builder.start(), output, port);
+    }
+
+    /** Waits until the host serves requests; fails with its output if it exits first. */
+    HostProcess awaitReady() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("host exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                HttpRequest status = HttpRequest.newBuilder(URI.create(url("/admin/host/status"))).build();
+                if (client.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("host did not start:\n" + output());
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        process.waitFor();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A base port with three free ports after it, for Azurite's blob, queue and table services. */
+    static int freePortTriple() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + (int) (Math.random() * 30_000);
+            if (isFree(base) && isFree(base + 1) && isFree(base + 2)) {
+                return base;
+            }
+        }
+        throw new IOException("no three consecutive free ports found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code ./dsvmpools dev}: starts Azurite and the function host in the foreground, prints the URLs and the
@@ -26,7 +27,8 @@ import java.util.Map;
  * with app settings as its environment, this starts {@link FunctionHost} as a child process with
  * local.settings.json merged into its environment.
  *
- * <p>Options: {@code --port N} (7071), {@code --data-dir DIR} (persist Azurite there; in memory otherwise),
+ * <p>Options: {@code --port N} (7071), {@code --https-port N} (7072, the Event Grid topic over https),
+ * {@code --data-dir DIR} (persist Azurite there; in memory otherwise),
  * {@code --azurite-port N} (10000: blob N, queue N+1, table N+2), {@code --root DIR}, {@code --settings FILE}.
  */
 public final class DevStack {
@@ -45,11 +47,17 @@ public final class DevStack {
         Path settingsFile = Paths.get(options.getOrDefault("settings", root.resolve("local.settings.json").toString()));
 
         AppSettings settings = AppSettings.load(settingsFile, System.getenv());
-        String key = functionKey(keyDir);
+        String key = storedKey(keyDir, FunctionHost.FUNCTION_KEY_VARIABLE, "function-key",
+                DevStack::newUrlSafeKey);
+        String topicKey = storedKey(keyDir, FunctionHost.TOPIC_KEY_VARIABLE, "eventgrid-key",
+                DevStack::newKey);
+        int httpsPort = Integer.parseInt(options.getOrDefault("https-port", "7072"));
         // The host starts while Azurite does: nothing in it touches storage before the first request.
         Map<String, String> environment = hostEnvironment(settings,
                 AzuriteProcess.connectionString(azuritePort), key);
-        Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment);
+        environment.put(FunctionHost.TOPIC_KEY_VARIABLE, topicKey);
+        Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment,
+                List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
         AzuriteProcess azurite;
         try {
             azurite = AzuriteProcess.start(root, azuritePort, dataDir);
@@ -69,7 +77,10 @@ public final class DevStack {
             System.out.println("  Functions:  http://127.0.0.1:" + port + "/api");
             System.out.println("  Azurite:    blob " + azuritePort + ", queue " + (azuritePort + 1) + ", table "
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
+            System.out.println("  Event Grid: http://127.0.0.1:" + port + "/api/events (aeg-sas-token), https://127.0.0.1:"
+                    + httpsPort + "/api/events (aeg-sas-key)");
             System.out.println("  Function key (x-functions-key): " + key);
+            System.out.println("  Event Grid topic key: " + topicKey);
             System.out.println("Press Ctrl-C to stop.");
             System.exit(host.waitFor());
         } catch (Exception e) {
@@ -88,12 +99,14 @@ public final class DevStack {
         return environment;
     }
 
-    private static Process startHost(Path root, int port, String scan, Map<String, String> environment)
-            throws IOException {
+    private static Process startHost(Path root, int port, String scan, Map<String, String> environment,
+                                     List<String> extraArguments) throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), FunctionHost.class.getName(),
-                "--port", "" + port, "--root", root.toString(), "--scan", scan).inheritIO();
+                "--port", "" + port, "--root", root.toString(), "--scan", scan));
+        command.addAll(extraArguments);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(environment);
         return builder.start();
     }
@@ -119,23 +132,36 @@ public final class DevStack {
         throw new IllegalStateException("the function host did not answer within " + HOST_READY_TIMEOUT);
     }
 
-    /** DSVMPOOLS_FUNCTION_KEY if set, else the key stored in the data folder, else a new one stored there. */
-    static String functionKey(Path dataDir) throws IOException {
-        String fromEnvironment = System.getenv(FunctionHost.FUNCTION_KEY_VARIABLE);
+    /** The environment variable if set, else the key stored in the data folder, else a new one stored there. */
+    static String storedKey(Path dataDir, String variable, String fileName, Supplier<String> newKey)
+            throws IOException {
+        String fromEnvironment = System.getenv(variable);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment;
         }
-        Path file = dataDir.resolve("function-key");
+        Path file = dataDir.resolve(fileName);
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        String key = newKey.get();
         Files.createDirectories(dataDir);
         Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         return key;
+    }
+
+    /** 32 random bytes, base64 as Event Grid topic keys are. */
+    static String newKey() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
+    }
+
+    /** 32 random bytes, base64url, so that the key can go in a {@code code=} query parameter as it is. */
+    static String newUrlSafeKey() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /** {@code --name value} pairs. */

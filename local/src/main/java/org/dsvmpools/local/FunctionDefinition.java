@@ -26,6 +26,9 @@ public record FunctionDefinition(String name, Method method, Trigger trigger, Li
     public record QueueTriggerDef(String queueName, String connection) implements Trigger {
     }
 
+    public record EventGridTriggerDef() implements Trigger {
+    }
+
     /** How each parameter of the method is filled. */
     public sealed interface Parameter {
     }

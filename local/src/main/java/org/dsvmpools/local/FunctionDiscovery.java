@@ -2,6 +2,7 @@ package org.dsvmpools.local;
 
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.BindingName;
+import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.QueueOutput;
@@ -73,6 +74,9 @@ public final class FunctionDiscovery {
                     trigger = new FunctionDefinition.QueueTriggerDef(settings.resolve(queue.queueName(), where),
                             connection(queue.connection()));
                     binding = new FunctionDefinition.TriggerPayload(parameter.getType());
+                } else if (annotation instanceof EventGridTrigger) {
+                    trigger = new FunctionDefinition.EventGridTriggerDef();
+                    binding = new FunctionDefinition.TriggerPayload(parameter.getType());
                 } else if (annotation instanceof QueueOutput output) {
                     binding = new FunctionDefinition.QueueOutputDef(settings.resolve(output.queueName(), where),
                             connection(output.connection()));
@@ -81,7 +85,7 @@ public final class FunctionDiscovery {
                 } else if (annotation.annotationType().getName().startsWith(ANNOTATION_PACKAGE)) {
                     throw new IllegalStateException(where + " uses @" + annotation.annotationType().getSimpleName()
                             + ", which the local host does not support (supported: HttpTrigger, TimerTrigger,"
-                            + " QueueTrigger, QueueOutput, BindingName)");
+                            + " QueueTrigger, EventGridTrigger, QueueOutput, BindingName)");
                 }
             }
             if (binding == null && parameter.getType() == ExecutionContext.class) {

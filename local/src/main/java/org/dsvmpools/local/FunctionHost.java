@@ -9,10 +9,12 @@ import java.util.Map;
 /**
  * A Functions-compatible host for one process: discovers the functions, serves HTTP triggers, runs timers and
  * queue listeners. Like the Java worker, it sees app settings as its environment; {@link DevStack} starts it
- * with local.settings.json merged in. Arguments: {@code --port N --root DIR [--scan PACKAGE]}.
+ * with local.settings.json merged in. Arguments: {@code --port N --root DIR [--scan PACKAGE] [--https-port N --tls-dir DIR]}.
  */
 public final class FunctionHost {
     public static final String FUNCTION_KEY_VARIABLE = "DSVMPOOLS_FUNCTION_KEY";
+    /** The local Event Grid topic's access key (base64, as Azure's topic keys are). */
+    public static final String TOPIC_KEY_VARIABLE = "DSVMPOOLS_EVENTGRID_KEY";
     public static final String DEFAULT_SCAN = "org.dsvmpools.functions";
 
     private FunctionHost() {
@@ -37,7 +39,13 @@ public final class FunctionHost {
         HostJson hostJson = HostJson.read(root.resolve("host.json"));
         QueueClients queueClients = new QueueClients(hostJson.queues().base64());
         Invoker invoker = new Invoker(queueClients);
-        HttpTriggerServer http = new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker);
+        EventGridWebhook webhook = new EventGridWebhook(functions, key, invoker);
+        String topicKey = settings.values().getOrDefault(TOPIC_KEY_VARIABLE, DevStack.newKey());
+        LocalEventGridTopic topic = new LocalEventGridTopic(topicKey, key, webhook.functionNames());
+        HostServer server = new HostServer()
+                .handle("/", new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker))
+                .handle(EventGridWebhook.PATH, webhook)
+                .handle(LocalEventGridTopic.PATH, topic);
         TimerScheduler timers = new TimerScheduler(invoker, Clock.systemUTC());
         QueueListener queues = new QueueListener(hostJson.queues(), invoker, queueClients);
         try {
@@ -46,9 +54,18 @@ public final class FunctionHost {
         } catch (IllegalStateException e) {
             fail(e.getMessage());
         }
-        int bound = http.start(port);
+        int bound = server.startHttp(port);
+        topic.deliverTo(bound);
+        if (options.containsKey("https-port")) {
+            // TLS set-up costs a few hundred milliseconds; it must not delay the first plain-http request.
+            Path tlsDir = Paths.get(options.getOrDefault("tls-dir", root.resolve(".dsvmpools").toString()));
+            int httpsPort = Integer.parseInt(options.get("https-port"));
+            Thread https = new Thread(() -> startHttps(server, httpsPort, tlsDir), "https-start");
+            https.start();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            http.stop();
+            server.stop();
+            topic.stop();
             timers.stop();
             queues.stop();
         }));
@@ -58,6 +75,16 @@ public final class FunctionHost {
         System.out.println("Host started on http://127.0.0.1:" + bound);
     }
 
+    private static void startHttps(HostServer server, int port, Path tlsDir) {
+        try {
+            int bound = server.startHttps(port, TlsCertificate.loadOrCreate(tlsDir).serverContext());
+            System.out.println("HTTPS on https://127.0.0.1:" + bound + " (certificate "
+                    + tlsDir.resolve(TlsCertificate.KEYSTORE) + ")");
+        } catch (Exception e) {
+            System.err.println("local host: HTTPS not started: " + e);
+        }
+    }
+
     private static String describe(FunctionDefinition function, String routePrefix, int port) {
         if (function.trigger() instanceof FunctionDefinition.HttpTriggerDef http) {
             return String.join(",", http.methods()) + " http://127.0.0.1:" + port + "/" + routePrefix + "/"
@@ -65,6 +92,9 @@ public final class FunctionHost {
         }
         if (function.trigger() instanceof FunctionDefinition.TimerTriggerDef timer) {
             return "timer " + timer.schedule();
+        }
+        if (function.trigger() instanceof FunctionDefinition.EventGridTriggerDef) {
+            return "Event Grid http://127.0.0.1:" + port + EventGridWebhook.PATH + "?functionName=" + function.name();
         }
         return "queue " + ((FunctionDefinition.QueueTriggerDef) function.trigger()).queueName();
     }

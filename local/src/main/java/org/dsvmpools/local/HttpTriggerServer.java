@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,21 +18,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 
 /**
  * Serves the HTTP-triggered functions under the route prefix, enforcing their auth level as Azure does: a key in
  * {@code x-functions-key} or {@code ?code=} for FUNCTION and ADMIN, nothing for ANONYMOUS. Unknown routes are 404,
  * a known route with another method is 405, a missing or wrong key 401.
  */
-final class HttpTriggerServer {
+final class HttpTriggerServer implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Route> routes = new ArrayList<>();
     private final String routePrefix;
     private final String functionKey;
     private final Invoker invoker;
-    private HttpServer server;
 
     private record Route(FunctionDefinition function, RouteTemplate template, Set<String> methods, String authLevel) {
     }
@@ -55,31 +49,18 @@ final class HttpTriggerServer {
         }
     }
 
-    int start(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(16));
-        server.createContext("/", this::handle);
-        server.start();
-        return server.getAddress().getPort();
-    }
-
-    void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals("/admin/host/status")) {
-                send(exchange, 200, "application/json", "{\"state\":\"Running\"}".getBytes(StandardCharsets.UTF_8),
-                        Map.of());
+                Exchanges.send(exchange, 200, "application/json",
+                        "{\"state\":\"Running\"}".getBytes(StandardCharsets.UTF_8), Map.of());
                 return;
             }
             String prefix = "/" + routePrefix + "/";
             if (!path.startsWith(prefix)) {
-                sendStatus(exchange, 404, "no function at " + path);
+                Exchanges.sendText(exchange, 404, "no function at " + path);
                 return;
             }
             List<String> segments = List.of(path.substring(prefix.length()).split("/", -1));
@@ -101,30 +82,24 @@ final class HttpTriggerServer {
                 allowed.addAll(route.methods());
                 continue;
             }
-            Map<String, String> query = query(exchange.getRequestURI());
+            Map<String, String> query = Exchanges.query(exchange.getRequestURI());
             if (!authorized(route.authLevel(), exchange, query)) {
-                sendStatus(exchange, 401, "a valid function key is required (x-functions-key header or code=)");
+                Exchanges.sendText(exchange, 401, "a valid function key is required (x-functions-key header or code=)");
                 return;
             }
             invoke(exchange, route, parameters.get(), query);
             return;
         }
         if (allowed.isEmpty()) {
-            sendStatus(exchange, 404, "no function matches " + exchange.getRequestURI().getPath());
+            Exchanges.sendText(exchange, 404, "no function matches " + exchange.getRequestURI().getPath());
         } else {
-            send(exchange, 405, "text/plain", ("method " + method + " not allowed").getBytes(StandardCharsets.UTF_8),
-                    Map.of("Allow", String.join(", ", allowed)));
+            Exchanges.send(exchange, 405, "text/plain", ("method " + method + " not allowed")
+                    .getBytes(StandardCharsets.UTF_8), Map.of("Allow", String.join(", ", allowed)));
         }
     }
 
     private boolean authorized(String authLevel, HttpExchange exchange, Map<String, String> query) {
-        if (authLevel.equals("ANONYMOUS")) {
-            return true;
-        }
-        String presented = Optional.ofNullable(exchange.getRequestHeaders().getFirst("x-functions-key"))
-                .orElse(query.get("code"));
-        return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                functionKey.getBytes(StandardCharsets.UTF_8));
+        return authLevel.equals("ANONYMOUS") || Exchanges.hasKey(exchange, query, functionKey);
     }
 
     private void invoke(HttpExchange exchange, Route route, Map<String, String> parameters, Map<String, String> query)
@@ -143,7 +118,7 @@ final class HttpTriggerServer {
             result = invoker.invoke(route.function(), payload, bindingData);
         } catch (Exception e) {
             System.err.println("local host: " + route.function().name() + " threw " + e);
-            sendStatus(exchange, 500, "the function failed; see the host log");
+            Exchanges.sendText(exchange, 500, "the function failed; see the host log");
             return;
         }
         respond(exchange, result.returned());
@@ -170,7 +145,7 @@ final class HttpTriggerServer {
     private static void respond(HttpExchange exchange, Object returned) throws IOException {
         if (!(returned instanceof HttpResponseMessage response)) {
             byte[] body = returned == null ? new byte[0] : JSON.writeValueAsBytes(returned);
-            send(exchange, returned == null ? 204 : 200, "application/json", body, Map.of());
+            Exchanges.send(exchange, returned == null ? 204 : 200, "application/json", body, Map.of());
             return;
         }
         Object body = response.getBody();
@@ -181,40 +156,6 @@ final class HttpTriggerServer {
         Map<String, String> headers = response instanceof LocalHttpResponse local ? local.headers() : Map.of();
         String contentType = Optional.ofNullable(response.getHeader("Content-Type"))
                 .orElse(body instanceof String ? "text/plain; charset=utf-8" : "application/json");
-        send(exchange, response.getStatusCode(), contentType, bytes, headers);
-    }
-
-    private static void sendStatus(HttpExchange exchange, int status, String message) throws IOException {
-        send(exchange, status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8), Map.of());
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body,
-                             Map<String, String> headers) throws IOException {
-        headers.forEach((name, value) -> {
-            if (!name.equalsIgnoreCase("Content-Type")) {
-                exchange.getResponseHeaders().set(name, value);
-            }
-        });
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean noBody = body.length == 0 || status == 204 || exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> query = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null && !raw.isEmpty()) {
-            for (String pair : raw.split("&")) {
-                String[] parts = pair.split("=", 2);
-                query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
-                        parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
-            }
-        }
-        return query;
+        Exchanges.send(exchange, response.getStatusCode(), contentType, bytes, headers);
     }
 }

@@ -34,7 +34,7 @@ class DevStackIT {
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
-                "--azurite-port", "" + HostProcess.freePortTriple()).awaitReady()) {
+                "--azurite-port", "" + HostProcess.freePortTriple()).awaitReady("stack is up")) {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")

@@ -37,7 +37,7 @@ class FunctionHostIT {
                 + "\"maxDequeueCount\":2,\"visibilityTimeout\":\"00:00:01\",\"maxPollingInterval\":\"00:00:01\","
                 + "\"batchSize\":4}}}");
         host = HostProcess.start(FunctionHost.class, settings(Map.of()), "--root", root.toString(),
-                "--scan", "org.dsvmpools.local.samples").awaitReady();
+                "--scan", "org.dsvmpools.local.samples").awaitReady("Host started");
         queues = new QueueClients(true);
     }
 

@@ -42,24 +42,27 @@ final class HostProcess implements AutoCloseable {
         return new HostProcess(builder.start(), output, port);
     }
 
-    /** Waits until the host serves requests; fails with its output if it exits first. */
-    HostProcess awaitReady() throws Exception {
+    /**
+     * Waits for the line the process prints once it is ready ("Host started" for the host, "stack is up" for
+     * the dev stack, whose host answers before Azurite is ready) and for the host to answer; fails with the
+     * process output if it exits first.
+     */
+    HostProcess awaitReady(String readyLine) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new AssertionError("host exited with " + process.exitValue() + ":\n" + output());
+                throw new AssertionError("process exited with " + process.exitValue() + ":\n" + output());
             }
-            try {
+            if (output().contains(readyLine)) {
                 HttpRequest status = HttpRequest.newBuilder(URI.create(url("/admin/host/status"))).build();
                 if (client.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return this;
                 }
-            } catch (IOException notYet) {
-                Thread.sleep(50);
             }
+            Thread.sleep(50);
         }
-        throw new AssertionError("host did not start:\n" + output());
+        throw new AssertionError("not ready within 60 s:\n" + output());
     }
 
     String url(String path) {
@@ -71,9 +74,13 @@ final class HostProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         process.destroy();
-        process.waitFor();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static int freePort() throws IOException {

@@ -1,0 +1,55 @@
+package org.dsvmpools.local;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+
+/** The host's listeners on loopback: HTTP always, HTTPS when a certificate is given; the same endpoints on both. */
+final class HostServer {
+    private final Map<String, HttpHandler> contexts = new LinkedHashMap<>();
+    private final ExecutorService executor = Executors.newFixedThreadPool(16);
+    private HttpServer http;
+    private HttpsServer https;
+
+    HostServer handle(String path, HttpHandler handler) {
+        contexts.put(path, handler);
+        return this;
+    }
+
+    int startHttp(int port) throws IOException {
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        register(http);
+        return http.getAddress().getPort();
+    }
+
+    int startHttps(int port, SSLContext tls) throws IOException {
+        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        register(https);
+        return https.getAddress().getPort();
+    }
+
+    private void register(HttpServer server) {
+        contexts.forEach(server::createContext);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    void stop() {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (https != null) {
+            https.stop(0);
+        }
+        executor.shutdownNow();
+    }
+}

@@ -1,8 +1,8 @@
 package org.dsvmpools.pool;
 
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;

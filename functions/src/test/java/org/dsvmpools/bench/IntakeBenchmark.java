@@ -17,6 +17,7 @@ import java.util.function.IntConsumer;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.functions.BenchAccess;
 import org.dsvmpools.functions.Settings;
+import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.testing.Azurite;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 
@@ -36,7 +37,7 @@ public final class IntakeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Azurite azurite = Azurite.start();
+        AzuriteProcess azurite = Azurite.startPrivate();
         try {
             StorageClients storage = new StorageClients(azurite.connectionString());
             System.out.println("| callers | floor (req/s) | dsvm-pools (req/s) | ratio |");
@@ -50,7 +51,7 @@ public final class IntakeBenchmark {
         System.exit(0);
     }
 
-    private static void run(StorageClients storage, Azurite azurite, int callers) throws Exception {
+    private static void run(StorageClients storage, AzuriteProcess azurite, int callers) throws Exception {
         List<Double> floor = new ArrayList<>();
         List<Double> app = new ArrayList<>();
         measure(floorRequests(storage), WARMUP, callers);
@@ -83,7 +84,7 @@ public final class IntakeBenchmark {
     }
 
     /** One request through CreatePoolFunction: parse, validate, store, queue, render. */
-    private static IntConsumer appRequests(Azurite azurite) {
+    private static IntConsumer appRequests(AzuriteProcess azurite) {
         String table = "app" + TABLES.incrementAndGet();
         BenchAccess function = BenchAccess.createPool(new Settings(Map.of(
                 Settings.STORAGE_CONNECTION, azurite.connectionString(),

@@ -1,13 +1,13 @@
 package org.dsvmpools.functions;
 
 import java.time.Clock;
-import org.dsvmpools.testing.TestExecutionContext;
-import org.dsvmpools.testing.TestHttpRequest;
+import org.dsvmpools.kit.InvocationContext;
+import org.dsvmpools.testing.Requests;
 
 /** Lets the benchmark call the real CreatePool function wired to chosen settings. */
 public final class BenchAccess {
     private final CreatePoolFunction function;
-    private final TestExecutionContext context = new TestExecutionContext("CreatePool");
+    private final InvocationContext context = new InvocationContext("CreatePool");
 
     private BenchAccess(CreatePoolFunction function) {
         this.function = function;
@@ -18,6 +18,6 @@ public final class BenchAccess {
     }
 
     public int post(String body) {
-        return function.run(TestHttpRequest.postJson("/api/pools", body), context).getStatusCode();
+        return function.run(Requests.postJson("/api/pools", body), context).getStatusCode();
     }
 }

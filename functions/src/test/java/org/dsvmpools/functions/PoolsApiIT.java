@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,11 +23,12 @@ import java.util.concurrent.Future;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.kit.FunctionHttpRequest;
+import org.dsvmpools.kit.InvocationContext;
 import org.dsvmpools.testing.Azurite;
 import org.dsvmpools.testing.MutableClock;
 import org.dsvmpools.testing.PoolDocumentsFixture;
-import org.dsvmpools.testing.TestExecutionContext;
-import org.dsvmpools.testing.TestHttpRequest;
+import org.dsvmpools.testing.Requests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +76,7 @@ class PoolsApiIT {
         assertThat(messages.get(0)).isEqualTo(JSON.readTree(
                 "{\"v\":1,\"kind\":\"provision\",\"pool\":\"ml-team\",\"generation\":1}"));
 
-        var got = new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team");
+        var got = new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team");
         JsonNode pool = body(got);
         assertThat(got.getStatusCode()).isEqualTo(200);
         assertThat(pool.path("status").asText()).isEqualTo("Accepted");
@@ -126,19 +128,19 @@ class PoolsApiIT {
         assertThat(problem.path("errors").findValuesAsText("pointer")).containsExactlyInAnyOrder(
                 "/location", "/capacity/max");
         assertThat(problem.path("instance").asText()).isEqualTo("/api/pools");
-        assertThat(new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team")
+        assertThat(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team")
                 .getStatusCode()).isEqualTo(404);
         assertThat(drainMessages()).isEmpty();
     }
 
     @Test
     void contentTypeAndSizeAreCheckedBeforeAnythingElse() {
-        var text = TestHttpRequest.postJson("/api/pools", "{}").header("Content-Type", "text/plain");
+        var text = Requests.postJson("/api/pools", "{}").withHeader("Content-Type", "text/plain");
         String huge = PoolDocumentsFixture.document("ml-team").put("pad", "x".repeat(70_000)).toString();
 
         assertThat(create(text).getStatusCode()).isEqualTo(415);
-        assertThat(create(TestHttpRequest.postJson("/api/pools", huge)).getStatusCode()).isEqualTo(413);
-        assertThat(create(TestHttpRequest.postJson("/api/pools", "{oops")).getStatusCode()).isEqualTo(400);
+        assertThat(create(Requests.postJson("/api/pools", huge)).getStatusCode()).isEqualTo(413);
+        assertThat(create(Requests.postJson("/api/pools", "{oops")).getStatusCode()).isEqualTo(400);
         assertThat(drainMessages()).isEmpty();
     }
 
@@ -151,33 +153,33 @@ class PoolsApiIT {
         List<String> names = new ArrayList<>();
         String link = "/api/pools?maxPageSize=2";
         for (int pages = 0; link != null && pages < 10; pages++) {
-            JsonNode page = body(new ListPoolsFunction(app).run(TestHttpRequest.get(link)));
+            JsonNode page = body(new ListPoolsFunction(app).run(Requests.get(link)));
             page.path("value").forEach(pool -> names.add(pool.path("name").asText()));
             link = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
         }
 
         assertThat(names).containsExactly("team-a", "team-b", "team-c", "team-d", "team-e");
-        assertThat(new ListPoolsFunction(app).run(TestHttpRequest.get("/api/pools?maxPageSize=0"))
+        assertThat(new ListPoolsFunction(app).run(Requests.get("/api/pools?maxPageSize=0"))
                 .getStatusCode()).isEqualTo(400);
-        assertThat(new ListPoolsFunction(app).run(TestHttpRequest.get("/api/pools?continuationToken=bogus"))
+        assertThat(new ListPoolsFunction(app).run(Requests.get("/api/pools?continuationToken=bogus"))
                 .getStatusCode()).isEqualTo(400);
     }
 
     @Test
     void onlyTheOwnerOrAnAdminDeletesAndAPurgeMustBeConfirmed() throws Exception {
-        post(asPrincipal(TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
+        post(asPrincipal(Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
                 OID));
         drainMessages();
 
-        assertThat(delete(asPrincipal(TestHttpRequest.delete("/api/pools/ml-team"), "someone-else"))
+        assertThat(delete(asPrincipal(Requests.delete("/api/pools/ml-team"), "someone-else"))
                 .getStatusCode()).isEqualTo(403);
-        assertThat(delete(TestHttpRequest.delete("/api/pools/ml-team")).getStatusCode()).isEqualTo(403);
-        assertThat(delete(asPrincipal(TestHttpRequest.delete("/api/pools/ml-team?purgeData=true"), OID))
+        assertThat(delete(Requests.delete("/api/pools/ml-team")).getStatusCode()).isEqualTo(403);
+        assertThat(delete(asPrincipal(Requests.delete("/api/pools/ml-team?purgeData=true"), OID))
                 .getStatusCode()).isEqualTo(400);
         assertThat(drainMessages()).isEmpty();
 
         var deleted = delete(asPrincipal(
-                TestHttpRequest.delete("/api/pools/ml-team?purgeData=true&confirm=ml-team"), OID));
+                Requests.delete("/api/pools/ml-team?purgeData=true&confirm=ml-team"), OID));
 
         assertThat(deleted.getStatusCode()).isEqualTo(202);
         assertThat(body(deleted).path("status").asText()).isEqualTo("Deleting");
@@ -187,10 +189,10 @@ class PoolsApiIT {
 
     @Test
     void aForgedOrUnparsablePrincipalIs401() {
-        var forged = TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString())
-                .header("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(OID))
-                .header("X-MS-CLIENT-PRINCIPAL-ID", "not-the-same");
-        var garbage = TestHttpRequest.get("/api/pools").header("X-MS-CLIENT-PRINCIPAL", "@@@");
+        var forged = Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString())
+                .withHeader("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(OID))
+                .withHeader("X-MS-CLIENT-PRINCIPAL-ID", "not-the-same");
+        var garbage = Requests.get("/api/pools").withHeader("X-MS-CLIENT-PRINCIPAL", "@@@");
 
         assertThat(create(forged).getStatusCode()).isEqualTo(401);
         assertThat(new ListPoolsFunction(app).run(garbage).getStatusCode()).isEqualTo(401);
@@ -207,7 +209,7 @@ class PoolsApiIT {
             for (int i = 0; i < 50; i++) {
                 statuses.add(callers.submit(() -> {
                     start.await();
-                    return create(TestHttpRequest.postJson("/api/pools", body)).getStatusCode();
+                    return create(Requests.postJson("/api/pools", body)).getStatusCode();
                 }));
             }
             start.countDown();
@@ -235,41 +237,42 @@ class PoolsApiIT {
                         .queue(StorageQueueWorkQueue.POOL_REQUESTS)));
 
         var response = new CreatePoolFunction(queueDown).run(
-                TestHttpRequest.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
-                new TestExecutionContext("CreatePool"));
+                Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
+                new InvocationContext("CreatePool"));
 
         assertThat(response.getStatusCode()).isEqualTo(202);
         assertThat(drainMessages()).isEmpty();
 
         clock.advance(Duration.ofMinutes(11));
-        new RecoverStuckPoolsFunction(app).run("{}", new TestExecutionContext("RecoverStuckPools"));
+        new RecoverStuckPoolsFunction(app).run("{}", new InvocationContext("RecoverStuckPools"));
 
         assertThat(drainMessages()).extracting(message -> message.path("pool").asText()).containsExactly("ml-team");
-        JsonNode pool = body(new GetPoolFunction(app).run(TestHttpRequest.get("/api/pools/ml-team"), "ml-team"));
+        JsonNode pool = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
         assertThat(pool.path("events").get(pool.path("events").size() - 1).path("reason").asText())
                 .contains("sent again");
     }
 
-    private TestHttpRequest asPrincipal(TestHttpRequest request, String oid) {
-        return request.header("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(oid))
-                .header("X-MS-CLIENT-PRINCIPAL-ID", oid);
+    private static FunctionHttpRequest<Optional<String>> asPrincipal(FunctionHttpRequest<Optional<String>> request,
+                                                                    String oid) {
+        return request.withHeader("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(oid))
+                .withHeader("X-MS-CLIENT-PRINCIPAL-ID", oid);
     }
 
     private com.microsoft.azure.functions.HttpResponseMessage post(JsonNode document) {
-        return create(TestHttpRequest.postJson("/api/pools", document.toString()));
+        return create(Requests.postJson("/api/pools", document.toString()));
     }
 
-    private com.microsoft.azure.functions.HttpResponseMessage post(TestHttpRequest request) {
+    private com.microsoft.azure.functions.HttpResponseMessage post(FunctionHttpRequest<Optional<String>> request) {
         return create(request);
     }
 
-    private com.microsoft.azure.functions.HttpResponseMessage create(TestHttpRequest request) {
-        return new CreatePoolFunction(app).run(request, new TestExecutionContext("CreatePool"));
+    private com.microsoft.azure.functions.HttpResponseMessage create(FunctionHttpRequest<Optional<String>> request) {
+        return new CreatePoolFunction(app).run(request, new InvocationContext("CreatePool"));
     }
 
-    private com.microsoft.azure.functions.HttpResponseMessage delete(TestHttpRequest request) {
+    private com.microsoft.azure.functions.HttpResponseMessage delete(FunctionHttpRequest<Optional<String>> request) {
         String name = request.getUri().getPath().substring("/api/pools/".length());
-        return new DeletePoolFunction(app).run(request, name, new TestExecutionContext("DeletePool"));
+        return new DeletePoolFunction(app).run(request, name, new InvocationContext("DeletePool"));
     }
 
     private static JsonNode body(com.microsoft.azure.functions.HttpResponseMessage response) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.dsvmpools.kit.AzuriteProcess;
 
 /**
  * {@code ./dsvmpools dev}: starts Azurite and the function host in the foreground, prints the URLs and the

@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.dsvmpools.kit.FunctionHttpRequest;
+import org.dsvmpools.kit.FunctionHttpResponse;
 
 /**
  * Serves the HTTP-triggered functions under the route prefix, enforcing their auth level as Azure does: a key in
@@ -109,7 +111,7 @@ final class HttpTriggerServer implements HttpHandler {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
         String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).orElse("127.0.0.1");
         URI uri = URI.create("http://" + host + exchange.getRequestURI());
-        Object payload = new LocalHttpRequest<>(uri, HttpMethod.value(exchange.getRequestMethod()), headers, query,
+        Object payload = new FunctionHttpRequest<>(uri, HttpMethod.value(exchange.getRequestMethod()), headers, query,
                 bodyAs(route.function(), body));
         Map<String, Object> bindingData = new LinkedHashMap<>(query);
         bindingData.putAll(parameters);
@@ -153,7 +155,7 @@ final class HttpTriggerServer implements HttpHandler {
                 : body instanceof byte[] raw ? raw
                 : body instanceof String text ? text.getBytes(StandardCharsets.UTF_8)
                 : JSON.writeValueAsBytes(body);
-        Map<String, String> headers = response instanceof LocalHttpResponse local ? local.headers() : Map.of();
+        Map<String, String> headers = response instanceof FunctionHttpResponse local ? local.headers() : Map.of();
         String contentType = Optional.ofNullable(response.getHeader("Content-Type"))
                 .orElse(body instanceof String ? "text/plain; charset=utf-8" : "application/json");
         Exchanges.send(exchange, response.getStatusCode(), contentType, bytes, headers);

@@ -2,14 +2,13 @@ package org.dsvmpools.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.OutputBinding;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.dsvmpools.kit.InvocationContext;
 
 /**
  * Calls a function as the Java worker does: a new instance of its class per invocation, parameters filled from
@@ -62,7 +61,7 @@ final class Invoker {
             if (parameter instanceof FunctionDefinition.TriggerPayload) {
                 arguments[i] = payload;
             } else if (parameter instanceof FunctionDefinition.Context) {
-                arguments[i] = context(function.name(), invocationId);
+                arguments[i] = new InvocationContext(function.name(), invocationId);
             } else if (parameter instanceof FunctionDefinition.BindingData data) {
                 arguments[i] = bindingData.get(data.name());
             } else if (parameter instanceof FunctionDefinition.QueueOutputDef queue) {
@@ -82,26 +81,6 @@ final class Invoker {
                 queues.send(output.binding().connection(), output.binding().queueName(), value.toString());
             }
         }
-    }
-
-    private static ExecutionContext context(String functionName, String invocationId) {
-        Logger logger = Logger.getLogger("Function." + functionName);
-        return new ExecutionContext() {
-            @Override
-            public Logger getLogger() {
-                return logger;
-            }
-
-            @Override
-            public String getInvocationId() {
-                return invocationId;
-            }
-
-            @Override
-            public String getFunctionName() {
-                return functionName;
-            }
-        };
     }
 
     private static void log(String function, String invocationId, long millis, String outcome) {

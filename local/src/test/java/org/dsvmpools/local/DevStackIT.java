@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import org.dsvmpools.kit.AzuriteProcess;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,7 @@ class DevStackIT {
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
-                "--azurite-port", "" + HostProcess.freePortTriple()).awaitReady("stack is up")) {
+                "--azurite-port", "" + AzuriteProcess.freePortTriple()).awaitReady("stack is up")) {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.dsvmpools.kit.AzuriteProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +49,7 @@ class EventGridIT {
 
     @BeforeAll
     static void startHost() throws Exception {
-        azurite = AzuriteProcess.start(HostProcess.repositoryRoot(), HostProcess.freePortTriple(), null);
+        azurite = AzuriteProcess.start(HostProcess.repositoryRoot(), AzuriteProcess.freePortTriple(), null);
         tlsDir = Files.createTempDirectory("tls");
         httpsPort = HostProcess.freePort();
         host = HostProcess.start(FunctionHost.class, Map.of(

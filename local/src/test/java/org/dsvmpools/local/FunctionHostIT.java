@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.kit.AzuriteProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class FunctionHostIT {
 
     @BeforeAll
     static void startHost() throws Exception {
-        azurite = AzuriteProcess.start(HostProcess.repositoryRoot(), HostProcess.freePortTriple(), null);
+        azurite = AzuriteProcess.start(HostProcess.repositoryRoot(), AzuriteProcess.freePortTriple(), null);
         Path root = Files.createTempDirectory("host-root");
         Files.writeString(root.resolve("host.json"), "{\"version\":\"2.0\",\"extensions\":{\"queues\":{"
                 + "\"maxDequeueCount\":2,\"visibilityTimeout\":\"00:00:01\",\"maxPollingInterval\":\"00:00:01\","

@@ -88,23 +88,4 @@ final class HostProcess implements AutoCloseable {
             return socket.getLocalPort();
         }
     }
-
-    /** A base port with three free ports after it, for Azurite's blob, queue and table services. */
-    static int freePortTriple() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + (int) (Math.random() * 30_000);
-            if (isFree(base) && isFree(base + 1) && isFree(base + 2)) {
-                return base;
-            }
-        }
-        throw new IOException("no three consecutive free ports found");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }

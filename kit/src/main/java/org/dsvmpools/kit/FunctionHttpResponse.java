@@ -1,4 +1,4 @@
-package org.dsvmpools.local;
+package org.dsvmpools.kit;
 
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatusType;
@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The response a function builds; header names keep their case but are found without regard to it. */
-final class LocalHttpResponse implements HttpResponseMessage {
+public final class FunctionHttpResponse implements HttpResponseMessage {
     private final HttpStatusType status;
     private final Map<String, String> headers;
     private final Object body;
 
-    private LocalHttpResponse(HttpStatusType status, Map<String, String> headers, Object body) {
+    private FunctionHttpResponse(HttpStatusType status, Map<String, String> headers, Object body) {
         this.status = status;
         this.headers = headers;
         this.body = body;
@@ -32,7 +32,8 @@ final class LocalHttpResponse implements HttpResponseMessage {
         return headers.get(key);
     }
 
-    Map<String, String> headers() {
+    /** Every header the function set. */
+    public Map<String, String> headers() {
         return headers;
     }
 
@@ -72,7 +73,7 @@ final class LocalHttpResponse implements HttpResponseMessage {
         public HttpResponseMessage build() {
             TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             copy.putAll(headers);
-            return new LocalHttpResponse(status, copy, body);
+            return new FunctionHttpResponse(status, copy, body);
         }
     }
 }

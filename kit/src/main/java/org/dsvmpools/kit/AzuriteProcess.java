@@ -1,7 +1,9 @@
-package org.dsvmpools.local;
+package org.dsvmpools.kit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ public final class AzuriteProcess {
     public static final String KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
 
     private final Process process;
     private final int blobPort;
@@ -26,6 +29,30 @@ public final class AzuriteProcess {
     private AzuriteProcess(Process process, int blobPort) {
         this.process = process;
         this.blobPort = blobPort;
+    }
+
+    /** Starts an in-memory Azurite on three free loopback ports, for tests. */
+    public static AzuriteProcess startOnFreePorts(Path repositoryRoot) throws IOException {
+        return start(repositoryRoot, freePortTriple(), null);
+    }
+
+    /** A base port with the two ports after it free, for blob, queue and table. */
+    public static int freePortTriple() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20_000 + RANDOM.nextInt(30_000);
+            if (isFree(base) && isFree(base + 1) && isFree(base + 2)) {
+                return base;
+            }
+        }
+        throw new IOException("no three consecutive free loopback ports found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts Azurite with blob, queue and table on {@code basePort}, +1, +2. */
@@ -66,6 +93,10 @@ public final class AzuriteProcess {
                 + ";TableEndpoint=http://127.0.0.1:" + (basePort + 2) + "/" + ACCOUNT + ";";
     }
 
+    public int queuePort() {
+        return blobPort + 1;
+    }
+
     public int blobPort() {
         return blobPort;
     }
@@ -99,7 +130,7 @@ public final class AzuriteProcess {
         throw new IllegalStateException("Azurite did not listen within " + STARTUP_TIMEOUT);
     }
 
-    static boolean accepts(int port) {
+    private static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

@@ -1,4 +1,4 @@
-package org.dsvmpools.local;
+package org.dsvmpools.kit;
 
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
@@ -10,17 +10,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The request a function receives. Headers are looked up without regard to case, as HTTP wants; query
- * parameters arrive decoded; the body is the type the trigger parameter declares.
+ * The request a function receives, as the Java worker builds it. Headers are looked up without regard to case,
+ * as HTTP wants; query parameters arrive decoded; the body is the type the trigger parameter declares.
  */
-final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
+public final class FunctionHttpRequest<T> implements HttpRequestMessage<T> {
     private final URI uri;
     private final HttpMethod method;
     private final Map<String, String> headers;
     private final Map<String, String> query;
     private final T body;
 
-    LocalHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query, T body) {
+    public FunctionHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query,
+                               T body) {
         this.uri = uri;
         this.method = method;
         TreeMap<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -28,6 +29,14 @@ final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
         this.headers = caseInsensitive;
         this.query = Map.copyOf(query);
         this.body = body;
+    }
+
+    /** The same request with one more header. */
+    public FunctionHttpRequest<T> withHeader(String name, String value) {
+        Map<String, String> more = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        more.putAll(headers);
+        more.put(name, value);
+        return new FunctionHttpRequest<>(uri, method, more, query, body);
     }
 
     @Override
@@ -57,11 +66,11 @@ final class LocalHttpRequest<T> implements HttpRequestMessage<T> {
 
     @Override
     public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {
-        return new LocalHttpResponse.Builder(status);
+        return new FunctionHttpResponse.Builder(status);
     }
 
     @Override
     public HttpResponseMessage.Builder createResponseBuilder(HttpStatusType status) {
-        return new LocalHttpResponse.Builder(status);
+        return new FunctionHttpResponse.Builder(status);
     }
 }

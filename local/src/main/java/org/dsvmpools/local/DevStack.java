@@ -166,7 +166,7 @@ public final class DevStack {
     }
 
     /** {@code --name value} pairs. */
-    static Map<String, String> options(String[] args) {
+    public static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         List<String> list = List.of(args);
         for (int i = 0; i < list.size(); i++) {

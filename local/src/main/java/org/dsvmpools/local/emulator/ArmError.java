@@ -1,0 +1,26 @@
+package org.dsvmpools.local.emulator;
+
+/** An ARM error response: {@code {"error":{"code","message"}}} with its HTTP status. */
+final class ArmError extends RuntimeException {
+    final int status;
+    final String code;
+
+    ArmError(int status, String code, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+
+    static ArmError notFound(ArmPath path) {
+        return new ArmError(404, "ResourceNotFound", "The Resource '" + path.resourceType() + "/" + path.name()
+                + "' under resource group '" + path.resourceGroup() + "' was not found.");
+    }
+
+    static ArmError groupNotFound(String group) {
+        return new ArmError(404, "ResourceGroupNotFound", "Resource group '" + group + "' could not be found.");
+    }
+
+    static ArmError invalid(String message) {
+        return new ArmError(400, "InvalidParameter", message);
+    }
+}

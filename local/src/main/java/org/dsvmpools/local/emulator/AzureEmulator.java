@@ -1,0 +1,89 @@
+package org.dsvmpools.local.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The local Azure: ARM over HTTPS (the SDK refuses a token over plain http) and the Azure Files data plane over
+ * http, both on loopback. {@code POST /emulator/faults} on the ARM port sets the injected faults.
+ */
+public final class AzureEmulator implements AutoCloseable {
+    private final HttpsServer arm;
+    private final HttpServer files;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+
+    private AzureEmulator(HttpsServer arm, HttpServer files) {
+        this.arm = arm;
+        this.files = files;
+    }
+
+    /**
+     * @param armPort   0 for any free port
+     * @param filesPort 0 for any free port
+     * @param timeScale Azure's durations are multiplied by this (0.001: a four-minute VM start takes 0.24 s)
+     */
+    public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls)
+            throws IOException {
+        HttpsServer arm = HttpsServer.create(new InetSocketAddress("127.0.0.1", armPort), 64);
+        arm.setHttpsConfigurator(new HttpsConfigurator(tls));
+        HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", filesPort), 64);
+        AzureEmulator emulator = new AzureEmulator(arm, files);
+        String armUrl = "https://127.0.0.1:" + arm.getAddress().getPort();
+        String filesUrl = "http://127.0.0.1:" + files.getAddress().getPort();
+        TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
+        Faults faults = new Faults();
+        StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
+        arm.createContext("/", new ArmApi(time, faults, storage, armUrl));
+        arm.createContext("/emulator/faults", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                faults.configure(new ObjectMapper().readTree(body.length == 0
+                        ? "{}".getBytes(StandardCharsets.UTF_8) : body));
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        files.createContext("/", new FilesApi(storage));
+        arm.setExecutor(emulator.executor);
+        files.setExecutor(emulator.executor);
+        arm.start();
+        files.start();
+        return emulator;
+    }
+
+    /** Runs the emulator alone: {@code --arm-port 7443 --files-port 7444 --time-scale 0.01 --data-dir DIR}. */
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> options = org.dsvmpools.local.DevStack.options(args);
+        Path dataDir = Path.of(options.getOrDefault("data-dir", ".dsvmpools")).toAbsolutePath();
+        AzureEmulator emulator = start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
+                Integer.parseInt(options.getOrDefault("files-port", "7444")),
+                Double.parseDouble(options.getOrDefault("time-scale", "0.01")), dataDir,
+                org.dsvmpools.local.TlsCertificate.loadOrCreate(dataDir).serverContext());
+        System.out.println("ARM " + emulator.armEndpoint() + ", Files " + emulator.filesEndpoint());
+        Thread.currentThread().join();
+    }
+
+    public String armEndpoint() {
+        return "https://127.0.0.1:" + arm.getAddress().getPort() + "/";
+    }
+
+    public String filesEndpoint() {
+        return "http://127.0.0.1:" + files.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        arm.stop(0);
+        files.stop(0);
+        executor.shutdownNow();
+    }
+}

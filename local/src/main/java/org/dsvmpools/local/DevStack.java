@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.dsvmpools.local.emulator.AzureEmulator;
 import org.dsvmpools.kit.AzuriteProcess;
 
 /**
@@ -29,7 +31,8 @@ import org.dsvmpools.kit.AzuriteProcess;
  * local.settings.json merged into its environment.
  *
  * <p>Options: {@code --port N} (7071), {@code --https-port N} (7072, the Event Grid topic over https),
- * {@code --data-dir DIR} (persist Azurite there; in memory otherwise),
+ * {@code --data-dir DIR} (persist Azurite there; in memory otherwise), {@code --arm-port N} (7443),
+ * {@code --files-port N} (7444), {@code --time-scale X} (0.01), {@code --faults FILE}, {@code --emulator off},
  * {@code --azurite-port N} (10000: blob N, queue N+1, table N+2), {@code --root DIR}, {@code --settings FILE}.
  */
 public final class DevStack {
@@ -59,6 +62,10 @@ public final class DevStack {
         environment.put(FunctionHost.TOPIC_KEY_VARIABLE, topicKey);
         Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment,
                 List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
+        // The emulator starts once the host serves: on two cores its TLS set-up would otherwise slow the
+        // host's start-up, and nothing on the intake path needs it.
+        Path emulatorDir = dataDir != null ? dataDir : keyDir;
+        CompletableFuture<AzureEmulator> emulatorStart = new CompletableFuture<>();
         AzuriteProcess azurite;
         try {
             azurite = AzuriteProcess.start(root, azuritePort, dataDir);
@@ -69,9 +76,17 @@ public final class DevStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             host.destroy();
             azurite.stop();
+            emulatorStart.thenAccept(emulator -> {
+                if (emulator != null) {
+                    emulator.close();
+                }
+            });
         }));
         try {
             long readyMillis = awaitHost(host, port);
+            AzureEmulator emulator = options.getOrDefault("emulator", "on").equals("off") ? null
+                    : startEmulator(options, emulatorDir, keyDir);
+            emulatorStart.complete(emulator);
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
                     + " ms after launch)");
@@ -80,6 +95,10 @@ public final class DevStack {
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
             System.out.println("  Event Grid: http://127.0.0.1:" + port + "/api/events (aeg-sas-token), https://127.0.0.1:"
                     + httpsPort + "/api/events (aeg-sas-key)");
+            if (emulator != null) {
+                System.out.println("  Azure emulator: ARM " + emulator.armEndpoint() + " (https, certificate "
+                        + keyDir.resolve(TlsCertificate.KEYSTORE) + "), Files " + emulator.filesEndpoint());
+            }
             System.out.println("  Function key (x-functions-key): " + key);
             System.out.println("  Event Grid topic key: " + topicKey);
             System.out.println("Press Ctrl-C to stop.");
@@ -88,6 +107,21 @@ public final class DevStack {
             host.destroy();
             azurite.stop();
             throw e;
+        }
+    }
+
+    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir, Path keyDir) {
+        try {
+            AzureEmulator emulator = AzureEmulator.start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
+                    Integer.parseInt(options.getOrDefault("files-port", "7444")),
+                    Double.parseDouble(options.getOrDefault("time-scale", "0.01")), Files.createDirectories(dataDir),
+                    TlsCertificate.loadOrCreate(keyDir).serverContext());
+            if (options.containsKey("faults")) {
+                emulator.configureFaults(Files.readString(Paths.get(options.get("faults"))));
+            }
+            return emulator;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the Azure emulator did not start: " + e.getMessage(), e);
         }
     }
 
@@ -103,7 +137,8 @@ public final class DevStack {
     private static Process startHost(Path root, int port, String scan, Map<String, String> environment,
                                      List<String> extraArguments) throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"), FunctionHost.class.getName(),
                 "--port", "" + port, "--root", root.toString(), "--scan", scan));
         command.addAll(extraArguments);

@@ -30,12 +30,15 @@ class DevStackIT {
         Path work = Files.createTempDirectory("devstack");
         Files.copy(HostProcess.repositoryRoot().resolve("local.settings.json.example"),
                 work.resolve("local.settings.json.example"));
+        int armPort = HostProcess.freePort();
         try (HostProcess stack = HostProcess.start(DevStack.class,
                 Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key"),
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
-                "--azurite-port", "" + AzuriteProcess.freePortTriple()).awaitReady("stack is up")) {
+                "--azurite-port", "" + AzuriteProcess.freePortTriple(),
+                "--https-port", "" + HostProcess.freePort(),
+                "--arm-port", "" + armPort, "--files-port", "" + HostProcess.freePort()).awaitReady("stack is up")) {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")
@@ -50,6 +53,13 @@ class DevStackIT {
             assertThat(new ObjectMapper().readTree(got.body()).path("status").asText()).isEqualTo("Accepted");
             assertThat(Files.exists(work.resolve("local.settings.json"))).as("created from the example").isTrue();
             assertThat(Files.isDirectory(work.resolve("data/azurite"))).as("Azurite persists to --data-dir").isTrue();
+            assertThat(stack.output()).contains("ARM https://127.0.0.1:" + armPort + "/");
+            var tls = TlsCertificate.loadOrCreate(work.resolve("data")).clientContext();
+            var arm = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
+                    "https://127.0.0.1:" + armPort + "/subscriptions/s/resourceGroups/none?api-version=2021-04-01"))
+                    .header("Authorization", "Bearer dev").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(arm.statusCode()).isEqualTo(404);
+            assertThat(arm.body()).contains("ResourceGroupNotFound");
         }
     }
 

@@ -58,7 +58,7 @@ final class ArmApi implements HttpHandler {
     private void serve(HttpExchange exchange) throws IOException {
         try {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = exchange.getRequestURI().getPath();
+            String path = requestPath(exchange.getRequestURI());
             ArmPath arm = ArmPath.parse(path, method.equals("POST"));
             Optional<Faults.Fault> fault = faults.check(method, path, arm == null ? null : arm.resourceType());
             if (fault.isPresent() && fault.get().latencyMillis() > 0) {
@@ -92,6 +92,16 @@ final class ArmApi implements HttpHandler {
             System.err.println("emulator: ARM request failed: " + e);
             send(exchange, 500, error("InternalServerError", e.toString()), Map.of());
         }
+    }
+
+    /**
+     * The path as sent. A scope written with its leading slash ("/{scope}/providers/...", as the authorization
+     * SDK does with a resource id) arrives as "//subscriptions/...", which java.net.URI reads as an authority.
+     */
+    private static String requestPath(java.net.URI uri) {
+        return uri.getScheme() == null && uri.getRawAuthority() != null
+                ? "/" + uri.getRawAuthority() + uri.getPath()
+                : uri.getPath();
     }
 
     private record Response(int status, JsonNode body, Map<String, String> headers) {
@@ -131,7 +141,10 @@ final class ArmApi implements HttpHandler {
     private Resource find(ArmPath arm) {
         Resource resource = resources.get(ArmPath.key(arm.id()));
         if (resource == null) {
-            if (!arm.isResourceGroup() && arm.resourceGroup() != null && !groupExists(arm)) {
+            if (arm.isResourceGroup()) {
+                throw ArmError.groupNotFound(arm.resourceGroup());
+            }
+            if (arm.resourceGroup() != null && !groupExists(arm)) {
                 throw ArmError.groupNotFound(arm.resourceGroup());
             }
             throw ArmError.notFound(arm);

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 public final class AzureEmulator implements AutoCloseable {
     private final HttpsServer arm;
     private final HttpServer files;
+    private Faults faults;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
@@ -42,6 +43,7 @@ public final class AzureEmulator implements AutoCloseable {
         String filesUrl = "http://127.0.0.1:" + files.getAddress().getPort();
         TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
         Faults faults = new Faults();
+        emulator.faults = faults;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         arm.createContext("/", new ArmApi(time, faults, storage, armUrl));
         arm.createContext("/emulator/faults", exchange -> {
@@ -70,6 +72,11 @@ public final class AzureEmulator implements AutoCloseable {
                 org.dsvmpools.local.TlsCertificate.loadOrCreate(dataDir).serverContext());
         System.out.println("ARM " + emulator.armEndpoint() + ", Files " + emulator.filesEndpoint());
         Thread.currentThread().join();
+    }
+
+    /** Sets the injected faults, as {@code POST /emulator/faults} does (see {@link Faults}). */
+    public void configureFaults(String json) throws IOException {
+        faults.configure(new ObjectMapper().readTree(json));
     }
 
     public String armEndpoint() {

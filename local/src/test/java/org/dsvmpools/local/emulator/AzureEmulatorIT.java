@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.management.Region;
 import com.azure.core.management.exception.ManagementException;
+import com.azure.resourcemanager.authorization.models.PrincipalType;
+import com.azure.resourcemanager.authorization.models.RoleAssignmentCreateParameters;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import com.azure.resourcemanager.compute.models.Sku;
@@ -303,6 +305,78 @@ class AzureEmulatorIT {
                 .isInstanceOf(ManagementException.class)
                 .satisfies(e -> assertThat(((ManagementException) e).getValue().getCode()).isEqualTo("QuotaExceeded"));
         assertThat(clients.network().networks().listByResourceGroup(rg).stream().count()).isZero();
+    }
+
+    @Test
+    void roleAssignmentsAreStoredUnderTheirScope() {
+        String rg = group("rg-roles");
+        StorageAccount account = clients.storage().storageAccounts().define("dproles0001")
+                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        String name = java.util.UUID.randomUUID().toString();
+        var roleAssignments = clients.authorization().roleServiceClient().getRoleAssignments();
+
+        roleAssignments.create(account.id(), name, new RoleAssignmentCreateParameters()
+                .withRoleDefinitionId("/subscriptions/" + EmulatorClients.SUBSCRIPTION
+                        + "/providers/Microsoft.Authorization/roleDefinitions/0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb")
+                .withPrincipalId("11111111-2222-3333-4444-555555555555").withPrincipalType(PrincipalType.SERVICE_PRINCIPAL));
+
+        var read = roleAssignments.get(account.id(), name);
+        assertThat(read.principalId()).isEqualTo("11111111-2222-3333-4444-555555555555");
+        assertThat(read.id()).startsWith(account.id() + "/providers/Microsoft.Authorization/roleAssignments/");
+    }
+
+    @Test
+    void invalidNamesAndInstanceIdsAreInvalidParameters() {
+        String rg = group("rg-invalid");
+        var scaleSets = clients.compute().serviceClient().getVirtualMachineScaleSets();
+
+        assertThatThrownBy(() -> scaleSets.createOrUpdate(rg, "-bad-name", new VirtualMachineScaleSetInner()
+                .withLocation("westeurope").withSku(new Sku().withName("Standard_D4s_v5").withCapacity(0L))))
+                .isInstanceOf(ManagementException.class)
+                .satisfies(e -> assertThat(((ManagementException) e).getValue().getCode()).isEqualTo("InvalidParameter"));
+        scaleSets.createOrUpdate(rg, "empty-vmss", new VirtualMachineScaleSetInner().withLocation("westeurope")
+                .withSku(new Sku().withName("Standard_D4s_v5").withCapacity(0L)));
+        assertThatThrownBy(() -> scaleSets.start(rg, "empty-vmss",
+                new VirtualMachineScaleSetVMInstanceIDs().withInstanceIds(List.of("7")), com.azure.core.util.Context.NONE))
+                .isInstanceOf(ManagementException.class)
+                .satisfies(e -> assertThat(((ManagementException) e).getValue().getCode()).isEqualTo("InvalidParameter"));
+    }
+
+    @Test
+    void internalErrorsAndLatencyAreRetriedAndSurvived() throws Exception {
+        group("rg-500");
+        faults("{\"rules\":[{\"method\":\"GET\",\"match\":\"resourcegroups/rg-500\",\"kind\":\"latency\","
+                + "\"latencyMillis\":200,\"count\":1},{\"method\":\"GET\",\"match\":\"resourcegroups/rg-500\","
+                + "\"kind\":\"internal\",\"count\":2}]}");
+        long start = System.nanoTime();
+
+        assertThat(clients.resources().resourceGroups().getByName("rg-500").name()).isEqualTo("rg-500");
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(200);
+    }
+
+    @Test
+    void aSeededFailureFractionRepeatsExactly() throws Exception {
+        group("rg-seeded");
+        String config = "{\"seed\":42,\"rules\":[{\"method\":\"GET\",\"match\":\"rg-seeded\","
+                + "\"kind\":\"unavailable\",\"fraction\":0.5}]}";
+
+        faults(config);
+        List<Integer> first = statuses("rg-seeded", 20);
+        faults(config);
+        List<Integer> second = statuses("rg-seeded", 20);
+
+        assertThat(first).isEqualTo(second).contains(200, 503);
+    }
+
+    private static List<Integer> statuses(String rg, int count) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(trust).build();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            statuses.add(http.send(HttpRequest.newBuilder(URI.create(emulator.armEndpoint() + "subscriptions/"
+                    + EmulatorClients.SUBSCRIPTION + "/resourceGroups/" + rg + "?api-version=2021-04-01"))
+                    .header("Authorization", "Bearer x").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        return statuses;
     }
 
     private static Map<String, String> powerStates(String rg) {

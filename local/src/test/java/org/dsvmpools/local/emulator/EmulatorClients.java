@@ -11,6 +11,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
+import com.azure.resourcemanager.authorization.AuthorizationManager;
 import com.azure.resourcemanager.compute.ComputeManager;
 import com.azure.resourcemanager.network.NetworkManager;
 import com.azure.resourcemanager.resources.ResourceManager;
@@ -60,6 +61,10 @@ final class EmulatorClients {
 
     NetworkManager network() {
         return NetworkManager.configure().withHttpClient(httpClient).authenticate(CREDENTIAL, profile);
+    }
+
+    AuthorizationManager authorization() {
+        return AuthorizationManager.configure().withHttpClient(httpClient).authenticate(CREDENTIAL, profile);
     }
 
     ComputeManager compute() {

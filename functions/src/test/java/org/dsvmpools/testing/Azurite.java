@@ -2,12 +2,11 @@ package org.dsvmpools.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.LoopbackPorts;
 
 /** The real Azurite for this test JVM: started on first use on free loopback ports, stopped when the JVM exits. */
 public final class Azurite {
@@ -42,15 +41,7 @@ public final class Azurite {
 
     /** A connection string whose queue endpoint refuses connections: a queue outage, for fault tests. */
     public String connectionStringWithDeadQueue() {
-        return connectionString().replace(":" + process.queuePort() + "/", ":" + closedPort() + "/");
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return connectionString().replace(":" + process.queuePort() + "/", ":" + LoopbackPorts.free() + "/");
     }
 
     /** The repository root, from the build (failsafe passes it) or by walking up from the working directory. */

@@ -1,9 +1,7 @@
 package org.dsvmpools.kit;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,19 +38,11 @@ public final class AzuriteProcess {
     public static int freePortTriple() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = 20_000 + RANDOM.nextInt(30_000);
-            if (isFree(base) && isFree(base + 1) && isFree(base + 2)) {
+            if (LoopbackPorts.isFree(base) && LoopbackPorts.isFree(base + 1) && LoopbackPorts.isFree(base + 2)) {
                 return base;
             }
         }
         throw new IOException("no three consecutive free loopback ports found");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Starts Azurite with blob, queue and table on {@code basePort}, +1, +2. */

@@ -38,6 +38,10 @@ import org.dsvmpools.kit.AzuriteProcess;
 public final class DevStack {
     private static final Duration HOST_READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Where the app finds Azure Resource Manager; {@code emulator} means the local one. */
+    public static final String ARM_ENDPOINT_SETTING = "DSVMPOOLS_ARM_ENDPOINT";
+    static final String EMULATOR = "emulator";
+
     private DevStack() {
     }
 
@@ -56,12 +60,26 @@ public final class DevStack {
         String topicKey = storedKey(keyDir, FunctionHost.TOPIC_KEY_VARIABLE, "eventgrid-key",
                 DevStack::newKey);
         int httpsPort = Integer.parseInt(options.getOrDefault("https-port", "7072"));
+        // Made here, once, before anything that serves or trusts it starts.
+        TlsCertificate.ensure(keyDir);
+        boolean emulated = !options.getOrDefault("emulator", "on").equals("off")
+                && settings.values().getOrDefault(ARM_ENDPOINT_SETTING, EMULATOR).equals(EMULATOR);
+        int armPort = Integer.parseInt(options.getOrDefault("arm-port", "7443"));
         // The host starts while Azurite does: nothing in it touches storage before the first request.
         Map<String, String> environment = hostEnvironment(settings,
                 AzuriteProcess.connectionString(azuritePort), key);
         environment.put(FunctionHost.TOPIC_KEY_VARIABLE, topicKey);
+        List<String> jvmOptions = new java.util.ArrayList<>();
+        if (emulated) {
+            environment.put(ARM_ENDPOINT_SETTING, "https://127.0.0.1:" + armPort + "/");
+            // The ARM SDK then trusts the emulator's certificate through the JVM's trust store: configuration,
+            // not code, so production code stays as it is.
+            jvmOptions.addAll(List.of("-Djavax.net.ssl.trustStore=" + keyDir.resolve(TlsCertificate.KEYSTORE),
+                    "-Djavax.net.ssl.trustStoreType=PKCS12",
+                    "-Djavax.net.ssl.trustStorePassword=" + TlsCertificate.password(keyDir)));
+        }
         Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment,
-                List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
+                jvmOptions, List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
         // The emulator starts once the host serves: on two cores its TLS set-up would otherwise slow the
         // host's start-up, and nothing on the intake path needs it.
         Path emulatorDir = dataDir != null ? dataDir : keyDir;
@@ -84,8 +102,7 @@ public final class DevStack {
         }));
         try {
             long readyMillis = awaitHost(host, port);
-            AzureEmulator emulator = options.getOrDefault("emulator", "on").equals("off") ? null
-                    : startEmulator(options, emulatorDir, keyDir);
+            AzureEmulator emulator = emulated ? startEmulator(options, emulatorDir, keyDir) : null;
             emulatorStart.complete(emulator);
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
@@ -135,11 +152,12 @@ public final class DevStack {
     }
 
     private static Process startHost(Path root, int port, String scan, Map<String, String> environment,
-                                     List<String> extraArguments) throws IOException {
+                                     List<String> jvmOptions, List<String> extraArguments) throws IOException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), FunctionHost.class.getName(),
+                "-Xshare:auto"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FunctionHost.class.getName(),
                 "--port", "" + port, "--root", root.toString(), "--scan", scan));
         command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command).inheritIO();

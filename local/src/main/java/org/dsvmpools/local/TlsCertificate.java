@@ -32,23 +32,35 @@ public final class TlsCertificate {
     }
 
     public static TlsCertificate loadOrCreate(Path dir) throws IOException, GeneralSecurityException {
+        ensure(dir);
+        char[] password = password(dir).toCharArray();
         Path store = dir.resolve(KEYSTORE);
-        Path passwordFile = dir.resolve(PASSWORD_FILE);
-        if (!Files.exists(store)) {
-            Files.createDirectories(dir);
-            byte[] random = new byte[18];
-            new SecureRandom().nextBytes(random);
-            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            generate(store, password);
-        }
-        char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim().toCharArray();
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(store)) {
             keyStore.load(in, password);
         }
         return new TlsCertificate(keyStore, password);
+    }
+
+    /** Creates the certificate when the folder has none; several processes may then load it. */
+    public static synchronized void ensure(Path dir) throws IOException {
+        Path store = dir.resolve(KEYSTORE);
+        if (Files.exists(store)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path passwordFile = dir.resolve(PASSWORD_FILE);
+        Files.writeString(passwordFile, password, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        generate(store, password);
+    }
+
+    /** The keystore's password, kept beside it. */
+    public static String password(Path dir) throws IOException {
+        return Files.readString(dir.resolve(PASSWORD_FILE), StandardCharsets.UTF_8).trim();
     }
 
     private static void generate(Path store, String password) throws IOException {

@@ -1,7 +1,6 @@
 package org.dsvmpools.local;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.kit.LoopbackPorts;
 
 /** A host or dev stack started as a child process, as a user starts it, for tests that go through it. */
 final class HostProcess implements AutoCloseable {
@@ -83,9 +83,7 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return LoopbackPorts.free();
     }
 }

@@ -261,6 +261,15 @@ final class ArmApi implements HttpHandler {
     }
 
     private Response collection(ArmPath arm, String query, Instant now) {
+        if (arm.resourceType().equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets/virtualMachines/instanceView")) {
+            ArmPath vm = ArmPath.parse(arm.parentId(), false);
+            Resource scaleSet = find(ArmPath.parse(vm.parentId(), false));
+            ScaleSetInstance instance = scaleSets.get(ArmPath.key(scaleSet.id)).instance(vm.name(), now, time);
+            if (instance == null) {
+                throw ArmError.notFound(vm);
+            }
+            return Response.ok(ScaleSet.instanceView(instance));
+        }
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets/virtualMachines")) {
             Resource scaleSet = resources.get(ArmPath.key(arm.parentId()));
             if (scaleSet == null) {
@@ -386,7 +395,10 @@ final class ArmApi implements HttpHandler {
         }
     }
 
-    /** GET of an instance view: {@code .../virtualMachines/{id}/instanceView}. */
+    /**
+     * The status of a long-running operation: at its Azure-AsyncOperation URL a status document, at its Location
+     * URL (marked {@code kind=location}) 202 until done, then 200.
+     */
     private Response operationStatus(String id, String query) {
         Operation operation = operations.get(id);
         if (operation == null) {

@@ -234,6 +234,8 @@ class AzureEmulatorIT {
         scaleSets.deallocate(rg, "ml-team-vmss", null,
                 new VirtualMachineScaleSetVMInstanceIDs().withInstanceIds(List.of("1")), com.azure.core.util.Context.NONE);
         assertThat(powerStates(rg)).containsEntry("1", "deallocated").containsEntry("0", "running");
+        assertThat(vms.getInstanceView(rg, "ml-team-vmss", "1").statuses()).anyMatch(status ->
+                status.code().equals("PowerState/deallocated"));
         scaleSets.start(rg, "ml-team-vmss", new VirtualMachineScaleSetVMInstanceIDs().withInstanceIds(List.of("1")),
                 com.azure.core.util.Context.NONE);
         assertThat(powerStates(rg)).containsEntry("1", "running");

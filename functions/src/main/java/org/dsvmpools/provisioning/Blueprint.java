@@ -1,0 +1,83 @@
+package org.dsvmpools.provisioning;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.PoolSpec;
+
+/**
+ * The pure function from a pool's spec to the Azure resources that make it. Microsoft's shared-DSVM template,
+ * done right: no passwords, SSH and JupyterHub open only to {@code allowedSourceCidrs}, Standard SKUs, the
+ * storage key never in the model, a mount that survives reboots.
+ *
+ * <p>The scale set uses Uniform orchestration: the scaler (issue #6) starts, deallocates and protects single
+ * instances by instance id, and Uniform is the mode whose instances the load balancer's inbound NAT pool maps
+ * to per-instance SSH ports; Flexible would need per-VM NAT rules managed by hand.
+ */
+public final class Blueprint {
+    public static final String POOL_TAG = "dsvmpools-pool";
+    public static final int JUPYTERHUB_PORT = 8000;
+    public static final int SSH_NAT_FIRST = 50_000;
+    public static final int SSH_NAT_LAST = 50_119;
+    /** Built-in role "Storage Account Key Operator Service Role": list and regenerate keys, nothing else. */
+    static final String KEY_OPERATOR_ROLE = "81a9662b-bebf-436f-a333-f67b29880f12";
+    private static final int SHARE_SOFT_DELETE_DAYS = 7;
+
+    private Blueprint() {
+    }
+
+    public static PoolBlueprint of(PoolSpec spec, BlueprintSettings settings) {
+        AzureNames names = AzureNames.of(spec.poolName());
+        String[] image = settings.imageParts();
+        List<PoolBlueprint.Resource> resources = List.of(
+                new PoolBlueprint.SecurityGroup("securityGroup", names.networkSecurityGroup(), inboundRules(spec)),
+                new PoolBlueprint.PublicIp("publicIp", names.publicIp(), names.dnsLabel()),
+                new PoolBlueprint.VirtualNetwork("network", names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
+                        "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
+                new PoolBlueprint.LoadBalancer("loadBalancer", names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
+                        "/hub/health", SSH_NAT_FIRST, SSH_NAT_LAST),
+                new PoolBlueprint.StorageAccount("storage", names.storageAccount(), "Standard_LRS", true,
+                        settings.controlPlaneSubnetId()),
+                new PoolBlueprint.FileShare("share", names.fileShare(), names.storageAccount(),
+                        spec.share().quotaGiB(), SHARE_SOFT_DELETE_DAYS),
+                new PoolBlueprint.ScaleSet("scaleSet", names.scaleSet(), spec.vmSize(), spec.capacity().initial(),
+                        image[0], image[1], image[2], image[3], spec.access().adminUsername(),
+                        spec.access().sshPublicKeys(), names.computerNamePrefix(),
+                        CloudInit.customData(spec, names, settings)),
+                new PoolBlueprint.RoleAssignment("storageKeyRole", stableGuid(spec.name() + "/storage-key-operator"),
+                        "storage", "scaleSet", "/subscriptions/" + settings.subscriptionId()
+                        + "/providers/Microsoft.Authorization/roleDefinitions/" + KEY_OPERATOR_ROLE));
+        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
+        dependsOn.put("securityGroup", List.of());
+        dependsOn.put("publicIp", List.of());
+        dependsOn.put("network", List.of("securityGroup"));
+        dependsOn.put("loadBalancer", List.of("publicIp"));
+        dependsOn.put("storage", List.of("network"));
+        dependsOn.put("share", List.of("storage"));
+        dependsOn.put("scaleSet", List.of("network", "loadBalancer", "share"));
+        dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
+        return new PoolBlueprint(new PoolBlueprint.ResourceGroup(names.resourceGroup(), spec.location(),
+                Map.of(POOL_TAG, spec.name())), resources, dependsOn);
+    }
+
+    /** SSH and JupyterHub from the allowed networks, the load balancer's probe, and nothing else inbound. */
+    private static List<PoolBlueprint.SecurityRule> inboundRules(PoolSpec spec) {
+        List<String> sources = spec.access().allowedSourceCidrs();
+        List<PoolBlueprint.SecurityRule> rules = new ArrayList<>();
+        rules.add(new PoolBlueprint.SecurityRule("allow-ssh", 100, true, "Tcp", sources, "22"));
+        rules.add(new PoolBlueprint.SecurityRule("allow-jupyterhub", 110, true, "Tcp", sources, "" + JUPYTERHUB_PORT));
+        rules.add(new PoolBlueprint.SecurityRule("allow-load-balancer-probe", 120, true, "Tcp",
+                List.of("AzureLoadBalancer"), "" + JUPYTERHUB_PORT));
+        rules.add(new PoolBlueprint.SecurityRule("deny-all-inbound", 4000, false, "*", List.of("*"), "*"));
+        return rules;
+    }
+
+    /** A role assignment's name must be a GUID; deriving it from the pool keeps retries from making a second one. */
+    static String stableGuid(String seed) {
+        return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,30 @@
+package org.dsvmpools.provisioning;
+
+import java.util.Objects;
+
+/**
+ * What an installation decides about every pool it deploys.
+ *
+ * @param image                 {@code publisher:offer:sku:version} of the VM image
+ * @param subscriptionId        where pools go; the mount script needs it to ask for the storage key
+ * @param controlPlaneSubnetId  the subnet the Function App runs in, allowed through the storage firewall so that
+ *                              onboarding can write users' folders; {@code null} when the app is not in a VNet
+ * @param armEndpoint           Azure Resource Manager, as seen from the VMs
+ */
+public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint) {
+    public static final String DEFAULT_IMAGE = "microsoft-dsvm:ubuntu-2204:2204-gen2:latest";
+    public static final String AZURE_ARM = "https://management.azure.com";
+
+    public BlueprintSettings {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        Objects.requireNonNull(armEndpoint, "armEndpoint");
+        if (image.split(":").length != 4) {
+            throw new IllegalArgumentException("image must be publisher:offer:sku:version, was " + image);
+        }
+    }
+
+    String[] imageParts() {
+        return image.split(":");
+    }
+}

@@ -1,0 +1,93 @@
+package org.dsvmpools.provisioning;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a pool is in Azure, as plain values: what the reconciler makes Azure match. Resources are listed
+ * in an order that respects their dependencies; {@link #dependsOn()} says which may go in parallel.
+ */
+public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resources, Map<String, List<String>> dependsOn) {
+
+    public PoolBlueprint {
+        resources = List.copyOf(resources);
+        dependsOn = Map.copyOf(dependsOn);
+    }
+
+    public record ResourceGroup(String name, String location, Map<String, String> tags) {
+    }
+
+    public Resource resource(String key) {
+        return resources.stream().filter(r -> r.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no resource " + key));
+    }
+
+    /**
+     * The resources in waves: every resource of a wave depends only on earlier waves, so a wave's resources go
+     * in parallel. The number of waves is the longest dependency chain.
+     */
+    public List<List<String>> waves() {
+        List<List<String>> waves = new java.util.ArrayList<>();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        while (done.size() < resources.size()) {
+            List<String> wave = resources.stream().map(Resource::key)
+                    .filter(key -> !done.contains(key) && done.containsAll(dependsOn.getOrDefault(key, List.of())))
+                    .toList();
+            if (wave.isEmpty()) {
+                throw new IllegalStateException("the blueprint's dependencies form a cycle");
+            }
+            waves.add(wave);
+            done.addAll(wave);
+        }
+        return waves;
+    }
+
+    /** One resource; {@code key} names it within the blueprint (dependencies refer to keys). */
+    public sealed interface Resource {
+        String key();
+
+        String name();
+    }
+
+    /** StorageV2, HTTPS only, TLS 1.2, no public blob access, firewall: deny but for the listed subnets. */
+    public record StorageAccount(String key, String name, String sku, boolean allowPoolSubnet,
+                                 String controlPlaneSubnetId) implements Resource {
+    }
+
+    public record FileShare(String key, String name, String account, int quotaGiB, int softDeleteDays)
+            implements Resource {
+    }
+
+    public record VirtualNetwork(String key, String name, String addressSpace, String subnet, String subnetPrefix,
+                                 String securityGroup, List<String> serviceEndpoints) implements Resource {
+    }
+
+    public record SecurityRule(String name, int priority, boolean allow, String protocol, List<String> sources,
+                               String destinationPort) {
+    }
+
+    public record SecurityGroup(String key, String name, List<SecurityRule> inboundRules) implements Resource {
+    }
+
+    public record PublicIp(String key, String name, String dnsLabel) implements Resource {
+    }
+
+    /**
+     * Standard SKU: a health probe on JupyterHub's health endpoint, JupyterHub on {@code jupyterPort} with
+     * client-IP affinity (a user's browser keeps reaching the instance that runs their server), and SSH to each
+     * instance through an inbound NAT pool, frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}.
+     */
+    public record LoadBalancer(String key, String name, String publicIp, int jupyterPort, String probePath,
+                               int sshFrontendFirst, int sshFrontendLast) implements Resource {
+    }
+
+    public record ScaleSet(String key, String name, String vmSize, int capacity, String imagePublisher,
+                           String imageOffer, String imageSku, String imageVersion, String adminUsername,
+                           List<String> sshPublicKeys, String computerNamePrefix, String customData) implements Resource {
+    }
+
+    /** The scale set's identity may list the storage account's keys, and nothing else. */
+    public record RoleAssignment(String key, String name, String scopeKey, String principalKey, String roleDefinitionId)
+            implements Resource {
+    }
+}

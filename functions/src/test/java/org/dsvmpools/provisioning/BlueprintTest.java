@@ -1,0 +1,106 @@
+package org.dsvmpools.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.dsvmpools.pool.PoolSpec;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.junit.jupiter.api.Test;
+
+class BlueprintTest {
+    private static final BlueprintSettings SETTINGS = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
+            "00000000-0000-0000-0000-00000000e1e1", null, BlueprintSettings.AZURE_ARM);
+    private final PoolSpec spec = PoolDocumentsFixture.spec("ml-team");
+    private final PoolBlueprint blueprint = Blueprint.of(spec, SETTINGS);
+
+    @Test
+    void everythingLivesInTheTaggedResourceGroupOfThePool() {
+        assertThat(blueprint.resourceGroup().name()).isEqualTo("dsvmpools-ml-team");
+        assertThat(blueprint.resourceGroup().location()).isEqualTo("westeurope");
+        assertThat(blueprint.resourceGroup().tags()).containsEntry("dsvmpools-pool", "ml-team");
+    }
+
+    @Test
+    void sshAndJupyterHubAreOpenOnlyToTheAllowedNetworksAndEverythingElseIsDenied() {
+        var nsg = (PoolBlueprint.SecurityGroup) blueprint.resource("securityGroup");
+
+        assertThat(nsg.inboundRules()).filteredOn(PoolBlueprint.SecurityRule::allow)
+                .allMatch(rule -> rule.sources().equals(List.of("203.0.113.0/24"))
+                        || rule.sources().equals(List.of("AzureLoadBalancer")))
+                .extracting(PoolBlueprint.SecurityRule::destinationPort).containsExactlyInAnyOrder("22", "8000", "8000");
+        assertThat(nsg.inboundRules()).last().satisfies(rule -> {
+            assertThat(rule.allow()).isFalse();
+            assertThat(rule.sources()).containsExactly("*");
+        });
+    }
+
+    @Test
+    void theScaleSetTakesTheSpecsSizeCapacityKeysAndTheDsvmImage() {
+        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
+
+        assertThat(vmss.vmSize()).isEqualTo("Standard_D4s_v5");
+        assertThat(vmss.capacity()).isEqualTo(1);
+        assertThat(List.of(vmss.imagePublisher(), vmss.imageOffer(), vmss.imageSku(), vmss.imageVersion()))
+                .containsExactly("microsoft-dsvm", "ubuntu-2204", "2204-gen2", "latest");
+        assertThat(vmss.sshPublicKeys()).isEqualTo(spec.access().sshPublicKeys());
+        assertThat(vmss.adminUsername()).isEqualTo("pooladmin");
+    }
+
+    @Test
+    void theCustomDataMountsTheSharePersistentlyAndHoldsNoSecret() {
+        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
+        String cloudConfig = new String(Base64.getDecoder().decode(vmss.customData()), StandardCharsets.UTF_8);
+        String script = new String(CloudInit.resource("mount-share.sh"), StandardCharsets.UTF_8);
+
+        assertThat(cloudConfig).startsWith("#cloud-config").contains(CloudInit.MOUNT_SCRIPT)
+                .contains("'dpmlteam", "'pool-data'", "'dsvmpools-ml-team'", "'pooladmin'");
+        assertThat(cloudConfig).doesNotContainIgnoringCase("password").doesNotContain("AccountKey")
+                .doesNotContainIgnoringCase("sig=");
+        assertThat(script).contains("nofail").contains("vers=3.1.1").contains("/data/workspace")
+                .contains("chmod 600").contains("notebooks/remote").contains("metadata/identity/oauth2/token");
+        assertThat(vmss.customData().length()).as("custom data limit is 64 KiB").isLessThan(64 * 1024);
+    }
+
+    @Test
+    void theStorageAccountIsReachableFromThePoolSubnetAndTheControlPlaneOnly() {
+        var withControlPlane = Blueprint.of(spec, new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "s",
+                "/subscriptions/s/resourceGroups/cp/providers/Microsoft.Network/virtualNetworks/cp/subnets/app",
+                BlueprintSettings.AZURE_ARM));
+        var storage = (PoolBlueprint.StorageAccount) withControlPlane.resource("storage");
+        var network = (PoolBlueprint.VirtualNetwork) withControlPlane.resource("network");
+
+        assertThat(storage.allowPoolSubnet()).isTrue();
+        assertThat(storage.controlPlaneSubnetId()).endsWith("/subnets/app");
+        assertThat(network.serviceEndpoints()).containsExactly("Microsoft.Storage");
+        assertThat(((PoolBlueprint.FileShare) withControlPlane.resource("share")).quotaGiB()).isEqualTo(1024);
+    }
+
+    @Test
+    void theScaleSetIdentityMayOnlyListTheKeysOfThePoolsStorageAccount() {
+        var role = (PoolBlueprint.RoleAssignment) blueprint.resource("storageKeyRole");
+
+        assertThat(role.scopeKey()).isEqualTo("storage");
+        assertThat(role.principalKey()).isEqualTo("scaleSet");
+        assertThat(role.roleDefinitionId()).endsWith("/roleDefinitions/" + Blueprint.KEY_OPERATOR_ROLE);
+        assertThat(role.name()).as("stable across runs, so a retry finds it")
+                .isEqualTo(((PoolBlueprint.RoleAssignment) Blueprint.of(spec, SETTINGS).resource("storageKeyRole")).name());
+    }
+
+    @Test
+    void independentResourcesShareAWaveAndTheChainIsFiveDeep() {
+        assertThat(blueprint.waves()).containsExactly(
+                List.of("securityGroup", "publicIp"),
+                List.of("network", "loadBalancer"),
+                List.of("storage"),
+                List.of("share"),
+                List.of("scaleSet"),
+                List.of("storageKeyRole"));
+    }
+
+    @Test
+    void everyPoolCapacityFitsTheSshNatPortRange() {
+        assertThat(Blueprint.SSH_NAT_LAST - Blueprint.SSH_NAT_FIRST + 1).isGreaterThanOrEqualTo(100);
+    }
+}

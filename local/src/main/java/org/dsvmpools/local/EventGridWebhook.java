@@ -41,16 +41,16 @@ final class EventGridWebhook implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (exchange.getRequestMethod().equals("OPTIONS")) {
-                handshake(exchange);
-            } else if (exchange.getRequestMethod().equals("POST")) {
-                deliver(exchange);
-            } else {
-                Exchanges.send(exchange, 405, "text/plain", new byte[0], Map.of("Allow", "POST, OPTIONS"));
-            }
-        } catch (RuntimeException e) {
-            System.err.println("local host: Event Grid webhook failed: " + e);
+        Exchanges.serve(exchange, "Event Grid webhook", () -> serve(exchange));
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("OPTIONS")) {
+            handshake(exchange);
+        } else if (exchange.getRequestMethod().equals("POST")) {
+            deliver(exchange);
+        } else {
+            Exchanges.send(exchange, 405, "text/plain", new byte[0], Map.of("Allow", "POST, OPTIONS"));
         }
     }
 

@@ -16,6 +16,29 @@ final class Exchanges {
     private Exchanges() {
     }
 
+    /** What a handler does with one exchange. */
+    @FunctionalInterface
+    interface Work {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} and closes the exchange. A bug in the host still answers 500 instead of dropping the
+     * connection, so a client sees an error rather than a hang or an unexplained reset.
+     */
+    static void serve(HttpExchange exchange, String what, Work work) throws IOException {
+        try (exchange) {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                System.err.println("local host: " + what + " failed: " + e);
+                if (exchange.getResponseCode() == -1) {
+                    sendText(exchange, 500, "the local host failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** A key in {@code x-functions-key} or {@code ?code=}, compared in constant time. */
     static boolean hasKey(HttpExchange exchange, Map<String, String> query, String key) {
         String presented = Optional.ofNullable(exchange.getRequestHeaders().getFirst("x-functions-key"))

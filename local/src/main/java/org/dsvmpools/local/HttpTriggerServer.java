@@ -53,23 +53,23 @@ final class HttpTriggerServer implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            if (path.equals("/admin/host/status")) {
-                Exchanges.send(exchange, 200, "application/json",
-                        "{\"state\":\"Running\"}".getBytes(StandardCharsets.UTF_8), Map.of());
-                return;
-            }
-            String prefix = "/" + routePrefix + "/";
-            if (!path.startsWith(prefix)) {
-                Exchanges.sendText(exchange, 404, "no function at " + path);
-                return;
-            }
-            List<String> segments = List.of(path.substring(prefix.length()).split("/", -1));
-            dispatch(exchange, segments);
-        } catch (RuntimeException e) {
-            System.err.println("local host: request failed: " + e);
+        Exchanges.serve(exchange, "request", () -> serve(exchange));
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        if (path.equals("/admin/host/status")) {
+            Exchanges.send(exchange, 200, "application/json",
+                    "{\"state\":\"Running\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
         }
+        String prefix = "/" + routePrefix + "/";
+        if (!path.startsWith(prefix)) {
+            Exchanges.sendText(exchange, 404, "no function at " + path);
+            return;
+        }
+        List<String> segments = List.of(path.substring(prefix.length()).split("/", -1));
+        dispatch(exchange, segments);
     }
 
     private void dispatch(HttpExchange exchange, List<String> segments) throws IOException {

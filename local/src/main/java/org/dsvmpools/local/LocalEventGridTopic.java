@@ -48,29 +48,31 @@ final class LocalEventGridTopic implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!exchange.getRequestMethod().equals("POST")) {
-                Exchanges.send(exchange, 405, "text/plain", new byte[0], Map.of("Allow", "POST"));
-                return;
-            }
-            if (!authorized(exchange)) {
-                Exchanges.sendJson(exchange, 401, "{\"error\":{\"code\":\"Unauthorized\",\"message\":"
-                        + "\"a valid aeg-sas-key or aeg-sas-token is required\"}}");
-                return;
-            }
-            Optional<List<JsonNode>> events = EventGridWebhook.events(exchange.getRequestBody().readAllBytes());
-            Optional<String> problem = events.map(LocalEventGridTopic::problem)
-                    .orElse(Optional.of("the body must be an event or an array of events"));
-            if (problem.isPresent()) {
-                Exchanges.sendJson(exchange, 400, "{\"error\":{\"code\":\"BadRequest\",\"message\":"
-                        + com.fasterxml.jackson.databind.node.TextNode.valueOf(problem.get()) + "}}");
-                return;
-            }
-            Exchanges.sendText(exchange, 200, "");
-            for (JsonNode event : events.get()) {
-                for (String function : functionNames) {
-                    deliveries.submit(() -> deliver(function, event));
-                }
+        Exchanges.serve(exchange, "Event Grid topic", () -> serve(exchange));
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            Exchanges.send(exchange, 405, "text/plain", new byte[0], Map.of("Allow", "POST"));
+            return;
+        }
+        if (!authorized(exchange)) {
+            Exchanges.sendJson(exchange, 401, "{\"error\":{\"code\":\"Unauthorized\",\"message\":"
+                    + "\"a valid aeg-sas-key or aeg-sas-token is required\"}}");
+            return;
+        }
+        Optional<List<JsonNode>> events = EventGridWebhook.events(exchange.getRequestBody().readAllBytes());
+        Optional<String> problem = events.map(LocalEventGridTopic::problem)
+                .orElse(Optional.of("the body must be an event or an array of events"));
+        if (problem.isPresent()) {
+            Exchanges.sendJson(exchange, 400, "{\"error\":{\"code\":\"BadRequest\",\"message\":"
+                    + com.fasterxml.jackson.databind.node.TextNode.valueOf(problem.get()) + "}}");
+            return;
+        }
+        Exchanges.sendText(exchange, 200, "");
+        for (JsonNode event : events.get()) {
+            for (String function : functionNames) {
+                deliveries.submit(() -> deliver(function, event));
             }
         }
     }

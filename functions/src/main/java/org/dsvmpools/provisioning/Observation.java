@@ -1,0 +1,25 @@
+package org.dsvmpools.provisioning;
+
+import java.util.Map;
+
+/**
+ * What a resource looks like in Azure now, reduced to what the reconciler decides on.
+ *
+ * @param id      the ARM id, once the resource exists
+ * @param outputs values later resources need (the scale set's identity, the public IP's name), by name
+ */
+public record Observation(State state, String id, Map<String, String> outputs) {
+    public enum State { MISSING, IN_PROGRESS, SUCCEEDED, FAILED }
+
+    public Observation {
+        outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    }
+
+    public static Observation missing() {
+        return new Observation(State.MISSING, null, Map.of());
+    }
+
+    public boolean is(State expected) {
+        return state == expected;
+    }
+}

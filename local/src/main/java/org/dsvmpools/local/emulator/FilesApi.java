@@ -327,10 +327,11 @@ final class FilesApi implements HttpHandler {
         }
     }
 
+    /** ETags compare with or without their quotes, as the service does (the SDK hands them back unquoted). */
     private void checkConditions(Headers request, Path file) {
-        String etag = etag(file);
-        String ifMatch = request.getFirst("If-Match");
-        String ifNoneMatch = request.getFirst("If-None-Match");
+        String etag = unquoted(etag(file));
+        String ifMatch = unquoted(request.getFirst("If-Match"));
+        String ifNoneMatch = unquoted(request.getFirst("If-None-Match"));
         if ((ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(etag))
                 || (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.equals(etag)))) {
             throw new FilesError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s)"
@@ -355,6 +356,11 @@ final class FilesApi implements HttpHandler {
             }
         }
         return xml.append("</Entries><NextMarker /></EnumerationResults>").toString();
+    }
+
+    private static String unquoted(String etag) {
+        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     private static void requireDirectory(Path path, String code, String message) {

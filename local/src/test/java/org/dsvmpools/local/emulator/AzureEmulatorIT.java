@@ -85,6 +85,11 @@ class AzureEmulatorIT {
         assertThat(response.statusCode()).isEqualTo(204);
     }
 
+    private static StorageAccount storageAccount(String rg, String name) {
+        return clients.storage().storageAccounts().define(name).withRegion(Region.EUROPE_WEST)
+                .withExistingResourceGroup(rg).create();
+    }
+
     private static String group(String name) {
         clients.resources().resourceGroups().define(name).withRegion(Region.EUROPE_WEST).create();
         return name;
@@ -118,8 +123,7 @@ class AzureEmulatorIT {
     @Test
     void storageAccountsHaveKeysAndGloballyUniqueValidNames() {
         String rg = group("rg-storage");
-        StorageAccount account = clients.storage().storageAccounts().define("dpmlteam1234abcd")
-                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        StorageAccount account = storageAccount(rg, "dpmlteam1234abcd");
 
         List<StorageAccountKey> keys = account.getKeys();
 
@@ -140,8 +144,7 @@ class AzureEmulatorIT {
     @Test
     void sharesDirectoriesAndFilesWorkThroughTheFilesSdkWithTheListedKey() throws Exception {
         String rg = group("rg-files");
-        StorageAccount account = clients.storage().storageAccounts().define("dpfiles0001")
-                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        StorageAccount account = storageAccount(rg, "dpfiles0001");
         String key = account.getKeys().get(0).value();
         ShareServiceClient service = EmulatorClients.files(account.endPoints().primary().file(), "dpfiles0001", key);
 
@@ -171,8 +174,7 @@ class AzureEmulatorIT {
     @Test
     void aWrongKeyIs403AndALeasedFileRefusesWritesWithoutTheLease() {
         String rg = group("rg-files-auth");
-        StorageAccount account = clients.storage().storageAccounts().define("dpfiles0002")
-                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        StorageAccount account = storageAccount(rg, "dpfiles0002");
         String endpoint = account.endPoints().primary().file();
         String wrongKey = java.util.Base64.getEncoder().encodeToString(new byte[64]);
 
@@ -195,8 +197,7 @@ class AzureEmulatorIT {
     @Test
     void fileReadsHonourEtagConditions() throws Exception {
         String rg = group("rg-files-etag");
-        StorageAccount account = clients.storage().storageAccounts().define("dpfiles0003")
-                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        StorageAccount account = storageAccount(rg, "dpfiles0003");
         String key = account.getKeys().get(0).value();
         ShareFileClient file = EmulatorClients.files(account.endPoints().primary().file(), "dpfiles0003", key)
                 .createShare("s").getRootDirectoryClient().createFile("users.json", 2);
@@ -350,8 +351,7 @@ class AzureEmulatorIT {
     @Test
     void roleAssignmentsAreStoredUnderTheirScope() {
         String rg = group("rg-roles");
-        StorageAccount account = clients.storage().storageAccounts().define("dproles0001")
-                .withRegion(Region.EUROPE_WEST).withExistingResourceGroup(rg).create();
+        StorageAccount account = storageAccount(rg, "dproles0001");
         String name = java.util.UUID.randomUUID().toString();
         var roleAssignments = clients.authorization().roleServiceClient().getRoleAssignments();
 

@@ -19,7 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.dsvmpools.local.emulator.AzureEmulator;
 import org.dsvmpools.kit.AzuriteProcess;
@@ -82,8 +83,7 @@ public final class DevStack {
                 jvmOptions, List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
         // The emulator starts once the host serves: on two cores its TLS set-up would otherwise slow the
         // host's start-up, and nothing on the intake path needs it.
-        Path emulatorDir = dataDir != null ? dataDir : keyDir;
-        CompletableFuture<AzureEmulator> emulatorStart = new CompletableFuture<>();
+        AtomicReference<AzureEmulator> emulator = new AtomicReference<>();
         AzuriteProcess azurite;
         try {
             azurite = AzuriteProcess.start(root, azuritePort, dataDir);
@@ -94,16 +94,13 @@ public final class DevStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             host.destroy();
             azurite.stop();
-            emulatorStart.thenAccept(emulator -> {
-                if (emulator != null) {
-                    emulator.close();
-                }
-            });
+            Optional.ofNullable(emulator.get()).ifPresent(AzureEmulator::close);
         }));
         try {
             long readyMillis = awaitHost(host, port);
-            AzureEmulator emulator = emulated ? startEmulator(options, emulatorDir, keyDir) : null;
-            emulatorStart.complete(emulator);
+            if (emulated) {
+                emulator.set(startEmulator(options, keyDir));
+            }
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
                     + " ms after launch)");
@@ -112,9 +109,9 @@ public final class DevStack {
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
             System.out.println("  Event Grid: http://127.0.0.1:" + port + "/api/events (aeg-sas-token), https://127.0.0.1:"
                     + httpsPort + "/api/events (aeg-sas-key)");
-            if (emulator != null) {
-                System.out.println("  Azure emulator: ARM " + emulator.armEndpoint() + " (https, certificate "
-                        + keyDir.resolve(TlsCertificate.KEYSTORE) + "), Files " + emulator.filesEndpoint());
+            if (emulator.get() != null) {
+                System.out.println("  Azure emulator: ARM " + emulator.get().armEndpoint() + " (https, certificate "
+                        + keyDir.resolve(TlsCertificate.KEYSTORE) + "), Files " + emulator.get().filesEndpoint());
             }
             System.out.println("  Function key (x-functions-key): " + key);
             System.out.println("  Event Grid topic key: " + topicKey);
@@ -127,12 +124,13 @@ public final class DevStack {
         }
     }
 
-    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir, Path keyDir) {
+    /** The emulator keeps its files and reads its certificate in the data folder. */
+    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir) {
         try {
             AzureEmulator emulator = AzureEmulator.start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
                     Integer.parseInt(options.getOrDefault("files-port", "7444")),
                     Double.parseDouble(options.getOrDefault("time-scale", "0.01")), Files.createDirectories(dataDir),
-                    TlsCertificate.loadOrCreate(keyDir).serverContext());
+                    TlsCertificate.loadOrCreate(dataDir).serverContext());
             if (options.containsKey("faults")) {
                 emulator.configureFaults(Files.readString(Paths.get(options.get("faults"))));
             }

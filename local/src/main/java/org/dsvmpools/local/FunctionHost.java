@@ -5,6 +5,7 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Functions-compatible host for one process: discovers the functions, serves HTTP triggers, runs timers and
@@ -40,7 +41,7 @@ public final class FunctionHost {
         QueueClients queueClients = new QueueClients(hostJson.queues().base64());
         Invoker invoker = new Invoker(queueClients);
         EventGridWebhook webhook = new EventGridWebhook(functions, key, invoker);
-        String topicKey = settings.values().getOrDefault(TOPIC_KEY_VARIABLE, DevStack.newKey());
+        String topicKey = Optional.ofNullable(settings.values().get(TOPIC_KEY_VARIABLE)).orElseGet(DevStack::newKey);
         LocalEventGridTopic topic = new LocalEventGridTopic(topicKey, key, webhook.functionNames());
         HostServer server = new HostServer()
                 .handle("/", new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker))

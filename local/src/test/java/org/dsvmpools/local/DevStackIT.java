@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.LoopbackPorts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,15 +31,15 @@ class DevStackIT {
         Path work = Files.createTempDirectory("devstack");
         Files.copy(HostProcess.repositoryRoot().resolve("local.settings.json.example"),
                 work.resolve("local.settings.json.example"));
-        int armPort = HostProcess.freePort();
+        int armPort = LoopbackPorts.free();
         try (HostProcess stack = HostProcess.start(DevStack.class,
                 Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key"),
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
                 "--azurite-port", "" + AzuriteProcess.freePortTriple(),
-                "--https-port", "" + HostProcess.freePort(),
-                "--arm-port", "" + armPort, "--files-port", "" + HostProcess.freePort()).awaitReady("stack is up")) {
+                "--https-port", "" + LoopbackPorts.free(),
+                "--arm-port", "" + armPort, "--files-port", "" + LoopbackPorts.free()).awaitReady("stack is up")) {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")

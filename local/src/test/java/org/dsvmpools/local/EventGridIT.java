@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.LoopbackPorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +52,7 @@ class EventGridIT {
     static void startHost() throws Exception {
         azurite = AzuriteProcess.start(HostProcess.repositoryRoot(), AzuriteProcess.freePortTriple(), null);
         tlsDir = Files.createTempDirectory("tls");
-        httpsPort = HostProcess.freePort();
+        httpsPort = LoopbackPorts.free();
         host = HostProcess.start(FunctionHost.class, Map.of(
                         "AzureWebJobsStorage", azurite.connectionString(),
                         "SAMPLE_QUEUE", "samples-in", "SAMPLE_SCHEDULE", "0 0 0 1 1 *",

@@ -31,7 +31,7 @@ final class HostProcess implements AutoCloseable {
     }
 
     static HostProcess start(Class<?> main, Map<String, String> environment, String... args) throws IOException {
-        int port = freePort();
+        int port = LoopbackPorts.free();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 main.getName(), "--port", "" + port));
@@ -83,7 +83,4 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        return LoopbackPorts.free();
-    }
 }

@@ -216,7 +216,7 @@ final class ArmApi implements HttpHandler {
         return accepted(existing == null ? 201 : 200, resource.view(now), readyAt, () -> { });
     }
 
-    /** Role assignments and share definitions take effect at once, as ARM reports them. */
+    /** Role assignments take effect at once, as ARM reports them: there is no operation to poll. */
     private static boolean isInstantResource(ArmPath arm) {
         return arm.resourceType().toLowerCase(Locale.ROOT).startsWith("microsoft.authorization/");
     }

@@ -64,26 +64,25 @@ final class ScaleSet {
     }
 
     Instant start(ScaleSetInstance instance, Instant now, TimeModel time) {
-        if (instance.powerState.equals("running") || instance.powerState.equals("starting")) {
-            return now;
-        }
-        Instant doneAt = time.after(TimeModel.START_INSTANCE);
-        instance.begin("starting", "running", doneAt, now, time);
-        return doneAt;
+        return transition(instance, "starting", "running", TimeModel.START_INSTANCE, now, time);
     }
 
     Instant deallocate(ScaleSetInstance instance, Instant now, TimeModel time) {
-        if (instance.powerState.equals("deallocated") || instance.powerState.equals("deallocating")) {
-            return now;
-        }
-        Instant doneAt = time.after(TimeModel.DEALLOCATE_INSTANCE);
-        instance.begin("deallocating", "deallocated", doneAt, now, time);
-        return doneAt;
+        return transition(instance, "deallocating", "deallocated", TimeModel.DEALLOCATE_INSTANCE, now, time);
     }
 
     Instant delete(ScaleSetInstance instance, Instant now, TimeModel time) {
-        Instant doneAt = time.after(TimeModel.DELETE_INSTANCE);
-        instance.begin("deleting", "deleted", doneAt, now, time);
+        return transition(instance, "deleting", "deleted", TimeModel.DELETE_INSTANCE, now, time);
+    }
+
+    /** Moves an instance through {@code during} to {@code after}; asking again on the way changes nothing. */
+    private static Instant transition(ScaleSetInstance instance, String during, String after,
+                                      java.time.Duration azureDuration, Instant now, TimeModel time) {
+        if (instance.powerState.equals(during) || instance.powerState.equals(after)) {
+            return now;
+        }
+        Instant doneAt = time.after(azureDuration);
+        instance.begin(during, after, doneAt, now, time);
         return doneAt;
     }
 

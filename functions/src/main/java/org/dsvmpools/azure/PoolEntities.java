@@ -16,6 +16,8 @@ import org.dsvmpools.pool.PoolEvent;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolSpecJson;
 import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.pool.Progress;
+import org.dsvmpools.pool.ProgressJson;
 
 /**
  * Maps a {@link Pool} to one table entity and back. Status and times are columns of their own so that queries
@@ -43,6 +45,7 @@ final class PoolEntities {
                 .addProperty("PurgeData", pool.purgeData());
         putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
         putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
+        putChunked(entity, "Progress", ProgressJson.write(pool.progress()).toString());
         return entity;
     }
 
@@ -61,7 +64,9 @@ final class PoolEntities {
                 instant(entity.getProperty("CreatedAt")),
                 instant(entity.getProperty("UpdatedAt")),
                 Boolean.TRUE.equals(entity.getProperty("PurgeData")),
-                events(readJson(chunked(entity, "Events"))));
+                events(readJson(chunked(entity, "Events"))),
+                entity.getProperty("ProgressParts") == null ? Progress.NONE
+                        : ProgressJson.read(readJson(chunked(entity, "Progress"))));
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -3,7 +3,10 @@ package org.dsvmpools.functions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.dsvmpools.azure.ArmClients;
+import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
@@ -13,26 +16,38 @@ import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.PoolSpecRules;
 import org.dsvmpools.pool.StuckPoolRecovery;
 import org.dsvmpools.pool.WorkQueue;
+import org.dsvmpools.provisioning.BlueprintSettings;
+import org.dsvmpools.provisioning.CloudResources;
+import org.dsvmpools.provisioning.PoisonedWork;
+import org.dsvmpools.provisioning.ProvisioningWorker;
+import org.dsvmpools.provisioning.WorkerPolicy;
 
 /**
  * The composition root: builds the object graph once per process. The Functions worker asks for a new function
  * instance on every invocation, so the function classes take their services from here instead of building them.
- * Nothing here touches the network or the ARM SDK: the first request pays only for Storage clients.
+ * Nothing here touches the network or the ARM SDK: the first request pays only for Storage clients; the ARM
+ * clients are built when the worker handles its first message.
  */
 public final class App {
     private static final int DEFAULT_STUCK_AFTER_MINUTES = 10;
+    private static final int DEFAULT_RECHECK_SECONDS = 15;
     private static volatile App instance;
 
     private final PoolSpecRules rules;
     private final PoolIntake intake;
     private final StuckPoolRecovery recovery;
     private final ClientPrincipals principals;
+    private final PoisonedWork poisoned;
+    private final Supplier<ProvisioningWorker> worker;
 
-    App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals) {
+    App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
+        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
         this.rules = rules;
         this.intake = intake;
         this.recovery = recovery;
         this.principals = principals;
+        this.poisoned = poisoned;
+        this.worker = worker;
     }
 
     public static App get() {
@@ -54,11 +69,18 @@ public final class App {
         PoolRepository repository = new TablePoolRepository(
                 storage.table(settings.optional(Settings.POOL_TABLE).orElse(TablePoolRepository.DEFAULT_TABLE)));
         WorkQueue queue = new StorageQueueWorkQueue(storage.queue(StorageQueueWorkQueue.POOL_REQUESTS));
-        return wire(settings, clock, repository, queue);
+        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(new ArmClients(
+                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
+                settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
+                null)));
     }
 
-    /** The graph over given adapters: tests and benchmarks swap an adapter, everything else stays real. */
-    public static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue) {
+    /**
+     * The graph over given adapters: tests and benchmarks swap an adapter, everything else stays real. The
+     * cloud is asked for only when the worker first runs, since building ARM clients takes seconds.
+     */
+    public static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
+                           Supplier<CloudResources> cloud) {
         Duration stuckAfter = Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES));
         boolean platformAuth = settings.optional(Settings.PLATFORM_AUTH_ENABLED)
@@ -67,7 +89,33 @@ public final class App {
                 new PoolSpecRules(intakePolicy(settings)),
                 new PoolIntake(repository, queue, clock),
                 new StuckPoolRecovery(repository, queue, clock, stuckAfter),
-                new ClientPrincipals(platformAuth));
+                new ClientPrincipals(platformAuth),
+                new PoisonedWork(repository, clock),
+                once(() -> new ProvisioningWorker(repository, queue, cloud.get(), blueprintSettings(settings),
+                        WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(Settings.RECHECK_SECONDS,
+                        DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()))));
+    }
+
+    private static BlueprintSettings blueprintSettings(Settings settings) {
+        return new BlueprintSettings(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE),
+                settings.required(Settings.SUBSCRIPTION_ID),
+                settings.optional(Settings.CONTROL_PLANE_SUBNET_ID).orElse(null),
+                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM));
+    }
+
+    /** A supplier that builds its value on first use, once, even when first used by several threads at once. */
+    private static <T> Supplier<T> once(Supplier<T> build) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = build.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static IntakePolicy intakePolicy(Settings settings) {
@@ -92,5 +140,13 @@ public final class App {
 
     ClientPrincipals principals() {
         return principals;
+    }
+
+    PoisonedWork poisoned() {
+        return poisoned;
+    }
+
+    ProvisioningWorker worker() {
+        return worker.get();
     }
 }

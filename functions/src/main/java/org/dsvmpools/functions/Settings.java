@@ -15,6 +15,18 @@ public record Settings(Map<String, String> values) {
     public static final String STUCK_AFTER_MINUTES = "DSVMPOOLS_STUCK_AFTER_MINUTES";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_RECOVERY_SCHEDULE%} in the timer binding. */
     public static final String RECOVERY_SCHEDULE = "DSVMPOOLS_RECOVERY_SCHEDULE";
+    /** Azure Resource Manager; a loopback URL means the local emulator. Default: Azure's public cloud. */
+    public static final String ARM_ENDPOINT = "DSVMPOOLS_ARM_ENDPOINT";
+    /** The subscription pools are deployed to. */
+    public static final String SUBSCRIPTION_ID = "DSVMPOOLS_SUBSCRIPTION_ID";
+    /** The Entra tenant of that subscription; DefaultAzureCredential finds it itself when unset. */
+    public static final String TENANT_ID = "AZURE_TENANT_ID";
+    /** {@code publisher:offer:sku:version} of the pools' VM image. */
+    public static final String VM_IMAGE = "DSVMPOOLS_VM_IMAGE";
+    /** The Function App's own subnet, allowed through each pool's storage firewall. */
+    public static final String CONTROL_PLANE_SUBNET_ID = "DSVMPOOLS_CONTROL_PLANE_SUBNET_ID";
+    /** How long the worker waits before looking again at an ARM operation that gave no Retry-After. */
+    public static final String RECHECK_SECONDS = "DSVMPOOLS_RECHECK_SECONDS";
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 

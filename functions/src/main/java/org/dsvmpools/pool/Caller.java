@@ -25,7 +25,7 @@ public record Caller(String id, String name, Set<String> roles) {
     }
 
     /** Owners may delete their pools, admins any pool; pools made with the function key by any key holder. */
-    public boolean mayDelete(Owner owner) {
+    public boolean mayManage(Owner owner) {
         return isAdmin() || owner.id().equals(id);
     }
 

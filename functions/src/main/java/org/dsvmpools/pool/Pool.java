@@ -22,7 +22,8 @@ public record Pool(
         Instant createdAt,
         Instant updatedAt,
         boolean purgeData,
-        List<PoolEvent> events) {
+        List<PoolEvent> events,
+        Progress progress) {
 
     /** The history keeps the first event and the newest ones: enough to explain a pool, bounded in size. */
     public static final int MAX_EVENTS = 50;
@@ -32,19 +33,20 @@ public record Pool(
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(progress, "progress");
         events = List.copyOf(events);
     }
 
     public static Pool accept(PoolSpec spec, Caller caller, Instant now) {
         return new Pool(spec.poolName(), spec, PoolStatus.Accepted, 1, caller.asOwner(), now, now, false,
-                List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name())));
+                List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name())), Progress.NONE);
     }
 
     /** A pool requested again under the name of one that was deleted: a new life, the same record. */
     public Pool reaccept(PoolSpec newSpec, Caller caller, Instant now) {
         Pool moved = moveTo(PoolStatus.Accepted, "Pool requested again by " + caller.name(), now);
         return new Pool(name, newSpec, moved.status, generation + 1, caller.asOwner(), createdAt, now, false,
-                moved.events);
+                moved.events, progress.restart());
     }
 
     /**
@@ -54,7 +56,34 @@ public record Pool(
     public Pool requestTeardown(boolean purge, Caller caller, Instant now) {
         String reason = "Deletion requested by " + caller.name() + (purge ? ", data purge confirmed" : ", share kept");
         Pool moved = status == PoolStatus.Deleting ? note(reason, now) : moveTo(PoolStatus.Deleting, reason, now);
-        return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purge, moved.events);
+        return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purge, moved.events,
+                progress.restartTeardown());
+    }
+
+    /**
+     * Asks the worker to try a Failed pool's work again, as a new generation: a failed provision is accepted
+     * anew, a failed teardown deletes again.
+     */
+    public Pool retry(Caller caller, Instant now) {
+        if (status != PoolStatus.Failed) {
+            throw new IllegalStateException("pool " + name + " is " + status + ", only a Failed pool is retried");
+        }
+        boolean teardown = progress.failure() != null && progress.failure().work() == WorkItem.Kind.teardown;
+        Pool moved = moveTo(teardown ? PoolStatus.Deleting : PoolStatus.Accepted, "Retry requested by "
+                + caller.name(), now);
+        return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purgeData, moved.events,
+                teardown ? progress.restartTeardown() : progress.restart());
+    }
+
+    public Pool withProgress(Progress next) {
+        return new Pool(name, spec, status, generation, owner, createdAt, updatedAt, purgeData, events, next);
+    }
+
+    /** The worker's progress recorded, with the status it leads to and, when that changes, an event saying why. */
+    public Pool advance(PoolStatus next, Progress nextProgress, String reason, Instant now) {
+        Pool moved = next == status ? this : moveTo(next, reason, now);
+        return new Pool(name, spec, moved.status, generation, owner, createdAt, now, purgeData, moved.events,
+                nextProgress);
     }
 
     /** The same status with an event that says why something happened, e.g. a work message sent again. */
@@ -75,7 +104,7 @@ public record Pool(
         if (history.size() > MAX_EVENTS) {
             history.subList(1, history.size() - MAX_EVENTS + 1).clear();
         }
-        return new Pool(name, spec, next, generation, owner, createdAt, now, purgeData, history);
+        return new Pool(name, spec, next, generation, owner, createdAt, now, purgeData, history, progress);
     }
 
     /** Whether a delete request would change anything: not when the same teardown is already asked for or done. */
@@ -86,8 +115,8 @@ public record Pool(
 
     public WorkItem currentWork() {
         return switch (status) {
-            case Deleting -> WorkItem.teardown(name, generation, purgeData);
-            default -> WorkItem.provision(name, generation);
+            case Deleting -> WorkItem.teardown(name, generation, purgeData).atPass(progress.pass());
+            default -> WorkItem.provision(name, generation).atPass(progress.pass());
         };
     }
 }

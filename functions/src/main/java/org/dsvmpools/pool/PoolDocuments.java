@@ -12,6 +12,16 @@ public final class PoolDocuments {
 
     public static ObjectNode of(Pool pool) {
         ObjectNode document = summary(pool);
+        Progress progress = pool.progress();
+        if (!progress.resources().isEmpty()) {
+            document.set("resources", ProgressJson.resources(progress.resources()));
+        }
+        if (pool.status() == PoolStatus.Ready && progress.endpoints() != null) {
+            document.set("endpoints", ProgressJson.endpoints(progress.endpoints()));
+        }
+        if (pool.status() == PoolStatus.Failed && progress.failure() != null) {
+            document.set("failure", ProgressJson.failure(progress.failure()));
+        }
         document.set("events", events(pool.events()));
         return document;
     }

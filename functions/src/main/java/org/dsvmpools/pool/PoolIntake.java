@@ -72,7 +72,7 @@ public final class PoolIntake {
                 return Optional.of(new DeleteResult.NotFound(name));
             }
             Pool pool = found.get().pool();
-            if (!caller.mayDelete(pool.owner())) {
+            if (!caller.mayManage(pool.owner())) {
                 return Optional.of(new DeleteResult.Forbidden(pool));
             }
             if (!pool.needsTeardown(purgeData)) {
@@ -80,6 +80,25 @@ public final class PoolIntake {
             }
             Pool deleting = pool.requestTeardown(purgeData, caller, clock.instant());
             return replaced(found.get(), deleting).map(next -> new DeleteResult.TeardownRequested(next, trySend(next)));
+        });
+    }
+
+    /** Sends a Failed pool's work again, as a new generation; only its owner or an admin may ask. */
+    public RetryResult retry(PoolName name, Caller caller) {
+        return retrying(name, () -> {
+            Optional<StoredPool> found = repository.find(name);
+            if (found.isEmpty()) {
+                return Optional.of(new RetryResult.NotFound(name));
+            }
+            Pool pool = found.get().pool();
+            if (!caller.mayManage(pool.owner())) {
+                return Optional.of(new RetryResult.Forbidden(pool));
+            }
+            if (pool.status() != PoolStatus.Failed) {
+                return Optional.of(new RetryResult.NotFailed(pool));
+            }
+            Pool retried = pool.retry(caller, clock.instant());
+            return replaced(found.get(), retried).map(next -> new RetryResult.Retried(next, trySend(next)));
         });
     }
 

@@ -19,7 +19,7 @@ public enum PoolStatus {
             case Accepted -> EnumSet.of(Provisioning, Failed, Deleting);
             case Provisioning -> EnumSet.of(Ready, Failed, Deleting);
             case Ready -> EnumSet.of(Provisioning, Deleting);
-            case Failed -> EnumSet.of(Provisioning, Deleting);
+            case Failed -> EnumSet.of(Accepted, Provisioning, Deleting);
             case Deleting -> EnumSet.of(Deleted, Failed);
             case Deleted -> EnumSet.of(Accepted, Deleting);
         };

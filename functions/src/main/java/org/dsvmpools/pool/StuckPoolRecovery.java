@@ -8,14 +8,17 @@ import java.util.List;
 
 /**
  * Moves on pools whose work message was lost: a crash or a queue outage between storing a record and sending its
- * message leaves a pool in {@code Accepted} (or {@code Deleting}) that no message will ever move. A pool that has
+ * message leaves a pool in {@code Accepted} (or {@code Deleting}) that no message will ever move, and a worker
+ * that could not even mark its pool Failed leaves it in {@code Provisioning}. The worker records every pass, so
+ * a pool it works on never looks unchanged for long. A pool that has
  * not changed for {@code stuckAfter} gets its current work sent again, with an event saying so.
  *
  * <p>Sending again is safe: messages carry the pool's generation and the worker ignores work it has already
  * done, so a message that was merely slow costs one no-op.
  */
 public final class StuckPoolRecovery {
-    private static final List<PoolStatus> WAITING_FOR_WORKER = List.of(PoolStatus.Accepted, PoolStatus.Deleting);
+    private static final List<PoolStatus> WAITING_FOR_WORKER =
+            List.of(PoolStatus.Accepted, PoolStatus.Provisioning, PoolStatus.Deleting);
 
     private final PoolRepository repository;
     private final WorkQueue queue;

@@ -1,6 +1,8 @@
 package org.dsvmpools.provisioning;
 
+import java.util.List;
 import java.util.Map;
+import org.dsvmpools.pool.PoolResource;
 
 /**
  * The port to Azure, shaped like crossplane's external client: observe, and begin a create or a delete; never
@@ -14,16 +16,26 @@ public interface CloudResources {
 
     Observation observe(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource);
 
-    /** Begins creating (or updating) {@code resource}; {@code done} holds the observations of what it depends on. */
-    void beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource, Map<String, Observation> done);
+    /**
+     * Begins creating (or updating) {@code resource} and returns what ARM answered: usually in progress.
+     *
+     * @param known the pool's resources as recorded, with the ids and outputs of what {@code resource} depends on
+     */
+    Observation beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
+                            Map<String, PoolResource> known);
 
-    void beginDelete(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource);
+    /** Begins deleting {@code resource}; {@link Observation.State#MISSING} when it was already gone. */
+    Observation beginDelete(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
+                            Map<String, PoolResource> known);
 
-    /** Begins deleting the resource group and everything in it. */
-    void beginDeleteGroup(PoolBlueprint.ResourceGroup group);
+    /** Begins deleting the resource group and everything in it; MISSING when it was already gone. */
+    Observation beginDeleteGroup(PoolBlueprint.ResourceGroup group);
 
-    /** True when the resource group no longer exists. */
-    boolean groupGone(PoolBlueprint.ResourceGroup group);
+    /** True while the resource group exists (also while it is being deleted). */
+    boolean groupExists(PoolBlueprint.ResourceGroup group);
+
+    /** The instance ids of a scale set, for the per-instance SSH endpoints. */
+    List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet);
 
     /** An ARM error, as code, HTTP status and message: the domain's view of an SDK exception. */
     final class CloudException extends RuntimeException {
@@ -38,6 +50,11 @@ public interface CloudResources {
 
         public String code() {
             return code;
+        }
+
+        /** The code to show a user: ARM's, or the HTTP status when the response carried none. */
+        public String reportedCode() {
+            return code != null ? code : status == 0 ? "NoResponse" : "HttpStatus" + status;
         }
 
         public int status() {

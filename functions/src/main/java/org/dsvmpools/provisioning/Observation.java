@@ -1,18 +1,24 @@
 package org.dsvmpools.provisioning;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * What a resource looks like in Azure now, reduced to what the reconciler decides on.
  *
- * @param id      the ARM id, once the resource exists
- * @param outputs values later resources need (the scale set's identity, the public IP's name), by name
+ * @param id         the ARM id, once the resource exists
+ * @param outputs    values later resources need (the scale set's identity, the public IP's DNS name), by name
+ * @param lookAgain  when ARM suggests asking again (its {@code Retry-After}), or null when it said nothing
  */
-public record Observation(State state, String id, Map<String, String> outputs) {
+public record Observation(State state, String id, Map<String, String> outputs, Duration lookAgain) {
     public enum State { MISSING, IN_PROGRESS, SUCCEEDED, FAILED }
 
     public Observation {
         outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    }
+
+    public Observation(State state, String id, Map<String, String> outputs) {
+        this(state, id, outputs, null);
     }
 
     public static Observation missing() {

@@ -2,19 +2,26 @@ package org.dsvmpools.provisioning;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.dsvmpools.pool.PoolResource;
+import org.dsvmpools.pool.ResourceState;
 
 /**
- * Makes Azure match a blueprint, one pass at a time and never waiting on a long-running operation: a pass
- * observes each resource wave by wave, begins what is missing (a wave's resources together, since none depends
- * on another), and stops at the first wave still in progress. The worker records the result and looks again
- * later. Because every step starts from an observation, a pass can run any number of times, or be cut off at
- * any point, and still end with exactly one of each resource.
+ * Makes Azure match a blueprint, one pass at a time and never waiting on a long-running operation. A pass starts
+ * from the pool's record: it skips what already succeeded, asks ARM about what it began earlier, and begins what
+ * is pending, a wave at a time (a wave's resources together, since none depends on another). It stops at the
+ * first wave still in progress; the worker records the result and looks again later.
+ *
+ * <p>Every request is idempotent (PUTs of the desired state, DELETEs), so a pass can be repeated or cut off at
+ * any point and still end with exactly one of each resource: a resource begun but not recorded is simply PUT
+ * again.
  */
 public final class PoolReconciler {
+    public static final String GROUP = "resourceGroup";
     /** Storage account and share hold the users' notebooks: a teardown keeps them unless a purge is confirmed. */
     static final Set<String> DATA = Set.of("storage", "share");
 
@@ -22,94 +29,196 @@ public final class PoolReconciler {
     private final Duration recheckAfter;
     private final Duration retryAfter;
 
+    /**
+     * @param recheckAfter when to look again at operations ARM gave no {@code Retry-After} for
+     * @param retryAfter   the first delay after a retryable error
+     */
     public PoolReconciler(CloudResources cloud, Duration recheckAfter, Duration retryAfter) {
         this.cloud = cloud;
         this.recheckAfter = recheckAfter;
         this.retryAfter = retryAfter;
     }
 
-    public ReconcileResult provision(PoolBlueprint blueprint) {
-        Map<String, Observation> seen = new LinkedHashMap<>();
-        String current = "resourceGroup";
+    public ReconcileResult provision(PoolBlueprint blueprint, Map<String, PoolResource> known) {
+        Pass pass = new Pass(blueprint, known);
         try {
-            cloud.ensureGroup(blueprint.resourceGroup());
+            if (!pass.get(GROUP).is(ResourceState.Succeeded)) {
+                pass.current = GROUP;
+                cloud.ensureGroup(blueprint.resourceGroup());
+                pass.put(pass.get(GROUP).withState(ResourceState.Succeeded));
+            }
             for (List<String> wave : blueprint.waves()) {
                 List<String> waiting = new ArrayList<>();
+                Duration wait = Duration.ZERO;
                 for (String key : wave) {
-                    current = key;
-                    PoolBlueprint.Resource resource = blueprint.resource(key);
-                    Observation observed = cloud.observe(blueprint.resourceGroup(), resource);
-                    switch (observed.state()) {
-                        case FAILED -> {
-                            return new ReconcileResult.Failed(key, "ProvisioningFailed",
-                                    resource.name() + " is in provisioning state Failed");
-                        }
-                        case MISSING -> {
-                            cloud.beginCreate(blueprint.resourceGroup(), resource, seen);
-                            waiting.add(key);
-                        }
-                        case IN_PROGRESS -> waiting.add(key);
-                        case SUCCEEDED -> { }
+                    pass.current = key;
+                    PoolResource before = pass.get(key);
+                    if (before.is(ResourceState.Succeeded)) {
+                        continue;
                     }
-                    seen.put(key, observed);
+                    Observation seen = create(blueprint, blueprint.resource(key), before, pass.all());
+                    PoolResource after = pass.record(key, seen, ResourceState.Creating);
+                    if (after.is(ResourceState.Failed)) {
+                        return new ReconcileResult.Failed(pass.list(), key, "ProvisioningFailed",
+                                after.name() + " is in provisioning state Failed");
+                    }
+                    if (!after.is(ResourceState.Succeeded)) {
+                        waiting.add(key);
+                        wait = longer(wait, seen.lookAgain());
+                    }
                 }
                 if (!waiting.isEmpty()) {
-                    return new ReconcileResult.InProgress(seen, String.join(", ", waiting), recheckAfter);
+                    return new ReconcileResult.InProgress(pass.list(), String.join(", ", waiting), wait);
                 }
             }
-            return new ReconcileResult.Done(seen, List.of());
+            return new ReconcileResult.Done(pass.list());
         } catch (CloudResources.CloudException e) {
-            return failure(current, e);
+            return failure(pass, e);
         }
+    }
+
+    /** Asks about a resource begun earlier, begins one that is pending or that vanished meanwhile. */
+    private Observation create(PoolBlueprint blueprint, PoolBlueprint.Resource resource, PoolResource before,
+                               Map<String, PoolResource> all) {
+        if (before.is(ResourceState.Creating)) {
+            Observation seen = cloud.observe(blueprint.resourceGroup(), resource);
+            if (!seen.is(Observation.State.MISSING)) {
+                return seen;
+            }
+        }
+        return cloud.beginCreate(blueprint.resourceGroup(), resource, all);
     }
 
     /**
      * Deletes the pool's resources, dependants first. Without {@code purgeData} the storage account and share
      * stay (and so does the resource group that holds them); with it the whole resource group goes.
      */
-    public ReconcileResult teardown(PoolBlueprint blueprint, boolean purgeData) {
-        String current = "resourceGroup";
+    public ReconcileResult teardown(PoolBlueprint blueprint, boolean purgeData, Map<String, PoolResource> known) {
+        Pass pass = new Pass(blueprint, known);
         try {
-            if (purgeData) {
-                if (cloud.groupGone(blueprint.resourceGroup())) {
-                    return new ReconcileResult.Done(Map.of(), List.of());
-                }
-                cloud.beginDeleteGroup(blueprint.resourceGroup());
-                return new ReconcileResult.InProgress(Map.of(), "resource group deletion", recheckAfter);
-            }
-            List<List<String>> waves = new ArrayList<>(blueprint.waves());
-            java.util.Collections.reverse(waves);
-            for (List<String> wave : waves) {
-                List<String> waiting = new ArrayList<>();
-                for (String key : wave) {
-                    if (DATA.contains(key)) {
-                        continue;
-                    }
-                    current = key;
-                    PoolBlueprint.Resource resource = blueprint.resource(key);
-                    Observation observed = cloud.observe(blueprint.resourceGroup(), resource);
-                    if (observed.is(Observation.State.MISSING)) {
-                        continue;
-                    }
-                    if (!observed.is(Observation.State.IN_PROGRESS)) {
-                        cloud.beginDelete(blueprint.resourceGroup(), resource);
-                    }
-                    waiting.add(key);
-                }
-                if (!waiting.isEmpty()) {
-                    return new ReconcileResult.InProgress(Map.of(), "deletion of " + String.join(", ", waiting),
-                            recheckAfter);
-                }
-            }
-            return new ReconcileResult.Done(Map.of(), List.copyOf(DATA));
+            return purgeData ? purge(blueprint, pass) : deleteAllButData(blueprint, pass);
         } catch (CloudResources.CloudException e) {
-            return failure(current, e);
+            return failure(pass, e);
         }
     }
 
-    private ReconcileResult failure(String key, CloudResources.CloudException e) {
+    private ReconcileResult purge(PoolBlueprint blueprint, Pass pass) {
+        pass.current = GROUP;
+        PoolResource group = pass.get(GROUP);
+        boolean gone = group.is(ResourceState.Deleting)
+                ? !cloud.groupExists(blueprint.resourceGroup())
+                : cloud.beginDeleteGroup(blueprint.resourceGroup()).is(Observation.State.MISSING);
+        if (!gone) {
+            pass.put(group.withState(ResourceState.Deleting));
+            return new ReconcileResult.InProgress(pass.list(), "deletion of resource group "
+                    + blueprint.resourceGroup().name(), recheckAfter);
+        }
+        pass.all().keySet().forEach(key -> pass.put(pass.get(key).withState(ResourceState.Deleted)));
+        return new ReconcileResult.Done(pass.list());
+    }
+
+    private ReconcileResult deleteAllButData(PoolBlueprint blueprint, Pass pass) {
+        List<List<String>> waves = new ArrayList<>(blueprint.waves());
+        Collections.reverse(waves);
+        for (List<String> wave : waves) {
+            List<String> waiting = new ArrayList<>();
+            Duration wait = Duration.ZERO;
+            for (String key : wave) {
+                PoolResource before = pass.get(key);
+                if (DATA.contains(key) || before.is(ResourceState.Deleted)) {
+                    continue;
+                }
+                pass.current = key;
+                PoolBlueprint.Resource resource = blueprint.resource(key);
+                Observation seen = before.is(ResourceState.Deleting)
+                        ? cloud.observe(blueprint.resourceGroup(), resource)
+                        : Observation.missing();
+                if (!before.is(ResourceState.Deleting) || seen.is(Observation.State.FAILED)) {
+                    // Not asked yet, or a delete that ARM reports as failed: ask (again).
+                    seen = cloud.beginDelete(blueprint.resourceGroup(), resource, pass.all());
+                }
+                PoolResource after = pass.record(key, seen, ResourceState.Deleting);
+                if (after.is(ResourceState.Pending)) {
+                    pass.put(after.withState(ResourceState.Deleted));
+                } else {
+                    pass.put(after.withState(ResourceState.Deleting));
+                    waiting.add(key);
+                    wait = longer(wait, seen.lookAgain());
+                }
+            }
+            if (!waiting.isEmpty()) {
+                return new ReconcileResult.InProgress(pass.list(), "deletion of " + String.join(", ", waiting), wait);
+            }
+        }
+        // What holds the data is kept; what was never created stays Pending, since there is nothing to keep.
+        for (String key : List.of("storage", "share", GROUP)) {
+            PoolResource kept = pass.get(key);
+            if (!kept.is(ResourceState.Pending)) {
+                pass.put(kept.withState(ResourceState.Kept));
+            }
+        }
+        return new ReconcileResult.Done(pass.list());
+    }
+
+    private ReconcileResult failure(Pass pass, CloudResources.CloudException e) {
         return e.classification() == ArmErrorClass.RETRYABLE
-                ? new ReconcileResult.Retry(key, e.code(), e.getMessage(), retryAfter)
-                : new ReconcileResult.Failed(key, e.code(), e.getMessage());
+                ? new ReconcileResult.Retry(pass.list(), pass.current, e.reportedCode(), e.getMessage(), retryAfter)
+                : new ReconcileResult.Failed(pass.list(), pass.current, e.reportedCode(), e.getMessage());
+    }
+
+    /** ARM's hint when it gave one, else the configured delay; the longest of a wave, since all must finish. */
+    private Duration longer(Duration so, Duration hint) {
+        Duration candidate = hint == null ? recheckAfter : hint;
+        return candidate.compareTo(so) > 0 ? candidate : so;
+    }
+
+    /** The pool's resources during one pass: the record's, updated with what ARM answered. */
+    private static final class Pass {
+        private final Map<String, PoolResource> resources = new LinkedHashMap<>();
+        String current = GROUP;
+
+        Pass(PoolBlueprint blueprint, Map<String, PoolResource> known) {
+            put(known.getOrDefault(GROUP, pending(GROUP, blueprint.resourceGroup().name())));
+            for (PoolBlueprint.Resource resource : blueprint.resources()) {
+                put(known.getOrDefault(resource.key(), pending(resource.key(), resource.name())));
+            }
+        }
+
+        private static PoolResource pending(String key, String name) {
+            return new PoolResource(key, name, null, ResourceState.Pending, Map.of());
+        }
+
+        PoolResource get(String key) {
+            return resources.get(key);
+        }
+
+        void put(PoolResource resource) {
+            resources.put(resource.key(), resource);
+        }
+
+        Map<String, PoolResource> all() {
+            return Map.copyOf(resources);
+        }
+
+        List<PoolResource> list() {
+            return List.copyOf(resources.values());
+        }
+
+        /** Records an observation; {@code busy} is the state of a resource whose operation is under way. */
+        PoolResource record(String key, Observation seen, ResourceState busy) {
+            PoolResource before = get(key);
+            Map<String, String> outputs = new LinkedHashMap<>(before.outputs());
+            outputs.putAll(seen.outputs());
+            ResourceState state = switch (seen.state()) {
+                case MISSING -> ResourceState.Pending;
+                case IN_PROGRESS -> busy;
+                case SUCCEEDED -> busy == ResourceState.Deleting ? ResourceState.Deleting : ResourceState.Succeeded;
+                case FAILED -> ResourceState.Failed;
+            };
+            PoolResource after = new PoolResource(key, before.name(), seen.id() != null ? seen.id() : before.id(),
+                    state, outputs);
+            put(after);
+            return after;
+        }
     }
 }

@@ -42,7 +42,9 @@ class FunctionJsonIT {
     void theStagingFolderHoldsHostJsonTheJarAndItsLibraries() throws IOException {
         JsonNode host = JSON.readTree(staging.resolve("host.json").toFile());
         assertThat(host.path("extensionBundle").path("version").asText()).isEqualTo("[4.*, 5.0.0)");
-        assertThat(host.path("extensions").path("queues").path("maxDequeueCount").asInt()).isEqualTo(5);
+        assertThat(host.path("extensions").path("queues").path("maxDequeueCount").asInt())
+                .as("the worker marks its pool Failed on the last attempt the host allows")
+                .isEqualTo(ProvisionPoolFunction.MAX_DEQUEUE_COUNT);
         try (Stream<Path> lib = Files.list(staging.resolve("lib"))) {
             List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
             assertThat(jars).anyMatch(jar -> jar.startsWith("azure-data-tables"));
@@ -53,7 +55,8 @@ class FunctionJsonIT {
 
     @Test
     void everyFunctionHasTheExpectedTrigger() {
-        assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RecoverStuckPools");
+        assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
+                "RecoverStuckPools", "ProvisionPool");
     }
 
     @Test
@@ -62,6 +65,7 @@ class FunctionJsonIT {
         assertThat(http("ListPools")).isEqualTo(List.of("pools", "GET", "FUNCTION"));
         assertThat(http("GetPool")).isEqualTo(List.of("pools/{name}", "GET", "FUNCTION"));
         assertThat(http("DeletePool")).isEqualTo(List.of("pools/{name}", "DELETE", "FUNCTION"));
+        assertThat(http("RetryPool")).isEqualTo(List.of("pools/{name}/retry", "POST", "FUNCTION"));
     }
 
     @Test
@@ -72,6 +76,14 @@ class FunctionJsonIT {
     }
 
     @Test
+    void theWorkerIsTriggeredByThePoolRequestsQueueOverTheAppsStorage() {
+        JsonNode trigger = trigger("ProvisionPool");
+        assertThat(trigger.path("type").asText()).isEqualTo("queueTrigger");
+        assertThat(trigger.path("queueName").asText()).isEqualTo("pool-requests");
+        assertThat(trigger.path("connection").asText()).isEqualTo("AzureWebJobsStorage");
+    }
+
+    @Test
     void queueBindingsNameOnlyThePoolRequestsQueueAndItsPoisonQueue() {
         List<String> queueNames = new ArrayList<>();
         functions.values().forEach(function -> function.path("bindings").forEach(binding -> {
@@ -79,8 +91,9 @@ class FunctionJsonIT {
                 queueNames.add(binding.path("queueName").asText());
             }
         }));
-        // The intake writes to pool-requests through the Storage SDK (so it knows whether the write worked);
-        // queue bindings appear with the worker's trigger.
+        // The intake and the worker's follow-ups write to pool-requests through the Storage SDK (so they know
+        // whether the write worked, and can delay visibility); the worker's trigger is the only binding.
+        assertThat(queueNames).containsExactly("pool-requests");
         assertThat(queueNames).allMatch(name -> name.equals("pool-requests") || name.equals("pool-requests-poison"));
         assertThat(functions.get("CreatePool").path("bindings")).noneMatch(b -> b.path("type").asText().equals("queue"));
     }

@@ -188,6 +188,37 @@ class PoolsApiIT {
     }
 
     @Test
+    void onlyAFailedPoolIsRetriedAndTheRetryQueuesANewGeneration() throws Exception {
+        post(PoolDocumentsFixture.document("ml-team"));
+        drainMessages();
+        assertThat(retry("ml-team").getStatusCode()).isEqualTo(409);
+        assertThat(body(retry("ml-team")).path("type").asText()).isEqualTo("urn:dsvmpools:problem:not-failed");
+        assertThat(retry("no-such-pool").getStatusCode()).isEqualTo(404);
+
+        var records = new TablePoolRepository(storage.table(table));
+        var stored = records.find(new org.dsvmpools.pool.PoolName("ml-team")).orElseThrow();
+        var pool = stored.pool();
+        records.replace(stored, pool.advance(org.dsvmpools.pool.PoolStatus.Failed, pool.progress().with(List.of(), 0,
+                new org.dsvmpools.pool.PoolFailure(org.dsvmpools.pool.WorkItem.Kind.provision, "scaleSet",
+                        "QuotaExceeded", "no cores"), null), "failed", clock.instant()));
+        var failed = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
+        assertThat(failed.path("failure").path("code").asText()).isEqualTo("QuotaExceeded");
+
+        var retried = retry("ml-team");
+
+        assertThat(retried.getStatusCode()).isEqualTo(202);
+        assertThat(body(retried).path("status").asText()).isEqualTo("Accepted");
+        assertThat(body(retried).path("generation").asLong()).isEqualTo(2);
+        assertThat(drainMessages()).containsExactly(JSON.readTree(
+                "{\"v\":1,\"kind\":\"provision\",\"pool\":\"ml-team\",\"generation\":2}"));
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage retry(String name) {
+        return new RetryPoolFunction(app).run(Requests.postJson("/api/pools/" + name + "/retry", ""), name,
+                new InvocationContext("RetryPool"));
+    }
+
+    @Test
     void aForgedOrUnparsablePrincipalIs401() {
         var forged = Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString())
                 .withHeader("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(OID))
@@ -234,7 +265,9 @@ class PoolsApiIT {
         App queueDown = App.wire(settings(Azurite.shared().connectionString()), clock,
                 new TablePoolRepository(storage.table(table)),
                 new StorageQueueWorkQueue(new StorageClients(Azurite.shared().connectionStringWithDeadQueue())
-                        .queue(StorageQueueWorkQueue.POOL_REQUESTS)));
+                        .queue(StorageQueueWorkQueue.POOL_REQUESTS)), () -> {
+                    throw new AssertionError("the HTTP path must not build ARM clients");
+                });
 
         var response = new CreatePoolFunction(queueDown).run(
                 Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),

@@ -67,6 +67,25 @@ public abstract class PoolRepositoryContract {
     }
 
     @Test
+    void theWorkersProgressRoundTripsWithResourcesFailureAndEndpoints() {
+        Pool pool = pool("ml-team");
+        repository.create(pool);
+        Progress progress = new Progress(3, List.of(
+                new PoolResource("scaleSet", "instances", "/subscriptions/s/resourceGroups/g/providers/"
+                        + "Microsoft.Compute/virtualMachineScaleSets/instances", ResourceState.Creating,
+                        java.util.Map.of("principalId", "p-1")),
+                new PoolResource("share", "pool-data", null, ResourceState.Kept, java.util.Map.of())), 2,
+                new PoolFailure(WorkItem.Kind.provision, "scaleSet", "QuotaExceeded", "no cores left"),
+                new PoolEndpoints("ml.westeurope.cloudapp.azure.com", "https://ml.westeurope.cloudapp.azure.com:8000/",
+                        List.of(new PoolEndpoints.Ssh("0", 50000, "ssh -p 50000 a@ml"))));
+        Pool working = pool.moveTo(PoolStatus.Provisioning, "started", T0.plusSeconds(1)).withProgress(progress);
+
+        repository.replace(repository.find(pool.name()).orElseThrow(), working);
+
+        assertThat(repository.find(pool.name()).orElseThrow().pool()).isEqualTo(working);
+    }
+
+    @Test
     void aReplaceKeepsTheWholeNewState() {
         Pool pool = pool("ml-team");
         repository.create(pool);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,8 @@ class PoolTest {
             "Ready, Provisioning, true",
             "Ready, Deleted, false",
             "Failed, Provisioning, true",
+            "Failed, Accepted, true",
+            "Failed, Ready, false",
             "Deleting, Deleted, true",
             "Deleting, Ready, false",
             "Deleted, Accepted, true",
@@ -31,6 +35,53 @@ class PoolTest {
             "Deleted, Ready, false"})
     void onlyListedTransitionsAreAllowed(PoolStatus from, PoolStatus to, boolean allowed) {
         assertThat(from.canMoveTo(to)).isEqualTo(allowed);
+    }
+
+    private static Pool failed(WorkItem.Kind work) {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0)
+                .moveTo(PoolStatus.Provisioning, "started", T0);
+        if (work == WorkItem.Kind.teardown) {
+            pool = pool.requestTeardown(false, ALICE, T0);
+        }
+        return pool.advance(PoolStatus.Failed, pool.progress().nextPass().with(List.of(new PoolResource("scaleSet",
+                "instances", null, ResourceState.Failed, Map.of())), 0, new PoolFailure(work, "scaleSet",
+                "QuotaExceeded", "no cores"), null), "failed", T0.plusSeconds(60));
+    }
+
+    @Test
+    void aRetryOfAFailedProvisionAcceptsANewGenerationThatAsksForEveryResourceAgain() {
+        Pool failed = failed(WorkItem.Kind.provision);
+
+        Pool retried = failed.retry(ALICE, T0.plusSeconds(120));
+
+        assertThat(retried.status()).isEqualTo(PoolStatus.Accepted);
+        assertThat(retried.generation()).isEqualTo(failed.generation() + 1);
+        assertThat(retried.progress().pass()).isZero();
+        assertThat(retried.progress().failure()).isNull();
+        assertThat(retried.progress().resources()).extracting(PoolResource::state).containsOnly(ResourceState.Pending);
+        assertThat(retried.currentWork()).isEqualTo(WorkItem.provision(failed.name(), failed.generation() + 1));
+    }
+
+    @Test
+    void aRetryOfAFailedTeardownDeletesAgain() {
+        Pool retried = failed(WorkItem.Kind.teardown).retry(ALICE, T0.plusSeconds(120));
+
+        assertThat(retried.status()).isEqualTo(PoolStatus.Deleting);
+        assertThat(retried.currentWork().kind()).isEqualTo(WorkItem.Kind.teardown);
+    }
+
+    @Test
+    void onlyAFailedPoolIsRetried() {
+        Pool accepted = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+
+        assertThatThrownBy(() -> accepted.retry(ALICE, T0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theCurrentWorkCarriesTheRecordedPass() {
+        Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+
+        assertThat(pool.withProgress(pool.progress().nextPass().nextPass()).currentWork().pass()).isEqualTo(2);
     }
 
     @Test

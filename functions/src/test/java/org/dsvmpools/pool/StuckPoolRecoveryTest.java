@@ -65,13 +65,29 @@ class StuckPoolRecoveryTest {
     }
 
     @Test
-    void poolsTheWorkerHasMovedOnAreLeftAlone() {
+    void settledPoolsAreLeftAlone() {
         intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
         StoredPool stored = repository.find(new PoolName("ml-team")).orElseThrow();
-        repository.replace(stored, stored.pool().moveTo(PoolStatus.Provisioning, "worker started", clock.instant()));
+        repository.replace(stored, stored.pool().moveTo(PoolStatus.Provisioning, "worker started", clock.instant())
+                .moveTo(PoolStatus.Ready, "Ready", clock.instant()));
         clock.advance(Duration.ofHours(1));
 
         assertThat(recovery.recover().resent()).isEmpty();
+    }
+
+    @Test
+    void aProvisioningPoolNoPassHasTouchedForLongGetsItsCurrentPassSentAgain() {
+        intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
+        StoredPool stored = repository.find(new PoolName("ml-team")).orElseThrow();
+        Pool working = stored.pool().moveTo(PoolStatus.Provisioning, "worker started", clock.instant());
+        repository.replace(stored, working.withProgress(working.progress().nextPass().nextPass()));
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(recovery.recover().resent()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(recovery.recover().resent()).containsExactly(new PoolName("ml-team"));
+        assertThat(queue.sent().get(queue.sent().size() - 1).pass()).isEqualTo(2);
     }
 
     @Test

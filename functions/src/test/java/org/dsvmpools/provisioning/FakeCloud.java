@@ -1,13 +1,15 @@
 package org.dsvmpools.provisioning;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.pool.PoolResource;
 
 /**
- * An in-memory Azure for reconciler tests: begun operations stay in progress until {@link #finishAll()}, and
- * an error can be scripted for one resource's next call.
+ * An in-memory Azure for reconciler and worker tests: begun operations stay in progress until {@link #finishAll()},
+ * and an error can be scripted for one resource's next call. Every call is listed in {@link #calls}.
  */
 final class FakeCloud implements CloudResources {
     final Map<String, Observation.State> states = new HashMap<>();
@@ -15,6 +17,13 @@ final class FakeCloud implements CloudResources {
     private final Map<String, CloudException> nextErrors = new HashMap<>();
     private final Map<String, Boolean> deleting = new HashMap<>();
     boolean groupExists;
+    Duration hint;
+
+    private final Map<String, CloudException> stickyErrors = new HashMap<>();
+
+    void failAlways(String key, String code, int status) {
+        stickyErrors.put(key, new CloudException(code, status, "injected " + code, null));
+    }
 
     void failNext(String key, String code, int status) {
         nextErrors.put(key, new CloudException(code, status, "injected " + code, null));
@@ -34,47 +43,83 @@ final class FakeCloud implements CloudResources {
 
     private void maybeFail(String key) {
         CloudException error = nextErrors.remove(key);
+        if (error == null) {
+            error = stickyErrors.get(key);
+        }
         if (error != null) {
             throw error;
         }
     }
 
+    private Observation now(String key) {
+        Observation.State state = states.getOrDefault(key, Observation.State.MISSING);
+        Map<String, String> outputs = switch (key) {
+            case "publicIp" -> Map.of(Outputs.FQDN, "ml-team.westeurope.cloudapp.azure.com");
+            case "scaleSet" -> Map.of(Outputs.PRINCIPAL_ID, "principal-1");
+            default -> Map.of();
+        };
+        return new Observation(state, state == Observation.State.MISSING ? null : "/id/" + key, outputs, hint);
+    }
+
     @Override
     public void ensureGroup(PoolBlueprint.ResourceGroup group) {
+        calls.add("ensure group");
         maybeFail("resourceGroup");
         groupExists = true;
     }
 
     @Override
     public Observation observe(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource) {
+        calls.add("observe " + resource.key());
         maybeFail(resource.key());
-        Observation.State state = states.getOrDefault(resource.key(), Observation.State.MISSING);
-        return new Observation(state, state == Observation.State.MISSING ? null : "/id/" + resource.key(), Map.of());
+        return now(resource.key());
     }
 
     @Override
-    public void beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
-                            Map<String, Observation> done) {
+    public Observation beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
+                                   Map<String, PoolResource> known) {
         calls.add("create " + resource.key());
-        states.put(resource.key(), Observation.State.IN_PROGRESS);
+        maybeFail(resource.key());
+        boolean instant = resource instanceof PoolBlueprint.RoleAssignment;
+        states.put(resource.key(), instant ? Observation.State.SUCCEEDED : Observation.State.IN_PROGRESS);
+        return now(resource.key());
     }
 
     @Override
-    public void beginDelete(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource) {
+    public Observation beginDelete(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
+                                   Map<String, PoolResource> known) {
         calls.add("delete " + resource.key());
+        maybeFail(resource.key());
+        if (!states.containsKey(resource.key()) || resource instanceof PoolBlueprint.RoleAssignment) {
+            states.remove(resource.key());
+            return Observation.missing();
+        }
         states.put(resource.key(), Observation.State.IN_PROGRESS);
         deleting.put(resource.key(), true);
+        return now(resource.key());
     }
 
     @Override
-    public void beginDeleteGroup(PoolBlueprint.ResourceGroup group) {
+    public Observation beginDeleteGroup(PoolBlueprint.ResourceGroup group) {
         calls.add("delete group");
+        if (!groupExists) {
+            return Observation.missing();
+        }
         states.clear();
         groupExists = false;
+        return new Observation(Observation.State.IN_PROGRESS, null, Map.of());
     }
 
     @Override
-    public boolean groupGone(PoolBlueprint.ResourceGroup group) {
-        return !groupExists;
+    public boolean groupExists(PoolBlueprint.ResourceGroup group) {
+        calls.add("group exists");
+        return groupExists;
+    }
+
+    @Override
+    public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
+        calls.add("list instances");
+        maybeFail("instances");
+        return List.of("0", "1");
     }
 }

@@ -3,6 +3,10 @@ package org.dsvmpools.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.dsvmpools.pool.PoolResource;
+import org.dsvmpools.pool.ResourceState;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 import org.junit.jupiter.api.Test;
 
@@ -11,12 +15,28 @@ class PoolReconcilerTest {
             new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null, BlueprintSettings.AZURE_ARM));
     private final FakeCloud cloud = new FakeCloud();
     private final PoolReconciler reconciler = new PoolReconciler(cloud, Duration.ofSeconds(15), Duration.ofSeconds(30));
+    /** The pool record's resources, as the worker would keep them between passes. */
+    private Map<String, PoolResource> record = new HashMap<>();
+
+    private ReconcileResult provision() {
+        return remember(reconciler.provision(BLUEPRINT, record));
+    }
+
+    private ReconcileResult teardown(boolean purge) {
+        return remember(reconciler.teardown(BLUEPRINT, purge, record));
+    }
+
+    private ReconcileResult remember(ReconcileResult result) {
+        record = new HashMap<>();
+        result.resources().forEach(r -> record.put(r.key(), r));
+        return result;
+    }
 
     /** Runs passes, finishing what each began, until the pool is done or {@code limit} passes ran. */
     private ReconcileResult converge(int limit) {
         ReconcileResult result = null;
         for (int pass = 0; pass < limit; pass++) {
-            result = reconciler.provision(BLUEPRINT);
+            result = provision();
             if (!(result instanceof ReconcileResult.InProgress)) {
                 return result;
             }
@@ -26,74 +46,114 @@ class PoolReconcilerTest {
     }
 
     @Test
-    void aPassBeginsAWaveTogetherAndNeverWaits() {
-        ReconcileResult first = reconciler.provision(BLUEPRINT);
+    void aPassBeginsAWaveTogetherWithoutReadingFirstAndNeverWaits() {
+        ReconcileResult first = provision();
 
         assertThat(first).isInstanceOf(ReconcileResult.InProgress.class);
-        assertThat(cloud.calls).containsExactly("create securityGroup", "create publicIp");
+        assertThat(cloud.calls).containsExactly("ensure group", "create securityGroup", "create publicIp");
         assertThat(((ReconcileResult.InProgress) first).recheckAfter()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(record.get("securityGroup").state()).isEqualTo(ResourceState.Creating);
     }
 
     @Test
-    void passesWalkTheWavesInDependencyOrderUntilDone() {
+    void armsRetryAfterHintDecidesWhenToLookAgain() {
+        cloud.hint = Duration.ofSeconds(3);
+
+        assertThat(((ReconcileResult.InProgress) provision()).recheckAfter()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void passesWalkTheWavesInDependencyOrderAndReadOnlyWhatIsInFlight() {
         ReconcileResult result = converge(10);
 
         assertThat(result).isInstanceOf(ReconcileResult.Done.class);
-        assertThat(cloud.calls).containsExactly("create securityGroup", "create publicIp", "create network",
-                "create loadBalancer", "create storage", "create share", "create scaleSet", "create storageKeyRole");
+        assertThat(cloud.calls).containsExactly("ensure group", "create securityGroup", "create publicIp",
+                "observe securityGroup", "observe publicIp", "create network", "create loadBalancer",
+                "observe network", "observe loadBalancer", "create storage",
+                "observe storage", "create share",
+                "observe share", "create scaleSet",
+                "observe scaleSet", "create storageKeyRole");
+        assertThat(result.resources()).allMatch(r -> r.is(ResourceState.Succeeded));
+        assertThat(record.get("scaleSet").outputs()).containsEntry(Outputs.PRINCIPAL_ID, "principal-1");
     }
 
     @Test
-    void repeatedAndInterruptedPassesCreateEachResourceOnce() {
-        reconciler.provision(BLUEPRINT);
-        reconciler.provision(BLUEPRINT);
-        cloud.finishAll();
-        reconciler.provision(BLUEPRINT);
-        reconciler.provision(BLUEPRINT);
+    void aDoneRecordCostsNoRequestsAtAll() {
         converge(10);
+        cloud.calls.clear();
+
+        assertThat(provision()).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.calls).isEmpty();
+    }
+
+    @Test
+    void repeatedPassesAndPassesWhoseRecordWasLostCreateEachResourceOnceMore() {
+        provision();
+        Map<String, PoolResource> beforeFirstPass = new HashMap<>();
+        provision();
+        cloud.finishAll();
+        provision();
+        record = beforeFirstPass;
         converge(10);
 
         for (PoolBlueprint.Resource resource : BLUEPRINT.resources()) {
-            assertThat(cloud.creates(resource.key())).as(resource.key()).isEqualTo(1);
+            assertThat(cloud.creates(resource.key())).as(resource.key()).isLessThanOrEqualTo(2);
         }
+        assertThat(cloud.states).hasSize(BLUEPRINT.resources().size());
     }
 
     @Test
-    void aRetryableErrorAsksForALaterPassAndLosesNothing() {
-        reconciler.provision(BLUEPRINT);
+    void aResourceThatVanishedWhileInFlightIsBegunAgain() {
+        provision();
+        cloud.states.remove("publicIp");
+
+        provision();
+
+        assertThat(cloud.creates("publicIp")).isEqualTo(2);
+        assertThat(cloud.creates("securityGroup")).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryableErrorAsksForALaterPassAndKeepsWhatWasBegun() {
+        provision();
         cloud.finishAll();
-        cloud.failNext("network", "TooManyRequests", 429);
+        cloud.failNext("loadBalancer", "TooManyRequests", 429);
 
-        ReconcileResult throttled = reconciler.provision(BLUEPRINT);
+        ReconcileResult throttled = provision();
 
-        assertThat(throttled).isEqualTo(new ReconcileResult.Retry("network", "TooManyRequests", "injected TooManyRequests",
-                Duration.ofSeconds(30)));
+        assertThat(throttled).isInstanceOf(ReconcileResult.Retry.class);
+        ReconcileResult.Retry retry = (ReconcileResult.Retry) throttled;
+        assertThat(retry.resourceKey()).isEqualTo("loadBalancer");
+        assertThat(retry.code()).isEqualTo("TooManyRequests");
+        assertThat(retry.after()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(record.get("network").state()).isEqualTo(ResourceState.Creating);
         assertThat(converge(10)).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.creates("network")).isEqualTo(1);
     }
 
     @Test
     void aFatalErrorFailsThePoolNamingTheResourceAndTheCode() {
-        reconciler.provision(BLUEPRINT);
-        cloud.finishAll();
-        reconciler.provision(BLUEPRINT);
-        cloud.finishAll();
-        reconciler.provision(BLUEPRINT);
-        cloud.finishAll();
-        reconciler.provision(BLUEPRINT);
-        cloud.finishAll();
+        for (int wave = 0; wave < 4; wave++) {
+            provision();
+            cloud.finishAll();
+        }
         cloud.failNext("scaleSet", "QuotaExceeded", 409);
 
-        ReconcileResult result = reconciler.provision(BLUEPRINT);
+        ReconcileResult result = provision();
 
-        assertThat(result).isEqualTo(new ReconcileResult.Failed("scaleSet", "QuotaExceeded", "injected QuotaExceeded"));
+        assertThat(result).isInstanceOf(ReconcileResult.Failed.class);
+        ReconcileResult.Failed failed = (ReconcileResult.Failed) result;
+        assertThat(failed.resourceKey()).isEqualTo("scaleSet");
+        assertThat(failed.code()).isEqualTo("QuotaExceeded");
+        assertThat(failed.message()).isEqualTo("injected QuotaExceeded");
     }
 
     @Test
     void aResourceAzureMarksFailedFailsThePool() {
-        reconciler.provision(BLUEPRINT);
+        provision();
         cloud.states.put("publicIp", Observation.State.FAILED);
 
-        assertThat(reconciler.provision(BLUEPRINT)).isInstanceOf(ReconcileResult.Failed.class)
+        assertThat(provision()).isInstanceOf(ReconcileResult.Failed.class)
                 .extracting(result -> ((ReconcileResult.Failed) result).resourceKey()).isEqualTo("publicIp");
     }
 
@@ -104,25 +164,48 @@ class PoolReconcilerTest {
 
         ReconcileResult result = null;
         for (int pass = 0; pass < 10; pass++) {
-            result = reconciler.teardown(BLUEPRINT, false);
+            result = teardown(false);
             if (result instanceof ReconcileResult.Done) {
                 break;
             }
             cloud.finishAll();
         }
 
-        assertThat(result).isEqualTo(new ReconcileResult.Done(java.util.Map.of(), java.util.List.copyOf(PoolReconciler.DATA)));
-        assertThat(cloud.calls).containsExactly("delete storageKeyRole", "delete scaleSet", "delete network",
-                "delete loadBalancer", "delete securityGroup", "delete publicIp");
+        assertThat(result).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.calls).filteredOn(call -> call.startsWith("delete")).containsExactly("delete storageKeyRole",
+                "delete scaleSet", "delete network", "delete loadBalancer", "delete securityGroup", "delete publicIp");
         assertThat(cloud.states).containsOnlyKeys("storage", "share");
+        assertThat(record.get("storage").state()).isEqualTo(ResourceState.Kept);
+        assertThat(record.get("share").state()).isEqualTo(ResourceState.Kept);
+        assertThat(record.get("scaleSet").state()).isEqualTo(ResourceState.Deleted);
+    }
+
+    @Test
+    void teardownOfAPoolThatNeverGotFarDeletesWhatIsThereAndFinishes() {
+        provision();
+        cloud.finishAll();
+        cloud.calls.clear();
+
+        ReconcileResult result = null;
+        for (int pass = 0; pass < 10 && !(result instanceof ReconcileResult.Done); pass++) {
+            result = teardown(false);
+            cloud.finishAll();
+        }
+
+        assertThat(result).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.states).isEmpty();
+        assertThat(record.get("storage").state()).as("never created, so nothing kept").isEqualTo(ResourceState.Pending);
+        assertThat(record.get("resourceGroup").state()).isEqualTo(ResourceState.Kept);
     }
 
     @Test
     void aPurgeDeletesTheWholeResourceGroup() {
         converge(10);
 
-        assertThat(reconciler.teardown(BLUEPRINT, true)).isInstanceOf(ReconcileResult.InProgress.class);
-        assertThat(reconciler.teardown(BLUEPRINT, true)).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(teardown(true)).isInstanceOf(ReconcileResult.InProgress.class);
+        ReconcileResult done = teardown(true);
+        assertThat(done).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(done.resources()).allMatch(r -> r.is(ResourceState.Deleted));
         assertThat(cloud.calls).containsOnlyOnce("delete group");
     }
 }

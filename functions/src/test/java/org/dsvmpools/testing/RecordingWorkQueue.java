@@ -1,5 +1,6 @@
 package org.dsvmpools.testing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.dsvmpools.pool.WorkItem;
@@ -7,18 +8,26 @@ import org.dsvmpools.pool.WorkQueue;
 
 /** A {@link WorkQueue} that keeps what it was sent, and can be switched into an outage. */
 public final class RecordingWorkQueue implements WorkQueue {
-    private final List<WorkItem> sent = new CopyOnWriteArrayList<>();
+    /** One message as sent: the item and how long it stays invisible. */
+    public record Sent(WorkItem item, Duration visibleAfter) {
+    }
+
+    private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
     @Override
-    public void send(WorkItem item) {
+    public void send(WorkItem item, Duration visibleAfter) {
         if (down) {
             throw new WorkQueueException("queue is down (injected)", null);
         }
-        sent.add(item);
+        sent.add(new Sent(item, visibleAfter));
     }
 
     public List<WorkItem> sent() {
+        return sent.stream().map(Sent::item).toList();
+    }
+
+    public List<Sent> sentWithDelays() {
         return List.copyOf(sent);
     }
 

@@ -63,7 +63,7 @@ final class Invoker {
             } else if (parameter instanceof FunctionDefinition.Context) {
                 arguments[i] = new InvocationContext(function.name(), invocationId);
             } else if (parameter instanceof FunctionDefinition.BindingData data) {
-                arguments[i] = bindingData.get(data.name());
+                arguments[i] = bindingValue(bindingData, data.name());
             } else if (parameter instanceof FunctionDefinition.QueueOutputDef queue) {
                 Binding<Object> binding = new Binding<>();
                 arguments[i] = binding;
@@ -71,6 +71,12 @@ final class Invoker {
             }
         }
         return arguments;
+    }
+
+    /** Binding data by name, ignoring case as the Java worker does ({@code DequeueCount}, {@code dequeueCount}). */
+    private static Object bindingValue(Map<String, ?> bindingData, String name) {
+        return bindingData.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     /** Output bindings are written after the function returns, and only when it succeeded, as the host does. */

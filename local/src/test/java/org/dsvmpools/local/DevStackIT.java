@@ -3,25 +3,23 @@ package org.dsvmpools.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.util.Arrays;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.Map;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a user does after cloning: start the dev stack (Azurite and the host over the real functions), request
- * a pool with the printed key, and see it with GET.
+ * What a user does after cloning: start the dev stack (Azurite, the host over the real functions, the Azure
+ * emulator), request a pool with the printed key, and see it with GET: Accepted at once, Ready with endpoints
+ * within seconds, deployed by the unchanged worker through the real ARM SDK.
  */
 class DevStackIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -43,7 +41,7 @@ class DevStackIT {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(poolDocument())).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(SamplePools.document("ml-team"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             var got = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools/ml-team")))
                     .header("x-functions-key", "dev-key").build(), HttpResponse.BodyHandlers.ofString());
@@ -51,7 +49,8 @@ class DevStackIT {
             assertThat(created.statusCode()).as(stack.output()).isEqualTo(202);
             assertThat(created.headers().firstValue("Location")).hasValue("/api/pools/ml-team");
             assertThat(got.statusCode()).isEqualTo(200);
-            assertThat(new ObjectMapper().readTree(got.body()).path("status").asText()).isEqualTo("Accepted");
+            assertThat(new ObjectMapper().readTree(got.body()).path("status").asText())
+                    .isIn("Accepted", "Provisioning");
             assertThat(Files.exists(work.resolve("local.settings.json"))).as("created from the example").isTrue();
             assertThat(Files.isDirectory(work.resolve("data/azurite"))).as("Azurite persists to --data-dir").isTrue();
             assertThat(stack.output()).contains("ARM https://127.0.0.1:" + armPort + "/");
@@ -61,21 +60,18 @@ class DevStackIT {
                     .header("Authorization", "Bearer dev").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(arm.statusCode()).isEqualTo(404);
             assertThat(arm.body()).contains("ResourceGroupNotFound");
-        }
-    }
 
-    private static String poolDocument() throws Exception {
-        byte[] x509 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded();
-        ByteArrayOutputStream blob = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(blob);
-        out.writeInt(11);
-        out.writeBytes("ssh-ed25519");
-        out.writeInt(32);
-        out.write(Arrays.copyOfRange(x509, x509.length - 32, x509.length));
-        String key = "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.toByteArray()) + " dev@laptop";
-        return "{\"name\":\"ml-team\",\"location\":\"westeurope\",\"vmSize\":\"Standard_D4s_v5\","
-                + "\"capacity\":{\"min\":0,\"max\":4,\"initial\":1},"
-                + "\"access\":{\"adminUsername\":\"pooladmin\",\"sshPublicKeys\":[\"" + key + "\"],"
-                + "\"allowedSourceCidrs\":[\"203.0.113.0/24\"]}}";
+            var ready = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
+                                    URI.create(stack.url("/api/pools/ml-team"))).header("x-functions-key", "dev-key")
+                            .build(), HttpResponse.BodyHandlers.ofString()).body()),
+                            pool -> pool.path("status").asText().equals("Ready")
+                                    || pool.path("status").asText().equals("Failed"));
+            assertThat(ready.path("status").asText()).as(ready.toPrettyString()).isEqualTo("Ready");
+            assertThat(ready.path("endpoints").path("ssh")).hasSize(2);
+            assertThat(ready.path("endpoints").path("jupyterHub").asText()).startsWith("https://ml-team-")
+                    .endsWith(".westeurope.cloudapp.azure.com:8000/");
+            assertThat(ready.path("resources")).hasSize(9);
+        }
     }
 }

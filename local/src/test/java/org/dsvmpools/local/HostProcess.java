@@ -15,7 +15,7 @@ import java.util.Map;
 import org.dsvmpools.kit.LoopbackPorts;
 
 /** A host or dev stack started as a child process, as a user starts it, for tests that go through it. */
-final class HostProcess implements AutoCloseable {
+public final class HostProcess implements AutoCloseable {
     final Process process;
     final Path output;
     final int port;
@@ -26,7 +26,7 @@ final class HostProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static Path repositoryRoot() {
+    public static Path repositoryRoot() {
         return Paths.get(System.getProperty("dsvmpools.repositoryRoot", "..")).toAbsolutePath().normalize();
     }
 

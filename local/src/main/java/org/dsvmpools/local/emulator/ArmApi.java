@@ -31,6 +31,9 @@ final class ArmApi implements HttpHandler {
     static final String OPERATIONS = "Microsoft.Emulator/operations";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCALE_SET_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?");
+    /** How long a finished operation can still be asked about. */
+    private static final String EMULATOR_TENANT = "00000000-0000-0000-0000-0000000e1e1e";
+    private static final Duration OPERATION_MEMORY = Duration.ofMinutes(10);
     private static final Pattern RESOURCE_NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.()-]{0,78}[A-Za-z0-9_)])?");
 
     private final Map<String, Resource> resources = new LinkedHashMap<>();
@@ -40,12 +43,14 @@ final class ArmApi implements HttpHandler {
     private final Faults faults;
     private final StorageAccounts storage;
     private final String baseUrl;
+    private final RequestLog log;
 
-    ArmApi(TimeModel time, Faults faults, StorageAccounts storage, String baseUrl) {
+    ArmApi(TimeModel time, Faults faults, StorageAccounts storage, String baseUrl, RequestLog log) {
         this.time = time;
         this.faults = faults;
         this.storage = storage;
         this.baseUrl = baseUrl;
+        this.log = log;
     }
 
     @Override
@@ -56,8 +61,16 @@ final class ArmApi implements HttpHandler {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        Instant received = time.now();
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        Response response = answer(exchange, method);
+        log.add(new RequestLog.Entry(received, method, requestPath(exchange.getRequestURI()), response.status,
+                response.doneAt == null ? Duration.ZERO : Duration.between(received, response.doneAt)));
+        send(exchange, response.status, response.body, response.headers);
+    }
+
+    private Response answer(HttpExchange exchange, String method) throws IOException {
         try {
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = requestPath(exchange.getRequestURI());
             ArmPath arm = ArmPath.parse(path, method.equals("POST"));
             Optional<Faults.Fault> fault = faults.check(method, path, arm == null ? null : arm.resourceType());
@@ -68,30 +81,36 @@ final class ArmApi implements HttpHandler {
                 Faults.Fault f = fault.get();
                 Map<String, String> headers = f.status() == 429 || f.status() == 503
                         ? Map.of("Retry-After", "" + f.retryAfterSeconds()) : Map.of();
-                send(exchange, f.status(), error(f.code(), f.message()), headers);
-                return;
+                return new Response(f.status(), error(f.code(), f.message()), headers);
             }
             if (exchange.getRequestHeaders().getFirst("Authorization") == null) {
-                send(exchange, 401, error("AuthenticationFailed", "Authentication failed. The 'Authorization' header"
-                        + " is missing."), Map.of());
-                return;
+                return new Response(401, error("AuthenticationFailed", "Authentication failed. The 'Authorization'"
+                        + " header is missing."), Map.of());
             }
             if (arm == null) {
-                send(exchange, 404, error("InvalidResourceType", "no ARM resource at " + path), Map.of());
-                return;
+                return new Response(404, error("InvalidResourceType", "no ARM resource at " + path), Map.of());
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            Response response;
             synchronized (this) {
-                response = route(method, arm, exchange.getRequestURI().getRawQuery(), body);
+                completeDue(time.now());
+                return route(method, arm, exchange.getRequestURI().getRawQuery(), body);
             }
-            send(exchange, response.status, response.body, response.headers);
         } catch (ArmError e) {
-            send(exchange, e.status, error(e.code, e.getMessage()), Map.of());
+            return new Response(e.status, error(e.code, e.getMessage()), Map.of());
         } catch (RuntimeException e) {
             System.err.println("emulator: ARM request failed: " + e);
-            send(exchange, 500, error("InternalServerError", e.toString()), Map.of());
+            return new Response(500, error("InternalServerError", e.toString()), Map.of());
         }
+    }
+
+    /**
+     * Finishes every operation whose time has come, whoever asks: a client that never polls an operation (the
+     * worker reads the resource instead) still sees a deleted resource disappear.
+     */
+    private void completeDue(Instant now) {
+        operations.values().removeIf(operation -> !operation.status(now).equals("InProgress")
+                && now.isAfter(operation.doneAt.plus(OPERATION_MEMORY)));
+        new ArrayList<>(operations.values()).forEach(operation -> operation.status(now));
     }
 
     /**
@@ -104,7 +123,12 @@ final class ArmApi implements HttpHandler {
                 : uri.getPath();
     }
 
-    private record Response(int status, JsonNode body, Map<String, String> headers) {
+    /** @param doneAt when the operation this response began ends, or null when it began none */
+    private record Response(int status, JsonNode body, Map<String, String> headers, Instant doneAt) {
+        Response(int status, JsonNode body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
         static Response ok(JsonNode body) {
             return new Response(200, body, Map.of());
         }
@@ -117,7 +141,7 @@ final class ArmApi implements HttpHandler {
         }
         if (arm.isResourceGroup() && "resources".equalsIgnoreCase(arm.action()) && method.equals("GET")) {
             return Response.ok(list(r -> r.id.toLowerCase(Locale.ROOT).startsWith(ArmPath.key(arm.id()) + "/providers/")
-                    && !isNested(r), now));
+                    && !isNested(r) && !isExtension(r), now));
         }
         if (arm.isCollection()) {
             return collection(arm, query, now);
@@ -190,9 +214,16 @@ final class ArmApi implements HttpHandler {
             }
         }
         resources.put(ArmPath.key(arm.id()), resource);
+        assignIdentity(document, existing);
+        assignDnsName(arm, document);
+        if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts/fileServices/shares")) {
+            storage.createShare(accountOf(arm), arm.name());
+        }
         if (arm.isResourceGroup() || isInstantResource(arm)) {
             resource.readyAt = null;
-            return new Response(existing == null ? 201 : 200, resource.view(now), Map.of());
+            // A file service's properties are set, not created: the Storage RP answers 200 either way.
+            boolean created = existing == null && !arm.resourceType().toLowerCase(Locale.ROOT).endsWith("/fileservices");
+            return new Response(created ? 201 : 200, resource.view(now), Map.of());
         }
         Instant readyAt = time.after(TimeModel.CREATE_RESOURCE);
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets")) {
@@ -204,9 +235,6 @@ final class ArmApi implements HttpHandler {
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
             storage.describe(arm.name(), document);
         }
-        if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts/fileServices/shares")) {
-            storage.createShare(accountOf(arm), arm.name());
-        }
         resource.provisioningWhileBusy = existing == null ? "Creating" : "Updating";
         resource.readyAt = readyAt;
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
@@ -216,9 +244,36 @@ final class ArmApi implements HttpHandler {
         return accepted(existing == null ? 201 : 200, resource.view(now), readyAt, () -> { });
     }
 
-    /** Role assignments take effect at once, as ARM reports them: there is no operation to poll. */
+    /**
+     * Role assignments, file service properties and file shares are created synchronously by their resource
+     * providers: there is no operation to poll.
+     */
     private static boolean isInstantResource(ArmPath arm) {
-        return arm.resourceType().toLowerCase(Locale.ROOT).startsWith("microsoft.authorization/");
+        String type = arm.resourceType().toLowerCase(Locale.ROOT);
+        return type.startsWith("microsoft.authorization/")
+                || type.startsWith("microsoft.storage/storageaccounts/fileservices");
+    }
+
+    /** A system-assigned identity gets its principal when asked for, and keeps it across updates, as in Azure. */
+    private static void assignIdentity(ObjectNode document, Resource existing) {
+        if (!document.path("identity").path("type").asText("").contains("SystemAssigned")) {
+            return;
+        }
+        ObjectNode identity = document.withObjectProperty("identity");
+        String earlier = existing == null ? "" : existing.document.path("identity").path("principalId").asText("");
+        if (!identity.hasNonNull("principalId")) {
+            identity.put("principalId", earlier.isEmpty() ? UUID.randomUUID().toString() : earlier);
+        }
+        identity.put("tenantId", EMULATOR_TENANT);
+    }
+
+    /** A public IP with a DNS label gets Azure's name for it: label.region.cloudapp.azure.com. */
+    private static void assignDnsName(ArmPath arm, ObjectNode document) {
+        JsonNode label = document.path("properties").path("dnsSettings").path("domainNameLabel");
+        if (arm.resourceType().equalsIgnoreCase("Microsoft.Network/publicIPAddresses") && label.isTextual()) {
+            document.withObjectProperty("properties").withObjectProperty("dnsSettings").put("fqdn",
+                    label.asText() + "." + document.path("location").asText("local") + ".cloudapp.azure.com");
+        }
     }
 
     /** A nested resource needs its parent, except the implicit "default" services of a storage account. */
@@ -247,6 +302,11 @@ final class ArmApi implements HttpHandler {
             return new Response(204, null, Map.of());
         }
         String prefix = ArmPath.key(arm.id());
+        if (isInstantResource(arm)) {
+            // As in Azure, a role assignment or share goes at once, and the answer is what was deleted.
+            resources.keySet().removeIf(key -> key.equals(prefix) || key.startsWith(prefix + "/"));
+            return Response.ok(resource.view(now));
+        }
         Instant doneAt = time.after(arm.isResourceGroup() ? TimeModel.CREATE_RESOURCE : TimeModel.DELETE_INSTANCE);
         resource.provisioningWhileBusy = "Deleting";
         resource.readyAt = doneAt;
@@ -257,7 +317,7 @@ final class ArmApi implements HttpHandler {
         });
         return new Response(202, null, Map.of("Location", operationUrl(arm.subscription(), operation) + "&kind=location",
                 "Azure-AsyncOperation", operationUrl(arm.subscription(), operation),
-                "Retry-After", retryAfter(doneAt, now)));
+                "Retry-After", retryAfter(doneAt, now)), doneAt);
     }
 
     private Response collection(ArmPath arm, String query, Instant now) {
@@ -296,6 +356,12 @@ final class ArmApi implements HttpHandler {
         ObjectNode page = JSON.createObjectNode();
         page.set("value", value);
         return page;
+    }
+
+    /** An extension resource (a role assignment) lives on another resource and is not listed with the group's. */
+    private static boolean isExtension(Resource resource) {
+        String id = resource.id.toLowerCase(Locale.ROOT);
+        return id.indexOf("/providers/") != id.lastIndexOf("/providers/");
     }
 
     private static boolean isNested(Resource resource) {
@@ -429,7 +495,7 @@ final class ArmApi implements HttpHandler {
         if (status == 202) {
             headers.put("Location", url + "&kind=location");
         }
-        return new Response(status, body, headers);
+        return new Response(status, body, headers, doneAt);
     }
 
     private String register(Instant doneAt, Runnable onDone) {

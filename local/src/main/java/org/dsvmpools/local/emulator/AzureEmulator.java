@@ -15,13 +15,15 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The local Azure: ARM over HTTPS (the SDK refuses a token over plain http) and the Azure Files data plane over
- * http, both on loopback. {@code POST /emulator/faults} on the ARM port sets the injected faults.
+ * http, both on loopback. {@code POST /emulator/faults} on the ARM port sets the injected faults;
+ * {@code GET /emulator/requests} lists the ARM requests answered so far ({@code DELETE} clears the list).
  */
 public final class AzureEmulator implements AutoCloseable {
     private final HttpsServer arm;
     private final HttpServer files;
     private Faults faults;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final RequestLog requests = new RequestLog();
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
         this.arm = arm;
@@ -45,7 +47,19 @@ public final class AzureEmulator implements AutoCloseable {
         Faults faults = new Faults();
         emulator.faults = faults;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
-        arm.createContext("/", new ArmApi(time, faults, storage, armUrl));
+        arm.createContext("/", new ArmApi(time, faults, storage, armUrl, emulator.requests));
+        arm.createContext("/emulator/requests", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestMethod().equals("DELETE") ? new byte[0]
+                        : emulator.requests.toJson().toString().getBytes(StandardCharsets.UTF_8);
+                if (exchange.getRequestMethod().equals("DELETE")) {
+                    emulator.requests.clear();
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(body.length == 0 ? 204 : 200, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -77,6 +91,11 @@ public final class AzureEmulator implements AutoCloseable {
     /** Sets the injected faults, as {@code POST /emulator/faults} does (see {@link Faults}). */
     public void configureFaults(String json) throws IOException {
         faults.configure(new ObjectMapper().readTree(json));
+    }
+
+    /** The ARM requests answered so far. */
+    public RequestLog requests() {
+        return requests;
     }
 
     public String armEndpoint() {

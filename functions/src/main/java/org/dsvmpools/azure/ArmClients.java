@@ -1,0 +1,93 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.credential.AccessToken;
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.resourcemanager.authorization.AuthorizationManager;
+import com.azure.resourcemanager.compute.ComputeManager;
+import com.azure.resourcemanager.network.NetworkManager;
+import com.azure.resourcemanager.resources.ResourceManager;
+import com.azure.resourcemanager.storage.StorageManager;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * The five resource-manager clients, built together. Building them loads thousands of classes (seconds of CPU),
+ * so the app builds one {@code ArmClients} lazily, on the worker's first message, and never on an HTTP path.
+ *
+ * <p>Against Azure the credential is {@code DefaultAzureCredential} (the Function App's managed identity). An
+ * endpoint on loopback is the local emulator, which accepts any bearer token: the app then sends a fixed one
+ * instead of looking for an Azure login that a developer's machine does not have.
+ */
+public final class ArmClients {
+    private final ResourceManager resources;
+    private final StorageManager storage;
+    private final NetworkManager network;
+    private final ComputeManager compute;
+    private final AuthorizationManager authorization;
+    private final String subscriptionId;
+
+    public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient) {
+        AzureProfile profile = profile(endpoint, tenantId, subscriptionId);
+        TokenCredential credential = isLoopback(endpoint) ? emulatorCredential()
+                : new DefaultAzureCredentialBuilder().build();
+        HttpClient http = httpClient != null ? httpClient : new JdkHttpClientBuilder().build();
+        this.subscriptionId = subscriptionId;
+        this.resources = ResourceManager.configure().withHttpClient(http).authenticate(credential, profile)
+                .withSubscription(subscriptionId);
+        this.storage = StorageManager.configure().withHttpClient(http).authenticate(credential, profile);
+        this.network = NetworkManager.configure().withHttpClient(http).authenticate(credential, profile);
+        this.compute = ComputeManager.configure().withHttpClient(http).authenticate(credential, profile);
+        this.authorization = AuthorizationManager.configure().withHttpClient(http).authenticate(credential, profile);
+    }
+
+    private static AzureProfile profile(String endpoint, String tenantId, String subscriptionId) {
+        if (endpoint.equals(AzureEnvironment.AZURE.getResourceManagerEndpoint())) {
+            return new AzureProfile(tenantId, subscriptionId, AzureEnvironment.AZURE);
+        }
+        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+        endpoints.put("resourceManagerEndpointUrl", endpoint);
+        endpoints.put("managementEndpointUrl", endpoint);
+        return new AzureProfile(tenantId, subscriptionId, new AzureEnvironment(endpoints));
+    }
+
+    static boolean isLoopback(String endpoint) {
+        String host = URI.create(endpoint).getHost();
+        return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+    }
+
+    private static TokenCredential emulatorCredential() {
+        return request -> Mono.just(new AccessToken("local-emulator", OffsetDateTime.now().plusHours(1)));
+    }
+
+    String subscriptionId() {
+        return subscriptionId;
+    }
+
+    ResourceManager resources() {
+        return resources;
+    }
+
+    StorageManager storage() {
+        return storage;
+    }
+
+    NetworkManager network() {
+        return network;
+    }
+
+    ComputeManager compute() {
+        return compute;
+    }
+
+    AuthorizationManager authorization() {
+        return authorization;
+    }
+}

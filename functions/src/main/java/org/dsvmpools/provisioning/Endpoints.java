@@ -1,0 +1,35 @@
+package org.dsvmpools.provisioning;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.dsvmpools.pool.PoolEndpoints;
+
+/**
+ * How users reach a pool, derived from what ARM reported: the public IP's DNS name, JupyterHub (served over
+ * https by the DSVM image) on its port, and SSH to each instance through the load balancer's NAT pool, whose
+ * frontend port for a Uniform scale set instance is the pool's first port plus the instance id.
+ */
+final class Endpoints {
+    private Endpoints() {
+    }
+
+    static PoolEndpoints of(String fqdn, String adminUsername, List<String> instanceIds) {
+        List<PoolEndpoints.Ssh> ssh = new ArrayList<>();
+        instanceIds.stream().sorted(Comparator.comparingInt(Endpoints::number)).forEach(id -> {
+            int port = Blueprint.SSH_NAT_FIRST + number(id);
+            if (port <= Blueprint.SSH_NAT_LAST) {
+                ssh.add(new PoolEndpoints.Ssh(id, port, "ssh -p " + port + " " + adminUsername + "@" + fqdn));
+            }
+        });
+        return new PoolEndpoints(fqdn, "https://" + fqdn + ":" + Blueprint.JUPYTERHUB_PORT + "/", ssh);
+    }
+
+    private static int number(String instanceId) {
+        try {
+            return Integer.parseInt(instanceId);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE - Blueprint.SSH_NAT_FIRST;
+        }
+    }
+}

@@ -192,8 +192,15 @@ public final class ArmCloudResources implements CloudResources {
                             scope(group, role, known), role.name(), null, Context.NONE);
                     return Observation.missing();
                 }
-                throw new IllegalArgumentException(resource.key() + " holds users' data; only a purge deletes it,"
-                        + " with its resource group");
+                // Storage account and share are deleted synchronously; only a purge in an existing group asks.
+                if (resource instanceof PoolBlueprint.FileShare share) {
+                    arm.storage().serviceClient().getFileShares().deleteWithResponse(rg, share.account(),
+                            share.name(), null, null, Context.NONE);
+                    return Observation.missing();
+                }
+                arm.storage().serviceClient().getStorageAccounts().deleteWithResponse(rg, resource.name(),
+                        Context.NONE);
+                return Observation.missing();
             });
         } catch (CloudException e) {
             if (e.status() == 404) {

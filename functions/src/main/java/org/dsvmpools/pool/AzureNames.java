@@ -73,6 +73,11 @@ public record AzureNames(
                 name);
     }
 
+    /** Why {@code name} cannot name a resource group, or empty when it can. */
+    public static Optional<String> resourceGroupProblem(String name) {
+        return Rule.RESOURCE_GROUP.check(name).map(rule -> "must be an Azure resource group name: " + rule);
+    }
+
     /** The names that break their Azure rule, each with the rule: empty for every pool name we accept. */
     public Map<String, String> problems() {
         Map<String, String> problems = new LinkedHashMap<>();

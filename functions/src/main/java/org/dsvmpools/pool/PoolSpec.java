@@ -9,11 +9,14 @@ import java.util.Objects;
  * satisfy are checked by {@link PoolSpecRules} (intake) and never again on stored specs, so tightening a rule
  * later cannot make a stored pool unreadable.
  *
- * @param schedule the work schedule, or {@code null} when the pool has none
+ * @param resourceGroup an existing resource group to deploy into, or {@code null} for one of the pool's own
+ *                      ({@code dsvmpools-<name>}), which dsvm-pools creates and a purge deletes
+ * @param schedule      the work schedule, or {@code null} when the pool has none
  */
 public record PoolSpec(
         String name,
         String location,
+        String resourceGroup,
         String vmSize,
         Capacity capacity,
         int usersPerInstance,

@@ -30,6 +30,7 @@ public final class PoolSpecJson {
         JsonObjectReader root = JsonObjectReader.of(document, "", errors);
         String name = root.text("name", true);
         String location = root.text("location", true);
+        String resourceGroup = root.text("resourceGroup", false);
         String vmSize = root.text("vmSize", true);
         PoolSpec.Capacity capacity = capacity(root.object("capacity", true));
         int usersPerInstance = root.integer("usersPerInstance", PoolSpec.DEFAULT_USERS_PER_INSTANCE);
@@ -40,7 +41,7 @@ public final class PoolSpecJson {
         List<PoolSpec.PoolUser> users = root.array("users", false,
                 (item, pointer) -> user(JsonObjectReader.of(item, pointer, errors)));
         root.rejectUnknownFields();
-        PoolSpec spec = new PoolSpec(name, location, vmSize, capacity, usersPerInstance, share, access, schedule,
+        PoolSpec spec = new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access, schedule,
                 idleTimeout, users);
         return new ReadResult(spec, errors);
     }
@@ -104,6 +105,9 @@ public final class PoolSpecJson {
         ObjectNode root = json.objectNode();
         root.put("name", spec.name());
         root.put("location", spec.location());
+        if (spec.resourceGroup() != null) {
+            root.put("resourceGroup", spec.resourceGroup());
+        }
         root.put("vmSize", spec.vmSize());
         root.putObject("capacity")
                 .put("min", spec.capacity().min())

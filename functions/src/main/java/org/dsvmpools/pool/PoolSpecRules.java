@@ -36,6 +36,9 @@ public final class PoolSpecRules {
             errors.add(new FieldError("/location", "'" + spec.location()
                     + "' is not an Azure region name (use the programmatic name, such as westeurope)"));
         }
+        if (spec.resourceGroup() != null) {
+            value(errors, "/resourceGroup", spec.resourceGroup(), AzureNames::resourceGroupProblem);
+        }
         if (!policy.allowedVmSizes().contains(spec.vmSize())) {
             errors.add(new FieldError("/vmSize", "'" + spec.vmSize() + "' is not allowed here; allowed: "
                     + new TreeSet<>(policy.allowedVmSizes())));

@@ -60,8 +60,13 @@ public final class Blueprint {
         dependsOn.put("share", List.of("storage"));
         dependsOn.put("scaleSet", List.of("network", "loadBalancer", "share"));
         dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
-        return new PoolBlueprint(new PoolBlueprint.ResourceGroup(names.resourceGroup(), spec.location(),
-                Map.of(POOL_TAG, spec.name())), resources, dependsOn);
+        return new PoolBlueprint(new PoolBlueprint.ResourceGroup(resourceGroup(spec), spec.location(),
+                Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
+    }
+
+    /** The pool's resource group: the existing one its spec names, or its own. */
+    static String resourceGroup(PoolSpec spec) {
+        return spec.resourceGroup() != null ? spec.resourceGroup() : AzureNames.of(spec.poolName()).resourceGroup();
     }
 
     /** SSH and JupyterHub from the allowed networks, the load balancer's probe, and nothing else inbound. */

@@ -34,7 +34,7 @@ public final class CloudInit {
                 + "    content: " + script + "\n"
                 + "runcmd:\n"
                 + "  - [" + String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
-                quoted(names.fileShare()), quoted(settings.subscriptionId()), quoted(names.resourceGroup()),
+                quoted(names.fileShare()), quoted(settings.subscriptionId()), quoted(Blueprint.resourceGroup(spec)),
                 quoted(spec.access().adminUsername()), quoted(settings.armEndpoint())) + "]\n";
     }
 

@@ -14,7 +14,11 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
         dependsOn = Map.copyOf(dependsOn);
     }
 
-    public record ResourceGroup(String name, String location, Map<String, String> tags) {
+    /**
+     * @param managed true for the pool's own group, which the worker creates and a purge deletes; false for an
+     *                existing group named in the spec, which the worker only checks and never changes
+     */
+    public record ResourceGroup(String name, String location, Map<String, String> tags, boolean managed) {
     }
 
     public Resource resource(String key) {

@@ -44,7 +44,14 @@ public final class PoolReconciler {
         try {
             if (!pass.get(GROUP).is(ResourceState.Succeeded)) {
                 pass.current = GROUP;
-                cloud.ensureGroup(blueprint.resourceGroup());
+                PoolBlueprint.ResourceGroup group = blueprint.resourceGroup();
+                if (group.managed()) {
+                    cloud.ensureGroup(group);
+                } else if (!cloud.groupExists(group)) {
+                    return new ReconcileResult.Failed(pass.list(), GROUP, "ResourceGroupNotFound", "resource group '"
+                            + group.name() + "' named in the spec does not exist: create it, or leave resourceGroup out"
+                            + " for a group of the pool's own");
+                }
                 pass.put(pass.get(GROUP).withState(ResourceState.Succeeded));
             }
             for (List<String> wave : blueprint.waves()) {
@@ -91,12 +98,15 @@ public final class PoolReconciler {
 
     /**
      * Deletes the pool's resources, dependants first. Without {@code purgeData} the storage account and share
-     * stay (and so does the resource group that holds them); with it the whole resource group goes.
+     * stay (and so does the resource group that holds them). With it, the pool's own resource group goes as a
+     * whole; in an existing group named by the spec, the pool's resources go one by one and the group stays.
      */
     public ReconcileResult teardown(PoolBlueprint blueprint, boolean purgeData, Map<String, PoolResource> known) {
         Pass pass = new Pass(blueprint, known);
         try {
-            return purgeData ? purge(blueprint, pass) : deleteAllButData(blueprint, pass);
+            return purgeData && blueprint.resourceGroup().managed()
+                    ? purge(blueprint, pass)
+                    : deleteInReverse(blueprint, pass, purgeData);
         } catch (CloudResources.CloudException e) {
             return failure(pass, e);
         }
@@ -117,7 +127,7 @@ public final class PoolReconciler {
         return new ReconcileResult.Done(pass.list());
     }
 
-    private ReconcileResult deleteAllButData(PoolBlueprint blueprint, Pass pass) {
+    private ReconcileResult deleteInReverse(PoolBlueprint blueprint, Pass pass, boolean deleteData) {
         List<List<String>> waves = new ArrayList<>(blueprint.waves());
         Collections.reverse(waves);
         for (List<String> wave : waves) {
@@ -125,7 +135,7 @@ public final class PoolReconciler {
             Duration wait = Duration.ZERO;
             for (String key : wave) {
                 PoolResource before = pass.get(key);
-                if (DATA.contains(key) || before.is(ResourceState.Deleted)) {
+                if ((DATA.contains(key) && !deleteData) || before.is(ResourceState.Deleted)) {
                     continue;
                 }
                 pass.current = key;
@@ -151,7 +161,7 @@ public final class PoolReconciler {
             }
         }
         // What holds the data is kept; what was never created stays Pending, since there is nothing to keep.
-        for (String key : List.of("storage", "share", GROUP)) {
+        for (String key : deleteData ? List.of(GROUP) : List.of("storage", "share", GROUP)) {
             PoolResource kept = pass.get(key);
             if (!kept.is(ResourceState.Pending)) {
                 pass.put(kept.withState(ResourceState.Kept));

@@ -41,6 +41,19 @@ class PoolRequestReaderTest {
         assertThat(read(minimal).spec()).isEqualTo(read(explicit).spec());
     }
 
+    @Test
+    void anExistingResourceGroupMayBeNamedAndRoundTrips() {
+        ObjectNode document = PoolDocumentsFixture.document("ml-team").put("resourceGroup", "Team-ML_rg(prod)");
+
+        PoolRequestReader.Outcome outcome = read(document);
+
+        assertThat(outcome.problem()).isNull();
+        assertThat(outcome.spec().resourceGroup()).isEqualTo("Team-ML_rg(prod)");
+        assertThat(org.dsvmpools.pool.PoolSpecJson.write(outcome.spec()).path("resourceGroup").asText())
+                .isEqualTo("Team-ML_rg(prod)");
+        assertThat(read(PoolDocumentsFixture.document("ml-team")).spec().resourceGroup()).isNull();
+    }
+
     static Stream<Arguments> invalidDocuments() {
         return Stream.of(
                 bad("name too short", "/name", doc -> doc.put("name", "ab")),
@@ -53,6 +66,9 @@ class PoolRequestReaderTest {
                 bad("missing name", "/name", doc -> doc.remove("name")),
                 bad("unknown region", "/location", doc -> doc.put("location", "moon-north")),
                 bad("region display name", "/location", doc -> doc.put("location", "West Europe")),
+                bad("resource group ending in a dot", "/resourceGroup", doc -> doc.put("resourceGroup", "team-rg.")),
+                bad("resource group with a slash", "/resourceGroup", doc -> doc.put("resourceGroup", "a/b")),
+                bad("resource group that is not a string", "/resourceGroup", doc -> doc.put("resourceGroup", 7)),
                 bad("vm size not allowed", "/vmSize", doc -> doc.put("vmSize", "Standard_M416ms_v2")),
                 bad("min above initial", "/capacity/initial", doc -> capacity(doc).put("min", 2).put("initial", 1)),
                 bad("initial above max", "/capacity/initial", doc -> capacity(doc).put("initial", 5)),

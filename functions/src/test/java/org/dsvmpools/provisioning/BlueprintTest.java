@@ -20,6 +20,21 @@ class BlueprintTest {
         assertThat(blueprint.resourceGroup().name()).isEqualTo("dsvmpools-ml-team");
         assertThat(blueprint.resourceGroup().location()).isEqualTo("westeurope");
         assertThat(blueprint.resourceGroup().tags()).containsEntry("dsvmpools-pool", "ml-team");
+        assertThat(blueprint.resourceGroup().managed()).isTrue();
+    }
+
+    @Test
+    void anExistingResourceGroupNamedInTheSpecIsUsedAndNotManaged() {
+        PoolSpec inExisting = org.dsvmpools.pool.PoolSpecJson.read(PoolDocumentsFixture.document("ml-team")
+                .put("resourceGroup", "team-shared")).spec();
+
+        PoolBlueprint existing = Blueprint.of(inExisting, SETTINGS);
+
+        assertThat(existing.resourceGroup().name()).isEqualTo("team-shared");
+        assertThat(existing.resourceGroup().managed()).isFalse();
+        String cloudInit = new String(java.util.Base64.getDecoder().decode(
+                ((PoolBlueprint.ScaleSet) existing.resource("scaleSet")).customData()));
+        assertThat(cloudInit).contains("'team-shared'").doesNotContain("dsvmpools-ml-team");
     }
 
     @Test

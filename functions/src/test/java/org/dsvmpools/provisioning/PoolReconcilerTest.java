@@ -198,6 +198,43 @@ class PoolReconcilerTest {
         assertThat(record.get("resourceGroup").state()).isEqualTo(ResourceState.Kept);
     }
 
+    private static final PoolBlueprint IN_EXISTING_GROUP = Blueprint.of(org.dsvmpools.pool.PoolSpecJson.read(
+            PoolDocumentsFixture.document("ml-team").put("resourceGroup", "team-shared")).spec(),
+            new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null, BlueprintSettings.AZURE_ARM));
+
+    @Test
+    void anExistingGroupIsCheckedNeverCreatedAndAMissingOneFailsThePool() {
+        ReconcileResult missing = reconciler.provision(IN_EXISTING_GROUP, Map.of());
+
+        assertThat(missing).isInstanceOf(ReconcileResult.Failed.class);
+        assertThat(((ReconcileResult.Failed) missing).code()).isEqualTo("ResourceGroupNotFound");
+        assertThat(cloud.calls).containsExactly("group exists");
+
+        cloud.groupExists = true;
+        assertThat(reconciler.provision(IN_EXISTING_GROUP, Map.of())).isInstanceOf(ReconcileResult.InProgress.class);
+        assertThat(cloud.calls).doesNotContain("ensure group");
+    }
+
+    @Test
+    void aPurgeInAnExistingGroupDeletesThePoolsResourcesOneByOneAndLeavesTheGroup() {
+        cloud.groupExists = true;
+        for (int pass = 0; pass < 10; pass++) {
+            remember(reconciler.provision(IN_EXISTING_GROUP, record));
+            cloud.finishAll();
+        }
+        assertThat(record.values()).allMatch(r -> r.is(ResourceState.Succeeded));
+        ReconcileResult result = null;
+        for (int pass = 0; pass < 10 && !(result instanceof ReconcileResult.Done); pass++) {
+            result = remember(reconciler.teardown(IN_EXISTING_GROUP, true, record));
+            cloud.finishAll();
+        }
+
+        assertThat(result).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.states).isEmpty();
+        assertThat(cloud.calls).contains("delete share", "delete storage").doesNotContain("delete group");
+        assertThat(cloud.groupExists).isTrue();
+    }
+
     @Test
     void aPurgeDeletesTheWholeResourceGroup() {
         converge(10);

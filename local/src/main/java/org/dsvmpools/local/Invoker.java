@@ -44,7 +44,9 @@ final class Invoker {
             return new Result(returned);
         } catch (InvocationTargetException e) {
             outcome = "Failed";
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            // An Error (a class that failed to load, say) is reported as itself, not as a bare wrapper.
+            throw e.getCause() instanceof Exception cause ? cause
+                    : new IllegalStateException(String.valueOf(e.getCause()), e.getCause());
         } catch (Exception e) {
             outcome = "Failed";
             throw e;

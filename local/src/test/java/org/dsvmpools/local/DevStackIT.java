@@ -2,6 +2,7 @@ package org.dsvmpools.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
@@ -30,7 +32,7 @@ class DevStackIT {
         Files.copy(HostProcess.repositoryRoot().resolve("local.settings.json.example"),
                 work.resolve("local.settings.json.example"));
         int armPort = LoopbackPorts.free();
-        try (HostProcess stack = HostProcess.start(DevStack.class,
+        try (HostProcess stack = HostProcess.startAsLauncher(DevStack.class,
                 Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key"),
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
@@ -61,17 +63,43 @@ class DevStackIT {
             assertThat(arm.statusCode()).isEqualTo(404);
             assertThat(arm.body()).contains("ResourceGroupNotFound");
 
-            var ready = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(
-                                    URI.create(stack.url("/api/pools/ml-team"))).header("x-functions-key", "dev-key")
-                            .build(), HttpResponse.BodyHandlers.ofString()).body()),
-                            pool -> pool.path("status").asText().equals("Ready")
-                                    || pool.path("status").asText().equals("Failed"));
+            JsonNode ready = settled(stack, "ml-team");
             assertThat(ready.path("status").asText()).as(ready.toPrettyString()).isEqualTo("Ready");
             assertThat(ready.path("endpoints").path("ssh")).hasSize(2);
             assertThat(ready.path("endpoints").path("jupyterHub").asText()).startsWith("https://ml-team-")
                     .endsWith(".westeurope.cloudapp.azure.com:8000/");
             assertThat(ready.path("resources")).hasSize(9);
+
+            // A quota error from ARM, injected through the emulator's fault endpoint, fails the next pool.
+            var faults = HttpClient.newBuilder().sslContext(tls).build();
+            faults.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + armPort + "/emulator/faults"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"rules\":[{\"method\":\"PUT\",\"match\":"
+                            + "\"virtualMachineScaleSets\",\"status\":409,\"code\":\"QuotaExceeded\"}]}")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            send(stack, "POST", "/api/pools", SamplePools.document("no-quota"));
+            JsonNode failed = settled(stack, "no-quota");
+            assertThat(failed.path("status").asText()).isEqualTo("Failed");
+            assertThat(failed.path("failure").path("code").asText()).isEqualTo("QuotaExceeded");
+
+            assertThat(send(stack, "DELETE", "/api/pools/ml-team", null).statusCode()).isEqualTo(202);
+            JsonNode deleted = settled(stack, "ml-team");
+            assertThat(deleted.path("status").asText()).isEqualTo("Deleted");
+            assertThat(deleted.path("resources").findValuesAsText("state")).contains("Kept").doesNotContain("Succeeded");
         }
+    }
+
+    private static HttpResponse<String> send(HostProcess stack, String method, String path, String body)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(path))).header("x-functions-key", "dev-key")
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The pool once the worker has settled it: Ready, Failed or Deleted. */
+    private static JsonNode settled(HostProcess stack, String name) {
+        return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> new ObjectMapper().readTree(send(stack, "GET", "/api/pools/" + name, null).body()),
+                        pool -> List.of("Ready", "Failed", "Deleted").contains(pool.path("status").asText()));
     }
 }

@@ -31,10 +31,27 @@ public final class HostProcess implements AutoCloseable {
     }
 
     static HostProcess start(Class<?> main, Map<String, String> environment, String... args) throws IOException {
+        return start(System.getProperty("java.class.path"), main, environment, args);
+    }
+
+    /**
+     * Starts {@code main} on the classpath the {@code ./dsvmpools} launcher uses (the module's classes and its
+     * runtime dependencies, not the test classpath), so a dependency missing at run time fails the test too.
+     */
+    static HostProcess startAsLauncher(Class<?> main, Map<String, String> environment, String... args)
+            throws IOException {
+        Path target = repositoryRoot().resolve("local/target");
+        String classpath = target.resolve("classes") + java.io.File.pathSeparator
+                + Files.readString(target.resolve("runtime-classpath.txt")).trim();
+        return start(classpath, main, environment, args);
+    }
+
+    private static HostProcess start(String classpath, Class<?> main, Map<String, String> environment,
+                                     String... args) throws IOException {
         int port = LoopbackPorts.free();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                main.getName(), "--port", "" + port));
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", classpath, main.getName(),
+                "--port", "" + port));
         command.addAll(List.of(args));
         Path output = Files.createTempFile("host", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());

@@ -307,6 +307,12 @@ final class ArmApi implements HttpHandler {
             resources.keySet().removeIf(key -> key.equals(prefix) || key.startsWith(prefix + "/"));
             return Response.ok(resource.view(now));
         }
+        if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
+            // The Storage resource provider deletes an account synchronously: 200, no operation.
+            resources.keySet().removeIf(key -> key.equals(prefix) || key.startsWith(prefix + "/"));
+            storage.forget(prefix);
+            return new Response(200, null, Map.of());
+        }
         Instant doneAt = time.after(arm.isResourceGroup() ? TimeModel.CREATE_RESOURCE : TimeModel.DELETE_INSTANCE);
         resource.provisioningWhileBusy = "Deleting";
         resource.readyAt = doneAt;

@@ -338,6 +338,30 @@ class ProvisioningIT {
                 .isInstanceOf(ManagementException.class);
     }
 
+    @Test
+    void aPoolInAnExistingResourceGroupLeavesTheGroupAloneEvenWhenPurged() throws Exception {
+        freshStore();
+        verify.resources().resourceGroups().define("team-shared").withRegion("westeurope")
+                .withTags(Map.of("owner", "data-team")).create();
+        var document = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                SamplePools.document("in-shared"));
+        intake.submit(PoolSpecJson.read(document.put("resourceGroup", "team-shared")).spec(), ALICE);
+
+        assertThat(drive("in-shared", worker()).status()).isEqualTo(PoolStatus.Ready);
+        assertThat(verify.resources().genericResources().listByResourceGroup("team-shared").stream().count())
+                .isEqualTo(6);
+        assertThat(verify.resources().resourceGroups().contain(group("in-shared"))).isFalse();
+
+        intake.delete(new PoolName("in-shared"), ALICE, true, "in-shared");
+        Pool purged = drive("in-shared", worker());
+
+        assertThat(purged.status()).as(purged.events().toString()).isEqualTo(PoolStatus.Deleted);
+        assertThat(verify.resources().genericResources().listByResourceGroup("team-shared").stream().count())
+                .isZero();
+        assertThat(verify.resources().resourceGroups().getByName("team-shared").tags())
+                .containsExactly(Map.entry("owner", "data-team"));
+    }
+
     /** The real cloud, except that the process "dies" right after beginning one resource. */
     private record Crashing(CloudResources real, String crashAfter, AtomicBoolean crashed) implements CloudResources {
         Crashing(CloudResources real, String crashAfter) {

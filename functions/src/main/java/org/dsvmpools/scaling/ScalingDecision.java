@@ -1,0 +1,18 @@
+package org.dsvmpools.scaling;
+
+import java.util.List;
+
+/**
+ * What one evaluation decided: the actions (possibly none) and why, plus warnings the pool's history should
+ * carry (an agent gone silent).
+ *
+ * @param activeUsers users with a live session or a busy kernel
+ * @param target      how many instances should be up or coming after the actions
+ */
+public record ScalingDecision(List<ScalingAction> actions, List<String> warnings, int activeUsers, int target,
+                              String summary) {
+    public ScalingDecision {
+        actions = List.copyOf(actions);
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,27 @@
+package org.dsvmpools.scaling;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an instance's agent last reported: who is connected over SSH and to JupyterHub, and which kernels are
+ * busy. A kernel that computes without printing anything is busy by the Jupyter API's execution state, which is
+ * why the agent asks the API instead of watching traffic as JupyterHub's culler does.
+ */
+public record UsageReport(String instanceId, Instant reportedAt, List<Session> sessions, List<Kernel> kernels,
+                          double cpuPercent) {
+    public UsageReport {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(reportedAt, "reportedAt");
+        sessions = List.copyOf(sessions);
+        kernels = List.copyOf(kernels);
+    }
+
+    /** An SSH session or a JupyterHub server, with the last input or activity seen. */
+    public record Session(String user, Instant lastActivity) {
+    }
+
+    public record Kernel(String user, boolean busy, Instant lastActivity) {
+    }
+}

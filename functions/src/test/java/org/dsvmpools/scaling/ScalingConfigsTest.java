@@ -1,0 +1,31 @@
+package org.dsvmpools.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.junit.jupiter.api.Test;
+
+class ScalingConfigsTest {
+
+    @Test
+    void aPoolsSpecGivesItsBoundsSeatsIdleTimeoutAndWorkSchedule() {
+        ScalingConfig config = ScalingConfigs.of(PoolDocumentsFixture.spec("ml-team"));
+
+        assertThat(config.min()).isZero();
+        assertThat(config.max()).isEqualTo(4);
+        assertThat(config.minDuringWork()).isEqualTo(1);
+        assertThat(config.usersPerInstance()).isEqualTo(4);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.schedule().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(config.schedule().days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY,
+                DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY);
+        assertThat(config.schedule().start()).isEqualTo(LocalTime.of(8, 0));
+        assertThat(config.schedule().isWorkTime(Instant.parse("2026-11-27T16:59:00Z"))).isTrue();
+        assertThat(config.schedule().isWorkTime(Instant.parse("2026-11-27T17:00:00Z"))).isFalse();
+    }
+}

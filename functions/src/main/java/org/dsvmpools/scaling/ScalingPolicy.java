@@ -16,8 +16,8 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>Target: enough instances for the active users plus a headroom of seats (none outside work hours when
- *       nobody is active), at least the floor ({@code min}, or {@code minDuringWork} in work hours), at most
- *       {@code max}, and never fewer than the busy instances.</li>
+ *       nobody is active), at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin
+ *       one instance start early), at most {@code max}, and never fewer than the busy instances.</li>
  *   <li>Scale out: start deallocated instances first (a start takes about 90 s, a new instance about 240 s), then
  *       create.</li>
  *   <li>Scale in: only instances idle for the idle timeout, most idle first; deallocated up to the standby
@@ -25,6 +25,8 @@ import java.util.TreeSet;
  * </ul>
  */
 public final class ScalingPolicy {
+    /** Work hours begin this much early, so the floor's instances have started (about 90 s) when people come. */
+    static final Duration WARM_UP = Duration.ofMinutes(2);
 
     private ScalingPolicy() {
     }
@@ -46,7 +48,8 @@ public final class ScalingPolicy {
         Set<String> users = new TreeSet<>();
         activity.values().forEach(a -> users.addAll(a.users()));
         long busy = activity.values().stream().filter(Activity::busy).count();
-        boolean workTime = config.schedule() != null && config.schedule().isWorkTime(now);
+        boolean workTime = config.schedule() != null && (config.schedule().isWorkTime(now)
+                || config.schedule().isWorkTime(now.plus(WARM_UP)));
         int target = target(config, users.size(), (int) busy, workTime, wakeSeats);
 
         List<ScalingAction> actions = new ArrayList<>();

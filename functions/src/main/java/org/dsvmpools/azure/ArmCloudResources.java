@@ -1,9 +1,7 @@
 package org.dsvmpools.azure;
 
-import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.rest.Response;
-import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.Context;
 import com.azure.core.util.FluxUtil;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
@@ -13,21 +11,17 @@ import com.azure.resourcemanager.resources.fluent.models.ResourceGroupInner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.dsvmpools.pool.PoolResource;
 import org.dsvmpools.provisioning.CloudResources;
 import org.dsvmpools.provisioning.Observation;
 import org.dsvmpools.provisioning.Outputs;
 import org.dsvmpools.provisioning.PoolBlueprint;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -53,7 +47,7 @@ public final class ArmCloudResources implements CloudResources {
 
     @Override
     public void ensureGroup(PoolBlueprint.ResourceGroup group) {
-        call(() -> arm.resources().serviceClient().getResourceGroups().createOrUpdateWithResponse(group.name(),
+        ArmCalls.call(() -> arm.resources().serviceClient().getResourceGroups().createOrUpdateWithResponse(group.name(),
                 new ResourceGroupInner().withLocation(group.location()).withTags(group.tags()), Context.NONE));
     }
 
@@ -62,7 +56,7 @@ public final class ArmCloudResources implements CloudResources {
                                    Map<String, PoolResource> known) {
         String rg = group.name();
         String id = id(group, resource, known);
-        return call(() -> {
+        return ArmCalls.call(() -> {
             if (resource instanceof PoolBlueprint.SecurityGroup nsg) {
                 return begun(id, arm.network().serviceClient().getNetworkSecurityGroups()
                         .createOrUpdateWithResponseAsync(rg, nsg.name(), models.securityGroup(group, nsg)));
@@ -112,7 +106,7 @@ public final class ArmCloudResources implements CloudResources {
         String rg = group.name();
         String id = id(group, resource, Map.of());
         try {
-            return call(() -> {
+            return ArmCalls.call(() -> {
                 if (resource instanceof PoolBlueprint.SecurityGroup nsg) {
                     return seen(id, arm.network().serviceClient().getNetworkSecurityGroups()
                             .getByResourceGroupWithResponse(rg, nsg.name(), null, Context.NONE).getValue()
@@ -166,7 +160,7 @@ public final class ArmCloudResources implements CloudResources {
                                    Map<String, PoolResource> known) {
         String rg = group.name();
         try {
-            return call(() -> {
+            return ArmCalls.call(() -> {
                 if (resource instanceof PoolBlueprint.SecurityGroup nsg) {
                     return deleting(arm.network().serviceClient().getNetworkSecurityGroups()
                             .deleteWithResponseAsync(rg, nsg.name()));
@@ -213,7 +207,7 @@ public final class ArmCloudResources implements CloudResources {
     @Override
     public Observation beginDeleteGroup(PoolBlueprint.ResourceGroup group) {
         try {
-            return call(() -> deleting(arm.resources().serviceClient().getResourceGroups()
+            return ArmCalls.call(() -> deleting(arm.resources().serviceClient().getResourceGroups()
                     .deleteWithResponseAsync(group.name(), null)));
         } catch (CloudException e) {
             if (e.status() == 404) {
@@ -225,12 +219,12 @@ public final class ArmCloudResources implements CloudResources {
 
     @Override
     public boolean groupExists(PoolBlueprint.ResourceGroup group) {
-        return call(() -> arm.resources().serviceClient().getResourceGroups().checkExistence(group.name()));
+        return ArmCalls.call(() -> arm.resources().serviceClient().getResourceGroups().checkExistence(group.name()));
     }
 
     @Override
     public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
-        return call(() -> arm.compute().serviceClient().getVirtualMachineScaleSetVMs()
+        return ArmCalls.call(() -> arm.compute().serviceClient().getVirtualMachineScaleSetVMs()
                 .list(group.name(), scaleSet.name()).stream().map(VirtualMachineScaleSetVMInner::instanceId)
                 .toList());
     }
@@ -339,26 +333,6 @@ public final class ArmCloudResources implements CloudResources {
             return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
             return JSON.createObjectNode();
-        }
-    }
-
-    /** Runs an SDK call, translating its exceptions: ARM's error code and status when there was a response. */
-    private static <T> T call(Supplier<T> sdkCall) {
-        try {
-            return sdkCall.get();
-        } catch (ManagementException e) {
-            String code = e.getValue() == null ? null : e.getValue().getCode();
-            String message = e.getValue() == null ? e.getMessage() : e.getValue().getMessage();
-            throw new CloudException(code, e.getResponse().getStatusCode(), message, e);
-        } catch (HttpResponseException e) {
-            throw new CloudException(null, e.getResponse().getStatusCode(), e.getMessage(), e);
-        } catch (RuntimeException e) {
-            Throwable cause = Exceptions.unwrap(e);
-            if (cause instanceof IOException || cause instanceof UncheckedIOException
-                    || cause instanceof TimeoutException) {
-                throw new CloudException(null, 0, "no answer from Azure Resource Manager: " + cause, e);
-            }
-            throw e;
         }
     }
 }

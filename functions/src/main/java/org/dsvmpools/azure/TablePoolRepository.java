@@ -61,7 +61,7 @@ public final class TablePoolRepository implements PoolRepository {
             table.createEntity(entity);
         } catch (TableServiceException e) {
             if (isTableMissing(e) && mayCreateTable) {
-                createTable();
+                Tables.ensure(table);
                 insert(entity, false);
             } else if (e.getResponse().getStatusCode() == STATUS_CONFLICT) {
                 throw new AlreadyExistsException(new PoolName(entity.getRowKey()), e);
@@ -71,15 +71,6 @@ public final class TablePoolRepository implements PoolRepository {
         }
     }
 
-    private void createTable() {
-        try {
-            table.createTable();
-        } catch (TableServiceException e) {
-            if (e.getResponse().getStatusCode() != STATUS_CONFLICT) {
-                throw e;
-            }
-        }
-    }
 
     @Override
     public void replace(StoredPool current, Pool next) {

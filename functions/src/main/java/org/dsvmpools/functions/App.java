@@ -7,9 +7,12 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
+import org.dsvmpools.azure.ArmPoolInstances;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.pool.IntakePolicy;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolRepository;
@@ -21,6 +24,10 @@ import org.dsvmpools.provisioning.CloudResources;
 import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
+import org.dsvmpools.scaling.PoolInstances;
+import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.ScalerLeases;
+import org.dsvmpools.scaling.UsageReports;
 
 /**
  * The composition root: builds the object graph once per process. The Functions worker asks for a new function
@@ -31,6 +38,9 @@ import org.dsvmpools.provisioning.WorkerPolicy;
 public final class App {
     private static final int DEFAULT_STUCK_AFTER_MINUTES = 10;
     private static final int DEFAULT_RECHECK_SECONDS = 15;
+    /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
+    static final String USAGE_TABLE = "usage";
+    static final String LEASE_TABLE = "scalerleases";
     private static volatile App instance;
 
     private final PoolSpecRules rules;
@@ -39,6 +49,9 @@ public final class App {
     private final ClientPrincipals principals;
     private final PoisonedWork poisoned;
     private final Supplier<ProvisioningWorker> worker;
+    private Supplier<Scaler> scaler = () -> {
+        throw new IllegalStateException("this app was wired without a scaler");
+    };
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
         PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
@@ -69,10 +82,21 @@ public final class App {
         PoolRepository repository = new TablePoolRepository(
                 storage.table(settings.optional(Settings.POOL_TABLE).orElse(TablePoolRepository.DEFAULT_TABLE)));
         WorkQueue queue = new StorageQueueWorkQueue(storage.queue(StorageQueueWorkQueue.POOL_REQUESTS));
-        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(new ArmClients(
+        Supplier<ArmClients> arm = once(() -> new ArmClients(
                 settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
-                null)));
+                null));
+        App app = wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()));
+        app.scaler = once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()),
+                new TableUsageReports(storage.table(USAGE_TABLE)), new TableScalerLeases(storage.table(LEASE_TABLE)),
+                clock));
+        return app;
+    }
+
+    /** The scaler over given adapters, for tests that run it against the emulator. */
+    public static Scaler scaler(PoolRepository repository, PoolInstances instances, UsageReports reports,
+                                ScalerLeases leases, Clock clock) {
+        return new Scaler(repository, instances, reports, leases, clock);
     }
 
     /**
@@ -148,5 +172,9 @@ public final class App {
 
     ProvisioningWorker worker() {
         return worker.get();
+    }
+
+    Scaler scaler() {
+        return scaler.get();
     }
 }

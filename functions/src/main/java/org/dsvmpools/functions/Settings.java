@@ -15,6 +15,8 @@ public record Settings(Map<String, String> values) {
     public static final String STUCK_AFTER_MINUTES = "DSVMPOOLS_STUCK_AFTER_MINUTES";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_RECOVERY_SCHEDULE%} in the timer binding. */
     public static final String RECOVERY_SCHEDULE = "DSVMPOOLS_RECOVERY_SCHEDULE";
+    /** Read by the Functions host itself, through {@code %DSVMPOOLS_SCALE_SCHEDULE%} in the scaler's timer. */
+    public static final String SCALE_SCHEDULE = "DSVMPOOLS_SCALE_SCHEDULE";
     /** Azure Resource Manager; a loopback URL means the local emulator. Default: Azure's public cloud. */
     public static final String ARM_ENDPOINT = "DSVMPOOLS_ARM_ENDPOINT";
     /** The subscription pools are deployed to. */

@@ -65,7 +65,7 @@ public final class Blueprint {
     }
 
     /** The pool's resource group: the existing one its spec names, or its own. */
-    static String resourceGroup(PoolSpec spec) {
+    public static String resourceGroup(PoolSpec spec) {
         return spec.resourceGroup() != null ? spec.resourceGroup() : AzureNames.of(spec.poolName()).resourceGroup();
     }
 

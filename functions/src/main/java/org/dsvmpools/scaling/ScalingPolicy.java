@@ -15,8 +15,7 @@ import java.util.TreeSet;
  * time: no I/O, so the timer, the simulator and the tests run the same code.
  *
  * <ul>
- *   <li>Target: enough instances for the active users plus a headroom of seats (none outside work hours when
- *       nobody is active), at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin
+ *   <li>Target: enough instances for the active users, plus a headroom of seats in work hours, at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin
  *       one instance start early), at most {@code max}, and never fewer than the busy instances.</li>
  *   <li>Scale out: start deallocated instances first (a start takes about 90 s, a new instance about 240 s), then
  *       create.</li>
@@ -67,7 +66,8 @@ public final class ScalingPolicy {
 
     private static int target(ScalingConfig config, int activeUsers, int busyInstances, boolean workTime,
                               int wakeSeats) {
-        int seats = activeUsers > 0 || workTime ? activeUsers + config.seatHeadroom() : 0;
+        // Spare seats only in work hours: at night one user does not need a second VM waiting beside them.
+        int seats = workTime ? activeUsers + config.seatHeadroom() : activeUsers;
         seats = Math.max(seats, wakeSeats);
         int forSeats = (seats + config.usersPerInstance() - 1) / config.usersPerInstance();
         int floor = workTime ? Math.max(config.min(), config.minDuringWork()) : config.min();

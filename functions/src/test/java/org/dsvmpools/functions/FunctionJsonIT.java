@@ -56,7 +56,7 @@ class FunctionJsonIT {
     @Test
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
-                "RecoverStuckPools", "ProvisionPool");
+                "RecoverStuckPools", "ProvisionPool", "ScalePools");
     }
 
     @Test
@@ -73,6 +73,7 @@ class FunctionJsonIT {
         JsonNode trigger = trigger("RecoverStuckPools");
         assertThat(trigger.path("type").asText()).isEqualTo("timerTrigger");
         assertThat(trigger.path("schedule").asText()).isEqualTo("%DSVMPOOLS_RECOVERY_SCHEDULE%");
+        assertThat(trigger("ScalePools").path("schedule").asText()).isEqualTo("%DSVMPOOLS_SCALE_SCHEDULE%");
     }
 
     @Test

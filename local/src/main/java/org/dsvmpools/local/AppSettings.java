@@ -24,7 +24,10 @@ public final class AppSettings {
         this.values = Map.copyOf(values);
     }
 
-    /** local.settings.json, created from local.settings.json.example when missing, then the environment on top. */
+    /**
+     * local.settings.json, created from local.settings.json.example when missing and completed from it with any
+     * setting it lacks, then the environment on top.
+     */
     public static AppSettings load(Path localSettings, Map<String, String> environment) {
         try {
             if (!Files.exists(localSettings)) {
@@ -37,6 +40,12 @@ public final class AppSettings {
             JsonNode file = new ObjectMapper().readTree(localSettings.toFile());
             Map<String, String> merged = new LinkedHashMap<>();
             file.path("Values").fields().forEachRemaining(e -> merged.put(e.getKey(), e.getValue().asText()));
+            // Settings added to the example since the developer's copy was made take the example's value.
+            Path example = localSettings.resolveSibling("local.settings.json.example");
+            if (Files.exists(example)) {
+                new ObjectMapper().readTree(example.toFile()).path("Values").fields()
+                        .forEachRemaining(e -> merged.putIfAbsent(e.getKey(), e.getValue().asText()));
+            }
             for (String name : merged.keySet()) {
                 if (environment.containsKey(name)) {
                     merged.put(name, environment.get(name));

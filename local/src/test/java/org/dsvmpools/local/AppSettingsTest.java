@@ -26,6 +26,17 @@ class AppSettingsTest {
     }
 
     @Test
+    void settingsAddedToTheExampleLaterFillTheGapsOfAnOlderCopyWithoutOverwritingIt() throws Exception {
+        Files.writeString(dir.resolve("local.settings.json"), "{\"Values\":{\"A\":\"mine\"}}");
+        Files.writeString(dir.resolve("local.settings.json.example"),
+                "{\"Values\":{\"A\":\"example\",\"NEW\":\"0 * * * * *\"}}");
+
+        AppSettings settings = AppSettings.load(dir.resolve("local.settings.json"), Map.of());
+
+        assertThat(settings.values()).containsEntry("A", "mine").containsEntry("NEW", "0 * * * * *");
+    }
+
+    @Test
     void bindingExpressionsResolveAndAMissingSettingIsNamed() {
         AppSettings settings = new AppSettings(Map.of("QUEUE", "pool-requests"));
 

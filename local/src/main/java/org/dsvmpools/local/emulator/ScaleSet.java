@@ -123,8 +123,12 @@ final class ScaleSet {
         ObjectNode view = JsonNodeFactory.instance.objectNode();
         view.put("computerName", "");
         ArrayNode statuses = view.putArray("statuses");
-        statuses.addObject().put("code", "ProvisioningState/" + instance.provisioningState().toLowerCase())
+        ObjectNode provisioning = statuses.addObject()
+                .put("code", "ProvisioningState/" + instance.provisioningState().toLowerCase())
                 .put("level", "Info").put("displayStatus", "Provisioning " + instance.provisioningState().toLowerCase());
+        if (instance.changedAt != null) {
+            provisioning.put("time", instance.changedAt.toString());
+        }
         if (!instance.powerState.equals("creating")) {
             statuses.addObject().put("code", "PowerState/" + instance.powerState).put("level", "Info")
                     .put("displayStatus", "VM " + instance.powerState);

@@ -16,6 +16,8 @@ final class ScaleSetInstance {
     boolean protectFromScaleIn;
     private double runningSeconds;
     private Instant runningSince;
+    /** When the instance last changed state: the time ARM gives its provisioning status. */
+    Instant changedAt;
 
     ScaleSetInstance(String instanceId, Instant readyAt) {
         this.instanceId = instanceId;
@@ -49,6 +51,7 @@ final class ScaleSetInstance {
             runningSince = at;
         }
         powerState = state;
+        changedAt = at;
     }
 
     boolean isBusy() {

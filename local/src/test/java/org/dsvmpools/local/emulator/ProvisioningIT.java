@@ -3,7 +3,6 @@ package org.dsvmpools.local.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
@@ -13,24 +12,17 @@ import com.azure.resourcemanager.storage.fluent.models.StorageAccountInner;
 import com.azure.resourcemanager.storage.models.StorageAccountKey;
 import com.azure.storage.queue.QueueClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
-import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
-import org.dsvmpools.kit.AzuriteProcess;
-import org.dsvmpools.local.HostProcess;
 import org.dsvmpools.local.SamplePools;
-import org.dsvmpools.local.TlsCertificate;
 import org.dsvmpools.local.WorkerDriver;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.Caller;
@@ -61,7 +53,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProvisioningIT {
     private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
-    private static AzuriteProcess azurite;
+    private static LocalCloud local;
     private static AzureEmulator emulator;
     private static EmulatorClients verify;
     private static ArmCloudResources cloud;
@@ -74,21 +66,16 @@ class ProvisioningIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dataDir = Files.createTempDirectory("provisioning");
-        TlsCertificate tls = TlsCertificate.loadOrCreate(dataDir);
-        SSLContext trust = tls.clientContext();
-        emulator = AzureEmulator.start(0, 0, 0.001, dataDir, tls.serverContext());
-        azurite = AzuriteProcess.startOnFreePorts(HostProcess.repositoryRoot());
-        storage = new StorageClients(azurite.connectionString());
-        verify = new EmulatorClients(emulator.armEndpoint(), trust);
-        cloud = new ArmCloudResources(new ArmClients(emulator.armEndpoint(), null, EmulatorClients.SUBSCRIPTION,
-                new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust)).build()));
+        local = LocalCloud.start();
+        emulator = local.emulator;
+        storage = local.storage;
+        verify = local.verify;
+        cloud = new ArmCloudResources(local.arm);
     }
 
     @AfterAll
     static void stop() {
-        emulator.close();
-        azurite.stop();
+        local.close();
     }
 
     @AfterEach

@@ -1,0 +1,46 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.rest.Response;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.core.util.FluxUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.dsvmpools.provisioning.CloudResources.CloudException;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The one place where resource-manager SDK exceptions become the domain's {@link CloudException}. */
+final class ArmCalls {
+    private ArmCalls() {
+    }
+
+    /** Sends the first request of a long-running operation and reads its answer; never polls the operation. */
+    static void begin(Mono<Response<Flux<ByteBuffer>>> operation) {
+        call(() -> FluxUtil.collectBytesInByteBufferStream(operation.block().getValue()).block());
+    }
+
+    /** Runs an SDK call, translating its exceptions: ARM's error code and status when there was a response. */
+    static <T> T call(Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (ManagementException e) {
+            String code = e.getValue() == null ? null : e.getValue().getCode();
+            String message = e.getValue() == null ? e.getMessage() : e.getValue().getMessage();
+            throw new CloudException(code, e.getResponse().getStatusCode(), message, e);
+        } catch (HttpResponseException e) {
+            throw new CloudException(null, e.getResponse().getStatusCode(), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            Throwable cause = Exceptions.unwrap(e);
+            if (cause instanceof IOException || cause instanceof UncheckedIOException
+                    || cause instanceof TimeoutException) {
+                throw new CloudException(null, 0, "no answer from Azure Resource Manager: " + cause, e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.scaling.UsageReport;
+
+/**
+ * {@link UsageReports} in a Table: one entity per instance (partition: the pool, row: the instance id) holding
+ * its latest report, so that the scaler reads a pool's reports with one partition query.
+ */
+public final class TableUsageReports implements org.dsvmpools.scaling.UsageReports {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TableClient table;
+    private volatile boolean tableReady;
+
+    public TableUsageReports(TableClient table) {
+        this.table = table;
+    }
+
+    @Override
+    public Map<String, UsageReport> latest(PoolName pool) {
+        ensureTable();
+        Map<String, UsageReport> reports = new LinkedHashMap<>();
+        for (TableEntity entity : table.listEntities(new ListEntitiesOptions()
+                .setFilter("PartitionKey eq '" + pool.value() + "'"), null, Context.NONE)) {
+            UsageReport report = toReport(entity);
+            reports.put(report.instanceId(), report);
+        }
+        return reports;
+    }
+
+    @Override
+    public void record(PoolName pool, UsageReport report) {
+        ensureTable();
+        TableEntity entity = toEntity(pool, report);
+        TableEntity current = find(pool, report.instanceId());
+        try {
+            if (current == null) {
+                table.createEntity(entity);
+                return;
+            }
+            Instant stored = ((OffsetDateTime) current.getProperty("ReportedAt")).toInstant();
+            if (!report.reportedAt().isAfter(stored)) {
+                return;
+            }
+            entity.addProperty("odata.etag", current.getETag());
+            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+        } catch (TableServiceException raced) {
+            int status = raced.getResponse().getStatusCode();
+            if (status != 409 && status != 412) {
+                throw raced;
+            }
+            // Another report for the instance was stored meanwhile; the newer of the two wins on the next report.
+        }
+    }
+
+    private TableEntity find(PoolName pool, String instanceId) {
+        try {
+            return table.getEntity(pool.value(), instanceId);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static TableEntity toEntity(PoolName pool, UsageReport report) {
+        ArrayNode sessions = JSON.createArrayNode();
+        report.sessions().forEach(s -> sessions.addObject().put("user", s.user())
+                .put("lastActivity", s.lastActivity().toString()));
+        ArrayNode kernels = JSON.createArrayNode();
+        report.kernels().forEach(k -> kernels.addObject().put("user", k.user()).put("busy", k.busy())
+                .put("lastActivity", k.lastActivity().toString()));
+        return new TableEntity(pool.value(), report.instanceId())
+                .addProperty("ReportedAt", report.reportedAt().atOffset(ZoneOffset.UTC))
+                .addProperty("Sessions", sessions.toString())
+                .addProperty("Kernels", kernels.toString())
+                .addProperty("CpuPercent", report.cpuPercent());
+    }
+
+    private static UsageReport toReport(TableEntity entity) {
+        try {
+            List<UsageReport.Session> sessions = new ArrayList<>();
+            for (JsonNode s : JSON.readTree((String) entity.getProperty("Sessions"))) {
+                sessions.add(new UsageReport.Session(s.path("user").asText(),
+                        Instant.parse(s.path("lastActivity").asText())));
+            }
+            List<UsageReport.Kernel> kernels = new ArrayList<>();
+            for (JsonNode k : JSON.readTree((String) entity.getProperty("Kernels"))) {
+                kernels.add(new UsageReport.Kernel(k.path("user").asText(), k.path("busy").asBoolean(),
+                        Instant.parse(k.path("lastActivity").asText())));
+            }
+            return new UsageReport(entity.getRowKey(), ((OffsetDateTime) entity.getProperty("ReportedAt")).toInstant(),
+                    sessions, kernels, ((Number) entity.getProperty("CpuPercent")).doubleValue());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored usage report of instance " + entity.getRowKey()
+                    + " is unreadable", e);
+        }
+    }
+
+    private void ensureTable() {
+        if (!tableReady) {
+            Tables.ensure(table);
+            tableReady = true;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.dsvmpools.azure;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableServiceException;
+
+/** Creating a table that may exist already: the Tables SDK answers 409 then, which is success here. */
+final class Tables {
+    private Tables() {
+    }
+
+    static void ensure(TableClient table) {
+        try {
+            table.createTable();
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() != 409) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.dsvmpools.scaling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolPage;
+import org.dsvmpools.pool.PoolRepository;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.pool.StoredPool;
+import org.dsvmpools.provisioning.Blueprint;
+import org.dsvmpools.provisioning.CloudResources;
+
+/**
+ * The scaler's tick: for every Ready pool, under the pool's lease, read its instances (one list call) and its
+ * agents' reports, decide, apply each action through ARM, and record what was done, and what failed, as pool
+ * events. A failed action is not retried within the tick: the next tick decides again from what ARM reports.
+ */
+public final class Scaler {
+    /** Longer than any evaluation takes, shorter than the tick: a crashed evaluation blocks one tick at most. */
+    static final Duration LEASE = Duration.ofSeconds(50);
+
+    private final PoolRepository repository;
+    private final PoolInstances instances;
+    private final UsageReports reports;
+    private final ScalerLeases leases;
+    private final Clock clock;
+
+    public Scaler(PoolRepository repository, PoolInstances instances, UsageReports reports, ScalerLeases leases,
+                  Clock clock) {
+        this.repository = repository;
+        this.instances = instances;
+        this.reports = reports;
+        this.leases = leases;
+        this.clock = clock;
+    }
+
+    /** What one evaluation of one pool came to. */
+    public sealed interface Outcome {
+        record Skipped(PoolName pool, String reason) implements Outcome {
+        }
+
+        record Evaluated(PoolName pool, ScalingDecision decision, List<String> applied, List<String> failed)
+                implements Outcome {
+        }
+    }
+
+    public List<Outcome> tick() {
+        List<Outcome> outcomes = new ArrayList<>();
+        String token = null;
+        do {
+            PoolPage page = repository.list(token, 100);
+            for (Pool pool : page.pools()) {
+                if (pool.status() == PoolStatus.Ready) {
+                    outcomes.add(evaluate(pool.name(), 0));
+                }
+            }
+            token = page.continuationToken();
+        } while (token != null);
+        return outcomes;
+    }
+
+    /** @param wakeSeats seats asked for by a wake request (0 on a plain tick) */
+    public Outcome evaluate(PoolName name, int wakeSeats) {
+        String holder = UUID.randomUUID().toString();
+        Instant now = clock.instant();
+        if (!leases.tryAcquire(name, holder, now, LEASE)) {
+            return new Outcome.Skipped(name, "another evaluation of pool " + name + " holds its lease");
+        }
+        try {
+            Optional<StoredPool> found = repository.find(name);
+            if (found.isEmpty() || found.get().pool().status() != PoolStatus.Ready) {
+                return new Outcome.Skipped(name, "pool " + name + " is not Ready");
+            }
+            Pool pool = found.get().pool();
+            ScaleSetRef scaleSet = new ScaleSetRef(Blueprint.resourceGroup(pool.spec()),
+                    AzureNames.of(pool.name()).scaleSet());
+            ScalingDecision decision = ScalingPolicy.decide(ScalingConfigs.of(pool.spec()),
+                    instances.list(scaleSet), reports.latest(name), now, wakeSeats);
+            List<String> applied = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            for (ScalingAction action : decision.actions()) {
+                try {
+                    instances.apply(scaleSet, action);
+                    applied.add(action.reason());
+                } catch (CloudResources.CloudException e) {
+                    failed.add(action.reason() + " failed (" + e.reportedCode() + "); the next tick decides again");
+                }
+            }
+            record(name, applied, failed, decision.warnings());
+            return new Outcome.Evaluated(name, decision, applied, failed);
+        } finally {
+            leases.release(name, holder);
+        }
+    }
+
+    /** One event per action and warning, on the pool's history; a write lost to another writer is redone. */
+    private void record(PoolName name, List<String> applied, List<String> failed, List<String> warnings) {
+        List<String> events = new ArrayList<>();
+        applied.forEach(reason -> events.add("Scaler: " + reason));
+        failed.forEach(reason -> events.add("Scaler: " + reason));
+        warnings.forEach(warning -> events.add("Scaler warning: " + warning));
+        if (events.isEmpty()) {
+            return;
+        }
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<StoredPool> found = repository.find(name);
+            if (found.isEmpty()) {
+                return;
+            }
+            Pool noted = found.get().pool();
+            for (String event : events) {
+                noted = noted.note(event, clock.instant());
+            }
+            try {
+                repository.replace(found.get(), noted);
+                return;
+            } catch (PoolRepository.StaleRecordException changedMeanwhile) {
+                // Read again and note on top of the other writer's change.
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package org.dsvmpools.scaling;
+
+import java.util.Map;
+import org.dsvmpools.pool.PoolName;
+
+/** The latest usage report of each instance of a pool, as the agents sent them. */
+public interface UsageReports {
+
+    /** By instance id. */
+    Map<String, UsageReport> latest(PoolName pool);
+
+    /** Keeps {@code report} as its instance's latest, unless a newer one is stored already. */
+    void record(PoolName pool, UsageReport report);
+}

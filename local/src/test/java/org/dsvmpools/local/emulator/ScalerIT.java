@@ -1,0 +1,179 @@
+package org.dsvmpools.local.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
+import com.azure.storage.queue.QueueClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.dsvmpools.azure.ArmCloudResources;
+import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.StorageQueueWorkQueue;
+import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableUsageReports;
+import org.dsvmpools.local.SamplePools;
+import org.dsvmpools.local.WorkerDriver;
+import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.Caller;
+import org.dsvmpools.pool.PoolIntake;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolSpecJson;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.provisioning.BlueprintSettings;
+import org.dsvmpools.provisioning.ProvisioningWorker;
+import org.dsvmpools.provisioning.WorkerPolicy;
+import org.dsvmpools.scaling.Instance;
+import org.dsvmpools.scaling.PoolInstances;
+import org.dsvmpools.scaling.ScaleSetRef;
+import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.ScalingAction;
+import org.dsvmpools.scaling.UsageReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scaler with its production adapters: instances listed and changed through the compute SDK against the
+ * emulator, reports and leases in Azurite's tables. The scaler's clock is set to a Saturday night a week ahead,
+ * so that the pool deployed a moment ago has been idle for days by then.
+ */
+class ScalerIT {
+    private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
+    private static final Instant SATURDAY_NIGHT = Instant.now().plus(Duration.ofDays(7))
+            .atZone(ZoneOffset.UTC).with(java.time.DayOfWeek.SATURDAY).withHour(2).toInstant();
+    private static LocalCloud local;
+    private static int pools;
+
+    private TablePoolRepository repository;
+    private TableUsageReports reports;
+    private TableScalerLeases leases;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = LocalCloud.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.close();
+    }
+
+    /** A Ready pool of two running instances, deployed by the worker. */
+    private PoolName readyPool() throws Exception {
+        int n = ++pools;
+        repository = new TablePoolRepository(local.storage.table("scalerpools" + n));
+        reports = new TableUsageReports(local.storage.table("usage" + n));
+        leases = new TableScalerLeases(local.storage.table("leases" + n));
+        QueueClient queue = local.storage.queue("scaler-requests-" + n);
+        queue.createIfNotExists();
+        String name = "scaled-" + n;
+        new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC()).submit(
+                PoolSpecJson.read(new ObjectMapper().readTree(SamplePools.document(name))).spec(), ALICE);
+        ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
+                new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
+                EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),
+                Duration.ofSeconds(1), Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 50)));
+        assertThat(new WorkerDriver(queue, repository).drive(name, worker, Duration.ofSeconds(60)).status())
+                .isEqualTo(PoolStatus.Ready);
+        return new PoolName(name);
+    }
+
+    private Scaler scaler(PoolInstances instances) {
+        return new Scaler(repository, instances, reports, leases, Clock.fixed(SATURDAY_NIGHT, ZoneOffset.UTC));
+    }
+
+    private static Map<String, String> powerStates(PoolName pool) {
+        AzureNames names = AzureNames.of(pool);
+        Map<String, String> states = new java.util.TreeMap<>();
+        for (VirtualMachineScaleSetVMInner vm : local.verify.compute().serviceClient().getVirtualMachineScaleSetVMs()
+                .list(names.resourceGroup(), names.scaleSet(), null, null, "instanceView",
+                        com.azure.core.util.Context.NONE)) {
+            String power = vm.instanceView().statuses().stream().map(s -> s.code())
+                    .filter(code -> code.startsWith("PowerState/")).findFirst().orElse("none");
+            states.put(vm.instanceId(), power.replace("PowerState/", "")
+                    + (Boolean.TRUE.equals(vm.protectionPolicy().protectFromScaleIn()) ? "+protected" : ""));
+        }
+        return states;
+    }
+
+    @Test
+    void aReadyPoolNobodyUsesOutsideWorkHoursGoesToZeroRunningInstances() throws Exception {
+        PoolName pool = readyPool();
+
+        Scaler.Outcome outcome = scaler(new ArmPoolInstances(local.arm)).evaluate(pool, 0);
+
+        assertThat(outcome).isInstanceOf(Scaler.Outcome.Evaluated.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "deallocated")));
+        assertThat(repository.find(pool).orElseThrow().pool().events()).anySatisfy(event ->
+                assertThat(event.reason()).startsWith("Scaler: ").contains("deallocating [0, 1]"));
+    }
+
+    @Test
+    void aSessionReportKeepsItsInstanceRunningAndProtectedPastTheIdleTimeout() throws Exception {
+        PoolName pool = readyPool();
+        reports.record(pool, new UsageReport("1", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("alice", SATURDAY_NIGHT.minus(Duration.ofMinutes(5)))), List.of(), 35));
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20), List.of(), List.of(), 1));
+
+        scaler(new ArmPoolInstances(local.arm)).evaluate(pool, 0);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "running+protected")));
+    }
+
+    @Test
+    void overlappingEvaluationsOfOnePoolNeverBothAct() throws Exception {
+        PoolName pool = readyPool();
+        CountDownLatch firstIsReading = new CountDownLatch(1);
+        CountDownLatch secondHasTried = new CountDownLatch(1);
+        PoolInstances real = new ArmPoolInstances(local.arm);
+        PoolInstances slow = new PoolInstances() {
+            @Override
+            public List<Instance> list(ScaleSetRef scaleSet) {
+                firstIsReading.countDown();
+                try {
+                    secondHasTried.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.list(scaleSet);
+            }
+
+            @Override
+            public void apply(ScaleSetRef scaleSet, ScalingAction action) {
+                real.apply(scaleSet, action);
+            }
+        };
+        local.emulator.requests().clear();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Scaler.Outcome> first = threads.submit(() -> scaler(slow).evaluate(pool, 0));
+            firstIsReading.await(10, TimeUnit.SECONDS);
+            Scaler.Outcome second = scaler(real).evaluate(pool, 0);
+            secondHasTried.countDown();
+
+            assertThat(second).isInstanceOf(Scaler.Outcome.Skipped.class);
+            assertThat(first.get(20, TimeUnit.SECONDS)).isInstanceOf(Scaler.Outcome.Evaluated.class);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(local.emulator.requests().entries()).filteredOn(e -> e.method().equals("POST")
+                && e.path().endsWith("/deallocate")).hasSize(1);
+    }
+}

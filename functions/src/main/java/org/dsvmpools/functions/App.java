@@ -9,6 +9,7 @@ import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
 import org.dsvmpools.azure.StorageClients;
+import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
@@ -24,10 +25,8 @@ import org.dsvmpools.provisioning.CloudResources;
 import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
-import org.dsvmpools.scaling.PoolInstances;
 import org.dsvmpools.scaling.Scaler;
-import org.dsvmpools.scaling.ScalerLeases;
-import org.dsvmpools.scaling.UsageReports;
+import org.dsvmpools.scaling.Wake;
 
 /**
  * The composition root: builds the object graph once per process. The Functions worker asks for a new function
@@ -52,6 +51,7 @@ public final class App {
     private Supplier<Scaler> scaler = () -> {
         throw new IllegalStateException("this app was wired without a scaler");
     };
+    private Wake wake;
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
         PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
@@ -87,16 +87,12 @@ public final class App {
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
         App app = wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()));
+        app.wake = new Wake(repository, new StorageQueueWakeRequests(
+                storage.queue(StorageQueueWakeRequests.POOL_WAKES)), clock);
         app.scaler = once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()),
                 new TableUsageReports(storage.table(USAGE_TABLE)), new TableScalerLeases(storage.table(LEASE_TABLE)),
                 clock));
         return app;
-    }
-
-    /** The scaler over given adapters, for tests that run it against the emulator. */
-    public static Scaler scaler(PoolRepository repository, PoolInstances instances, UsageReports reports,
-                                ScalerLeases leases, Clock clock) {
-        return new Scaler(repository, instances, reports, leases, clock);
     }
 
     /**
@@ -176,5 +172,12 @@ public final class App {
 
     Scaler scaler() {
         return scaler.get();
+    }
+
+    Wake wake() {
+        if (wake == null) {
+            throw new IllegalStateException("this app was wired without a wake queue");
+        }
+        return wake;
     }
 }

@@ -213,6 +213,39 @@ class PoolsApiIT {
                 "{\"v\":1,\"kind\":\"provision\",\"pool\":\"ml-team\",\"generation\":2}"));
     }
 
+    @Test
+    void aReadyPoolIsWokenThroughTheWakeQueueAndOthersAreRefusedWithAReason() throws Exception {
+        post(PoolDocumentsFixture.document("ml-team"));
+        assertThat(wake("ml-team", "").getStatusCode()).isEqualTo(409);
+        assertThat(body(wake("ml-team", "")).path("type").asText()).isEqualTo("urn:dsvmpools:problem:pool-not-ready");
+        assertThat(wake("no-such-pool", "").getStatusCode()).isEqualTo(404);
+
+        var records = new TablePoolRepository(storage.table(table));
+        var stored = records.find(new org.dsvmpools.pool.PoolName("ml-team")).orElseThrow();
+        records.replace(stored, stored.pool().moveTo(org.dsvmpools.pool.PoolStatus.Provisioning, "worker",
+                clock.instant()).moveTo(org.dsvmpools.pool.PoolStatus.Ready, "Ready", clock.instant()));
+        assertThat(body(wake("ml-team", "{\"seats\": 0}")).path("errors").get(0).path("pointer").asText())
+                .isEqualTo("/seats");
+        assertThat(wake("ml-team", "{\"seats\": 17}").getStatusCode()).as("4 instances of 4 seats").isEqualTo(400);
+
+        var woken = wake("ml-team", "{\"seats\": 6}");
+
+        assertThat(woken.getStatusCode()).isEqualTo(202);
+        assertThat(body(woken).path("seats").asInt()).isEqualTo(6);
+        assertThat(java.time.Instant.parse(body(woken).path("expectedReadyAt").asText()))
+                .isEqualTo(clock.instant().plusSeconds(95));
+        var wakes = storage.queue(org.dsvmpools.azure.StorageQueueWakeRequests.POOL_WAKES);
+        var message = wakes.receiveMessage();
+        assertThat(JSON.readTree(message.getBody().toString())).isEqualTo(JSON.readTree(
+                "{\"v\":1,\"pool\":\"ml-team\",\"seats\":6}"));
+        wakes.deleteMessage(message.getMessageId(), message.getPopReceipt());
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage wake(String name, String body) {
+        return new WakePoolFunction(app).run(Requests.postJson("/api/pools/" + name + "/wake", body), name,
+                new InvocationContext("WakePool"));
+    }
+
     private com.microsoft.azure.functions.HttpResponseMessage retry(String name) {
         return new RetryPoolFunction(app).run(Requests.postJson("/api/pools/" + name + "/retry", ""), name,
                 new InvocationContext("RetryPool"));

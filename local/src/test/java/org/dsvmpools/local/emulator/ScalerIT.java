@@ -138,6 +138,22 @@ class ScalerIT {
     }
 
     @Test
+    void aWakeBringsAPoolAtZeroBackWithinOneInstanceStart() throws Exception {
+        PoolName pool = readyPool();
+        Scaler scaler = scaler(new ArmPoolInstances(local.arm));
+        scaler.evaluate(pool, 0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool).values()).containsOnly("deallocated"));
+
+        Scaler.Outcome woken = scaler.evaluate(pool, 4);
+
+        assertThat(((Scaler.Outcome.Evaluated) woken).applied()).singleElement().asString()
+                .contains("starting 1 deallocated instance");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsEntry("0", "running"));
+    }
+
+    @Test
     void overlappingEvaluationsOfOnePoolNeverBothAct() throws Exception {
         PoolName pool = readyPool();
         CountDownLatch firstIsReading = new CountDownLatch(1);

@@ -263,6 +263,9 @@ public final class ArmCloudResources implements CloudResources {
     /** A role assignment is scoped to the resource it grants access to: here, the pool's storage account. */
     private String scope(PoolBlueprint.ResourceGroup group, PoolBlueprint.RoleAssignment role,
                          Map<String, PoolResource> known) {
+        if (role.scopeId() != null) {
+            return role.scopeId();
+        }
         PoolResource target = known.get(role.scopeKey());
         return target.id() != null ? target.id() : ids.of(group, "Microsoft.Storage/storageAccounts", target.name());
     }

@@ -26,6 +26,7 @@ import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.UsageIngestion;
 import org.dsvmpools.scaling.Wake;
 
 /**
@@ -52,6 +53,7 @@ public final class App {
         throw new IllegalStateException("this app was wired without a scaler");
     };
     private Wake wake;
+    private UsageIngestion usage;
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
         PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
@@ -87,6 +89,7 @@ public final class App {
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
         App app = wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()));
+        app.usage = new UsageIngestion(repository, new TableUsageReports(storage.table(USAGE_TABLE)), clock);
         app.wake = new Wake(repository, new StorageQueueWakeRequests(
                 storage.queue(StorageQueueWakeRequests.POOL_WAKES)), clock);
         app.scaler = once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()),
@@ -120,7 +123,9 @@ public final class App {
         return new BlueprintSettings(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE),
                 settings.required(Settings.SUBSCRIPTION_ID),
                 settings.optional(Settings.CONTROL_PLANE_SUBNET_ID).orElse(null),
-                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM));
+                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
+                settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
+                        settings.required(Settings.USAGE_QUEUE_ID))).orElse(null));
     }
 
     /** A supplier that builds its value on first use, once, even when first used by several threads at once. */
@@ -172,6 +177,13 @@ public final class App {
 
     Scaler scaler() {
         return scaler.get();
+    }
+
+    UsageIngestion usage() {
+        if (usage == null) {
+            throw new IllegalStateException("this app was wired without a usage table");
+        }
+        return usage;
     }
 
     Wake wake() {

@@ -27,6 +27,10 @@ public record Settings(Map<String, String> values) {
     public static final String VM_IMAGE = "DSVMPOOLS_VM_IMAGE";
     /** The Function App's own subnet, allowed through each pool's storage firewall. */
     public static final String CONTROL_PLANE_SUBNET_ID = "DSVMPOOLS_CONTROL_PLANE_SUBNET_ID";
+    /** The control plane's usage-reports queue as the VM agents reach it; unset: pools get no usage agent. */
+    public static final String USAGE_QUEUE_URL = "DSVMPOOLS_USAGE_QUEUE_URL";
+    /** That queue's ARM id, the scope of the agents' "Storage Queue Data Message Sender" role. */
+    public static final String USAGE_QUEUE_ID = "DSVMPOOLS_USAGE_QUEUE_ID";
     /** How long the worker waits before looking again at an ARM operation that gave no Retry-After. */
     public static final String RECHECK_SECONDS = "DSVMPOOLS_RECHECK_SECONDS";
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */

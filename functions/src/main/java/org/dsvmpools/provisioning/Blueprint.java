@@ -25,6 +25,8 @@ public final class Blueprint {
     public static final int SSH_NAT_LAST = 50_119;
     /** Built-in role "Storage Account Key Operator Service Role": list and regenerate keys, nothing else. */
     static final String KEY_OPERATOR_ROLE = "81a9662b-bebf-436f-a333-f67b29880f12";
+    /** Built-in role "Storage Queue Data Message Sender": the agents may add messages to one queue, nothing else. */
+    static final String QUEUE_MESSAGE_SENDER_ROLE = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
 
     private Blueprint() {
@@ -49,8 +51,13 @@ public final class Blueprint {
                         spec.access().sshPublicKeys(), names.computerNamePrefix(),
                         CloudInit.customData(spec, names, settings)),
                 new PoolBlueprint.RoleAssignment("storageKeyRole", stableGuid(spec.name() + "/storage-key-operator"),
-                        "storage", "scaleSet", "/subscriptions/" + settings.subscriptionId()
-                        + "/providers/Microsoft.Authorization/roleDefinitions/" + KEY_OPERATOR_ROLE));
+                        "storage", null, "scaleSet", roleDefinition(settings, KEY_OPERATOR_ROLE)));
+        if (settings.usageQueue() != null) {
+            resources = new ArrayList<>(resources);
+            resources.add(new PoolBlueprint.RoleAssignment("usageQueueRole", stableGuid(spec.name() + "/usage-queue"),
+                    null, settings.usageQueue().resourceId(), "scaleSet",
+                    roleDefinition(settings, QUEUE_MESSAGE_SENDER_ROLE)));
+        }
         Map<String, List<String>> dependsOn = new LinkedHashMap<>();
         dependsOn.put("securityGroup", List.of());
         dependsOn.put("publicIp", List.of());
@@ -60,6 +67,7 @@ public final class Blueprint {
         dependsOn.put("share", List.of("storage"));
         dependsOn.put("scaleSet", List.of("network", "loadBalancer", "share"));
         dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
+        dependsOn.put("usageQueueRole", List.of("scaleSet"));
         return new PoolBlueprint(new PoolBlueprint.ResourceGroup(resourceGroup(spec), spec.location(),
                 Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
     }
@@ -79,6 +87,11 @@ public final class Blueprint {
                 List.of("AzureLoadBalancer"), "" + JUPYTERHUB_PORT));
         rules.add(new PoolBlueprint.SecurityRule("deny-all-inbound", 4000, false, "*", List.of("*"), "*"));
         return rules;
+    }
+
+    private static String roleDefinition(BlueprintSettings settings, String role) {
+        return "/subscriptions/" + settings.subscriptionId() + "/providers/Microsoft.Authorization/roleDefinitions/"
+                + role;
     }
 
     /** A role assignment's name must be a GUID; deriving it from the pool keeps retries from making a second one. */

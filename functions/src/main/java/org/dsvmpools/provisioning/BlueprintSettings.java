@@ -10,10 +10,24 @@ import java.util.Objects;
  * @param controlPlaneSubnetId  the subnet the Function App runs in, allowed through the storage firewall so that
  *                              onboarding can write users' folders; {@code null} when the app is not in a VNet
  * @param armEndpoint           Azure Resource Manager, as seen from the VMs
+ * @param usageQueue            where the VM agents send usage reports, or {@code null} to install no agent
  */
-public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint) {
+public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
+                                UsageQueue usageQueue) {
     public static final String DEFAULT_IMAGE = "microsoft-dsvm:ubuntu-2204:2204-gen2:latest";
     public static final String AZURE_ARM = "https://management.azure.com";
+
+    /** The control plane's {@code usage-reports} queue: its URL for the agents and its ARM id for their role. */
+    public record UsageQueue(String url, String resourceId) {
+        public UsageQueue {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(resourceId, "resourceId");
+        }
+    }
+
+    public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint) {
+        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, null);
+    }
 
     public BlueprintSettings {
         Objects.requireNonNull(image, "image");

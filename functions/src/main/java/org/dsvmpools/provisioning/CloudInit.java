@@ -9,33 +9,62 @@ import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolSpec;
 
 /**
- * The scale set's custom data: a cloud-config that installs the mount script and runs it. It holds names only
- * (account, share, subscription, resource group, admin): no key, no token, no password. The script itself fetches
- * the storage key with the instance's managed identity at boot.
+ * The scale set's custom data: a cloud-config that installs the mount script and runs it, and, when the control
+ * plane has a usage queue, the usage agent with a systemd timer. It holds names only (account, share,
+ * subscription, resource group, admin, queue URL): no key, no token, no password. The scripts fetch what they
+ * need with the instance's managed identity.
  */
 public final class CloudInit {
     static final String MOUNT_SCRIPT = "/opt/dsvmpools/mount-share.sh";
     private static final String MOUNT_SCRIPT_RESOURCE = "mount-share.sh";
+    static final String AGENT_SCRIPT = "/opt/dsvmpools/usage-agent.sh";
+    private static final String AGENT_SCRIPT_RESOURCE = "usage-agent.sh";
+    private static final String AGENT_SERVICE = "/etc/systemd/system/dsvmpools-usage.service";
+    private static final String AGENT_TIMER = "/etc/systemd/system/dsvmpools-usage.timer";
+    /** Once a minute, as the scaler expects; it counts three missed reports as a silent agent. */
+    private static final String AGENT_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools usage report every minute\n\n"
+            + "[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n"
+            + "[Install]\nWantedBy=timers.target\n";
 
     private CloudInit() {
     }
 
     /** The cloud-config text. */
     public static String render(PoolSpec spec, AzureNames names, BlueprintSettings settings) {
-        String script = Base64.getEncoder().encodeToString(resource(MOUNT_SCRIPT_RESOURCE));
-        return "#cloud-config\n"
-                + "package_update: false\n"
-                + "packages: [cifs-utils]\n"
-                + "write_files:\n"
-                + "  - path: " + MOUNT_SCRIPT + "\n"
+        StringBuilder config = new StringBuilder("#cloud-config\n")
+                .append("package_update: false\n")
+                .append("packages: [cifs-utils]\n")
+                .append("write_files:\n")
+                .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)));
+        if (settings.usageQueue() != null) {
+            config.append(file(AGENT_SCRIPT, "0700", resource(AGENT_SCRIPT_RESOURCE)))
+                    .append(file(AGENT_SERVICE, "0644", agentService(spec, settings)))
+                    .append(file(AGENT_TIMER, "0644", AGENT_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
+        }
+        config.append("runcmd:\n")
+                .append("  - [").append(String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
+                        quoted(names.fileShare()), quoted(settings.subscriptionId()),
+                        quoted(Blueprint.resourceGroup(spec)), quoted(spec.access().adminUsername()),
+                        quoted(settings.armEndpoint()))).append("]\n");
+        if (settings.usageQueue() != null) {
+            config.append("  - [systemctl, enable, --now, dsvmpools-usage.timer]\n");
+        }
+        return config.toString();
+    }
+
+    private static String file(String path, String permissions, byte[] content) {
+        return "  - path: " + path + "\n"
                 + "    owner: root:root\n"
-                + "    permissions: '0700'\n"
+                + "    permissions: '" + permissions + "'\n"
                 + "    encoding: b64\n"
-                + "    content: " + script + "\n"
-                + "runcmd:\n"
-                + "  - [" + String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
-                quoted(names.fileShare()), quoted(settings.subscriptionId()), quoted(Blueprint.resourceGroup(spec)),
-                quoted(spec.access().adminUsername()), quoted(settings.armEndpoint())) + "]\n";
+                + "    content: " + Base64.getEncoder().encodeToString(content) + "\n";
+    }
+
+    /** The agent's arguments are the pool's name and the queue's URL: names, never a secret. */
+    private static byte[] agentService(PoolSpec spec, BlueprintSettings settings) {
+        return ("[Unit]\nDescription=dsvm-pools usage report\nAfter=network-online.target\n\n"
+                + "[Service]\nType=oneshot\nExecStart=" + AGENT_SCRIPT + " " + spec.name() + " "
+                + settings.usageQueue().url() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** As the scale set model carries it: base64. */

@@ -90,8 +90,11 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
                            List<String> sshPublicKeys, String computerNamePrefix, String customData) implements Resource {
     }
 
-    /** The scale set's identity may list the storage account's keys, and nothing else. */
-    public record RoleAssignment(String key, String name, String scopeKey, String principalKey, String roleDefinitionId)
-            implements Resource {
+    /**
+     * A role for the scale set's identity, scoped to one of the pool's resources ({@code scopeKey}) or to a
+     * resource outside the pool ({@code scopeId}, when not null).
+     */
+    public record RoleAssignment(String key, String name, String scopeKey, String scopeId, String principalKey,
+                                 String roleDefinitionId) implements Resource {
     }
 }

@@ -56,7 +56,7 @@ class FunctionJsonIT {
     @Test
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
-                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker");
+                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage");
     }
 
     @Test
@@ -86,7 +86,7 @@ class FunctionJsonIT {
     }
 
     @Test
-    void queueBindingsNameOnlyThePoolRequestsAndWakeQueues() {
+    void queueBindingsNameOnlyThePoolRequestsWakeAndUsageQueues() {
         List<String> queueNames = new ArrayList<>();
         functions.values().forEach(function -> function.path("bindings").forEach(binding -> {
             if (binding.path("type").asText().startsWith("queue")) {
@@ -95,7 +95,7 @@ class FunctionJsonIT {
         }));
         // The intake and the worker's follow-ups write to pool-requests through the Storage SDK (so they know
         // whether the write worked, and can delay visibility); the worker's trigger is the only binding.
-        assertThat(queueNames).containsExactlyInAnyOrder("pool-requests", "pool-wakes");
+        assertThat(queueNames).containsExactlyInAnyOrder("pool-requests", "pool-wakes", "usage-reports");
         assertThat(functions.get("CreatePool").path("bindings")).noneMatch(b -> b.path("type").asText().equals("queue"));
     }
 

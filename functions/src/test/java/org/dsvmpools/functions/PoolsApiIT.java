@@ -241,6 +241,24 @@ class PoolsApiIT {
         wakes.deleteMessage(message.getMessageId(), message.getPopReceipt());
     }
 
+    @Test
+    void anAgentsUsageReportIsStoredForItsPoolAndABadOneFailsWithItsReason() throws Exception {
+        post(PoolDocumentsFixture.document("ml-team"));
+        String report = "{\"v\":1,\"pool\":\"ml-team\",\"instanceId\":\"0\",\"reportedAt\":\""
+                + clock.instant() + "\",\"cpuPercent\":3,\"sessions\":[{\"user\":\"alice\",\"lastActivity\":\""
+                + clock.instant() + "\"}]}";
+
+        new IngestUsageFunction(app).run(report, new InvocationContext("IngestUsage"));
+
+        var stored = new org.dsvmpools.azure.TableUsageReports(storage.table(App.USAGE_TABLE))
+                .latest(new org.dsvmpools.pool.PoolName("ml-team"));
+        assertThat(stored).containsOnlyKeys("0");
+        assertThat(stored.get("0").sessions()).extracting(s -> s.user()).containsExactly("alice");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IngestUsageFunction(app).run(
+                report.replace("\"cpuPercent\":3", "\"cpuPercent\":-3"), new InvocationContext("IngestUsage")))
+                .hasMessageContaining("'cpuPercent' must be 0-100");
+    }
+
     private com.microsoft.azure.functions.HttpResponseMessage wake(String name, String body) {
         return new WakePoolFunction(app).run(Requests.postJson("/api/pools/" + name + "/wake", body), name,
                 new InvocationContext("WakePool"));

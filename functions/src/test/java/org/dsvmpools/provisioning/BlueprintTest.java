@@ -24,6 +24,28 @@ class BlueprintTest {
     }
 
     @Test
+    void withAUsageQueueTheAgentIsInstalledOnATimerAndMaySendToThatQueueOnly() {
+        BlueprintSettings withQueue = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
+                BlueprintSettings.AZURE_ARM, new BlueprintSettings.UsageQueue(
+                "https://dpcontrol.queue.core.windows.net/usage-reports", "/subscriptions/sub/resourceGroups/cp"
+                + "/providers/Microsoft.Storage/storageAccounts/dpcontrol/queueServices/default/queues/usage-reports"));
+
+        PoolBlueprint withAgent = Blueprint.of(spec, withQueue);
+
+        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) withAgent.resource("usageQueueRole");
+        assertThat(role.scopeId()).endsWith("/queues/usage-reports");
+        assertThat(role.roleDefinitionId()).endsWith("/c6a89b2d-59bc-44d0-9896-0f6e12d7b80a");
+        assertThat(role.principalKey()).isEqualTo("scaleSet");
+        assertThat(withAgent.waves().get(withAgent.waves().size() - 1)).contains("usageQueueRole");
+        String cloudInit = CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), withQueue);
+        assertThat(cloudInit).contains("/opt/dsvmpools/usage-agent.sh", "dsvmpools-usage.timer")
+                .contains("[systemctl, enable, --now, dsvmpools-usage.timer]");
+        assertThat(blueprint.resources()).noneMatch(r -> r.key().equals("usageQueueRole"));
+        assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
+                .doesNotContain("usage-agent");
+    }
+
+    @Test
     void anExistingResourceGroupNamedInTheSpecIsUsedAndNotManaged() {
         PoolSpec inExisting = org.dsvmpools.pool.PoolSpecJson.read(PoolDocumentsFixture.document("ml-team")
                 .put("resourceGroup", "team-shared")).spec();

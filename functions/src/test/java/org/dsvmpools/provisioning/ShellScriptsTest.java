@@ -17,12 +17,21 @@ class ShellScriptsTest {
 
     @Test
     void theMountScriptPassesShellcheck() throws Exception {
+        assertPassesShellcheck("mount-share.sh");
+    }
+
+    @Test
+    void theUsageAgentPassesShellcheck() throws Exception {
+        assertPassesShellcheck("usage-agent.sh");
+    }
+
+    private static void assertPassesShellcheck(String name) throws Exception {
         boolean installed = Files.isExecutable(Paths.get("/usr/bin/shellcheck"));
         if (System.getenv("CI") == null) {
             assumeTrue(installed, "shellcheck is not installed (apt-get install shellcheck); CI runs this check");
         }
-        Path script = Files.createTempFile("mount-share", ".sh");
-        Files.write(script, CloudInit.resource("mount-share.sh"));
+        Path script = Files.createTempFile(name, ".sh");
+        Files.write(script, CloudInit.resource(name));
 
         Process shellcheck = new ProcessBuilder("shellcheck", "--shell=bash", "--severity=style", script.toString())
                 .redirectErrorStream(true).start();

@@ -1,0 +1,110 @@
+package org.dsvmpools.scaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.WorkItemJson;
+
+/**
+ * The agent's report as it arrives on the {@code usage-reports} queue:
+ * <pre>{"v":1,"pool":"ml-team","instanceId":"0","reportedAt":"...","cpuPercent":12.5,
+ *  "sessions":[{"user":"alice","lastActivity":"..."}],
+ *  "kernels":[{"user":"bob","busy":true,"lastActivity":"..."}]}</pre>
+ * Everything is checked: a VM is not trusted to send well-formed data, and a bad report is refused with its reason
+ * rather than half-read.
+ */
+public final class UsageReportJson {
+    /** A pool has at most 100 instances of 64 users; more entries than this is not a real report. */
+    static final int MAX_ENTRIES = 256;
+    /** Clocks drift; a report from further in the future than this is refused. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UsageReportJson() {
+    }
+
+    /** A pool and its instance's report. */
+    public record Received(PoolName pool, UsageReport report) {
+    }
+
+    public static Received read(String message, Instant now) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(message);
+        } catch (JsonProcessingException e) {
+            throw refused("not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject() || node.path("v").asInt() != 1) {
+            throw refused("must be a JSON object with v 1");
+        }
+        String pool = node.path("pool").asText("");
+        Optional<String> poolProblem = PoolName.problem(pool);
+        if (poolProblem.isPresent()) {
+            throw refused("'pool' " + poolProblem.get());
+        }
+        String instanceId = node.path("instanceId").asText("");
+        if (!instanceId.matches("\\d{1,6}")) {
+            throw refused("'instanceId' must be a scale set instance id (digits)");
+        }
+        Instant reportedAt = instant(node, "reportedAt", "/reportedAt");
+        if (reportedAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+            throw refused("'reportedAt' is more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future");
+        }
+        double cpu = node.path("cpuPercent").asDouble(-1);
+        if (cpu < 0 || cpu > 100) {
+            throw refused("'cpuPercent' must be 0-100");
+        }
+        List<UsageReport.Session> sessions = new ArrayList<>();
+        for (JsonNode session : entries(node, "sessions")) {
+            sessions.add(new UsageReport.Session(user(session, "sessions"), instant(session, "lastActivity",
+                    "/sessions/lastActivity")));
+        }
+        List<UsageReport.Kernel> kernels = new ArrayList<>();
+        for (JsonNode kernel : entries(node, "kernels")) {
+            if (!kernel.path("busy").isBoolean()) {
+                throw refused("'kernels[].busy' must be true or false");
+            }
+            kernels.add(new UsageReport.Kernel(user(kernel, "kernels"), kernel.path("busy").asBoolean(),
+                    instant(kernel, "lastActivity", "/kernels/lastActivity")));
+        }
+        return new Received(new PoolName(pool), new UsageReport(instanceId, reportedAt, sessions, kernels, cpu));
+    }
+
+    private static JsonNode entries(JsonNode node, String field) {
+        JsonNode array = node.path(field);
+        if (array.isMissingNode()) {
+            return JSON.createArrayNode();
+        }
+        if (!array.isArray() || array.size() > MAX_ENTRIES) {
+            throw refused("'" + field + "' must be an array of at most " + MAX_ENTRIES + " entries");
+        }
+        return array;
+    }
+
+    private static String user(JsonNode entry, String field) {
+        String user = entry.path("user").asText("");
+        if (!user.matches("[a-z_][a-z0-9_-]{0,31}")) {
+            throw refused("'" + field + "[].user' must be a Linux user name");
+        }
+        return user;
+    }
+
+    private static Instant instant(JsonNode node, String field, String pointer) {
+        try {
+            return Instant.parse(node.path(field).asText(""));
+        } catch (DateTimeParseException e) {
+            throw refused("'" + pointer.substring(1) + "' must be an ISO-8601 instant");
+        }
+    }
+
+    private static WorkItemJson.UnreadableMessageException refused(String reason) {
+        return new WorkItemJson.UnreadableMessageException("usage report " + reason);
+    }
+}

@@ -3,6 +3,7 @@ package org.dsvmpools.functions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.dsvmpools.azure.ArmClients;
@@ -13,6 +14,7 @@ import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.pool.IntakePolicy;
 import org.dsvmpools.pool.PoolIntake;
@@ -26,6 +28,7 @@ import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.ScalingSnapshots;
 import org.dsvmpools.scaling.UsageIngestion;
 import org.dsvmpools.scaling.Wake;
 
@@ -41,6 +44,8 @@ public final class App {
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
+    /** What the scaler last saw and decided per pool, which GET shows. */
+    static final String SCALING_TABLE = "scaling";
     private static volatile App instance;
 
     private final PoolSpecRules rules;
@@ -54,6 +59,7 @@ public final class App {
     };
     private Wake wake;
     private UsageIngestion usage;
+    private ScalingSnapshots snapshots;
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
         PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
@@ -92,9 +98,11 @@ public final class App {
         app.usage = new UsageIngestion(repository, new TableUsageReports(storage.table(USAGE_TABLE)), clock);
         app.wake = new Wake(repository, new StorageQueueWakeRequests(
                 storage.queue(StorageQueueWakeRequests.POOL_WAKES)), clock);
+        ScalingSnapshots snapshots = new TableScalingSnapshots(storage.table(SCALING_TABLE));
+        app.snapshots = snapshots;
         app.scaler = once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()),
                 new TableUsageReports(storage.table(USAGE_TABLE)), new TableScalerLeases(storage.table(LEASE_TABLE)),
-                clock));
+                snapshots, clock));
         return app;
     }
 
@@ -177,6 +185,11 @@ public final class App {
 
     Scaler scaler() {
         return scaler.get();
+    }
+
+    /** Empty when the app was wired without the scaler's tables (tests of the HTTP paths alone). */
+    Optional<ScalingSnapshots> snapshots() {
+        return Optional.ofNullable(snapshots);
     }
 
     UsageIngestion usage() {

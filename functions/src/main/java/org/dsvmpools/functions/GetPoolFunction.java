@@ -1,5 +1,6 @@
 package org.dsvmpools.functions;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
@@ -8,9 +9,12 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
+import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolDocuments;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.scaling.ScalingSnapshotJson;
 
-/** {@code GET /api/pools/{name}}: the pool document with its state history. */
+/** {@code GET /api/pools/{name}}: the pool document with its state history and, once Ready, its scaling. */
 public final class GetPoolFunction {
     private final App app;
 
@@ -29,7 +33,17 @@ public final class GetPoolFunction {
             @BindingName("name") String name) {
         return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, poolName ->
                 app.intake().get(poolName)
-                        .map(pool -> Http.json(request, 200, PoolDocuments.of(pool)))
+                        .map(pool -> Http.json(request, 200, document(pool)))
                         .orElseGet(() -> Http.problem(request, Http.poolNotFound(name)))));
+    }
+
+    /** A Ready pool's document carries what the scaler last saw and decided: instances, users, actions. */
+    private ObjectNode document(Pool pool) {
+        ObjectNode document = PoolDocuments.of(pool);
+        if (pool.status() == PoolStatus.Ready) {
+            app.snapshots().flatMap(snapshots -> snapshots.find(pool.name()))
+                    .ifPresent(snapshot -> document.set("scaling", ScalingSnapshotJson.write(snapshot)));
+        }
+        return document;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.dsvmpools.pool.AzureNames;
@@ -30,14 +31,16 @@ public final class Scaler {
     private final PoolInstances instances;
     private final UsageReports reports;
     private final ScalerLeases leases;
+    private final ScalingSnapshots snapshots;
     private final Clock clock;
 
     public Scaler(PoolRepository repository, PoolInstances instances, UsageReports reports, ScalerLeases leases,
-                  Clock clock) {
+                  ScalingSnapshots snapshots, Clock clock) {
         this.repository = repository;
         this.instances = instances;
         this.reports = reports;
         this.leases = leases;
+        this.snapshots = snapshots;
         this.clock = clock;
     }
 
@@ -81,8 +84,10 @@ public final class Scaler {
             Pool pool = found.get().pool();
             ScaleSetRef scaleSet = new ScaleSetRef(Blueprint.resourceGroup(pool.spec()),
                     AzureNames.of(pool.name()).scaleSet());
-            ScalingDecision decision = ScalingPolicy.decide(ScalingConfigs.of(pool.spec()),
-                    instances.list(scaleSet), reports.latest(name), now, wakeSeats);
+            List<Instance> seen = instances.list(scaleSet);
+            Map<String, UsageReport> latest = reports.latest(name);
+            ScalingDecision decision = ScalingPolicy.decide(ScalingConfigs.of(pool.spec()), seen, latest, now,
+                    wakeSeats);
             List<String> applied = new ArrayList<>();
             List<String> failed = new ArrayList<>();
             for (ScalingAction action : decision.actions()) {
@@ -94,10 +99,27 @@ public final class Scaler {
                 }
             }
             record(name, applied, failed, decision.warnings());
+            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed));
             return new Outcome.Evaluated(name, decision, applied, failed);
         } finally {
             leases.release(name, holder);
         }
+    }
+
+    private static ScalingSnapshot snapshot(Instant now, ScalingDecision decision, List<Instance> seen,
+                                            Map<String, UsageReport> latest, List<String> applied,
+                                            List<String> failed) {
+        List<ScalingSnapshot.InstanceState> states = new ArrayList<>();
+        for (Instance instance : seen) {
+            UsageReport report = latest.get(instance.id());
+            List<String> users = report == null || instance.power() != PowerState.Running ? List.of()
+                    : report.sessions().stream().map(UsageReport.Session::user).distinct().sorted().toList();
+            states.add(new ScalingSnapshot.InstanceState(instance.id(), instance.power(),
+                    instance.protectedFromScaleIn(), users));
+        }
+        List<String> actions = new ArrayList<>(applied);
+        actions.addAll(failed);
+        return new ScalingSnapshot(now, decision.summary(), states, actions, decision.warnings());
     }
 
     /** One event per action and warning, on the pool's history; a write lost to another writer is redone. */

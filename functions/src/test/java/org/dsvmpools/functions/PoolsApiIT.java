@@ -228,6 +228,15 @@ class PoolsApiIT {
                 .isEqualTo("/seats");
         assertThat(wake("ml-team", "{\"seats\": 17}").getStatusCode()).as("4 instances of 4 seats").isEqualTo(400);
 
+        new org.dsvmpools.azure.TableScalingSnapshots(storage.table(App.SCALING_TABLE)).save(
+                new org.dsvmpools.pool.PoolName("ml-team"), new org.dsvmpools.scaling.ScalingSnapshot(clock.instant(),
+                        "0 active user(s), outside work hours, target 0 instance(s)", List.of(
+                        new org.dsvmpools.scaling.ScalingSnapshot.InstanceState("0",
+                                org.dsvmpools.scaling.PowerState.Deallocated, false, List.of())), List.of(), List.of()));
+        var shown = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
+        assertThat(shown.path("scaling").path("instances").get(0).path("power").asText()).isEqualTo("Deallocated");
+        assertThat(shown.path("scaling").path("summary").asText()).startsWith("0 active user(s)");
+
         var woken = wake("ml-team", "{\"seats\": 6}");
 
         assertThat(woken.getStatusCode()).isEqualTo(202);

@@ -23,6 +23,7 @@ import org.dsvmpools.azure.ArmPoolInstances;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.local.SamplePools;
 import org.dsvmpools.local.WorkerDriver;
@@ -60,6 +61,7 @@ class ScalerIT {
     private TablePoolRepository repository;
     private TableUsageReports reports;
     private TableScalerLeases leases;
+    private TableScalingSnapshots snapshots;
 
     @BeforeAll
     static void start() throws Exception {
@@ -77,6 +79,7 @@ class ScalerIT {
         repository = new TablePoolRepository(local.storage.table("scalerpools" + n));
         reports = new TableUsageReports(local.storage.table("usage" + n));
         leases = new TableScalerLeases(local.storage.table("leases" + n));
+        snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
         QueueClient queue = local.storage.queue("scaler-requests-" + n);
         queue.createIfNotExists();
         String name = "scaled-" + n;
@@ -92,7 +95,8 @@ class ScalerIT {
     }
 
     private Scaler scaler(PoolInstances instances) {
-        return new Scaler(repository, instances, reports, leases, Clock.fixed(SATURDAY_NIGHT, ZoneOffset.UTC));
+        return new Scaler(repository, instances, reports, leases, snapshots,
+                Clock.fixed(SATURDAY_NIGHT, ZoneOffset.UTC));
     }
 
     private static Map<String, String> powerStates(PoolName pool) {
@@ -135,6 +139,13 @@ class ScalerIT {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
                         Map.entry("1", "running+protected")));
+        var snapshot = snapshots.find(pool).orElseThrow();
+        assertThat(snapshot.summary()).isEqualTo("1 active user(s), outside work hours, target 1 instance(s)");
+        assertThat(snapshot.instances()).anySatisfy(instance -> {
+            assertThat(instance.id()).isEqualTo("1");
+            assertThat(instance.users()).containsExactly("alice");
+        });
+        assertThat(snapshot.actions()).anySatisfy(action -> assertThat(action).contains("deallocating [0]"));
     }
 
     @Test

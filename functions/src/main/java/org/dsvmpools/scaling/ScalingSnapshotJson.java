@@ -1,0 +1,48 @@
+package org.dsvmpools.scaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The JSON form of a {@link ScalingSnapshot}: stored, and shown as {@code scaling} in the pool document. */
+public final class ScalingSnapshotJson {
+    private ScalingSnapshotJson() {
+    }
+
+    public static ObjectNode write(ScalingSnapshot snapshot) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode().put("at", snapshot.at().toString())
+                .put("summary", snapshot.summary());
+        ArrayNode instances = node.putArray("instances");
+        for (ScalingSnapshot.InstanceState instance : snapshot.instances()) {
+            ObjectNode item = instances.addObject().put("id", instance.id()).put("power", instance.power().name())
+                    .put("protectedFromScaleIn", instance.protectedFromScaleIn());
+            instance.users().forEach(item.putArray("users")::add);
+        }
+        snapshot.actions().forEach(node.putArray("actions")::add);
+        snapshot.warnings().forEach(node.putArray("warnings")::add);
+        return node;
+    }
+
+    public static ScalingSnapshot read(JsonNode node) {
+        List<ScalingSnapshot.InstanceState> instances = new ArrayList<>();
+        for (JsonNode item : node.path("instances")) {
+            List<String> users = new ArrayList<>();
+            item.path("users").forEach(user -> users.add(user.asText()));
+            instances.add(new ScalingSnapshot.InstanceState(item.path("id").asText(),
+                    PowerState.valueOf(item.path("power").asText()), item.path("protectedFromScaleIn").asBoolean(),
+                    users));
+        }
+        return new ScalingSnapshot(Instant.parse(node.path("at").asText()), node.path("summary").asText(), instances,
+                texts(node.path("actions")), texts(node.path("warnings")));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+}

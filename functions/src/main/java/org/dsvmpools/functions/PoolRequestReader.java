@@ -5,10 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import org.dsvmpools.pool.FieldError;
 import org.dsvmpools.pool.PoolSpec;
 import org.dsvmpools.pool.PoolSpecJson;
@@ -32,23 +35,77 @@ final class PoolRequestReader {
     }
 
     Outcome read(String contentType, String body) {
+        Parsed parsed = parse(contentType, body, "the pool document");
+        return parsed.problem() != null ? failed(parsed.problem()) : validate(parsed.document());
+    }
+
+    /** The fields a PATCH may change: what the scaler reads. Everything else is fixed at creation. */
+    static final Set<String> PATCHABLE = Set.of("capacity", "usersPerInstance", "idleTimeoutMinutes", "schedule");
+
+    /**
+     * {@code PATCH /api/pools/{name}}: a JSON merge patch (RFC 7396) of the fields the scaler reads, applied to
+     * the current spec and validated as a whole, so that a patch never leaves a pool with rules a POST would refuse.
+     */
+    Outcome readPatch(String contentType, String body, PoolSpec current) {
+        Parsed parsed = parse(contentType, body, "the patch");
+        if (parsed.problem() != null) {
+            return failed(parsed.problem());
+        }
+        if (!parsed.document().isObject()) {
+            return failed(Problem.invalid("the patch is not valid", List.of(new FieldError("",
+                    "must be a JSON object"))));
+        }
+        List<FieldError> fixed = new ArrayList<>();
+        parsed.document().fieldNames().forEachRemaining(field -> {
+            if (!PATCHABLE.contains(field)) {
+                fixed.add(new FieldError("/" + field, "cannot be changed after creation; a PATCH may change "
+                        + new TreeSet<>(PATCHABLE)));
+            }
+        });
+        if (!fixed.isEmpty()) {
+            return failed(Problem.invalid(fixed.size() + " field(s) of the patch cannot be changed", fixed));
+        }
+        return validate(merge(PoolSpecJson.write(current), (ObjectNode) parsed.document()));
+    }
+
+    /** RFC 7396: objects merge field by field, null removes, anything else replaces. */
+    private static ObjectNode merge(ObjectNode target, ObjectNode patch) {
+        patch.fields().forEachRemaining(field -> {
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                target.remove(field.getKey());
+            } else if (value.isObject() && target.get(field.getKey()) instanceof ObjectNode existing) {
+                merge(existing, (ObjectNode) value);
+            } else {
+                target.set(field.getKey(), value);
+            }
+        });
+        return target;
+    }
+
+    private record Parsed(JsonNode document, Problem problem) {
+    }
+
+    private static Parsed parse(String contentType, String body, String what) {
         if (!isJson(contentType)) {
-            return failed(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "send the pool document as application/json"));
+            return new Parsed(null, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "send " + what + " as application/json"));
         }
         if (body == null || body.isBlank()) {
-            return failed(Problem.of(400, "malformed-json", "Malformed JSON", "the request body is empty"));
+            return new Parsed(null, Problem.of(400, "malformed-json", "Malformed JSON", "the request body is empty"));
         }
         if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            return failed(Problem.of(413, "body-too-large", "Request body too large",
+            return new Parsed(null, Problem.of(413, "body-too-large", "Request body too large",
                     "a pool document is at most " + MAX_BODY_BYTES + " bytes"));
         }
-        JsonNode document;
         try {
-            document = STRICT_JSON.readTree(body);
+            return new Parsed(STRICT_JSON.readTree(body), null);
         } catch (JsonProcessingException e) {
-            return failed(Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
+            return new Parsed(null, Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
         }
+    }
+
+    private Outcome validate(JsonNode document) {
         PoolSpecJson.ReadResult read = PoolSpecJson.read(document);
         List<FieldError> errors = new ArrayList<>(read.errors());
         rules.check(read.spec()).stream()

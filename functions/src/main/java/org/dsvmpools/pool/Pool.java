@@ -75,6 +75,15 @@ public record Pool(
                 teardown ? progress.restartTeardown() : progress.restart());
     }
 
+    /**
+     * New scaling rules (bounds, seats, idle timeout, schedule): the same generation, since nothing needs
+     * deploying; the scaler reads them on its next tick.
+     */
+    public Pool changeScaling(PoolSpec next, Caller caller, Instant now) {
+        Pool noted = note("Scaling rules changed by " + caller.name(), now);
+        return new Pool(name, next, status, generation, owner, createdAt, now, purgeData, noted.events, progress);
+    }
+
     public Pool withProgress(Progress next) {
         return new Pool(name, spec, status, generation, owner, createdAt, updatedAt, purgeData, events, next);
     }

@@ -83,6 +83,30 @@ public final class PoolIntake {
         });
     }
 
+    /**
+     * Replaces a pool's scaling rules. {@code change} turns the current spec into the new one (or says why not);
+     * a write lost to another writer is redone from a fresh read, so a concurrent change is never overwritten
+     * unseen.
+     */
+    public PatchResult changeScaling(PoolName name, Caller caller,
+                                     java.util.function.Function<PoolSpec, PoolSpec> change) {
+        return retrying(name, () -> {
+            Optional<StoredPool> found = repository.find(name);
+            if (found.isEmpty()) {
+                return Optional.of(new PatchResult.NotFound(name));
+            }
+            Pool pool = found.get().pool();
+            if (!caller.mayManage(pool.owner())) {
+                return Optional.of(new PatchResult.Forbidden(pool));
+            }
+            if (pool.status() == PoolStatus.Deleting || pool.status() == PoolStatus.Deleted) {
+                return Optional.of(new PatchResult.NotChangeable(pool));
+            }
+            Pool changed = pool.changeScaling(change.apply(pool.spec()), caller, clock.instant());
+            return replaced(found.get(), changed).map(PatchResult.Changed::new);
+        });
+    }
+
     /** Sends a Failed pool's work again, as a new generation; only its owner or an admin may ask. */
     public RetryResult retry(PoolName name, Caller caller) {
         return retrying(name, () -> {

@@ -56,7 +56,7 @@ class FunctionJsonIT {
     @Test
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
-                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage");
+                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool");
     }
 
     @Test
@@ -67,6 +67,7 @@ class FunctionJsonIT {
         assertThat(http("DeletePool")).isEqualTo(List.of("pools/{name}", "DELETE", "FUNCTION"));
         assertThat(http("RetryPool")).isEqualTo(List.of("pools/{name}/retry", "POST", "FUNCTION"));
         assertThat(http("WakePool")).isEqualTo(List.of("pools/{name}/wake", "POST", "FUNCTION"));
+        assertThat(http("PatchPool")).isEqualTo(List.of("pools/{name}", "PATCH", "FUNCTION"));
     }
 
     @Test

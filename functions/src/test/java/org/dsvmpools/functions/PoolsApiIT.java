@@ -268,6 +268,34 @@ class PoolsApiIT {
                 .hasMessageContaining("'cpuPercent' must be 0-100");
     }
 
+    @Test
+    void aPatchChangesTheScalingRulesOnlyAndIsValidatedAsAWhole() throws Exception {
+        post(PoolDocumentsFixture.document("ml-team"));
+
+        var changed = patch("{\"capacity\": {\"max\": 8}, \"idleTimeoutMinutes\": 45, \"schedule\": null}");
+
+        assertThat(changed.getStatusCode()).isEqualTo(200);
+        JsonNode pool = body(changed);
+        assertThat(pool.path("spec").path("capacity").path("max").asInt()).isEqualTo(8);
+        assertThat(pool.path("spec").path("capacity").path("min").asInt()).as("merged, not replaced").isZero();
+        assertThat(pool.path("spec").path("idleTimeoutMinutes").asInt()).isEqualTo(45);
+        assertThat(pool.path("spec").has("schedule")).as("null removes").isFalse();
+        assertThat(pool.path("generation").asLong()).as("nothing to deploy").isEqualTo(1);
+        assertThat(pool.path("events").get(pool.path("events").size() - 1).path("reason").asText())
+                .startsWith("Scaling rules changed by");
+
+        JsonNode fixed = body(patch("{\"vmSize\": \"Standard_E4s_v5\", \"capacity\": {\"max\": 2}}"));
+        assertThat(fixed.path("errors").findValuesAsText("pointer")).containsExactly("/vmSize");
+        JsonNode invalid = body(patch("{\"capacity\": {\"min\": 9}}"));
+        assertThat(invalid.path("errors").findValuesAsText("pointer")).contains("/capacity/min");
+        assertThat(body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"))
+                .path("spec").path("capacity").path("max").asInt()).as("refused patches change nothing").isEqualTo(8);
+    }
+
+    private com.microsoft.azure.functions.HttpResponseMessage patch(String json) {
+        return new PatchPoolFunction(app).run(Requests.patchJson("/api/pools/ml-team", json), "ml-team");
+    }
+
     private com.microsoft.azure.functions.HttpResponseMessage wake(String name, String body) {
         return new WakePoolFunction(app).run(Requests.postJson("/api/pools/" + name + "/wake", body), name,
                 new InvocationContext("WakePool"));

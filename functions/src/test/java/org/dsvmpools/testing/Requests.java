@@ -22,6 +22,10 @@ public final class Requests {
         return request(HttpMethod.DELETE, pathAndQuery, null, Map.of());
     }
 
+    public static FunctionHttpRequest<Optional<String>> patchJson(String path, String json) {
+        return request(HttpMethod.PATCH, path, json, Map.of("Content-Type", "application/merge-patch+json"));
+    }
+
     public static FunctionHttpRequest<Optional<String>> postJson(String path, String json) {
         return request(HttpMethod.POST, path, json, Map.of("Content-Type", "application/json"));
     }

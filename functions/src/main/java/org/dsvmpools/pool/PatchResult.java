@@ -1,0 +1,18 @@
+package org.dsvmpools.pool;
+
+/** What became of a change to a pool's scaling rules. */
+public sealed interface PatchResult {
+
+    record Changed(Pool pool) implements PatchResult {
+    }
+
+    record NotFound(PoolName name) implements PatchResult {
+    }
+
+    record Forbidden(Pool pool) implements PatchResult {
+    }
+
+    /** A pool being deleted, or deleted, keeps the rules it had. */
+    record NotChangeable(Pool pool) implements PatchResult {
+    }
+}

@@ -56,11 +56,14 @@ public record PoolSpec(
         }
     }
 
-    public record Schedule(String timeZone, List<String> workDays, WorkHours workHours, int minInstancesDuringWorkHours) {
+    /** @param holidays ISO dates ({@code 2026-12-25}) on which the work schedule does not apply */
+    public record Schedule(String timeZone, List<String> workDays, WorkHours workHours, int minInstancesDuringWorkHours,
+                           List<String> holidays) {
         public static final List<String> DEFAULT_WORK_DAYS = List.of("MON", "TUE", "WED", "THU", "FRI");
 
         public Schedule {
             workDays = List.copyOf(workDays);
+            holidays = List.copyOf(holidays);
         }
     }
 

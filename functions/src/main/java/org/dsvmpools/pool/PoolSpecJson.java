@@ -81,9 +81,10 @@ public final class PoolSpecJson {
         JsonObjectReader hours = object.object("workHours", false);
         PoolSpec.WorkHours workHours = hours == null ? PoolSpec.WorkHours.DEFAULT : workHours(hours);
         int minInstances = object.integer("minInstancesDuringWorkHours", 0);
+        List<String> holidays = object.texts("holidays", false);
         object.rejectUnknownFields();
         return new PoolSpec.Schedule(timeZone, workDays.isEmpty() ? PoolSpec.Schedule.DEFAULT_WORK_DAYS : workDays,
-                workHours, minInstances);
+                workHours, minInstances, holidays);
     }
 
     private static PoolSpec.WorkHours workHours(JsonObjectReader object) {
@@ -129,6 +130,9 @@ public final class PoolSpecJson {
                     .put("start", schedule.workHours().start())
                     .put("end", schedule.workHours().end());
             node.put("minInstancesDuringWorkHours", schedule.minInstancesDuringWorkHours());
+            if (!schedule.holidays().isEmpty()) {
+                schedule.holidays().forEach(node.putArray("holidays")::add);
+            }
         }
         root.put("idleTimeoutMinutes", spec.idleTimeoutMinutes());
         var users = root.putArray("users");

@@ -19,6 +19,7 @@ public final class PoolSpecRules {
     static final int MAX_QUOTA_GIB = 102_400;
     static final int MAX_USERS_PER_INSTANCE = 64;
     static final int MIN_IDLE_MINUTES = 10;
+    static final int MAX_HOLIDAYS = 366;
     static final int MAX_IDLE_MINUTES = 1440;
     private static final Set<String> WEEK_DAYS = Set.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN");
     private static final DateTimeFormatter HOURS = DateTimeFormatter.ofPattern("HH:mm");
@@ -55,6 +56,25 @@ public final class PoolSpecRules {
         return errors;
     }
 
+    /** Dates, each once, at most a year's worth: a schedule is kept for the coming year, not for ever. */
+    private static void holidays(List<FieldError> errors, List<String> holidays) {
+        if (holidays.size() > MAX_HOLIDAYS) {
+            errors.add(new FieldError("/schedule/holidays", "at most " + MAX_HOLIDAYS + " dates"));
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < holidays.size(); i++) {
+            try {
+                java.time.LocalDate.parse(holidays.get(i));
+                if (!seen.add(holidays.get(i))) {
+                    errors.add(new FieldError("/schedule/holidays/" + i, holidays.get(i) + " is listed twice"));
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                errors.add(new FieldError("/schedule/holidays/" + i, "must be a date such as 2026-12-25"));
+            }
+        }
+    }
+
     private static void capacity(List<FieldError> errors, PoolSpec.Capacity capacity) {
         range(errors, "/capacity/max", capacity.max(), 0, MAX_CAPACITY);
         range(errors, "/capacity/min", capacity.min(), 0, capacity.max());
@@ -86,6 +106,7 @@ public final class PoolSpecRules {
     }
 
     private static void schedule(List<FieldError> errors, PoolSpec.Schedule schedule, PoolSpec.Capacity capacity) {
+        holidays(errors, schedule.holidays());
         if (!ZoneId.getAvailableZoneIds().contains(schedule.timeZone())) {
             errors.add(new FieldError("/schedule/timeZone", "'" + schedule.timeZone()
                     + "' is not an IANA time zone such as Europe/Berlin"));

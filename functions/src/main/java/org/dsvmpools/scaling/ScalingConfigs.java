@@ -2,15 +2,16 @@ package org.dsvmpools.scaling;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.dsvmpools.pool.PoolSpec;
 
 /**
- * A pool's scaling rules from its spec. The spec has no holidays, seat headroom or standby count yet (they come
- * with {@code PATCH /api/pools/{name}}, issue #6). Until then: one instance's worth of spare seats (with one
+ * A pool's scaling rules from its spec. The spec has no seat headroom or standby count yet (issue #6). Until then: one instance's worth of spare seats (with one
  * spare seat, a morning's arrivals outran the starts: 13% of the simulated office sessions waited, against 1.3%),
  * and two deallocated standby instances (a start takes 90 s, a new instance 240 s; each standby instance still
  * pays for its OS disk).
@@ -38,7 +39,8 @@ public final class ScalingConfigs {
             days.add(dayOf(day));
         }
         return new WorkSchedule(ZoneId.of(schedule.timeZone()), days, LocalTime.parse(schedule.workHours().start()),
-                LocalTime.parse(schedule.workHours().end()), Set.of());
+                LocalTime.parse(schedule.workHours().end()), schedule.holidays().stream().map(LocalDate::parse)
+                .collect(Collectors.toSet()));
     }
 
     /** The spec's validated three-letter day names: MON ... SUN. */

@@ -105,6 +105,10 @@ class PoolRequestReaderTest {
                         doc -> access(doc).put("adminUsername", "a".repeat(33))),
                 bad("offset instead of a zone", "/schedule/timeZone", doc -> schedule(doc).put("timeZone", "+01:00")),
                 bad("unknown zone", "/schedule/timeZone", doc -> schedule(doc).put("timeZone", "Europe/Atlantis")),
+                bad("holiday that is not a date", "/schedule/holidays/1", doc -> schedule(doc).putArray("holidays")
+                        .add("2026-12-25").add("Christmas")),
+                bad("holiday listed twice", "/schedule/holidays/1", doc -> schedule(doc).putArray("holidays")
+                        .add("2026-12-25").add("2026-12-25")),
                 bad("unknown work day", "/schedule/workDays/1", doc -> ((ArrayNode) schedule(doc).get("workDays"))
                         .set(1, "TUESDAY")),
                 bad("work day twice", "/schedule/workDays/1", doc -> ((ArrayNode) schedule(doc).get("workDays"))

@@ -13,6 +13,18 @@ import org.junit.jupiter.api.Test;
 class ScalingConfigsTest {
 
     @Test
+    void holidaysInTheSpecAreNotWorkDays() {
+        var document = PoolDocumentsFixture.document("ml-team");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("schedule")).putArray("holidays")
+                .add("2026-12-24").add("2026-12-25");
+
+        ScalingConfig config = ScalingConfigs.of(org.dsvmpools.pool.PoolSpecJson.read(document).spec());
+
+        assertThat(config.schedule().isWorkTime(Instant.parse("2026-12-24T10:00:00Z"))).isFalse();
+        assertThat(config.schedule().isWorkTime(Instant.parse("2026-12-23T10:00:00Z"))).isTrue();
+    }
+
+    @Test
     void aPoolsSpecGivesItsBoundsSeatsIdleTimeoutAndWorkSchedule() {
         ScalingConfig config = ScalingConfigs.of(PoolDocumentsFixture.spec("ml-team"));
 

@@ -40,7 +40,8 @@ final class PoolRequestReader {
     }
 
     /** The fields a PATCH may change: what the scaler reads. Everything else is fixed at creation. */
-    static final Set<String> PATCHABLE = Set.of("capacity", "usersPerInstance", "idleTimeoutMinutes", "schedule");
+    static final Set<String> PATCHABLE = Set.of("capacity", "usersPerInstance", "idleTimeoutMinutes", "schedule",
+            "scaling");
 
     /**
      * {@code PATCH /api/pools/{name}}: a JSON merge patch (RFC 7396) of the fields the scaler reads, applied to

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param resourceGroup an existing resource group to deploy into, or {@code null} for one of the pool's own
  *                      ({@code dsvmpools-<name>}), which dsvm-pools creates and a purge deletes
  * @param schedule      the work schedule, or {@code null} when the pool has none
+ * @param scaling       the scaler's spare capacity, defaults filled in
  */
 public record PoolSpec(
         String name,
@@ -24,7 +25,8 @@ public record PoolSpec(
         Access access,
         Schedule schedule,
         int idleTimeoutMinutes,
-        List<PoolUser> users) {
+        List<PoolUser> users,
+        Scaling scaling) {
 
     public static final int DEFAULT_USERS_PER_INSTANCE = 4;
     public static final int DEFAULT_QUOTA_GIB = 1024;
@@ -35,7 +37,19 @@ public record PoolSpec(
         Objects.requireNonNull(capacity, "capacity");
         Objects.requireNonNull(share, "share");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(scaling, "scaling");
         users = List.copyOf(users);
+    }
+
+    /**
+     * How much spare capacity the scaler keeps.
+     *
+     * @param seatHeadroom     free seats kept above the active users in work hours (default: one instance's worth)
+     * @param standbyInstances deallocated instances kept for a 90-second start instead of a 240-second create; each
+     *                         still pays for its OS disk
+     */
+    public record Scaling(int seatHeadroom, int standbyInstances) {
+        public static final int DEFAULT_STANDBY_INSTANCES = 2;
     }
 
     public PoolName poolName() {

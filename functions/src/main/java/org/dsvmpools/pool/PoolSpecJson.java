@@ -40,9 +40,10 @@ public final class PoolSpecJson {
         int idleTimeout = root.integer("idleTimeoutMinutes", PoolSpec.DEFAULT_IDLE_TIMEOUT_MINUTES);
         List<PoolSpec.PoolUser> users = root.array("users", false,
                 (item, pointer) -> user(JsonObjectReader.of(item, pointer, errors)));
+        PoolSpec.Scaling scaling = scaling(root.object("scaling", false), usersPerInstance, capacity.max());
         root.rejectUnknownFields();
-        PoolSpec spec = new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access, schedule,
-                idleTimeout, users);
+        PoolSpec spec = new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access,
+                schedule, idleTimeout, users, scaling);
         return new ReadResult(spec, errors);
     }
 
@@ -52,6 +53,18 @@ public final class PoolSpecJson {
         int initial = object.integer("initial", min);
         object.rejectUnknownFields();
         return new PoolSpec.Capacity(min, max, initial);
+    }
+
+    /** Defaults: one instance's worth of spare seats, and two standby instances (fewer when max is lower). */
+    private static PoolSpec.Scaling scaling(JsonObjectReader object, int usersPerInstance, int max) {
+        int defaultStandby = Math.max(0, Math.min(PoolSpec.Scaling.DEFAULT_STANDBY_INSTANCES, max));
+        if (object == null) {
+            return new PoolSpec.Scaling(usersPerInstance, defaultStandby);
+        }
+        int headroom = object.integer("seatHeadroom", usersPerInstance);
+        int standby = object.integer("standbyInstances", defaultStandby);
+        object.rejectUnknownFields();
+        return new PoolSpec.Scaling(headroom, standby);
     }
 
     private static PoolSpec.Share share(JsonObjectReader object) {
@@ -135,6 +148,8 @@ public final class PoolSpecJson {
             }
         }
         root.put("idleTimeoutMinutes", spec.idleTimeoutMinutes());
+        root.putObject("scaling").put("seatHeadroom", spec.scaling().seatHeadroom())
+                .put("standbyInstances", spec.scaling().standbyInstances());
         var users = root.putArray("users");
         for (PoolSpec.PoolUser user : spec.users()) {
             ObjectNode node = users.addObject();

@@ -48,6 +48,8 @@ public final class PoolSpecRules {
         range(errors, "/usersPerInstance", spec.usersPerInstance(), 1, MAX_USERS_PER_INSTANCE);
         range(errors, "/share/quotaGiB", spec.share().quotaGiB(), MIN_QUOTA_GIB, MAX_QUOTA_GIB);
         range(errors, "/idleTimeoutMinutes", spec.idleTimeoutMinutes(), MIN_IDLE_MINUTES, MAX_IDLE_MINUTES);
+        range(errors, "/scaling/seatHeadroom", spec.scaling().seatHeadroom(), 0, MAX_CAPACITY * MAX_USERS_PER_INSTANCE);
+        range(errors, "/scaling/standbyInstances", spec.scaling().standbyInstances(), 0, spec.capacity().max());
         access(errors, spec.access());
         if (spec.schedule() != null) {
             schedule(errors, spec.schedule(), spec.capacity());

@@ -11,16 +11,11 @@ import java.util.stream.Collectors;
 import org.dsvmpools.pool.PoolSpec;
 
 /**
- * A pool's scaling rules from its spec. The spec has no seat headroom or standby count yet (issue #6). Until then: one instance's worth of spare seats (with one
- * spare seat, a morning's arrivals outran the starts: 13% of the simulated office sessions waited, against 1.3%),
- * and two deallocated standby instances (a start takes 90 s, a new instance 240 s; each standby instance still
- * pays for its OS disk).
+ * A pool's scaling rules from its spec. The spec's defaults: one instance's worth of spare seats (with one spare
+ * seat, a morning's arrivals outran the starts: 13% of the simulated office sessions waited, against 1.3%), and
+ * two deallocated standby instances (a start takes 90 s, a new instance 240 s).
  */
 public final class ScalingConfigs {
-    /** Seats kept free above the active users: {@code usersPerInstance}, given below. */
-    static final int SEAT_HEADROOM_INSTANCES = 1;
-    static final int DEFAULT_STANDBY = 2;
-
     private ScalingConfigs() {
     }
 
@@ -28,9 +23,8 @@ public final class ScalingConfigs {
         PoolSpec.Schedule schedule = spec.schedule();
         return new ScalingConfig(spec.capacity().min(), spec.capacity().max(),
                 schedule == null ? 0 : schedule.minInstancesDuringWorkHours(), spec.usersPerInstance(),
-                SEAT_HEADROOM_INSTANCES * spec.usersPerInstance(), Duration.ofMinutes(spec.idleTimeoutMinutes()),
-                DEFAULT_STANDBY,
-                schedule == null ? null : workSchedule(schedule));
+                spec.scaling().seatHeadroom(), Duration.ofMinutes(spec.idleTimeoutMinutes()),
+                spec.scaling().standbyInstances(), schedule == null ? null : workSchedule(schedule));
     }
 
     private static WorkSchedule workSchedule(PoolSpec.Schedule schedule) {

@@ -105,6 +105,11 @@ class PoolRequestReaderTest {
                         doc -> access(doc).put("adminUsername", "a".repeat(33))),
                 bad("offset instead of a zone", "/schedule/timeZone", doc -> schedule(doc).put("timeZone", "+01:00")),
                 bad("unknown zone", "/schedule/timeZone", doc -> schedule(doc).put("timeZone", "Europe/Atlantis")),
+                bad("negative seat headroom", "/scaling/seatHeadroom", doc -> doc.putObject("scaling")
+                        .put("seatHeadroom", -1)),
+                bad("more standby instances than max", "/scaling/standbyInstances", doc -> doc.putObject("scaling")
+                        .put("standbyInstances", 5)),
+                bad("unknown scaling field", "/scaling/drain", doc -> doc.putObject("scaling").put("drain", true)),
                 bad("holiday that is not a date", "/schedule/holidays/1", doc -> schedule(doc).putArray("holidays")
                         .add("2026-12-25").add("Christmas")),
                 bad("holiday listed twice", "/schedule/holidays/1", doc -> schedule(doc).putArray("holidays")

@@ -13,6 +13,23 @@ import org.junit.jupiter.api.Test;
 class ScalingConfigsTest {
 
     @Test
+    void spareCapacityComesFromTheSpecAndItsDefaultStandbyNeverExceedsMax() {
+        var document = PoolDocumentsFixture.document("ml-team");
+        document.putObject("scaling").put("seatHeadroom", 1).put("standbyInstances", 0);
+        var small = PoolDocumentsFixture.document("ml-team");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) small.get("capacity")).put("max", 1).put("initial", 1)
+                .put("min", 0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) small.get("schedule")).put("minInstancesDuringWorkHours", 1);
+
+        ScalingConfig config = ScalingConfigs.of(org.dsvmpools.pool.PoolSpecJson.read(document).spec());
+        ScalingConfig smallConfig = ScalingConfigs.of(org.dsvmpools.pool.PoolSpecJson.read(small).spec());
+
+        assertThat(config.seatHeadroom()).isEqualTo(1);
+        assertThat(config.standby()).isZero();
+        assertThat(smallConfig.standby()).isEqualTo(1);
+    }
+
+    @Test
     void holidaysInTheSpecAreNotWorkDays() {
         var document = PoolDocumentsFixture.document("ml-team");
         ((com.fasterxml.jackson.databind.node.ObjectNode) document.get("schedule")).putArray("holidays")
@@ -33,6 +50,8 @@ class ScalingConfigsTest {
         assertThat(config.minDuringWork()).isEqualTo(1);
         assertThat(config.usersPerInstance()).isEqualTo(4);
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.seatHeadroom()).as("one instance's worth by default").isEqualTo(4);
+        assertThat(config.standby()).isEqualTo(2);
         assertThat(config.schedule().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
         assertThat(config.schedule().days()).containsExactlyInAnyOrder(DayOfWeek.MONDAY, DayOfWeek.TUESDAY,
                 DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY, DayOfWeek.FRIDAY);

@@ -1,6 +1,7 @@
 package org.dsvmpools.azure;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.rest.Response;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.FluxUtil;
@@ -19,9 +20,18 @@ final class ArmCalls {
     private ArmCalls() {
     }
 
+    /** The first response of a long-running operation, read whole. */
+    record Begun(int status, HttpHeaders headers, byte[] body) {
+    }
+
     /** Sends the first request of a long-running operation and reads its answer; never polls the operation. */
-    static void begin(Mono<Response<Flux<ByteBuffer>>> operation) {
-        call(() -> FluxUtil.collectBytesInByteBufferStream(operation.block().getValue()).block());
+    static Begun begin(Mono<Response<Flux<ByteBuffer>>> operation) {
+        return call(() -> {
+            Response<Flux<ByteBuffer>> response = operation.block();
+            byte[] body = FluxUtil.collectBytesInByteBufferStream(response.getValue()).defaultIfEmpty(new byte[0])
+                    .block();
+            return new Begun(response.getStatusCode(), response.getHeaders(), body);
+        });
     }
 
     /** Runs an SDK call, translating its exceptions: ARM's error code and status when there was a response. */

@@ -1,9 +1,9 @@
 package org.dsvmpools.azure;
 
 import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
-import com.azure.core.util.FluxUtil;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
@@ -272,11 +272,8 @@ public final class ArmCloudResources implements CloudResources {
 
     /** The first response of a create: its body's provisioning state, or "in progress" for a bare 202. */
     private static Observation begun(String id, Mono<Response<Flux<ByteBuffer>>> call) {
-        Response<byte[]> response = call.flatMap(r -> FluxUtil.collectBytesInByteBufferStream(r.getValue())
-                .defaultIfEmpty(new byte[0])
-                .map(bytes -> (Response<byte[]>) new com.azure.core.http.rest.SimpleResponse<>(r.getRequest(),
-                        r.getStatusCode(), r.getHeaders(), bytes))).block();
-        JsonNode body = parse(response.getValue());
+        ArmCalls.Begun response = ArmCalls.begin(call);
+        JsonNode body = parse(response.body());
         Map<String, String> outputs = new HashMap<>();
         String principal = body.path("identity").path("principalId").asText("");
         if (!principal.isEmpty()) {
@@ -291,16 +288,15 @@ public final class ArmCloudResources implements CloudResources {
         }
         String state = body.path("properties").path("provisioningState").asText("");
         Observation.State observed = state.isEmpty()
-                ? (response.getStatusCode() == 202 ? Observation.State.IN_PROGRESS : Observation.State.SUCCEEDED)
+                ? (response.status() == 202 ? Observation.State.IN_PROGRESS : Observation.State.SUCCEEDED)
                 : state(state);
-        return new Observation(observed, id, outputs, retryAfter(response));
+        return new Observation(observed, id, outputs, retryAfter(response.headers()));
     }
 
     private static Observation deleting(Mono<Response<Flux<ByteBuffer>>> call) {
-        Response<Flux<ByteBuffer>> response = call.block();
-        FluxUtil.collectBytesInByteBufferStream(response.getValue()).block();
-        return response.getStatusCode() == 202
-                ? new Observation(Observation.State.IN_PROGRESS, null, Map.of(), retryAfter(response))
+        ArmCalls.Begun response = ArmCalls.begin(call);
+        return response.status() == 202
+                ? new Observation(Observation.State.IN_PROGRESS, null, Map.of(), retryAfter(response.headers()))
                 : Observation.missing();
     }
 
@@ -322,8 +318,8 @@ public final class ArmCloudResources implements CloudResources {
         };
     }
 
-    private static Duration retryAfter(Response<?> response) {
-        String value = response.getHeaders().getValue(HttpHeaderName.RETRY_AFTER);
+    private static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.getValue(HttpHeaderName.RETRY_AFTER);
         try {
             return value == null ? null : Duration.ofSeconds(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {

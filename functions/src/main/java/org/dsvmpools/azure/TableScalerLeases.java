@@ -21,15 +21,16 @@ public final class TableScalerLeases implements ScalerLeases {
     private static final String PARTITION = "lease";
 
     private final TableClient table;
-    private volatile boolean tableReady;
+    private final Tables.OnFirstUse creation;
 
     public TableScalerLeases(TableClient table) {
         this.table = table;
+        this.creation = new Tables.OnFirstUse(table);
     }
 
     @Override
     public boolean tryAcquire(PoolName pool, String holder, Instant now, Duration period) {
-        ensureTable();
+        creation.ensure();
         TableEntity lease = new TableEntity(PARTITION, pool.value()).addProperty("Holder", holder)
                 .addProperty("ExpiresAt", now.plus(period).atOffset(ZoneOffset.UTC));
         TableEntity current = find(pool);
@@ -75,13 +76,6 @@ public final class TableScalerLeases implements ScalerLeases {
                 return null;
             }
             throw e;
-        }
-    }
-
-    private void ensureTable() {
-        if (!tableReady) {
-            Tables.ensure(table);
-            tableReady = true;
         }
     }
 }

@@ -18,18 +18,16 @@ public final class TableScalingSnapshots implements ScalingSnapshots {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableClient table;
-    private volatile boolean tableReady;
+    private final Tables.OnFirstUse creation;
 
     public TableScalingSnapshots(TableClient table) {
         this.table = table;
+        this.creation = new Tables.OnFirstUse(table);
     }
 
     @Override
     public void save(PoolName pool, ScalingSnapshot snapshot) {
-        if (!tableReady) {
-            Tables.ensure(table);
-            tableReady = true;
-        }
+        creation.ensure();
         table.upsertEntityWithResponse(new TableEntity(PARTITION, pool.value())
                 .addProperty("Snapshot", ScalingSnapshotJson.write(snapshot).toString()),
                 TableEntityUpdateMode.REPLACE, null, null);

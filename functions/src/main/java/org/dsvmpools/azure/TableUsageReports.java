@@ -28,15 +28,16 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableClient table;
-    private volatile boolean tableReady;
+    private final Tables.OnFirstUse creation;
 
     public TableUsageReports(TableClient table) {
         this.table = table;
+        this.creation = new Tables.OnFirstUse(table);
     }
 
     @Override
     public Map<String, UsageReport> latest(PoolName pool) {
-        ensureTable();
+        creation.ensure();
         Map<String, UsageReport> reports = new LinkedHashMap<>();
         for (TableEntity entity : table.listEntities(new ListEntitiesOptions()
                 .setFilter("PartitionKey eq '" + pool.value() + "'"), null, Context.NONE)) {
@@ -48,7 +49,7 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
 
     @Override
     public void record(PoolName pool, UsageReport report) {
-        ensureTable();
+        creation.ensure();
         TableEntity entity = toEntity(pool, report);
         TableEntity current = find(pool, report.instanceId());
         try {
@@ -113,13 +114,6 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored usage report of instance " + entity.getRowKey()
                     + " is unreadable", e);
-        }
-    }
-
-    private void ensureTable() {
-        if (!tableReady) {
-            Tables.ensure(table);
-            tableReady = true;
         }
     }
 }

@@ -17,4 +17,21 @@ final class Tables {
             }
         }
     }
+
+    /** Creates one adapter's table the first time it is needed, then never asks again. */
+    static final class OnFirstUse {
+        private final TableClient table;
+        private volatile boolean created;
+
+        OnFirstUse(TableClient table) {
+            this.table = table;
+        }
+
+        void ensure() {
+            if (!created) {
+                Tables.ensure(table);
+                created = true;
+            }
+        }
+    }
 }

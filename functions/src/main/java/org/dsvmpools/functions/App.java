@@ -30,6 +30,7 @@ import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Scaler;
 import org.dsvmpools.scaling.ScalingSnapshots;
 import org.dsvmpools.scaling.UsageIngestion;
+import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.Wake;
 
 /**
@@ -54,21 +55,25 @@ public final class App {
     private final ClientPrincipals principals;
     private final PoisonedWork poisoned;
     private final Supplier<ProvisioningWorker> worker;
-    private Supplier<Scaler> scaler = () -> {
-        throw new IllegalStateException("this app was wired without a scaler");
-    };
-    private Wake wake;
-    private UsageIngestion usage;
-    private ScalingSnapshots snapshots;
+    private final ScalingParts scaling;
+
+    /**
+     * The scaler's side of the graph, over the scaler's tables and queues. {@code null} parts mean an app wired
+     * for the intake and the worker alone, as tests of those paths wire it.
+     */
+    record ScalingParts(Supplier<Scaler> scaler, Wake wake, UsageIngestion usage, ScalingSnapshots snapshots) {
+        static final ScalingParts NONE = new ScalingParts(null, null, null, null);
+    }
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
-        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker) {
+        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker, ScalingParts scaling) {
         this.rules = rules;
         this.intake = intake;
         this.recovery = recovery;
         this.principals = principals;
         this.poisoned = poisoned;
         this.worker = worker;
+        this.scaling = scaling;
     }
 
     public static App get() {
@@ -94,16 +99,16 @@ public final class App {
                 settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
-        App app = wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()));
-        app.usage = new UsageIngestion(repository, new TableUsageReports(storage.table(USAGE_TABLE)), clock);
-        app.wake = new Wake(repository, new StorageQueueWakeRequests(
-                storage.queue(StorageQueueWakeRequests.POOL_WAKES)), clock);
+        UsageReports reports = new TableUsageReports(storage.table(USAGE_TABLE));
         ScalingSnapshots snapshots = new TableScalingSnapshots(storage.table(SCALING_TABLE));
-        app.snapshots = snapshots;
-        app.scaler = once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()),
-                new TableUsageReports(storage.table(USAGE_TABLE)), new TableScalerLeases(storage.table(LEASE_TABLE)),
-                snapshots, clock));
-        return app;
+        ScalingParts scaling = new ScalingParts(
+                once(() -> new Scaler(repository, new ArmPoolInstances(arm.get()), reports,
+                        new TableScalerLeases(storage.table(LEASE_TABLE)), snapshots, clock)),
+                new Wake(repository, new StorageQueueWakeRequests(storage.queue(StorageQueueWakeRequests.POOL_WAKES)),
+                        clock),
+                new UsageIngestion(repository, reports, clock),
+                snapshots);
+        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling);
     }
 
     /**
@@ -112,6 +117,11 @@ public final class App {
      */
     public static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
                            Supplier<CloudResources> cloud) {
+        return wire(settings, clock, repository, queue, cloud, ScalingParts.NONE);
+    }
+
+    private static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
+                            Supplier<CloudResources> cloud, ScalingParts scaling) {
         Duration stuckAfter = Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES));
         boolean platformAuth = settings.optional(Settings.PLATFORM_AUTH_ENABLED)
@@ -124,7 +134,8 @@ public final class App {
                 new PoisonedWork(repository, clock),
                 once(() -> new ProvisioningWorker(repository, queue, cloud.get(), blueprintSettings(settings),
                         WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(Settings.RECHECK_SECONDS,
-                        DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()))));
+                        DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()))),
+                scaling);
     }
 
     private static BlueprintSettings blueprintSettings(Settings settings) {
@@ -184,25 +195,26 @@ public final class App {
     }
 
     Scaler scaler() {
-        return scaler.get();
+        return wired(scaling.scaler(), "scaler").get();
     }
 
     /** Empty when the app was wired without the scaler's tables (tests of the HTTP paths alone). */
     Optional<ScalingSnapshots> snapshots() {
-        return Optional.ofNullable(snapshots);
+        return Optional.ofNullable(scaling.snapshots());
     }
 
     UsageIngestion usage() {
-        if (usage == null) {
-            throw new IllegalStateException("this app was wired without a usage table");
-        }
-        return usage;
+        return wired(scaling.usage(), "usage table");
     }
 
     Wake wake() {
-        if (wake == null) {
-            throw new IllegalStateException("this app was wired without a wake queue");
+        return wired(scaling.wake(), "wake queue");
+    }
+
+    private static <T> T wired(T part, String what) {
+        if (part == null) {
+            throw new IllegalStateException("this app was wired without a " + what);
         }
-        return wake;
+        return part;
     }
 }

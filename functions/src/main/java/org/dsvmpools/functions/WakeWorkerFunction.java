@@ -31,8 +31,9 @@ public final class WakeWorkerFunction {
             ExecutionContext context) {
         WakeRequest request = WakeRequestJson.read(message);
         Scaler.Outcome outcome = app.scaler().evaluate(request.pool(), request.seats());
-        if (outcome instanceof Scaler.Outcome.Skipped skipped && skipped.reason().contains("lease")) {
-            throw new IllegalStateException(skipped.reason() + "; the wake is tried again");
+        if (outcome instanceof Scaler.Outcome.Busy) {
+            throw new IllegalStateException("another evaluation of pool " + request.pool()
+                    + " holds its lease; the wake is tried again");
         }
         context.getLogger().info("wake of pool " + request.pool() + " for " + request.seats() + " seats: " + outcome);
     }

@@ -16,20 +16,13 @@ final class Endpoints {
 
     static PoolEndpoints of(String fqdn, String adminUsername, List<String> instanceIds) {
         List<PoolEndpoints.Ssh> ssh = new ArrayList<>();
-        instanceIds.stream().sorted(Comparator.comparingInt(Endpoints::number)).forEach(id -> {
-            int port = Blueprint.SSH_NAT_FIRST + number(id);
-            if (port <= Blueprint.SSH_NAT_LAST) {
-                ssh.add(new PoolEndpoints.Ssh(id, port, "ssh -p " + port + " " + adminUsername + "@" + fqdn));
-            }
-        });
+        instanceIds.stream().filter(id -> id.matches("\\d{1,6}")).sorted(Comparator.comparingInt(Integer::parseInt))
+                .forEach(id -> {
+                    int port = Blueprint.SSH_NAT_FIRST + Integer.parseInt(id);
+                    if (port <= Blueprint.SSH_NAT_LAST) {
+                        ssh.add(new PoolEndpoints.Ssh(id, port, "ssh -p " + port + " " + adminUsername + "@" + fqdn));
+                    }
+                });
         return new PoolEndpoints(fqdn, "https://" + fqdn + ":" + Blueprint.JUPYTERHUB_PORT + "/", ssh);
-    }
-
-    private static int number(String instanceId) {
-        try {
-            return Integer.parseInt(instanceId);
-        } catch (NumberFormatException e) {
-            return Integer.MAX_VALUE - Blueprint.SSH_NAT_FIRST;
-        }
     }
 }

@@ -161,7 +161,9 @@ public final class PoolReconciler {
             }
         }
         // What holds the data is kept; what was never created stays Pending, since there is nothing to keep.
-        for (String key : deleteData ? List.of(GROUP) : List.of("storage", "share", GROUP)) {
+        List<String> keep = new ArrayList<>(deleteData ? List.of() : DATA);
+        keep.add(GROUP);
+        for (String key : keep) {
             PoolResource kept = pass.get(key);
             if (!kept.is(ResourceState.Pending)) {
                 pass.put(kept.withState(ResourceState.Kept));

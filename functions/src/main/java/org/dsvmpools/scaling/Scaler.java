@@ -49,6 +49,10 @@ public final class Scaler {
         record Skipped(PoolName pool, String reason) implements Outcome {
         }
 
+        /** Another evaluation holds the pool's lease: it decides without what this one was asked to add. */
+        record Busy(PoolName pool) implements Outcome {
+        }
+
         record Evaluated(PoolName pool, ScalingDecision decision, List<String> applied, List<String> failed)
                 implements Outcome {
         }
@@ -74,7 +78,7 @@ public final class Scaler {
         String holder = UUID.randomUUID().toString();
         Instant now = clock.instant();
         if (!leases.tryAcquire(name, holder, now, LEASE)) {
-            return new Outcome.Skipped(name, "another evaluation of pool " + name + " holds its lease");
+            return new Outcome.Busy(name);
         }
         try {
             Optional<StoredPool> found = repository.find(name);

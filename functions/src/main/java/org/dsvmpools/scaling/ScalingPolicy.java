@@ -31,11 +31,12 @@ public final class ScalingPolicy {
     }
 
     /** @param wakeSeats seats someone asked for through wake (0 when nobody did) */
-    public static ScalingDecision decide(ScalingConfig config, List<Instance> instances,
+    public static ScalingDecision decide(ScalingConfig config, List<Instance> unordered,
                                          Map<String, UsageReport> reports, Instant now, int wakeSeats) {
+        List<Instance> instances = sorted(unordered);
         Map<String, Activity> activity = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
-        for (Instance instance : sorted(instances)) {
+        for (Instance instance : instances) {
             if (instance.power() == PowerState.Running) {
                 Activity judged = Activity.of(instance, reports.get(instance.id()), config, now);
                 activity.put(instance.id(), judged);
@@ -76,7 +77,7 @@ public final class ScalingPolicy {
 
     private static void scaleOut(ScalingConfig config, List<Instance> instances, int missing, String why,
                                  List<ScalingAction> actions) {
-        List<String> startable = sorted(instances).stream().filter(i -> i.power() == PowerState.Deallocated)
+        List<String> startable = instances.stream().filter(i -> i.power() == PowerState.Deallocated)
                 .map(Instance::id).limit(missing).toList();
         if (!startable.isEmpty()) {
             actions.add(new ScalingAction.Start(startable, why + ": starting " + startable.size()
@@ -118,7 +119,7 @@ public final class ScalingPolicy {
     /** Busy instances are protected from scale-in; idle ones are released so that a scale-in may take them. */
     private static void protect(List<Instance> instances, Map<String, Activity> activity,
                                 List<ScalingAction> actions) {
-        for (Instance instance : sorted(instances)) {
+        for (Instance instance : instances) {
             Activity judged = activity.get(instance.id());
             if (judged == null) {
                 continue;

@@ -131,8 +131,9 @@ final class ArmModels {
                         .withPublicIpAddress(new PublicIpAddressInner().withId(
                                 ids.of(group, "Microsoft.Network/publicIPAddresses", lb.publicIp())))))
                 .withBackendAddressPools(List.of(new BackendAddressPoolInner().withName(BACKEND_POOL)))
-                .withProbes(List.of(new ProbeInner().withName(PROBE).withProtocol(ProbeProtocol.HTTPS)
-                        .withPort(lb.jupyterPort()).withRequestPath(lb.probePath()).withIntervalInSeconds(15)
+                .withProbes(List.of(new ProbeInner().withName(PROBE)
+                        .withProtocol(lb.probe().https() ? ProbeProtocol.HTTPS : ProbeProtocol.HTTP)
+                        .withPort(lb.probe().port()).withRequestPath(lb.probe().path()).withIntervalInSeconds(15)
                         .withNumberOfProbes(2)))
                 .withLoadBalancingRules(List.of(new LoadBalancingRuleInner().withName("jupyterhub")
                         .withFrontendIpConfiguration(frontend).withBackendAddressPool(backend)

@@ -5,6 +5,7 @@ import com.azure.resourcemanager.compute.fluent.VirtualMachineScaleSetVMsClient;
 import com.azure.resourcemanager.compute.fluent.VirtualMachineScaleSetsClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
+import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstanceIDs;
@@ -23,7 +24,8 @@ import org.dsvmpools.scaling.ScalingAction;
 /**
  * {@link PoolInstances} on the compute SDK: one list call with {@code $expand=instanceView} for the instances and
  * their power states; starts, deallocations and deletions for chosen instance ids; new instances by raising the
- * capacity; scale-in protection on each instance. Operations are begun, never polled.
+ * capacity; scale-in protection and drains on each instance (a drain is the instance's user data, which its agent
+ * reads from the instance metadata service). Operations are begun, never polled.
  */
 public final class ArmPoolInstances implements PoolInstances {
     private final ArmClients arm;
@@ -78,12 +80,21 @@ public final class ArmPoolInstances implements PoolInstances {
                     .withSku(new Sku().withName(sku.name()).withTier(sku.tier()).withCapacity(sku.capacity()
                             + create.count())), null, null));
         } else if (action instanceof ScalingAction.Protect protect) {
-            VirtualMachineScaleSetVMInner vm = ArmCalls.call(() -> vms().getWithResponse(rg, name,
-                    protect.instanceId(), null, Context.NONE).getValue());
+            VirtualMachineScaleSetVMInner vm = current(rg, name, protect.instanceId());
             vm.withProtectionPolicy(new VirtualMachineScaleSetVMProtectionPolicy()
                     .withProtectFromScaleIn(protect.protect()));
             ArmCalls.begin(vms().updateWithResponseAsync(rg, name, protect.instanceId(), vm, null, null));
+        } else if (action instanceof ScalingAction.Drain drain) {
+            VirtualMachineScaleSetVMInner vm = current(rg, name, drain.instanceId());
+            vm.withUserData(DrainSignal.userData(drain));
+            ArmCalls.begin(vms().updateWithResponseAsync(rg, name, drain.instanceId(), vm, null, null));
         }
+    }
+
+    /** The instance's model with its user data, so that an update of one setting keeps the other. */
+    private VirtualMachineScaleSetVMInner current(String rg, String name, String instanceId) {
+        return ArmCalls.call(() -> vms().getWithResponse(rg, name, instanceId, InstanceViewTypes.USER_DATA,
+                Context.NONE).getValue());
     }
 
     /** From the instance view: null for an instance being deleted, which the scaler leaves alone. */

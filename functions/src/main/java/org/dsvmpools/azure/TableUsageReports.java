@@ -90,11 +90,15 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
         ArrayNode kernels = JSON.createArrayNode();
         report.kernels().forEach(k -> kernels.addObject().put("user", k.user()).put("busy", k.busy())
                 .put("lastActivity", k.lastActivity().toString()));
-        return new TableEntity(pool.value(), report.instanceId())
+        TableEntity entity = new TableEntity(pool.value(), report.instanceId())
                 .addProperty("ReportedAt", report.reportedAt().atOffset(ZoneOffset.UTC))
                 .addProperty("Sessions", sessions.toString())
                 .addProperty("Kernels", kernels.toString())
                 .addProperty("CpuPercent", report.cpuPercent());
+        if (report.lastActiveAt() != null) {
+            entity.addProperty("LastActiveAt", report.lastActiveAt().atOffset(ZoneOffset.UTC));
+        }
+        return entity;
     }
 
     private static UsageReport toReport(TableEntity entity) {
@@ -110,7 +114,8 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
                         Instant.parse(k.path("lastActivity").asText())));
             }
             return new UsageReport(entity.getRowKey(), ((OffsetDateTime) entity.getProperty("ReportedAt")).toInstant(),
-                    sessions, kernels, ((Number) entity.getProperty("CpuPercent")).doubleValue());
+                    sessions, kernels, ((Number) entity.getProperty("CpuPercent")).doubleValue(),
+                    entity.getProperty("LastActiveAt") instanceof OffsetDateTime at ? at.toInstant() : null);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored usage report of instance " + entity.getRowKey()
                     + " is unreadable", e);

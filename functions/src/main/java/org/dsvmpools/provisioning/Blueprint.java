@@ -21,6 +21,8 @@ import org.dsvmpools.pool.PoolSpec;
 public final class Blueprint {
     public static final String POOL_TAG = "dsvmpools-pool";
     public static final int JUPYTERHUB_PORT = 8000;
+    /** The usage agent's health endpoint, which the load balancer probes. */
+    public static final int AGENT_HEALTH_PORT = 8090;
     public static final int SSH_NAT_FIRST = 50_000;
     public static final int SSH_NAT_LAST = 50_119;
     /** Built-in role "Storage Account Key Operator Service Role": list and regenerate keys, nothing else. */
@@ -35,13 +37,18 @@ public final class Blueprint {
     public static PoolBlueprint of(PoolSpec spec, BlueprintSettings settings) {
         AzureNames names = AzureNames.of(spec.poolName());
         String[] image = settings.imageParts();
+        // Draining needs the agent: without a usage queue there is none, and JupyterHub's health decides alone.
+        PoolBlueprint.Probe probe = settings.usageQueue() != null
+                ? new PoolBlueprint.Probe(false, AGENT_HEALTH_PORT, CloudInit.HEALTH_PATH)
+                : new PoolBlueprint.Probe(true, JUPYTERHUB_PORT, "/hub/health");
         List<PoolBlueprint.Resource> resources = List.of(
-                new PoolBlueprint.SecurityGroup("securityGroup", names.networkSecurityGroup(), inboundRules(spec)),
+                new PoolBlueprint.SecurityGroup("securityGroup", names.networkSecurityGroup(),
+                        inboundRules(spec, probe)),
                 new PoolBlueprint.PublicIp("publicIp", names.publicIp(), names.dnsLabel()),
                 new PoolBlueprint.VirtualNetwork("network", names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
                         "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
                 new PoolBlueprint.LoadBalancer("loadBalancer", names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
-                        "/hub/health", SSH_NAT_FIRST, SSH_NAT_LAST),
+                        probe, SSH_NAT_FIRST, SSH_NAT_LAST),
                 new PoolBlueprint.StorageAccount("storage", names.storageAccount(), "Standard_LRS", true,
                         settings.controlPlaneSubnetId()),
                 new PoolBlueprint.FileShare("share", names.fileShare(), names.storageAccount(),
@@ -78,13 +85,13 @@ public final class Blueprint {
     }
 
     /** SSH and JupyterHub from the allowed networks, the load balancer's probe, and nothing else inbound. */
-    private static List<PoolBlueprint.SecurityRule> inboundRules(PoolSpec spec) {
+    private static List<PoolBlueprint.SecurityRule> inboundRules(PoolSpec spec, PoolBlueprint.Probe probe) {
         List<String> sources = spec.access().allowedSourceCidrs();
         List<PoolBlueprint.SecurityRule> rules = new ArrayList<>();
         rules.add(new PoolBlueprint.SecurityRule("allow-ssh", 100, true, "Tcp", sources, "22"));
         rules.add(new PoolBlueprint.SecurityRule("allow-jupyterhub", 110, true, "Tcp", sources, "" + JUPYTERHUB_PORT));
         rules.add(new PoolBlueprint.SecurityRule("allow-load-balancer-probe", 120, true, "Tcp",
-                List.of("AzureLoadBalancer"), "" + JUPYTERHUB_PORT));
+                List.of("AzureLoadBalancer"), "" + probe.port()));
         rules.add(new PoolBlueprint.SecurityRule("deny-all-inbound", 4000, false, "*", List.of("*"), "*"));
         return rules;
     }

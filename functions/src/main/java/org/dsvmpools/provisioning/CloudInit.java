@@ -10,7 +10,8 @@ import org.dsvmpools.pool.PoolSpec;
 
 /**
  * The scale set's custom data: a cloud-config that installs the mount script and runs it, and, when the control
- * plane has a usage queue, the usage agent with a systemd timer. It holds names only (account, share,
+ * plane has a usage queue, the usage agent with a systemd timer and the health responder the load balancer
+ * probes. It holds names only (account, share,
  * subscription, resource group, admin, queue URL): no key, no token, no password. The scripts fetch what they
  * need with the instance's managed identity.
  */
@@ -26,6 +27,15 @@ public final class CloudInit {
             + "[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n"
             + "[Install]\nWantedBy=timers.target\n";
 
+    /** The health responder: a static file server on the directory where the agent keeps {@link #HEALTH_PATH}. */
+    private static final String HEALTH_SERVICE = "/etc/systemd/system/dsvmpools-health.service";
+    static final String HEALTH_PATH = "/healthy";
+    private static final String HEALTH_DIR = "/run/dsvmpools/health";
+    private static final String HEALTH_SERVICE_UNIT = "[Unit]\nDescription=dsvm-pools health for the load balancer\n\n"
+            + "[Service]\nDynamicUser=yes\nExecStartPre=+/bin/mkdir -p " + HEALTH_DIR + "\n"
+            + "ExecStart=/usr/bin/python3 -m http.server " + Blueprint.AGENT_HEALTH_PORT + " --directory "
+            + HEALTH_DIR + "\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n";
+
     private CloudInit() {
     }
 
@@ -39,7 +49,8 @@ public final class CloudInit {
         if (settings.usageQueue() != null) {
             config.append(file(AGENT_SCRIPT, "0700", resource(AGENT_SCRIPT_RESOURCE)))
                     .append(file(AGENT_SERVICE, "0644", agentService(spec, settings)))
-                    .append(file(AGENT_TIMER, "0644", AGENT_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
+                    .append(file(AGENT_TIMER, "0644", AGENT_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)))
+                    .append(file(HEALTH_SERVICE, "0644", HEALTH_SERVICE_UNIT.getBytes(StandardCharsets.UTF_8)));
         }
         config.append("runcmd:\n")
                 .append("  - [").append(String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
@@ -47,7 +58,7 @@ public final class CloudInit {
                         quoted(Blueprint.resourceGroup(spec)), quoted(spec.access().adminUsername()),
                         quoted(settings.armEndpoint()))).append("]\n");
         if (settings.usageQueue() != null) {
-            config.append("  - [systemctl, enable, --now, dsvmpools-usage.timer]\n");
+            config.append("  - [systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]\n");
         }
         return config.toString();
     }

@@ -77,12 +77,20 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     }
 
     /**
-     * Standard SKU: a health probe on JupyterHub's health endpoint, JupyterHub on {@code jupyterPort} with
-     * client-IP affinity (a user's browser keeps reaching the instance that runs their server), and SSH to each
-     * instance through an inbound NAT pool, frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}.
+     * Standard SKU: a health probe, JupyterHub on {@code jupyterPort} with client-IP affinity (a user's browser
+     * keeps reaching the instance that runs their server), and SSH to each instance through an inbound NAT pool,
+     * frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}.
      */
-    public record LoadBalancer(String key, String name, String publicIp, int jupyterPort, String probePath,
+    public record LoadBalancer(String key, String name, String publicIp, int jupyterPort, Probe probe,
                                int sshFrontendFirst, int sshFrontendLast) implements Resource {
+    }
+
+    /**
+     * What decides whether an instance gets new sessions: JupyterHub's own health endpoint, or, with the usage
+     * agent, the agent's, which answers only while JupyterHub is healthy and the scaler has not drained the
+     * instance.
+     */
+    public record Probe(boolean https, int port, String path) {
     }
 
     public record ScaleSet(String key, String name, String vmSize, int capacity, String imagePublisher,

@@ -34,7 +34,7 @@ record Activity(boolean busy, Set<String> users, Instant idleSince, String warni
     private static Activity fromReport(UsageReport report, ScalingConfig config, Instant now) {
         Instant cutoff = now.minus(config.idleTimeout());
         Set<String> users = new TreeSet<>();
-        Instant last = Instant.EPOCH;
+        Instant last = report.lastActiveAt() == null ? Instant.EPOCH : report.lastActiveAt();
         for (UsageReport.Session session : report.sessions()) {
             last = later(last, session.lastActivity());
             if (session.lastActivity().isAfter(cutoff)) {

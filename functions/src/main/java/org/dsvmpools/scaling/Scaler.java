@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,38 +89,75 @@ public final class Scaler {
             Pool pool = found.get().pool();
             ScaleSetRef scaleSet = new ScaleSetRef(Blueprint.resourceGroup(pool.spec()),
                     AzureNames.of(pool.name()).scaleSet());
-            List<Instance> seen = instances.list(scaleSet);
+            Map<String, Instant> lastDrained = draining(snapshots.find(name));
+            List<Instance> seen = instances.list(scaleSet).stream()
+                    .map(instance -> instance.draining(isDraining(instance, lastDrained.get(instance.id())))).toList();
             Map<String, UsageReport> latest = reports.latest(name);
             ScalingDecision decision = ScalingPolicy.decide(ScalingConfigs.of(pool.spec()), seen, latest, now,
                     wakeSeats);
             List<String> applied = new ArrayList<>();
             List<String> failed = new ArrayList<>();
+            Map<String, Instant> drained = lastDrained;
             for (ScalingAction action : decision.actions()) {
                 try {
                     instances.apply(scaleSet, action);
                     applied.add(action.reason());
+                    drained = afterApplying(action, drained);
                 } catch (CloudResources.CloudException e) {
                     failed.add(action.reason() + " failed (" + e.reportedCode() + "); the next tick decides again");
                 }
             }
             record(name, applied, failed, decision.warnings());
-            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed));
+            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained));
             return new Outcome.Evaluated(name, decision, applied, failed);
         } finally {
             leases.release(name, holder);
         }
     }
 
+    /** Which instances the last evaluation left draining, and since when: the scaler's own record of it. */
+    private static Map<String, Instant> draining(Optional<ScalingSnapshot> last) {
+        Map<String, Instant> drained = new HashMap<>();
+        last.ifPresent(snapshot -> snapshot.instances().stream().filter(i -> i.drainingSince() != null)
+                .forEach(i -> drained.put(i.id(), i.drainingSince())));
+        return drained;
+    }
+
+    /**
+     * A drain ends when its instance stops: the snapshot keeps drains of running instances only, so a start puts
+     * the instance back in rotation, as its agent does (it ignores a drain older than its boot).
+     */
+    private static boolean isDraining(Instance instance, Instant since) {
+        return since != null && instance.power() == PowerState.Running;
+    }
+
+    private static Map<String, Instant> afterApplying(ScalingAction action, Map<String, Instant> drained) {
+        Map<String, Instant> next = new HashMap<>(drained);
+        if (action instanceof ScalingAction.Drain drain) {
+            if (drain.drain()) {
+                next.put(drain.instanceId(), drain.at());
+            } else {
+                next.remove(drain.instanceId());
+            }
+        } else if (action instanceof ScalingAction.Deallocate deallocate) {
+            deallocate.instanceIds().forEach(next::remove);
+        } else if (action instanceof ScalingAction.Delete delete) {
+            delete.instanceIds().forEach(next::remove);
+        }
+        return next;
+    }
+
     private static ScalingSnapshot snapshot(Instant now, ScalingDecision decision, List<Instance> seen,
                                             Map<String, UsageReport> latest, List<String> applied,
-                                            List<String> failed) {
+                                            List<String> failed, Map<String, Instant> drained) {
         List<ScalingSnapshot.InstanceState> states = new ArrayList<>();
         for (Instance instance : seen) {
             UsageReport report = latest.get(instance.id());
             List<String> users = report == null || instance.power() != PowerState.Running ? List.of()
                     : report.sessions().stream().map(UsageReport.Session::user).distinct().sorted().toList();
+            Instant drainingSince = instance.power() == PowerState.Running ? drained.get(instance.id()) : null;
             states.add(new ScalingSnapshot.InstanceState(instance.id(), instance.power(),
-                    instance.protectedFromScaleIn(), users));
+                    instance.protectedFromScaleIn(), users, drainingSince));
         }
         List<String> actions = new ArrayList<>(applied);
         actions.addAll(failed);

@@ -21,4 +21,12 @@ public sealed interface ScalingAction {
 
     record Protect(String instanceId, boolean protect, String reason) implements ScalingAction {
     }
+
+    /**
+     * Takes an instance out of the load balancer's rotation (its users work on), or puts it back.
+     *
+     * @param at when the drain was decided: the instance's agent honours it only if the instance booted before
+     */
+    record Drain(String instanceId, boolean drain, java.time.Instant at, String reason) implements ScalingAction {
+    }
 }

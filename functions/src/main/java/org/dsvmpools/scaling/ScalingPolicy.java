@@ -15,12 +15,16 @@ import java.util.TreeSet;
  * time: no I/O, so the timer, the simulator and the tests run the same code.
  *
  * <ul>
- *   <li>Target: enough instances for the active users, plus a headroom of seats in work hours, at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin
- *       one instance start early), at most {@code max}, and never fewer than the busy instances.</li>
- *   <li>Scale out: start deallocated instances first (a start takes about 90 s, a new instance about 240 s), then
- *       create.</li>
- *   <li>Scale in: only instances idle for the idle timeout, most idle first; deallocated up to the standby
- *       count, deleted beyond it. A busy instance is never stopped, and is protected from scale-in while busy.</li>
+ *   <li>Serving instances are those up or coming and not draining: new sessions land only on them. Their target
+ *       is enough seats for the users on them, plus a headroom of seats in work hours (or the seats a wake asked
+ *       for), at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin one instance
+ *       start early), and at most {@code max} with the draining ones.</li>
+ *   <li>Scale out: take back a draining instance first (it is running already), then start deallocated instances
+ *       (a start takes about 90 s, a new instance about 240 s), then create.</li>
+ *   <li>Scale in: instances idle for the idle timeout, most idle first; deallocated up to the standby count,
+ *       deleted beyond it. A busy instance is never stopped, and is protected from scale-in while busy. When
+ *       the surplus is busy, the least-used instance is drained instead, one per evaluation: it gets no new
+ *       sessions, and goes as soon as its last user has left.</li>
  * </ul>
  */
 public final class ScalingPolicy {
@@ -47,73 +51,147 @@ public final class ScalingPolicy {
         }
         Set<String> users = new TreeSet<>();
         activity.values().forEach(a -> users.addAll(a.users()));
-        long busy = activity.values().stream().filter(Activity::busy).count();
         boolean workTime = config.schedule() != null && (config.schedule().isWorkTime(now)
                 || config.schedule().isWorkTime(now.plus(WARM_UP)));
-        int target = target(config, users.size(), (int) busy, workTime, wakeSeats);
+        Pool pool = new Pool(config, instances, activity, now);
+        int target = pool.servingTarget(workTime, wakeSeats);
 
         List<ScalingAction> actions = new ArrayList<>();
-        long up = instances.stream().filter(i -> i.power().isUpOrComing()).count();
         String why = users.size() + " active user(s), " + (workTime ? "work hours" : "outside work hours")
-                + ", target " + target + " instance(s)";
-        if (up < target) {
-            scaleOut(config, instances, target - (int) up, why, actions);
-        } else if (up > target) {
-            scaleIn(config, instances, activity, (int) up - target, now, why, actions);
+                + ", target " + target + " serving instance(s)";
+        List<String> drainedEmpty = pool.drainedAndEmpty();
+        int serving = pool.serving().size();
+        if (serving < target) {
+            scaleOut(pool, target - serving, why, actions);
+        } else if (serving > target) {
+            List<String> idle = pool.idlePastTimeout(serving - target);
+            remove(pool, idle, drainedEmpty, why, actions);
+            drain(pool, target, workTime, wakeSeats, why, actions);
+        } else {
+            remove(pool, List.of(), drainedEmpty, why, actions);
         }
         protect(instances, activity, actions);
         return new ScalingDecision(actions, warnings, users.size(), target, why);
     }
 
-    private static int target(ScalingConfig config, int activeUsers, int busyInstances, boolean workTime,
-                              int wakeSeats) {
-        // Spare seats only in work hours: at night one user does not need a second VM waiting beside them.
-        int seats = workTime ? activeUsers + config.seatHeadroom() : activeUsers;
-        seats = Math.max(seats, wakeSeats);
-        int forSeats = (seats + config.usersPerInstance() - 1) / config.usersPerInstance();
-        int floor = workTime ? Math.max(config.min(), config.minDuringWork()) : config.min();
-        return Math.min(config.max(), Math.max(Math.max(floor, forSeats), busyInstances));
+    /** The instances and their activity, with the counts the rules need. */
+    private record Pool(ScalingConfig config, List<Instance> instances, Map<String, Activity> activity,
+                        Instant now) {
+        List<Instance> serving() {
+            return instances.stream().filter(i -> i.power().isUpOrComing() && !i.draining()).toList();
+        }
+
+        List<Instance> draining() {
+            return instances.stream().filter(i -> i.power().isUpOrComing() && i.draining()).toList();
+        }
+
+        int usersOn(Instance instance) {
+            Activity judged = activity.get(instance.id());
+            return judged == null ? 0 : judged.users().size();
+        }
+
+        boolean busy(Instance instance) {
+            Activity judged = activity.get(instance.id());
+            return judged != null && judged.busy();
+        }
+
+        int servingTarget(boolean workTime, int wakeSeats) {
+            int onServing = serving().stream().mapToInt(this::usersOn).sum();
+            int onDraining = draining().stream().mapToInt(this::usersOn).sum();
+            // Spare seats only in work hours: at night one user does not need a second VM waiting beside them.
+            int seats = workTime ? onServing + config.seatHeadroom() : onServing;
+            seats = Math.max(seats, wakeSeats - onDraining);
+            int forSeats = (seats + config.usersPerInstance() - 1) / config.usersPerInstance();
+            int floor = workTime ? Math.max(config.min(), config.minDuringWork()) : config.min();
+            return Math.max(0, Math.min(config.max() - draining().size(), Math.max(floor, forSeats)));
+        }
+
+        /** Serving instances idle for the idle timeout, most idle first. */
+        List<String> idlePastTimeout(int limit) {
+            return serving().stream().filter(i -> activity.containsKey(i.id()) && !busy(i)
+                            && !Duration.between(activity.get(i.id()).idleSince(), now).minus(config.idleTimeout())
+                            .isNegative())
+                    .sorted(Comparator.comparing((Instance i) -> activity.get(i.id()).idleSince())
+                            .thenComparing(Instance::id))
+                    .map(Instance::id).limit(limit).toList();
+        }
+
+        /** Draining instances whose last user has left: nothing keeps them, not even the idle timeout. */
+        List<String> drainedAndEmpty() {
+            return draining().stream().filter(i -> activity.containsKey(i.id()) && !busy(i)).map(Instance::id)
+                    .toList();
+        }
     }
 
-    private static void scaleOut(ScalingConfig config, List<Instance> instances, int missing, String why,
-                                 List<ScalingAction> actions) {
-        List<String> startable = instances.stream().filter(i -> i.power() == PowerState.Deallocated)
-                .map(Instance::id).limit(missing).toList();
+    private static void scaleOut(Pool pool, int missing, String why, List<ScalingAction> actions) {
+        List<Instance> reclaimable = pool.draining().stream()
+                .sorted(Comparator.comparingInt(pool::usersOn).reversed()).limit(missing).toList();
+        for (Instance instance : reclaimable) {
+            actions.add(new ScalingAction.Drain(instance.id(), false, pool.now(), why + ": taking back draining instance "
+                    + instance.id() + ", already running"));
+        }
+        int stillMissing = missing - reclaimable.size();
+        List<String> startable = pool.instances().stream().filter(i -> i.power() == PowerState.Deallocated)
+                .map(Instance::id).limit(stillMissing).toList();
         if (!startable.isEmpty()) {
             actions.add(new ScalingAction.Start(startable, why + ": starting " + startable.size()
                     + " deallocated instance(s), faster than new ones"));
         }
-        int toCreate = Math.min(missing - startable.size(), config.max() - instances.size());
+        int toCreate = Math.min(stillMissing - startable.size(), pool.config().max() - pool.instances().size());
         if (toCreate > 0) {
             actions.add(new ScalingAction.Create(toCreate, why + ": creating " + toCreate + " instance(s)"));
         }
     }
 
-    private static void scaleIn(ScalingConfig config, List<Instance> instances, Map<String, Activity> activity,
-                                int surplus, Instant now, String why, List<ScalingAction> actions) {
-        List<String> removable = activity.entrySet().stream()
-                .filter(e -> !e.getValue().busy()
-                        && !Duration.between(e.getValue().idleSince(), now).minus(config.idleTimeout()).isNegative())
-                .sorted(Comparator.comparing((Map.Entry<String, Activity> e) -> e.getValue().idleSince())
-                        .thenComparing(Map.Entry::getKey))
-                .map(Map.Entry::getKey).limit(surplus).toList();
-        if (removable.isEmpty()) {
+    /** Idle serving instances and emptied draining ones: deallocated up to the standby count, deleted beyond. */
+    private static void remove(Pool pool, List<String> idle, List<String> drainedEmpty, String why,
+                               List<ScalingAction> actions) {
+        if (idle.isEmpty() && drainedEmpty.isEmpty()) {
             return;
         }
-        long standing = instances.stream().filter(i -> i.power() == PowerState.Deallocated
+        List<String> removable = new ArrayList<>(drainedEmpty);
+        removable.addAll(idle);
+        long standing = pool.instances().stream().filter(i -> i.power() == PowerState.Deallocated
                 || i.power() == PowerState.Deallocating).count();
-        int room = (int) Math.max(0, config.standby() - standing);
+        int room = (int) Math.max(0, pool.config().standby() - standing);
         List<String> deallocate = removable.subList(0, Math.min(room, removable.size()));
         List<String> delete = removable.subList(deallocate.size(), removable.size());
-        String idle = "idle for " + config.idleTimeout().toMinutes() + " min or more";
+        String reason = (drainedEmpty.isEmpty() ? "" : "drained and empty: " + drainedEmpty)
+                + (drainedEmpty.isEmpty() || idle.isEmpty() ? "" : "; ")
+                + (idle.isEmpty() ? "" : "idle for " + pool.config().idleTimeout().toMinutes() + " min or more: "
+                + idle);
         if (!deallocate.isEmpty()) {
-            actions.add(new ScalingAction.Deallocate(deallocate, why + ": deallocating " + deallocate + ", " + idle
-                    + ", kept as standby"));
+            actions.add(new ScalingAction.Deallocate(deallocate, why + ": deallocating " + deallocate + " ("
+                    + reason + "), kept as standby"));
         }
         if (!delete.isEmpty()) {
-            actions.add(new ScalingAction.Delete(delete, why + ": deleting " + delete + ", " + idle
-                    + ", standby full (" + config.standby() + ")"));
+            actions.add(new ScalingAction.Delete(delete, why + ": deleting " + delete + " (" + reason
+                    + "), standby full (" + pool.config().standby() + ")"));
         }
+    }
+
+    /**
+     * Consolidation: a surplus that is busy cannot be stopped, but its least-used instance can stop taking new
+     * sessions, so that it empties. One per evaluation, and only while the other serving instances keep the
+     * headroom free.
+     */
+    private static void drain(Pool pool, int target, boolean workTime, int wakeSeats, String why,
+                              List<ScalingAction> actions) {
+        List<Instance> serving = pool.serving();
+        // Idle and coming instances are not drained: the first go by the idle timeout, the others are needed.
+        List<Instance> inUse = serving.stream().filter(i -> i.power() == PowerState.Running && pool.busy(i)
+                && pool.usersOn(i) > 0).toList();
+        if (inUse.size() <= target) {
+            return;
+        }
+        int free = serving.stream().mapToInt(i -> pool.config().usersPerInstance() - pool.usersOn(i)).sum();
+        int needFree = Math.max(workTime ? pool.config().seatHeadroom() : 0,
+                wakeSeats - pool.activity().values().stream().mapToInt(a -> a.users().size()).sum());
+        inUse.stream().min(Comparator.comparingInt(pool::usersOn).thenComparing(Instance::id))
+                .filter(least -> free - (pool.config().usersPerInstance() - pool.usersOn(least)) >= needFree)
+                .ifPresent(least -> actions.add(new ScalingAction.Drain(least.id(), true, pool.now(), why + ": draining "
+                        + least.id() + " (" + pool.usersOn(least) + " user(s)): no new sessions, "
+                        + "deallocated once they have left")));
     }
 
     /** Busy instances are protected from scale-in; idle ones are released so that a scale-in may take them. */

@@ -15,7 +15,9 @@ public record ScalingSnapshot(Instant at, String summary, List<InstanceState> in
         warnings = List.copyOf(warnings);
     }
 
-    public record InstanceState(String id, PowerState power, boolean protectedFromScaleIn, List<String> users) {
+    /** @param drainingSince when the scaler drained it, or null when it takes new sessions */
+    public record InstanceState(String id, PowerState power, boolean protectedFromScaleIn, List<String> users,
+                                Instant drainingSince) {
         public InstanceState {
             users = List.copyOf(users);
         }

@@ -21,6 +21,9 @@ public final class ScalingSnapshotJson {
             ObjectNode item = instances.addObject().put("id", instance.id()).put("power", instance.power().name())
                     .put("protectedFromScaleIn", instance.protectedFromScaleIn());
             instance.users().forEach(item.putArray("users")::add);
+            if (instance.drainingSince() != null) {
+                item.put("drainingSince", instance.drainingSince().toString());
+            }
         }
         snapshot.actions().forEach(node.putArray("actions")::add);
         snapshot.warnings().forEach(node.putArray("warnings")::add);
@@ -34,7 +37,8 @@ public final class ScalingSnapshotJson {
             item.path("users").forEach(user -> users.add(user.asText()));
             instances.add(new ScalingSnapshot.InstanceState(item.path("id").asText(),
                     PowerState.valueOf(item.path("power").asText()), item.path("protectedFromScaleIn").asBoolean(),
-                    users));
+                    users, item.hasNonNull("drainingSince") ? Instant.parse(item.path("drainingSince").asText())
+                    : null));
         }
         return new ScalingSnapshot(Instant.parse(node.path("at").asText()), node.path("summary").asText(), instances,
                 texts(node.path("actions")), texts(node.path("warnings")));

@@ -8,9 +8,12 @@ import java.util.Objects;
  * What an instance's agent last reported: who is connected over SSH and to JupyterHub, and which kernels are
  * busy. A kernel that computes without printing anything is busy by the Jupyter API's execution state, which is
  * why the agent asks the API instead of watching traffic as JupyterHub's culler does.
+ *
+ * @param lastActiveAt the newest activity the agent has seen since the instance booted, sessions since ended
+ *                     included, or null when it has seen none: how long an instance everybody left has been idle
  */
 public record UsageReport(String instanceId, Instant reportedAt, List<Session> sessions, List<Kernel> kernels,
-                          double cpuPercent) {
+                          double cpuPercent, Instant lastActiveAt) {
     public UsageReport {
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(reportedAt, "reportedAt");

@@ -14,7 +14,7 @@ import org.dsvmpools.pool.WorkItemJson;
 
 /**
  * The agent's report as it arrives on the {@code usage-reports} queue:
- * <pre>{"v":1,"pool":"ml-team","instanceId":"0","reportedAt":"...","cpuPercent":12.5,
+ * <pre>{"v":1,"pool":"ml-team","instanceId":"0","reportedAt":"...","lastActiveAt":"...","cpuPercent":12.5,
  *  "sessions":[{"user":"alice","lastActivity":"..."}],
  *  "kernels":[{"user":"bob","busy":true,"lastActivity":"..."}]}</pre>
  * Everything is checked: a VM is not trusted to send well-formed data, and a bad report is refused with its reason
@@ -74,7 +74,12 @@ public final class UsageReportJson {
             kernels.add(new UsageReport.Kernel(user(kernel, "kernels"), kernel.path("busy").asBoolean(),
                     instant(kernel, "lastActivity", "/kernels/lastActivity")));
         }
-        return new Received(new PoolName(pool), new UsageReport(instanceId, reportedAt, sessions, kernels, cpu));
+        Instant lastActiveAt = node.hasNonNull("lastActiveAt") ? instant(node, "lastActiveAt", "/lastActiveAt") : null;
+        if (lastActiveAt != null && lastActiveAt.isAfter(reportedAt)) {
+            throw refused("'lastActiveAt' is after 'reportedAt'");
+        }
+        return new Received(new PoolName(pool), new UsageReport(instanceId, reportedAt, sessions, kernels, cpu,
+                lastActiveAt));
     }
 
     private static JsonNode entries(JsonNode node, String field) {

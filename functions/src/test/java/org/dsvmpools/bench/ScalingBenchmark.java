@@ -77,7 +77,7 @@ public final class ScalingBenchmark {
                         sessions.add(new UsageReport.Session("u" + p + "-" + i + "-" + u,
                                 now.minus(Duration.ofMinutes(random.nextInt(60)))));
                     }
-                    reports.put("" + i, new UsageReport("" + i, now.minusSeconds(30), sessions, List.of(), 40));
+                    reports.put("" + i, new UsageReport("" + i, now.minusSeconds(30), sessions, List.of(), 40, null));
                 }
             }
             pools.add(new PoolState(instances, reports));

@@ -232,7 +232,7 @@ class PoolsApiIT {
                 new org.dsvmpools.pool.PoolName("ml-team"), new org.dsvmpools.scaling.ScalingSnapshot(clock.instant(),
                         "0 active user(s), outside work hours, target 0 instance(s)", List.of(
                         new org.dsvmpools.scaling.ScalingSnapshot.InstanceState("0",
-                                org.dsvmpools.scaling.PowerState.Deallocated, false, List.of())), List.of(), List.of()));
+                                org.dsvmpools.scaling.PowerState.Deallocated, false, List.of(), null)), List.of(), List.of()));
         var shown = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
         assertThat(shown.path("scaling").path("instances").get(0).path("power").asText()).isEqualTo("Deallocated");
         assertThat(shown.path("scaling").path("summary").asText()).startsWith("0 active user(s)");

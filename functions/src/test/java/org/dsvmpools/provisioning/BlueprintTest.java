@@ -39,7 +39,16 @@ class BlueprintTest {
         assertThat(withAgent.waves().get(withAgent.waves().size() - 1)).contains("usageQueueRole");
         String cloudInit = CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), withQueue);
         assertThat(cloudInit).contains("/opt/dsvmpools/usage-agent.sh", "dsvmpools-usage.timer")
-                .contains("[systemctl, enable, --now, dsvmpools-usage.timer]");
+                .contains("[systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]");
+        assertThat(((PoolBlueprint.LoadBalancer) withAgent.resource("loadBalancer")).probe())
+                .as("the agent's health endpoint, which a drain fails").isEqualTo(new PoolBlueprint.Probe(false,
+                        Blueprint.AGENT_HEALTH_PORT, "/healthy"));
+        assertThat(((PoolBlueprint.SecurityGroup) withAgent.resource("securityGroup")).inboundRules())
+                .anyMatch(rule -> rule.name().equals("allow-load-balancer-probe")
+                        && rule.destinationPort().equals("" + Blueprint.AGENT_HEALTH_PORT));
+        assertThat(((PoolBlueprint.LoadBalancer) blueprint.resource("loadBalancer")).probe())
+                .as("without the agent, JupyterHub's own").isEqualTo(new PoolBlueprint.Probe(true,
+                        Blueprint.JUPYTERHUB_PORT, "/hub/health"));
         assertThat(blueprint.resources()).noneMatch(r -> r.key().equals("usageQueueRole"));
         assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
                 .doesNotContain("usage-agent");

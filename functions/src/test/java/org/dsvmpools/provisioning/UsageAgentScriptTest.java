@@ -12,16 +12,32 @@ import java.util.Base64;
 import java.util.List;
 import org.dsvmpools.scaling.UsageReport;
 import org.dsvmpools.scaling.UsageReportJson;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The VM agent run against stubbed system commands ({@code who}, {@code curl}, {@code sleep}): what it would
- * send is read back by the control plane's own parser, so agent and ingestion cannot drift apart.
+ * The VM agent run against stubbed system commands ({@code who}, {@code curl}, {@code sleep}) and a stand-in
+ * {@code /proc/stat} and {@code /run}: what it would send is read back by the control plane's own parser, so
+ * agent and ingestion cannot drift apart, and the health file the load balancer probes is checked on disk.
  */
 class UsageAgentScriptTest {
+    private static final String TWO_SESSIONS = "echo 'alice    pts/0        2026-11-27 09:00   .          1234 (203.0.113.9)'\n"
+            + "echo 'bob      pts/1        2026-11-27 08:00 01:30       2345 (203.0.113.10)'\n"
+            + "echo 'Mallory  pts/2        2026-11-27 08:00   .          3456 (203.0.113.11)'";
+    /** The instance booted an hour ago. */
+    private static final Instant BOOT = Instant.now().minus(Duration.ofHours(1));
+
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void stubs() throws Exception {
+        stub("sleep", "true");
+        Files.createDirectories(dir.resolve("proc"));
+        Files.writeString(dir.resolve("proc/stat"), "cpu  10 0 10 80 0 0 0 0 0 0\nbtime " + BOOT.getEpochSecond() + "\n");
+        userData(null);
+    }
 
     private void stub(String name, String body) throws Exception {
         Path file = dir.resolve("bin").resolve(name);
@@ -30,45 +46,107 @@ class UsageAgentScriptTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    @Test
-    void theAgentReportsItsSessionsWithTheManagedIdentitysTokenAndNoSecretOfItsOwn() throws Exception {
-        stub("who", "echo 'alice    pts/0        2026-11-27 09:00   .          1234 (203.0.113.9)'\n"
-                + "echo 'bob      pts/1        2026-11-27 08:00 01:30       2345 (203.0.113.10)'\n"
-                + "echo 'Mallory  pts/2        2026-11-27 08:00   .          3456 (203.0.113.11)'");
-        stub("sleep", "true");
+    /** What the metadata service answers for the instance's user data (null: none set). */
+    private void userData(String json) throws Exception {
+        String encoded = json == null ? "" : Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
         stub("curl", "echo \"$*\" >> '" + dir.resolve("curl.log") + "'\n"
                 + "case \"$*\" in\n"
                 + "  *compute/name*) printf 'dsvm-vmss_3' ;;\n"
+                + "  *compute/userData*) printf '" + encoded + "' ;;\n"
+                + "  *hub/health*) exit 0 ;;\n"
                 + "  *oauth2/token*) printf '{\"access_token\":\"tok-from-imds\",\"expires_in\":\"3599\"}' ;;\n"
                 + "  *--data*) for a in \"$@\"; do case \"$a\" in '<QueueMessage>'*) printf '%s' \"$a\" > '"
                 + dir.resolve("sent.xml") + "' ;; esac; done ;;\n"
                 + "esac");
+    }
+
+    private UsageReport runAgent(String who) throws Exception {
+        stub("who", who);
         Path script = dir.resolve("usage-agent.sh");
         Files.write(script, CloudInit.resource("usage-agent.sh"));
-        Instant before = Instant.now();
-
         ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "ml-team",
                 "https://dpcontrol.queue.core.windows.net/usage-reports").redirectErrorStream(true);
         builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
         builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
+        builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
         Process run = builder.start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-
         assertThat(run.waitFor()).as(output).isZero();
         String sent = Files.readString(dir.resolve("sent.xml"));
         String message = new String(Base64.getDecoder().decode(sent.replace("<QueueMessage><MessageText>", "")
                 .replace("</MessageText></QueueMessage>", "")), StandardCharsets.UTF_8);
         UsageReportJson.Received received = UsageReportJson.read(message, Instant.now());
         assertThat(received.pool().value()).isEqualTo("ml-team");
-        assertThat(received.report().instanceId()).isEqualTo("3");
-        assertThat(received.report().sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
-        assertThat(received.report().sessions().get(0).lastActivity()).isAfterOrEqualTo(before.minusSeconds(2));
-        assertThat(Duration.between(received.report().sessions().get(1).lastActivity(), Instant.now()))
+        return received.report();
+    }
+
+    private boolean healthy() {
+        return Files.exists(dir.resolve("run/health/healthy"));
+    }
+
+    @Test
+    void theAgentReportsItsSessionsWithTheManagedIdentitysTokenAndNoSecretOfItsOwn() throws Exception {
+        Instant before = Instant.now();
+
+        UsageReport report = runAgent(TWO_SESSIONS);
+
+        assertThat(report.instanceId()).isEqualTo("3");
+        assertThat(report.sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
+        assertThat(report.sessions().get(0).lastActivity()).isAfterOrEqualTo(before.minusSeconds(2));
+        assertThat(Duration.between(report.sessions().get(1).lastActivity(), Instant.now()))
                 .isBetween(Duration.ofMinutes(89), Duration.ofMinutes(92));
-        assertThat(received.report().kernels()).isEmpty();
+        assertThat(report.kernels()).isEmpty();
         List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
         assertThat(calls).anyMatch(call -> call.contains("Authorization: Bearer tok-from-imds")
                 && call.endsWith("https://dpcontrol.queue.core.windows.net/usage-reports/messages"));
         assertThat(calls).anyMatch(call -> call.contains("resource=https%3A%2F%2Fstorage.azure.com%2F"));
+    }
+
+    @Test
+    void afterTheLastUserHasLeftTheAgentStillReportsWhenTheInstanceWasLastActive() throws Exception {
+        UsageReport withUsers = runAgent(TWO_SESSIONS);
+        assertThat(Duration.between(withUsers.lastActiveAt(), withUsers.sessions().get(0).lastActivity()).abs())
+                .isLessThanOrEqualTo(Duration.ofSeconds(2));
+
+        UsageReport empty = runAgent("true");
+
+        assertThat(empty.sessions()).isEmpty();
+        assertThat(empty.lastActiveAt()).isEqualTo(withUsers.lastActiveAt());
+    }
+
+    @Test
+    void anInstanceNobodyHasUsedSinceBootReportsNoLastActivity() throws Exception {
+        assertThat(runAgent("true").lastActiveAt()).isNull();
+    }
+
+    @Test
+    void theHealthFileIsThereUntilTheScalerDrainsTheInstance() throws Exception {
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("no user data: in rotation").isTrue();
+
+        userData("{\"dsvmpools\":{\"drainedAt\":\"" + Instant.now().minusSeconds(30) + "\"}}");
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("drained after boot: out of rotation").isFalse();
+
+        userData("{\"dsvmpools\":{\"drainedAt\":\"" + BOOT.minus(Duration.ofHours(5)) + "\"}}");
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("a drain from before the boot is stale").isTrue();
+
+        userData("{\"dsvmpools\":{}}");
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("drain lifted").isTrue();
+    }
+
+    @Test
+    void anUnhealthyJupyterHubTakesTheInstanceOutOfRotation() throws Exception {
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).isTrue();
+        Path curl = dir.resolve("bin/curl");
+        Files.writeString(curl, Files.readString(curl).replace("*hub/health*) exit 0", "*hub/health*) exit 7"));
+
+        runAgent(TWO_SESSIONS);
+
+        assertThat(healthy()).isFalse();
     }
 }

@@ -19,10 +19,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The policy's rules, one row each. Instances are written {@code id:state[:p]} ({@code p}: protected from scale-in;
- * running instances started two hours before {@code now}), reports {@code id:kind:user:minutesAgo}
- * ({@code ssh}/{@code idle-kernel}/{@code busy-kernel} with the activity's age; {@code none} for an empty report;
- * {@code silent-N} for a report last sent N minutes ago), expected actions as {@link #describe}.
+ * The policy's rules, one row each. Instances are written {@code id:state[:flags]} (flags {@code p}: protected from
+ * scale-in, {@code d}: draining, {@code fresh}: started 5 minutes ago; others started two hours before
+ * {@code now}), reports {@code id:kind:user:minutesAgo} ({@code ssh}/{@code idle-kernel}/{@code busy-kernel} with
+ * the activity's age; {@code none} for an empty report; {@code silent-N} for a report last sent N minutes ago;
+ * {@code left-N} for an agent whose last session ended N minutes ago), expected actions as {@link #describe}.
  */
 class ScalingPolicyTest {
     private static final WorkSchedule BERLIN_OFFICE = new WorkSchedule(ZoneId.of("Europe/Berlin"),
@@ -60,6 +61,16 @@ class ScalingPolicyTest {
         idle: not yet for the full timeout, it stays                      | NIGHT | 0:Running              | 0:ssh:alice:20                | 0 | protect 0
         idle: the most idle goes to standby, the next is deleted, the busy one stays | WORK | 0:Running 1:Running 2:Running | 0:ssh:a:1 1:none 2:ssh:b:40 | 0 | deallocate[1]; delete[2]; protect 0
         idle: a woken instance nobody has used yet gets the full timeout   | NIGHT | 0:Running:fresh       | 0:none                        | 0 |
+        idle: the last user left 5 minutes ago, the instance stays          | NIGHT | 0:Running              | 0:left-5                      | 0 |
+        idle: the last user left 40 minutes ago, it goes                   | NIGHT | 0:Running              | 0:left-40                     | 0 | deallocate[0]
+        drain: a busy surplus drains its least-used instance               | WORK  | 0:Running 1:Running 2:Running | 0:ssh:a:1 0:ssh:b:1 1:ssh:c:1 2:ssh:d:1 2:ssh:e:1 | 0 | drain 1; protect 0; protect 1; protect 2
+        drain: one per evaluation                                          | WORK  | 0:Running 1:Running 2:Running 3:Running | 0:ssh:a:1 1:ssh:b:1 2:ssh:c:1 3:ssh:d:1 | 0 | drain 0; protect 0; protect 1; protect 2; protect 3
+        drain: not when the others would lose the headroom                 | WORK  | 0:Running 1:Running | 0:ssh:a:1 0:ssh:b:1 0:ssh:c:1 1:ssh:d:1 | 0 | protect 0; protect 1
+        drain: at night, without headroom, two lone users share            | NIGHT | 0:Running 1:Running | 0:ssh:a:1 1:ssh:b:1          | 0 | drain 0; protect 0; protect 1
+        drain: a draining instance is not drained twice                    | NIGHT | 0:Running:pd 1:Running:p | 0:ssh:a:1 1:ssh:b:1      | 0 |
+        drain: once its last user has left it goes at once, idle timeout or not | NIGHT | 0:Running:pd 1:Running:p | 0:left-1 1:ssh:b:1 | 0 | deallocate[0]; release 0
+        drain: needed again, it is taken back before anything is started   | WORK  | 0:Running:d 1:Running 2:Deallocated | 0:ssh:a:1 1:ssh:b:1 1:ssh:c:1 1:ssh:d:1 1:ssh:e:1 | 0 | undrain 0; protect 0; protect 1
+        drain: an idle surplus is not drained, it times out                | WORK  | 0:Running 1:Running 2:Running | 0:ssh:a:1 1:left-5 2:left-6 | 0 | protect 0
         """)
     void rules(String rule, String now, String instances, String reports, int wake, String expected) {
         Instant at = Instant.parse(now.equals("WORK") ? WORK : now.equals("NIGHT") ? NIGHT : now);
@@ -90,7 +101,7 @@ class ScalingPolicyTest {
                 reports("0:ssh:alice:1 0:busy-kernel:alice:100 1:ssh:bob:2", at), at, 0);
 
         assertThat(decision.activeUsers()).isEqualTo(2);
-        assertThat(decision.summary()).isEqualTo("2 active user(s), work hours, target 2 instance(s)");
+        assertThat(decision.summary()).isEqualTo("2 active user(s), work hours, target 1 serving instance(s)");
         assertThat(decision.actions()).allSatisfy(action -> assertThat(action.reason()).isNotBlank());
     }
 
@@ -103,8 +114,9 @@ class ScalingPolicyTest {
             String[] parts = item.split(":");
             Instant poweredOn = parts.length > 2 && parts[2].equals("fresh") ? now.minus(Duration.ofMinutes(5))
                     : now.minus(Duration.ofHours(2));
-            instances.add(new Instance(parts[0], PowerState.valueOf(parts[1]),
-                    parts.length > 2 && parts[2].equals("p"), poweredOn));
+            String flags = parts.length > 2 ? parts[2] : "";
+            instances.add(new Instance(parts[0], PowerState.valueOf(parts[1]), flags.contains("p"), poweredOn,
+                    flags.contains("d")));
         }
         return instances;
     }
@@ -113,6 +125,7 @@ class ScalingPolicyTest {
         Map<String, List<UsageReport.Session>> sessions = new HashMap<>();
         Map<String, List<UsageReport.Kernel>> kernels = new HashMap<>();
         Map<String, Instant> reportedAt = new HashMap<>();
+        Map<String, Instant> lastActive = new HashMap<>();
         if (spec == null) {
             return Map.of();
         }
@@ -124,6 +137,8 @@ class ScalingPolicyTest {
             reportedAt.putIfAbsent(id, now.minus(Duration.ofSeconds(30)));
             if (parts[1].startsWith("silent-")) {
                 reportedAt.put(id, now.minus(Duration.ofMinutes(Long.parseLong(parts[1].substring(7)))));
+            } else if (parts[1].startsWith("left-")) {
+                lastActive.put(id, now.minus(Duration.ofMinutes(Long.parseLong(parts[1].substring(5)))));
             } else if (!parts[1].equals("none")) {
                 Instant activity = now.minus(Duration.ofMinutes(Long.parseLong(parts[3])));
                 switch (parts[1]) {
@@ -134,7 +149,8 @@ class ScalingPolicyTest {
             }
         }
         Map<String, UsageReport> reports = new HashMap<>();
-        reportedAt.forEach((id, at) -> reports.put(id, new UsageReport(id, at, sessions.get(id), kernels.get(id), 5)));
+        reportedAt.forEach((id, at) -> reports.put(id, new UsageReport(id, at, sessions.get(id), kernels.get(id), 5,
+                lastActive.get(id))));
         return reports;
     }
 
@@ -152,6 +168,8 @@ class ScalingPolicyTest {
                 parts.add("delete" + delete.instanceIds());
             } else if (action instanceof ScalingAction.Protect protect) {
                 parts.add((protect.protect() ? "protect " : "release ") + protect.instanceId());
+            } else if (action instanceof ScalingAction.Drain drain) {
+                parts.add((drain.drain() ? "drain " : "undrain ") + drain.instanceId());
             }
         }
         return String.join("; ", parts);

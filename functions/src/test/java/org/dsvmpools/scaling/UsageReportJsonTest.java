@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class UsageReportJsonTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
     private static final String GOOD = "{\"v\":1,\"pool\":\"ml-team\",\"instanceId\":\"3\","
-            + "\"reportedAt\":\"2026-11-27T09:59:30Z\",\"cpuPercent\":12.5,"
+            + "\"reportedAt\":\"2026-11-27T09:59:30Z\",\"lastActiveAt\":\"2026-11-27T09:58:00Z\",\"cpuPercent\":12.5,"
             + "\"sessions\":[{\"user\":\"alice\",\"lastActivity\":\"2026-11-27T09:58:00Z\"}],"
             + "\"kernels\":[{\"user\":\"bob\",\"busy\":true,\"lastActivity\":\"2026-11-27T08:00:00Z\"}]}";
 
@@ -28,6 +28,14 @@ class UsageReportJsonTest {
         assertThat(received.report().kernels()).containsExactly(
                 new UsageReport.Kernel("bob", true, Instant.parse("2026-11-27T08:00:00Z")));
         assertThat(received.report().cpuPercent()).isEqualTo(12.5);
+        assertThat(received.report().lastActiveAt()).isEqualTo(Instant.parse("2026-11-27T09:58:00Z"));
+    }
+
+    @Test
+    void anAgentThatHasSeenNobodySinceBootLeavesOutItsLastActivity() {
+        String nobody = GOOD.replace("\"lastActiveAt\":\"2026-11-27T09:58:00Z\",", "");
+
+        assertThat(UsageReportJson.read(nobody, NOW).report().lastActiveAt()).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -36,6 +44,8 @@ class UsageReportJsonTest {
         "\"reportedAt\":\"2026-11-27T09:59:30Z\"|\"reportedAt\":\"2026-11-27T11:00:00Z\"|in the future",
         "\"reportedAt\":\"2026-11-27T09:59:30Z\"|\"reportedAt\":\"yesterday\"|'reportedAt'",
         "\"cpuPercent\":12.5|\"cpuPercent\":250|'cpuPercent'",
+        "\"lastActiveAt\":\"2026-11-27T09:58:00Z\"|\"lastActiveAt\":\"2026-11-27T10:30:00Z\"|after 'reportedAt'",
+        "\"lastActiveAt\":\"2026-11-27T09:58:00Z\"|\"lastActiveAt\":\"soon\"|'lastActiveAt'",
         "\"user\":\"alice\"|\"user\":\"Alice; rm -rf /\"|'sessions[].user'",
         "\"busy\":true|\"busy\":\"yes\"|'kernels[].busy'",
         "\"pool\":\"ml-team\"|\"pool\":\"ML\"|'pool'",

@@ -150,7 +150,7 @@ final class ArmApi implements HttpHandler {
             return action(arm, body, now);
         }
         if (isScaleSetInstance(arm)) {
-            return scaleSetInstance(method, arm, body, now);
+            return scaleSetInstance(method, arm, query, body, now);
         }
         return switch (method) {
             case "GET" -> Response.ok(find(arm).view(now));
@@ -440,7 +440,7 @@ final class ArmApi implements HttpHandler {
         return arm.resourceType().equalsIgnoreCase("Microsoft.Compute/virtualMachineScaleSets/virtualMachines");
     }
 
-    private Response scaleSetInstance(String method, ArmPath arm, byte[] body, Instant now) {
+    private Response scaleSetInstance(String method, ArmPath arm, String query, byte[] body, Instant now) {
         Resource scaleSetResource = find(ArmPath.parse(arm.parentId(), false));
         ScaleSet scaleSet = scaleSets.get(ArmPath.key(scaleSetResource.id));
         ScaleSetInstance instance = scaleSet.instance(arm.name(), now, time);
@@ -449,12 +449,18 @@ final class ArmApi implements HttpHandler {
         }
         switch (method) {
             case "GET":
-                return Response.ok(ScaleSet.view(scaleSetResource, instance, false, now, time));
+                return Response.ok(query != null && query.toLowerCase(Locale.ROOT).contains("userdata")
+                        ? ScaleSet.viewWithUserData(scaleSetResource, instance, now, time)
+                        : ScaleSet.view(scaleSetResource, instance, false, now, time));
             case "PUT":
             case "PATCH":
-                JsonNode protection = parse(body).path("properties").path("protectionPolicy");
+                JsonNode properties = parse(body).path("properties");
+                JsonNode protection = properties.path("protectionPolicy");
                 if (protection.has("protectFromScaleIn")) {
                     instance.protectFromScaleIn = protection.path("protectFromScaleIn").asBoolean();
+                }
+                if (properties.hasNonNull("userData")) {
+                    instance.userData = properties.path("userData").asText();
                 }
                 return accepted(200, ScaleSet.view(scaleSetResource, instance, false, now, time),
                         time.after(Duration.ofSeconds(5)), () -> { });

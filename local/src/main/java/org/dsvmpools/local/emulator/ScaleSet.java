@@ -119,6 +119,15 @@ final class ScaleSet {
         return vm;
     }
 
+    /** The instance with its user data, as {@code GET ...?$expand=userData} returns it. */
+    static ObjectNode viewWithUserData(Resource scaleSet, ScaleSetInstance instance, Instant now, TimeModel time) {
+        ObjectNode vm = view(scaleSet, instance, false, now, time);
+        if (instance.userData != null) {
+            vm.withObjectProperty("properties").put("userData", instance.userData);
+        }
+        return vm;
+    }
+
     static ObjectNode instanceView(ScaleSetInstance instance) {
         ObjectNode view = JsonNodeFactory.instance.objectNode();
         view.put("computerName", "");

@@ -14,6 +14,8 @@ final class ScaleSetInstance {
     private String nextPowerState;
     private Instant transitionAt;
     boolean protectFromScaleIn;
+    /** Base64, as ARM holds it; shown only when asked for with {@code $expand=userData}, as in Azure. */
+    String userData;
     private double runningSeconds;
     private Instant runningSince;
     /** When the instance last changed state: the time ARM gives its provisioning status. */

@@ -34,8 +34,10 @@ final class SimulatedPool {
         Instant until;
         Instant poweredOnAt;
         boolean deleting;
+        boolean draining;
+        /** When its last session ended, as its agent remembers it: the start of its idle time. */
+        Instant lastActive;
         final List<Seated> seated = new ArrayList<>();
-        final List<UsageReport.Session> ended = new ArrayList<>();
 
         Vm(String id, PowerState power, Instant until) {
             this.id = id;
@@ -75,7 +77,8 @@ final class SimulatedPool {
                 if (vm.power == PowerState.Creating || vm.power == PowerState.Starting) {
                     vm.power = PowerState.Running;
                     vm.poweredOnAt = now;
-                    vm.ended.clear();
+                    vm.lastActive = null;
+                    vm.draining = false;
                 } else if (vm.power == PowerState.Deallocating) {
                     vm.power = PowerState.Deallocated;
                 }
@@ -94,15 +97,18 @@ final class SimulatedPool {
                 if (now.isBefore(seat.end())) {
                     return false;
                 }
-                vm.ended.add(new UsageReport.Session(seat.user(), seat.end()));
+                vm.lastActive = seat.end();
                 return true;
             });
         }
     }
 
-    /** A seat for {@code user} on a running instance, or empty when every running instance is full. */
+    /**
+     * A seat for {@code user} on a running instance the load balancer sends new sessions to (a draining one fails
+     * its health probe), or empty when every such instance is full.
+     */
     Optional<Vm> seat(String user, Instant end) {
-        List<Vm> running = running();
+        List<Vm> running = running().stream().filter(vm -> !vm.draining).toList();
         if (running.isEmpty()) {
             return Optional.empty();
         }
@@ -141,6 +147,9 @@ final class SimulatedPool {
                 deallocate.instanceIds().forEach(id -> find(id).ifPresent(vm -> stop(vm, now, false)));
             } else if (action instanceof ScalingAction.Delete delete) {
                 delete.instanceIds().forEach(id -> find(id).ifPresent(vm -> stop(vm, now, true)));
+            } else if (action instanceof ScalingAction.Drain drain) {
+                find(drain.instanceId()).filter(vm -> vm.power == PowerState.Running)
+                        .ifPresent(vm -> vm.draining = drain.drain());
             }
         }
     }
@@ -153,6 +162,7 @@ final class SimulatedPool {
         interrupted += vm.seated.size();
         vm.seated.clear();
         vm.deleting = delete;
+        vm.draining = false;
         transition(vm, PowerState.Deallocating, now.plus(STOP));
     }
 
@@ -189,19 +199,23 @@ final class SimulatedPool {
         List<Instance> instances = new ArrayList<>();
         for (Vm vm : vms.values()) {
             if (!vm.deleting) {
-                instances.add(new Instance(vm.id, vm.power, false, vm.poweredOnAt));
+                instances.add(new Instance(vm.id, vm.power, false, vm.poweredOnAt, vm.draining));
             }
         }
         return instances;
     }
 
-    /** What each running instance's agent would report now: seated users active, ended sessions with their end. */
+    /**
+     * What each running instance's agent would report now: its seated users active, and when its last session
+     * ended.
+     */
     Map<String, UsageReport> reports(Instant now) {
         Map<String, UsageReport> reports = new LinkedHashMap<>();
         for (Vm vm : running()) {
-            List<UsageReport.Session> sessions = new ArrayList<>(vm.ended);
+            List<UsageReport.Session> sessions = new ArrayList<>();
             vm.seated.forEach(seat -> sessions.add(new UsageReport.Session(seat.user(), now)));
-            reports.put(vm.id, new UsageReport(vm.id, now, sessions, List.of(), cpu(vm)));
+            reports.put(vm.id, new UsageReport(vm.id, now, sessions, List.of(), cpu(vm),
+                    sessions.isEmpty() ? vm.lastActive : now));
         }
         return reports;
     }

@@ -131,8 +131,9 @@ class ScalerIT {
     void aSessionReportKeepsItsInstanceRunningAndProtectedPastTheIdleTimeout() throws Exception {
         PoolName pool = readyPool();
         reports.record(pool, new UsageReport("1", SATURDAY_NIGHT.minusSeconds(20),
-                List.of(new UsageReport.Session("alice", SATURDAY_NIGHT.minus(Duration.ofMinutes(5)))), List.of(), 35));
-        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20), List.of(), List.of(), 1));
+                List.of(new UsageReport.Session("alice", SATURDAY_NIGHT.minus(Duration.ofMinutes(5)))), List.of(), 35,
+                SATURDAY_NIGHT.minus(Duration.ofMinutes(5))));
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20), List.of(), List.of(), 1, null));
 
         scaler(new ArmPoolInstances(local.arm)).evaluate(pool, 0);
 
@@ -140,7 +141,7 @@ class ScalerIT {
                 assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
                         Map.entry("1", "running+protected")));
         var snapshot = snapshots.find(pool).orElseThrow();
-        assertThat(snapshot.summary()).isEqualTo("1 active user(s), outside work hours, target 1 instance(s)");
+        assertThat(snapshot.summary()).isEqualTo("1 active user(s), outside work hours, target 1 serving instance(s)");
         assertThat(snapshot.instances()).anySatisfy(instance -> {
             assertThat(instance.id()).isEqualTo("1");
             assertThat(instance.users()).containsExactly("alice");
@@ -202,5 +203,46 @@ class ScalerIT {
         }
         assertThat(local.emulator.requests().entries()).filteredOn(e -> e.method().equals("POST")
                 && e.path().endsWith("/deallocate")).hasSize(1);
+    }
+
+    @Test
+    void aBusySurplusIsDrainedThroughItsUserDataAndDeallocatedOnceItsLastUserHasLeft() throws Exception {
+        PoolName pool = readyPool();
+        Instant minuteAgo = SATURDAY_NIGHT.minus(Duration.ofMinutes(1));
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("alice", minuteAgo)), List.of(), 20, minuteAgo));
+        reports.record(pool, new UsageReport("1", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("bob", minuteAgo)), List.of(), 20, minuteAgo));
+        Scaler scaler = scaler(new ArmPoolInstances(local.arm));
+
+        Scaler.Outcome drained = scaler.evaluate(pool, 0);
+
+        assertThat(((Scaler.Outcome.Evaluated) drained).applied()).anySatisfy(reason ->
+                assertThat(reason).contains("draining 0 (1 user(s))"));
+        assertThat(userData(pool, "0")).isEqualTo("{\"dsvmpools\":{\"drainedAt\":\"" + SATURDAY_NIGHT + "\"}}");
+        assertThat(userData(pool, "1")).isNull();
+        assertThat(snapshots.find(pool).orElseThrow().instances()).filteredOn(i -> i.drainingSince() != null)
+                .extracting(i -> i.id()).containsExactly("0");
+        assertThat(powerStates(pool)).containsEntry("0", "running+protected");
+
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(10), List.of(), List.of(), 1,
+                SATURDAY_NIGHT.minusSeconds(30)));
+        Scaler.Outcome emptied = scaler.evaluate(pool, 0);
+
+        assertThat(((Scaler.Outcome.Evaluated) emptied).applied()).anySatisfy(reason ->
+                assertThat(reason).contains("deallocating [0] (drained and empty: [0])"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "running+protected")));
+    }
+
+    private static String userData(PoolName pool, String instanceId) {
+        AzureNames names = AzureNames.of(pool);
+        String encoded = local.verify.compute().serviceClient().getVirtualMachineScaleSetVMs().getWithResponse(
+                names.resourceGroup(), names.scaleSet(), instanceId,
+                com.azure.resourcemanager.compute.models.InstanceViewTypes.USER_DATA,
+                com.azure.core.util.Context.NONE).getValue().userData();
+        return encoded == null ? null : new String(java.util.Base64.getDecoder().decode(encoded),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -100,7 +101,7 @@ public final class TablePoolRepository implements PoolRepository {
             PagedResponse<TableEntity> page = pages.next();
             List<Pool> pools = page.getValue().stream().map(PoolEntities::toPool).toList();
             return new PoolPage(pools, encode(page.getContinuationToken()));
-        } catch (TableServiceException e) {
+        } catch (HttpResponseException e) {
             if (isTableMissing(e)) {
                 return new PoolPage(List.of(), null);
             }
@@ -116,7 +117,7 @@ public final class TablePoolRepository implements PoolRepository {
             return table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null).stream()
                     .map(TablePoolRepository::stored)
                     .toList();
-        } catch (TableServiceException e) {
+        } catch (HttpResponseException e) {
             if (isTableMissing(e)) {
                 return List.of();
             }
@@ -128,8 +129,16 @@ public final class TablePoolRepository implements PoolRepository {
         return new StoredPool(PoolEntities.toPool(entity), entity.getETag());
     }
 
-    private static boolean isTableMissing(TableServiceException e) {
-        return e.getValue() != null && TableErrorCode.TABLE_NOT_FOUND.equals(e.getValue().getErrorCode());
+    /**
+     * A query's pages are fetched lazily, and the Tables SDK then throws its implementation's error type, not a
+     * {@link TableServiceException}: both are recognised by status and code.
+     */
+    private static boolean isTableMissing(HttpResponseException e) {
+        if (e instanceof TableServiceException tables) {
+            return tables.getValue() != null && TableErrorCode.TABLE_NOT_FOUND.equals(tables.getValue().getErrorCode());
+        }
+        return e.getResponse() != null && e.getResponse().getStatusCode() == STATUS_NOT_FOUND
+                && String.valueOf(e.getMessage()).contains(TableErrorCode.TABLE_NOT_FOUND.toString());
     }
 
     /**

@@ -86,7 +86,8 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
     private static TableEntity toEntity(PoolName pool, UsageReport report) {
         ArrayNode sessions = JSON.createArrayNode();
         report.sessions().forEach(s -> sessions.addObject().put("user", s.user())
-                .put("lastActivity", s.lastActivity().toString()));
+                .put("lastActivity", s.lastActivity().toString())
+                .put("since", s.since() == null ? null : s.since().toString()));
         ArrayNode kernels = JSON.createArrayNode();
         report.kernels().forEach(k -> kernels.addObject().put("user", k.user()).put("busy", k.busy())
                 .put("lastActivity", k.lastActivity().toString()));
@@ -106,7 +107,8 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
             List<UsageReport.Session> sessions = new ArrayList<>();
             for (JsonNode s : JSON.readTree((String) entity.getProperty("Sessions"))) {
                 sessions.add(new UsageReport.Session(s.path("user").asText(),
-                        Instant.parse(s.path("lastActivity").asText())));
+                        Instant.parse(s.path("lastActivity").asText()),
+                        s.hasNonNull("since") ? Instant.parse(s.path("since").asText()) : null));
             }
             List<UsageReport.Kernel> kernels = new ArrayList<>();
             for (JsonNode k : JSON.readTree((String) entity.getProperty("Kernels"))) {

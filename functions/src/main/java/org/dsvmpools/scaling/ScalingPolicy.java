@@ -53,7 +53,8 @@ public final class ScalingPolicy {
         activity.values().forEach(a -> users.addAll(a.users()));
         boolean workTime = config.schedule() != null && (config.schedule().isWorkTime(now)
                 || config.schedule().isWorkTime(now.plus(WARM_UP)));
-        Pool pool = new Pool(config, instances, activity, now);
+        Pool pool = new Pool(config, instances, activity, now, Headroom.seats(config, workTime, instances, reports,
+                now));
         int target = pool.servingTarget(workTime, wakeSeats);
 
         List<ScalingAction> actions = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class ScalingPolicy {
         } else if (serving > target) {
             List<String> idle = pool.idlePastTimeout(serving - target);
             remove(pool, idle, drainedEmpty, why, actions);
-            drain(pool, target, workTime, wakeSeats, why, actions);
+            drain(pool, target, wakeSeats, why, actions);
         } else {
             remove(pool, List.of(), drainedEmpty, why, actions);
         }
@@ -76,7 +77,7 @@ public final class ScalingPolicy {
 
     /** The instances and their activity, with the counts the rules need. */
     private record Pool(ScalingConfig config, List<Instance> instances, Map<String, Activity> activity,
-                        Instant now) {
+                        Instant now, int headroom) {
         List<Instance> serving() {
             return instances.stream().filter(i -> i.power().isUpOrComing() && !i.draining()).toList();
         }
@@ -98,8 +99,7 @@ public final class ScalingPolicy {
         int servingTarget(boolean workTime, int wakeSeats) {
             int onServing = serving().stream().mapToInt(this::usersOn).sum();
             int onDraining = draining().stream().mapToInt(this::usersOn).sum();
-            // Spare seats only in work hours: at night one user does not need a second VM waiting beside them.
-            int seats = workTime ? onServing + config.seatHeadroom() : onServing;
+            int seats = onServing + headroom;
             seats = Math.max(seats, wakeSeats - onDraining);
             int forSeats = (seats + config.usersPerInstance() - 1) / config.usersPerInstance();
             int floor = workTime ? Math.max(config.min(), config.minDuringWork()) : config.min();
@@ -175,7 +175,7 @@ public final class ScalingPolicy {
      * sessions, so that it empties. One per evaluation, and only while the other serving instances keep the
      * headroom free.
      */
-    private static void drain(Pool pool, int target, boolean workTime, int wakeSeats, String why,
+    private static void drain(Pool pool, int target, int wakeSeats, String why,
                               List<ScalingAction> actions) {
         List<Instance> serving = pool.serving();
         // Idle and coming instances are not drained: the first go by the idle timeout, the others are needed.
@@ -185,7 +185,7 @@ public final class ScalingPolicy {
             return;
         }
         int free = serving.stream().mapToInt(i -> pool.config().usersPerInstance() - pool.usersOn(i)).sum();
-        int needFree = Math.max(workTime ? pool.config().seatHeadroom() : 0,
+        int needFree = Math.max(pool.headroom(),
                 wakeSeats - pool.activity().values().stream().mapToInt(a -> a.users().size()).sum());
         inUse.stream().min(Comparator.comparingInt(pool::usersOn).thenComparing(Instance::id))
                 .filter(least -> free - (pool.config().usersPerInstance() - pool.usersOn(least)) >= needFree)

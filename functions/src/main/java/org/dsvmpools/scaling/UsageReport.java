@@ -21,8 +21,15 @@ public record UsageReport(String instanceId, Instant reportedAt, List<Session> s
         kernels = List.copyOf(kernels);
     }
 
-    /** An SSH session or a JupyterHub server, with the last input or activity seen. */
-    public record Session(String user, Instant lastActivity) {
+    /**
+     * An SSH session or a JupyterHub server, with the last input or activity seen.
+     *
+     * @param since when it began, or null when the agent does not say: how fast people are arriving
+     */
+    public record Session(String user, Instant lastActivity, Instant since) {
+        public Session(String user, Instant lastActivity) {
+            this(user, lastActivity, null);
+        }
     }
 
     public record Kernel(String user, boolean busy, Instant lastActivity) {

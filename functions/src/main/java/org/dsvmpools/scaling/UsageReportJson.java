@@ -15,7 +15,7 @@ import org.dsvmpools.pool.WorkItemJson;
 /**
  * The agent's report as it arrives on the {@code usage-reports} queue:
  * <pre>{"v":1,"pool":"ml-team","instanceId":"0","reportedAt":"...","lastActiveAt":"...","cpuPercent":12.5,
- *  "sessions":[{"user":"alice","lastActivity":"..."}],
+ *  "sessions":[{"user":"alice","lastActivity":"...","since":"..."}],
  *  "kernels":[{"user":"bob","busy":true,"lastActivity":"..."}]}</pre>
  * Everything is checked: a VM is not trusted to send well-formed data, and a bad report is refused with its reason
  * rather than half-read.
@@ -63,8 +63,12 @@ public final class UsageReportJson {
         }
         List<UsageReport.Session> sessions = new ArrayList<>();
         for (JsonNode session : entries(node, "sessions")) {
+            Instant since = session.hasNonNull("since") ? instant(session, "since", "/sessions/since") : null;
+            if (since != null && since.isAfter(reportedAt)) {
+                throw refused("'sessions[].since' is after 'reportedAt'");
+            }
             sessions.add(new UsageReport.Session(user(session, "sessions"), instant(session, "lastActivity",
-                    "/sessions/lastActivity")));
+                    "/sessions/lastActivity"), since));
         }
         List<UsageReport.Kernel> kernels = new ArrayList<>();
         for (JsonNode kernel : entries(node, "kernels")) {

@@ -44,15 +44,18 @@ idle_seconds() {
   esac
 }
 
+# The login date and time `who` prints are the VM's local time; `date` reads them in the same zone.
 sessions_json() {
-  local first=1 user idle seconds
+  local first=1 user day time idle seconds since
   printf '['
-  while read -r user _ _ _ idle _; do
+  while read -r user _ day time idle _; do
     seconds="$(idle_seconds "$idle")" || continue
     [[ "$user" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || continue
+    since="$(date -u -d "$day $time" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)" || since=""
     [ $first -eq 1 ] || printf ','
     first=0
-    printf '{"user":"%s","lastActivity":"%s"}' "$user" "$(iso_seconds_ago "$seconds")"
+    printf '{"user":"%s","lastActivity":"%s"%s}' "$user" "$(iso_seconds_ago "$seconds")" \
+      "${since:+,\"since\":\"$since\"}"
   done < <(who -u)
   printf ']'
 }

@@ -40,6 +40,13 @@ public abstract class PoolRepositoryContract {
         assertThat(repository.find(pool.name())).get().extracting(StoredPool::pool).isEqualTo(pool);
     }
 
+    /** The scaler's first tick on a fresh installation comes before any pool has been requested. */
+    @Test
+    void beforeAnyPoolWasRequestedListingsAreEmpty() {
+        assertThat(repository.list(null, 100).pools()).isEmpty();
+        assertThat(repository.findUnchangedSince(PoolStatus.Accepted, T0)).isEmpty();
+    }
+
     @Test
     void anUnknownPoolIsNotFound() {
         assertThat(repository.find(new PoolName("nobody-here"))).isEmpty();

@@ -96,6 +96,9 @@ class UsageAgentScriptTest {
         assertThat(report.sessions().get(0).lastActivity()).isAfterOrEqualTo(before.minusSeconds(2));
         assertThat(Duration.between(report.sessions().get(1).lastActivity(), Instant.now()))
                 .isBetween(Duration.ofMinutes(89), Duration.ofMinutes(92));
+        assertThat(report.sessions().get(0).since()).as("the login time, read in the VM's zone")
+                .isEqualTo(java.time.LocalDateTime.parse("2026-11-27T09:00").atZone(java.time.ZoneId.systemDefault())
+                        .toInstant());
         assertThat(report.kernels()).isEmpty();
         List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
         assertThat(calls).anyMatch(call -> call.contains("Authorization: Bearer tok-from-imds")

@@ -32,12 +32,13 @@ class DevStackIT {
         Files.copy(HostProcess.repositoryRoot().resolve("local.settings.json.example"),
                 work.resolve("local.settings.json.example"));
         int armPort = LoopbackPorts.free();
+        int azuritePort = AzuriteProcess.freePortTriple();
         try (HostProcess stack = HostProcess.startAsLauncher(DevStack.class,
                 Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key"),
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
-                "--azurite-port", "" + AzuriteProcess.freePortTriple(),
+                "--azurite-port", "" + azuritePort,
                 "--https-port", "" + LoopbackPorts.free(),
                 "--arm-port", "" + armPort, "--files-port", "" + LoopbackPorts.free()).awaitReady("stack is up")) {
 
@@ -70,6 +71,8 @@ class DevStackIT {
                     .endsWith(".westeurope.cloudapp.azure.com:8000/");
             assertThat(ready.path("resources")).hasSize(9);
 
+            wakeAndReport(stack, azuritePort);
+
             // A quota error from ARM, injected through the emulator's fault endpoint, fails the next pool.
             var faults = HttpClient.newBuilder().sslContext(tls).build();
             faults.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + armPort + "/emulator/faults"))
@@ -86,6 +89,50 @@ class DevStackIT {
             assertThat(deleted.path("status").asText()).isEqualTo("Deleted");
             assertThat(deleted.path("resources").findValuesAsText("state")).contains("Kept").doesNotContain("Succeeded");
         }
+    }
+
+    /**
+     * A pool at zero instances is woken over HTTP: the wake queue's trigger starts capacity through ARM. A usage
+     * report put on the agents' queue is ingested by its trigger, and the next evaluation shows its user.
+     */
+    private static void wakeAndReport(HostProcess stack, int azuritePort) throws Exception {
+        send(stack, "POST", "/api/pools", SamplePools.document("at-zero").replace("\"initial\":2", "\"initial\":0"));
+        assertThat(settled(stack, "at-zero").path("status").asText()).isEqualTo("Ready");
+
+        var woken = send(stack, "POST", "/api/pools/at-zero/wake", "{}");
+
+        assertThat(woken.statusCode()).as(woken.body()).isEqualTo(202);
+        assertThat(new ObjectMapper().readTree(woken.body()).path("expectedReadyAt").asText()).isNotBlank();
+        assertThat(Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> pool(stack, "at-zero").path("scaling").path("actions").toString(),
+                        actions -> actions.contains("creating 1 instance"))).isNotEmpty();
+        // The snapshot shows the instances an evaluation saw; the next one (another wake, here) sees the new one.
+        JsonNode instance = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    send(stack, "POST", "/api/pools/at-zero/wake", "{}");
+                    return pool(stack, "at-zero").path("scaling").path("instances").path(0);
+                }, found -> found.path("power").asText().equals("Running"));
+        assertThat(instance.path("id").asText()).isEqualTo("0");
+        assertThat(pool(stack, "at-zero").path("scaling").path("actions").toString())
+                .as("a woken pool asks for its instance once").doesNotContain("creating");
+
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String report = "{\"v\":1,\"pool\":\"at-zero\",\"instanceId\":\"0\",\"reportedAt\":\"" + now
+                + "\",\"lastActiveAt\":\"" + now + "\",\"cpuPercent\":30,\"sessions\":[{\"user\":\"alice\","
+                + "\"lastActivity\":\"" + now + "\",\"since\":\"" + now + "\"}],\"kernels\":[]}";
+        new com.azure.storage.queue.QueueClientBuilder().connectionString(AzuriteProcess.connectionString(azuritePort))
+                .queueName("usage-reports").buildClient().sendMessage(java.util.Base64.getEncoder()
+                        .encodeToString(report.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            send(stack, "POST", "/api/pools/at-zero/wake", "{\"seats\":1}");
+            Thread.sleep(1000);
+            assertThat(pool(stack, "at-zero").path("scaling").path("instances").path(0).path("users"))
+                    .extracting(JsonNode::asText).containsExactly("alice");
+        });
+    }
+
+    private static JsonNode pool(HostProcess stack, String name) throws Exception {
+        return new ObjectMapper().readTree(send(stack, "GET", "/api/pools/" + name, null).body());
     }
 
     private static HttpResponse<String> send(HostProcess stack, String method, String path, String body)

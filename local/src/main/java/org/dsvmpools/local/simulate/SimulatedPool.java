@@ -51,7 +51,7 @@ final class SimulatedPool {
         }
     }
 
-    record Seated(String user, Instant end) {
+    record Seated(String user, Instant since, Instant end) {
     }
 
     private final Map<Integer, Vm> vms = new TreeMap<>();
@@ -107,7 +107,7 @@ final class SimulatedPool {
      * A seat for {@code user} on a running instance the load balancer sends new sessions to (a draining one fails
      * its health probe), or empty when every such instance is full.
      */
-    Optional<Vm> seat(String user, Instant end) {
+    Optional<Vm> seat(String user, Instant since, Instant end) {
         List<Vm> running = running().stream().filter(vm -> !vm.draining).toList();
         if (running.isEmpty()) {
             return Optional.empty();
@@ -129,7 +129,7 @@ final class SimulatedPool {
             case DEPTH_FIRST -> running.stream().filter(vm -> vm.seated.size() < usersPerInstance)
                     .max(Comparator.comparingInt(vm -> vm.seated.size()));
         };
-        chosen.ifPresent(vm -> vm.seated.add(new Seated(user, end)));
+        chosen.ifPresent(vm -> vm.seated.add(new Seated(user, since, end)));
         return chosen;
     }
 
@@ -213,7 +213,7 @@ final class SimulatedPool {
         Map<String, UsageReport> reports = new LinkedHashMap<>();
         for (Vm vm : running()) {
             List<UsageReport.Session> sessions = new ArrayList<>();
-            vm.seated.forEach(seat -> sessions.add(new UsageReport.Session(seat.user(), now)));
+            vm.seated.forEach(seat -> sessions.add(new UsageReport.Session(seat.user(), now, seat.since())));
             reports.put(vm.id, new UsageReport(vm.id, now, sessions, List.of(), cpu(vm),
                     sessions.isEmpty() ? vm.lastActive : now));
         }

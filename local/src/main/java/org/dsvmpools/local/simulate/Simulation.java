@@ -74,7 +74,7 @@ final class Simulation {
     private static void seatWaiting(SimulatedPool pool, Deque<Waiting> waiting, List<Double> waits, Instant now) {
         for (int i = waiting.size(); i > 0; i--) {
             Waiting next = waiting.removeFirst();
-            if (pool.seat(next.session().user(), now.plus(next.session().length())).isPresent()) {
+            if (pool.seat(next.session().user(), now, now.plus(next.session().length())).isPresent()) {
                 waits.add(now.equals(next.since()) ? 0.0
                         : (double) Duration.between(next.session().start(), now).toSeconds());
             } else {

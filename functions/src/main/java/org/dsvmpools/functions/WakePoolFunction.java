@@ -18,7 +18,8 @@ import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.scaling.Wake;
 
 /**
- * {@code POST /api/pools/{name}/wake} with an optional {@code {"seats": n}} (default: one instance's worth):
+ * {@code POST /api/pools/{name}/wake} with an optional {@code {"seats": n}}, free seats wanted now (default: one
+ * instance's worth):
  * 202 with when the capacity should be ready. Any key holder may wake a pool; it only starts what the pool's
  * rules allow.
  */

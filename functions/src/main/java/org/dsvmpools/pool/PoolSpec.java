@@ -44,7 +44,8 @@ public record PoolSpec(
     /**
      * How much spare capacity the scaler keeps.
      *
-     * @param seatHeadroom     free seats kept above the active users in work hours (default: one instance's worth)
+     * @param seatHeadroom     the most free seats kept above the active users in work hours, as arrivals ask (default:
+     *                         one instance's worth)
      * @param standbyInstances deallocated instances kept for a 90-second start instead of a 240-second create; each
      *                         still pays for its OS disk
      */

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A pool's capacity rules, as the policy reads them.
  *
  * @param minDuringWork    the floor inside the work schedule (at least {@code min})
- * @param seatHeadroom     free seats kept above the active users, so that the next user finds one
+ * @param seatHeadroom     the most free seats kept above the active users, so that the next users find one
  * @param standby          deallocated instances kept for a fast start; idle instances beyond them are deleted
  * @param schedule         null when the pool has none: then only {@code min} is a floor
  */

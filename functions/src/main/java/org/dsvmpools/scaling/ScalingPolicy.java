@@ -16,8 +16,8 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>Serving instances are those up or coming and not draining: new sessions land only on them. Their target
- *       is enough seats for the users on them, plus a headroom of seats in work hours (or the seats a wake asked
- *       for), at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin one instance
+ *       is enough seats for the users on them, plus a headroom of free seats in work hours (or the free seats a
+ *       wake asked for, if more), at least the floor ({@code min}, or {@code minDuringWork} in work hours, which begin one instance
  *       start early), and at most {@code max} with the draining ones.</li>
  *   <li>Scale out: take back a draining instance first (it is running already), then start deallocated instances
  *       (a start takes about 90 s, a new instance about 240 s), then create.</li>
@@ -34,7 +34,7 @@ public final class ScalingPolicy {
     private ScalingPolicy() {
     }
 
-    /** @param wakeSeats seats someone asked for through wake (0 when nobody did) */
+    /** @param wakeSeats free seats someone asked for through wake (0 when nobody did) */
     public static ScalingDecision decide(ScalingConfig config, List<Instance> unordered,
                                          Map<String, UsageReport> reports, Instant now, int wakeSeats) {
         List<Instance> instances = sorted(unordered);
@@ -98,9 +98,7 @@ public final class ScalingPolicy {
 
         int servingTarget(boolean workTime, int wakeSeats) {
             int onServing = serving().stream().mapToInt(this::usersOn).sum();
-            int onDraining = draining().stream().mapToInt(this::usersOn).sum();
-            int seats = onServing + headroom;
-            seats = Math.max(seats, wakeSeats - onDraining);
+            int seats = onServing + Math.max(headroom, wakeSeats);
             int forSeats = (seats + config.usersPerInstance() - 1) / config.usersPerInstance();
             int floor = workTime ? Math.max(config.min(), config.minDuringWork()) : config.min();
             return Math.max(0, Math.min(config.max() - draining().size(), Math.max(floor, forSeats)));
@@ -185,8 +183,7 @@ public final class ScalingPolicy {
             return;
         }
         int free = serving.stream().mapToInt(i -> pool.config().usersPerInstance() - pool.usersOn(i)).sum();
-        int needFree = Math.max(pool.headroom(),
-                wakeSeats - pool.activity().values().stream().mapToInt(a -> a.users().size()).sum());
+        int needFree = Math.max(pool.headroom(), wakeSeats);
         inUse.stream().min(Comparator.comparingInt(pool::usersOn).thenComparing(Instance::id))
                 .filter(least -> free - (pool.config().usersPerInstance() - pool.usersOn(least)) >= needFree)
                 .ifPresent(least -> actions.add(new ScalingAction.Drain(least.id(), true, pool.now(), why + ": draining "

@@ -3,6 +3,7 @@ package org.dsvmpools.local.simulate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,8 +24,13 @@ final class Policies {
 
     /** The oracle is computed from the trace, not simulated; every other name gives a policy. */
     static SimPolicy of(String name, ScalingConfig config) {
+        return of(name, config, List.of());
+    }
+
+    /** @param wakes wake calls made during the trace: only our policy has a wake API, the others ignore them */
+    static SimPolicy of(String name, ScalingConfig config, List<WakeCall> wakes) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "dsvmpools" -> new Dsvmpools(config);
+            case "dsvmpools" -> new Dsvmpools(config, wakes);
             case "always-on" -> new AlwaysOn(config);
             case "schedule" -> new ScheduleOnly(config);
             case "cpu-autoscale" -> new CpuAutoscale(config);
@@ -33,14 +39,42 @@ final class Policies {
         };
     }
 
-    /** Ours: the production decide, fed the agents' reports; waiting users act as the wake call. */
-    record Dsvmpools(ScalingConfig config) implements SimPolicy {
+    /** {@code POST /api/pools/{name}/wake} at a time, for a number of seats. */
+    record WakeCall(Instant at, int seats) {
+        static WakeCall parse(String value) {
+            int equals = value.lastIndexOf('=');
+            try {
+                return new WakeCall(OffsetDateTime.parse(value.substring(0, equals)).toInstant(),
+                        Integer.parseInt(value.substring(equals + 1)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--wake takes TIME=SEATS, such as 2026-11-04T13:55:00+01:00=32");
+            }
+        }
+    }
+
+    /**
+     * Ours: the production decide, fed the agents' reports. Waiting users act as the wake call, and so do the
+     * wake calls given, each once, at its time.
+     */
+    static final class Dsvmpools implements SimPolicy {
+        private final ScalingConfig config;
+        private final Deque<WakeCall> wakes;
+
+        Dsvmpools(ScalingConfig config, List<WakeCall> wakes) {
+            this.config = config;
+            this.wakes = new ArrayDeque<>(wakes.stream().sorted(java.util.Comparator.comparing(WakeCall::at))
+                    .toList());
+        }
+
         public String name() {
             return "dsvmpools";
         }
 
         public List<ScalingAction> decide(SimulatedPool pool, int waiting, Instant now, boolean tick) {
-            int wakeSeats = waiting > 0 ? pool.activeUsers() + waiting : 0;
+            int wakeSeats = waiting;
+            while (!wakes.isEmpty() && !wakes.peekFirst().at().isAfter(now)) {
+                wakeSeats = Math.max(wakeSeats, wakes.removeFirst().seats());
+            }
             return ScalingPolicy.decide(config, pool.instances(), pool.reports(now), now, wakeSeats).actions();
         }
     }

@@ -28,6 +28,8 @@ import org.dsvmpools.scaling.ScalingConfigs;
  *   --pool pool.json        the pool document (as POSTed); default: the bundled simulate/pool.json
  *   --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
  *   --price 0.192           price per instance-hour
+ *   --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats, as a teacher
+ *                           would make before a class; only our policy has a wake API
  *   --json                  the figures as a JSON array instead of a table
  *   --plot out.png          active users and running instances over time, one panel per policy
  *   --generate DIR          write the bundled traces (made by the seeded generator) into DIR and stop
@@ -78,7 +80,8 @@ public final class SimulateCommand {
         ScalingConfig config = ScalingConfigs.of(options.pool());
         List<Simulation.Run> runs = new ArrayList<>();
         for (String policy : options.policies) {
-            runs.add(simulate(policy, trace, config, options.price, terminal ? bar(err, policy) : p -> { }));
+            runs.add(simulate(policy, trace, config, options.wakes, options.price,
+                    terminal ? bar(err, policy) : p -> { }));
         }
         double oracle = Simulation.oracle(trace, config, options.price).result().cost();
         List<SimulationResult> results = runs.stream().map(r -> r.result().relativeTo(oracle)).toList();
@@ -91,10 +94,10 @@ public final class SimulateCommand {
         }
     }
 
-    static Simulation.Run simulate(String policy, List<TraceSession> trace, ScalingConfig config, double price,
-                                   DoubleConsumer progress) {
+    static Simulation.Run simulate(String policy, List<TraceSession> trace, ScalingConfig config,
+                                   List<Policies.WakeCall> wakes, double price, DoubleConsumer progress) {
         return policy.equals("oracle") ? Simulation.oracle(trace, config, price)
-                : Simulation.run(trace, config, Policies.of(policy, config), price, progress);
+                : Simulation.run(trace, config, Policies.of(policy, config, wakes), price, progress);
     }
 
     static void generate(Path dir) throws IOException {
@@ -153,6 +156,7 @@ public final class SimulateCommand {
         boolean json;
         double price = DEFAULT_PRICE;
         List<String> policies = new ArrayList<>();
+        List<Policies.WakeCall> wakes = new ArrayList<>();
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -175,6 +179,7 @@ public final class SimulateCommand {
                     case "--generate" -> options.generate = Path.of(value);
                     case "--policy" -> options.policies.add(known(value));
                     case "--price" -> options.price = Double.parseDouble(value);
+                    case "--wake" -> options.wakes.add(Policies.WakeCall.parse(value));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }

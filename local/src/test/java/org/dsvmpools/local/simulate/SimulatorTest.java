@@ -109,7 +109,20 @@ class SimulatorTest {
     }
 
     @Test
+    void aWakeBeforeTheClassSeatsTheStudentsThatAReactivePolicyMakesWait() throws Exception {
+        JsonNode reactive = byPolicy(json("--bundled", "class-burst.csv", "--policy", "dsvmpools"), "dsvmpools");
+        JsonNode woken = byPolicy(json("--bundled", "class-burst.csv", "--policy", "dsvmpools", "--policy", "avd",
+                "--wake", "2026-11-04T13:50:00+01:00=32"), "dsvmpools");
+
+        assertThat(reactive.path("waitedSessions").asInt()).as("30 students within 5 minutes").isGreaterThan(20);
+        assertThat(woken.path("waitedSessions").asInt()).isLessThan(reactive.path("waitedSessions").asInt() / 4);
+        assertThat(woken.path("p95WaitSeconds").asDouble()).isZero();
+    }
+
+    @Test
     void badOptionsAreRefusedWithAReason() {
+        assertThatThrownBy(() -> json("--bundled", "class-burst.csv", "--wake", "tomorrow"))
+                .hasMessageContaining("--wake takes TIME=SEATS");
         assertThatThrownBy(() -> json("--bundled", "office-2-weeks.csv", "--policy", "magic"))
                 .hasMessageContaining("unknown policy 'magic'");
         assertThatThrownBy(() -> json("--policy", "oracle")).hasMessageContaining("exactly one of --sessions");

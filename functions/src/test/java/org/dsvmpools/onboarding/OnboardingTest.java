@@ -1,0 +1,114 @@
+package org.dsvmpools.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.dsvmpools.pool.Caller;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.testing.InMemoryPoolRepository;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.dsvmpools.testing.SshKeys;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OnboardingTest {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final PoolName POOL = new PoolName("ml-team");
+    private static final LinuxUserName ALICE = new LinuxUserName("alice");
+
+    private final InMemoryPoolRepository pools = new InMemoryPoolRepository();
+    private final InMemoryRoster roster = new InMemoryRoster();
+    private final RecordingShare share = new RecordingShare();
+    private final Onboarding onboarding = new Onboarding(pools, roster, share);
+
+    @BeforeEach
+    void readyPool() {
+        pools.create(Pool.accept(PoolDocumentsFixture.spec("ml-team"), new Caller("a", "A", Set.of()), T0)
+                .moveTo(PoolStatus.Provisioning, "w", T0).moveTo(PoolStatus.Ready, "r", T0));
+    }
+
+    private static NewUser alice() {
+        return new NewUser(ALICE, "alice@example.org", "Alice", List.of(SshKeys.ed25519()), null);
+    }
+
+    @Test
+    void anAddedUserGetsAFolderAManifestEntryAndAFixedUid() {
+        Onboarding.Outcome outcome = onboarding.add(POOL, alice(), T0.plusSeconds(1));
+
+        Member member = ((Onboarding.Outcome.Done) outcome).member();
+        assertThat(member.state()).isEqualTo(MemberState.Ready);
+        assertThat(member.uid()).isEqualTo(Manifest.FIRST_UID);
+        assertThat(member.folder()).isEqualTo("users/alice/notebooks");
+        assertThat(share.calls).containsExactly("mkdir users/alice", "mkdir users/alice/notebooks", "manifest");
+        assertThat(share.manifest).contains("\"name\":\"alice\"", "\"uid\":" + Manifest.FIRST_UID,
+                "\"state\":\"active\"", "ssh-ed25519 ");
+    }
+
+    @Test
+    void aDuplicateChangesNothingAndTouchesNoFile() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        share.calls.clear();
+
+        assertThat(onboarding.add(POOL, alice(), T0.plusSeconds(1))).isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        assertThat(share.calls).isEmpty();
+    }
+
+    @Test
+    void removalArchivesTheFolderAndMarksTheUserRemovedKeepingTheUid() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        share.calls.clear();
+
+        Member removed = ((Onboarding.Outcome.Done) onboarding.remove(POOL, ALICE, T0.plusSeconds(60))).member();
+
+        assertThat(removed.state()).isEqualTo(MemberState.Removed);
+        assertThat(removed.archive()).isEqualTo("archive/alice-20261127T100100Z");
+        assertThat(share.calls).containsExactly("move users/alice archive/alice-20261127T100100Z", "manifest");
+        assertThat(share.manifest).contains("\"state\":\"removed\"");
+        Member back = ((Onboarding.Outcome.Done) onboarding.add(POOL, alice(), T0.plusSeconds(120))).member();
+        assertThat(back.uid()).as("a returning user owns their files again").isEqualTo(removed.uid());
+    }
+
+    @Test
+    void aRemovalOlderThanTheLatestAdditionIsIgnored() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(10));
+        share.calls.clear();
+
+        assertThat(onboarding.remove(POOL, ALICE, T0.plusSeconds(5))).isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        assertThat(share.calls).isEmpty();
+        assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Ready);
+    }
+
+    @Test
+    void aRemovalThatOvertookItsAdditionWins() {
+        onboarding.remove(POOL, ALICE, T0.plusSeconds(10));
+
+        assertThat(onboarding.add(POOL, alice(), T0.plusSeconds(5))).isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
+        assertThat(share.calls).isEmpty();
+    }
+
+    @Test
+    void aDerivedNameThatBelongsToSomeoneElseIsRefused() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+
+        Onboarding.Outcome other = onboarding.add(POOL, new NewUser(ALICE, "alice@elsewhere.example", "Other",
+                List.of(), null), T0.plusSeconds(2));
+
+        assertThat(other).isInstanceOf(Onboarding.Outcome.NameTaken.class);
+    }
+
+    @Test
+    void unknownPoolsAndPoolsStillDeployingAreToldApart() {
+        assertThat(onboarding.add(new PoolName("nowhere"), alice(), T0)).isInstanceOf(Onboarding.Outcome.NoPool.class);
+        pools.create(Pool.accept(PoolDocumentsFixture.spec("new-team"), new Caller("a", "A", Set.of()), T0));
+
+        assertThat(onboarding.add(new PoolName("new-team"), alice(), T0))
+                .isInstanceOf(Onboarding.Outcome.PoolNotReady.class);
+        assertThat(share.calls).isEmpty();
+    }
+}

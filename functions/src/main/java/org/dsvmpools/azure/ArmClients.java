@@ -33,6 +33,9 @@ public final class ArmClients {
     private final ComputeManager compute;
     private final AuthorizationManager authorization;
     private final String subscriptionId;
+    private final TokenCredential credential;
+    private final boolean emulator;
+    private final HttpClient http;
 
     public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient) {
         AzureProfile profile = profile(endpoint, tenantId, subscriptionId);
@@ -40,6 +43,9 @@ public final class ArmClients {
                 : new DefaultAzureCredentialBuilder().build();
         HttpClient http = httpClient != null ? httpClient : new JdkHttpClientBuilder().build();
         this.subscriptionId = subscriptionId;
+        this.credential = credential;
+        this.emulator = isLoopback(endpoint);
+        this.http = http;
         this.resources = ResourceManager.configure().withHttpClient(http).authenticate(credential, profile)
                 .withSubscription(subscriptionId);
         this.storage = StorageManager.configure().withHttpClient(http).authenticate(credential, profile);
@@ -69,6 +75,20 @@ public final class ArmClients {
 
     String subscriptionId() {
         return subscriptionId;
+    }
+
+    /** The identity ARM is called with; data planes that take Entra tokens (Azure Files) use it too. */
+    TokenCredential credential() {
+        return credential;
+    }
+
+    /** Whether ARM is the local emulator, whose data planes take account keys instead of tokens. */
+    boolean emulator() {
+        return emulator;
+    }
+
+    HttpClient http() {
+        return http;
     }
 
     ResourceManager resources() {

@@ -24,6 +24,7 @@ public final class AzureEmulator implements AutoCloseable {
     private Faults faults;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final RequestLog requests = new RequestLog();
+    private final RequestLog fileRequests = new RequestLog();
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
         this.arm = arm;
@@ -68,7 +69,7 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.sendResponseHeaders(204, -1);
             }
         });
-        files.createContext("/", new FilesApi(storage));
+        files.createContext("/", new FilesApi(storage, emulator.fileRequests));
         arm.setExecutor(emulator.executor);
         files.setExecutor(emulator.executor);
         arm.start();
@@ -96,6 +97,11 @@ public final class AzureEmulator implements AutoCloseable {
     /** The ARM requests answered so far. */
     public RequestLog requests() {
         return requests;
+    }
+
+    /** The Azure Files requests answered so far, with the query (restype, comp) in the path. */
+    public RequestLog fileRequests() {
+        return fileRequests;
     }
 
     public String armEndpoint() {

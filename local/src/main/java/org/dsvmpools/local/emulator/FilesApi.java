@@ -39,8 +39,11 @@ final class FilesApi implements HttpHandler {
     private final Map<Path, String> leases = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong(System.nanoTime());
 
-    FilesApi(StorageAccounts accounts) {
+    private final RequestLog log;
+
+    FilesApi(StorageAccounts accounts, RequestLog log) {
         this.accounts = accounts;
+        this.log = log;
     }
 
     /** A service error: status, code and message, sent as the service sends them. */
@@ -57,6 +60,7 @@ final class FilesApi implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        java.time.Instant received = java.time.Instant.now();
         try (exchange) {
             try {
                 serve(exchange);
@@ -67,6 +71,9 @@ final class FilesApi implements HttpHandler {
                 sendError(exchange, new FilesError(500, "InternalError", e.toString()));
             }
         }
+        String query = exchange.getRequestURI().getRawQuery();
+        log.add(new RequestLog.Entry(received, exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
+                + (query == null ? "" : "?" + query), exchange.getResponseCode(), java.time.Duration.ZERO));
     }
 
     private synchronized void serve(HttpExchange exchange) throws IOException {
@@ -148,6 +155,10 @@ final class FilesApi implements HttpHandler {
             sendXml(exchange, 200, listing(directory, account, segments));
             return;
         }
+        if (query.getOrDefault("comp", "").equals("rename") && method.equals("PUT")) {
+            rename(exchange, directory, account, segments);
+            return;
+        }
         switch (method) {
             case "PUT" -> {
                 if (Files.exists(directory)) {
@@ -175,6 +186,42 @@ final class FilesApi implements HttpHandler {
             }
             default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on directories");
         }
+    }
+
+    /**
+     * Rename Directory: {@code x-ms-file-rename-source} is the source's URL in the same share. The destination
+     * must not exist (no replace-if-exists here), and its parent must.
+     */
+    private void rename(HttpExchange exchange, Path destination, StorageAccounts.Account account,
+                        List<String> segments) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("x-ms-file-rename-source");
+        if (header == null) {
+            throw new FilesError(400, "MissingRequiredHeader", "x-ms-file-rename-source is required");
+        }
+        String sourcePath = java.net.URI.create(header.replace(" ", "%20")).getRawPath();
+        List<String> source = new ArrayList<>();
+        for (String segment : URLDecoder.decode(sourcePath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
+            if (!segment.isEmpty()) {
+                source.add(segment);
+            }
+        }
+        if (!source.isEmpty() && source.get(0).equals(account.name())) {
+            source.remove(0);
+        }
+        if (source.size() < 2 || !source.get(0).equals(segments.get(1))) {
+            throw new FilesError(400, "InvalidHeaderValue", "the rename source must be in the same share");
+        }
+        Path from = resolve(account.root(), source);
+        requireDirectory(from, "ResourceNotFound", "The specified resource does not exist.");
+        if (Files.exists(destination)) {
+            throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
+        }
+        if (!Files.isDirectory(destination.getParent())) {
+            throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
+        }
+        Files.move(from, destination);
+        etags.remove(from);
+        sendEmpty(exchange, 200, smb(touched(destination), "Directory"));
     }
 
     private void file(HttpExchange exchange, String method, Path file, Map<String, String> query) throws IOException {

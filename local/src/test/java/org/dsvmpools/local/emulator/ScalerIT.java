@@ -3,39 +3,25 @@ package org.dsvmpools.local.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
-import com.azure.storage.queue.QueueClient;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
-import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
 import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
-import org.dsvmpools.local.SamplePools;
-import org.dsvmpools.local.WorkerDriver;
 import org.dsvmpools.pool.AzureNames;
-import org.dsvmpools.pool.Caller;
-import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolName;
-import org.dsvmpools.pool.PoolSpecJson;
-import org.dsvmpools.pool.PoolStatus;
-import org.dsvmpools.provisioning.BlueprintSettings;
-import org.dsvmpools.provisioning.ProvisioningWorker;
-import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Instance;
 import org.dsvmpools.scaling.PoolInstances;
 import org.dsvmpools.scaling.ScaleSetRef;
@@ -52,7 +38,6 @@ import org.junit.jupiter.api.Test;
  * so that the pool deployed a moment ago has been idle for days by then.
  */
 class ScalerIT {
-    private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
     private static final Instant SATURDAY_NIGHT = Instant.now().plus(Duration.ofDays(7))
             .atZone(ZoneOffset.UTC).with(java.time.DayOfWeek.SATURDAY).withHour(2).toInstant();
     private static LocalCloud local;
@@ -80,18 +65,7 @@ class ScalerIT {
         reports = new TableUsageReports(local.storage.table("usage" + n));
         leases = new TableScalerLeases(local.storage.table("leases" + n));
         snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
-        QueueClient queue = local.storage.queue("scaler-requests-" + n);
-        queue.createIfNotExists();
-        String name = "scaled-" + n;
-        new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC()).submit(
-                PoolSpecJson.read(new ObjectMapper().readTree(SamplePools.document(name))).spec(), ALICE);
-        ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
-                new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
-                EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),
-                Duration.ofSeconds(1), Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 50)));
-        assertThat(new WorkerDriver(queue, repository).drive(name, worker, Duration.ofSeconds(60)).status())
-                .isEqualTo(PoolStatus.Ready);
-        return new PoolName(name);
+        return DeployedPools.deploy(local, repository, "scaled-" + n);
     }
 
     private Scaler scaler(PoolInstances instances) {

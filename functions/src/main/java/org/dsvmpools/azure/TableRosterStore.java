@@ -1,0 +1,157 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.util.Context;
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import com.azure.data.tables.models.TableServiceException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.dsvmpools.onboarding.Manifest;
+import org.dsvmpools.onboarding.Member;
+import org.dsvmpools.onboarding.MemberState;
+import org.dsvmpools.onboarding.RosterStore;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.PoolName;
+
+/**
+ * {@link RosterStore} in a Table: partition the pool, row the user name, every change conditional on the ETag
+ * read. The pool's uid counter is a row of its own ({@code ~uid}, which no user name can be), taken by insert or
+ * ETag-conditional update.
+ */
+public final class TableRosterStore implements RosterStore {
+    private static final String COUNTER = "~uid";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TableClient table;
+    private final Tables.OnFirstUse creation;
+
+    public TableRosterStore(TableClient table) {
+        this.table = table;
+        this.creation = new Tables.OnFirstUse(table);
+    }
+
+    @Override
+    public Optional<Stored> find(PoolName pool, LinuxUserName name) {
+        creation.ensure();
+        return entity(pool, name.value()).map(e -> new Stored(member(e), e.getETag()));
+    }
+
+    @Override
+    public List<Member> list(PoolName pool) {
+        creation.ensure();
+        List<Member> members = new ArrayList<>();
+        for (TableEntity entity : table.listEntities(new ListEntitiesOptions()
+                .setFilter("PartitionKey eq '" + pool.value() + "'"), null, Context.NONE)) {
+            if (!entity.getRowKey().equals(COUNTER)) {
+                members.add(member(entity));
+            }
+        }
+        return members;
+    }
+
+    @Override
+    public boolean create(PoolName pool, Member member) {
+        creation.ensure();
+        try {
+            table.createEntity(entity(pool, member));
+            return true;
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean replace(PoolName pool, Stored current, Member next) {
+        TableEntity entity = entity(pool, next).addProperty("odata.etag", current.etag());
+        try {
+            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+            return true;
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 412 || e.getResponse().getStatusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public int allocateUid(PoolName pool) {
+        creation.ensure();
+        while (true) {
+            Optional<TableEntity> counter = entity(pool, COUNTER);
+            try {
+                if (counter.isEmpty()) {
+                    table.createEntity(new TableEntity(pool.value(), COUNTER).addProperty("Next",
+                            Manifest.FIRST_UID + 1));
+                    return Manifest.FIRST_UID;
+                }
+                int next = ((Number) counter.get().getProperty("Next")).intValue();
+                TableEntity taken = new TableEntity(pool.value(), COUNTER).addProperty("Next", next + 1)
+                        .addProperty("odata.etag", counter.get().getETag());
+                table.updateEntityWithResponse(taken, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+                return next;
+            } catch (TableServiceException raced) {
+                int status = raced.getResponse().getStatusCode();
+                if (status != 409 && status != 412) {
+                    throw raced;
+                }
+                // Another onboarding took this uid: read the counter again.
+            }
+        }
+    }
+
+    private Optional<TableEntity> entity(PoolName pool, String row) {
+        try {
+            return Optional.of(table.getEntity(pool.value(), row));
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static TableEntity entity(PoolName pool, Member member) {
+        TableEntity entity = new TableEntity(pool.value(), member.name().value())
+                .addProperty("SshPublicKeys", JSON.valueToTree(member.sshPublicKeys()).toString())
+                .addProperty("Uid", member.uid())
+                .addProperty("State", member.state().name())
+                .addProperty("ChangedAt", member.changedAt().atOffset(ZoneOffset.UTC));
+        optional(entity, "Email", member.email());
+        optional(entity, "DisplayName", member.displayName());
+        optional(entity, "EntraObjectId", member.entraObjectId());
+        optional(entity, "Archive", member.archive());
+        return entity;
+    }
+
+    private static void optional(TableEntity entity, String property, String value) {
+        if (value != null) {
+            entity.addProperty(property, value);
+        }
+    }
+
+    private static Member member(TableEntity entity) {
+        try {
+            List<String> keys = new ArrayList<>();
+            JSON.readTree((String) entity.getProperty("SshPublicKeys")).forEach(key -> keys.add(key.asText()));
+            return new Member(new LinuxUserName(entity.getRowKey()), (String) entity.getProperty("Email"),
+                    (String) entity.getProperty("DisplayName"), keys, (String) entity.getProperty("EntraObjectId"),
+                    ((Number) entity.getProperty("Uid")).intValue(),
+                    MemberState.valueOf((String) entity.getProperty("State")),
+                    ((OffsetDateTime) entity.getProperty("ChangedAt")).toInstant(),
+                    (String) entity.getProperty("Archive"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored roster entry " + entity.getRowKey() + " is unreadable", e);
+        }
+    }
+}

@@ -41,12 +41,13 @@ public final class AzureFilesPoolShare implements PoolShare {
     /** A manifest write holds the lease for a few requests; one held far longer belongs to a crashed writer. */
     static final Duration STALE_LEASE = Duration.ofSeconds(30);
 
-    private final ArmClients arm;
+    private final Supplier<ArmClients> arm;
     private final Map<ShareRef, ShareClient> shares = new ConcurrentHashMap<>();
     private final Map<ShareRef, Boolean> manifestReady = new ConcurrentHashMap<>();
     private final Map<ShareRef, GroupCommit> batches = new ConcurrentHashMap<>();
 
-    public AzureFilesPoolShare(ArmClients arm) {
+    /** @param arm built on the first share operation, never for a read of the roster alone */
+    public AzureFilesPoolShare(Supplier<ArmClients> arm) {
         this.arm = arm;
     }
 
@@ -159,6 +160,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     private ShareClient connect(ShareRef share) {
+        ArmClients arm = this.arm.get();
         StorageAccountInner account = ArmCalls.call(() -> arm.storage().serviceClient().getStorageAccounts()
                 .getByResourceGroup(share.resourceGroup(), share.storageAccount()));
         String endpoint = account.primaryEndpoints().file();

@@ -9,13 +9,16 @@ import java.util.stream.Collectors;
 import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.AzureFilesPoolShare;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
 import org.dsvmpools.azure.TableScalingSnapshots;
+import org.dsvmpools.azure.TableRosterStore;
 import org.dsvmpools.azure.TableUsageReports;
+import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.pool.IntakePolicy;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolRepository;
@@ -47,6 +50,8 @@ public final class App {
     static final String LEASE_TABLE = "scalerleases";
     /** What the scaler last saw and decided per pool, which GET shows. */
     static final String SCALING_TABLE = "scaling";
+    /** Each pool's users: state, uid and the event time of the last change. */
+    static final String ROSTER_TABLE = "roster";
     private static volatile App instance;
 
     private final PoolSpecRules rules;
@@ -56,6 +61,7 @@ public final class App {
     private final PoisonedWork poisoned;
     private final Supplier<ProvisioningWorker> worker;
     private final ScalingParts scaling;
+    private final Onboarding onboarding;
 
     /**
      * The scaler's side of the graph, over the scaler's tables and queues. {@code null} parts mean an app wired
@@ -66,7 +72,7 @@ public final class App {
     }
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
-        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker, ScalingParts scaling) {
+        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker, ScalingParts scaling, Onboarding onboarding) {
         this.rules = rules;
         this.intake = intake;
         this.recovery = recovery;
@@ -74,6 +80,7 @@ public final class App {
         this.poisoned = poisoned;
         this.worker = worker;
         this.scaling = scaling;
+        this.onboarding = onboarding;
     }
 
     public static App get() {
@@ -108,7 +115,9 @@ public final class App {
                         clock),
                 new UsageIngestion(repository, reports, clock),
                 snapshots);
-        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling);
+        Onboarding onboarding = new Onboarding(repository, new TableRosterStore(storage.table(ROSTER_TABLE)),
+                new AzureFilesPoolShare(arm));
+        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling, onboarding);
     }
 
     /**
@@ -117,11 +126,11 @@ public final class App {
      */
     public static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
                            Supplier<CloudResources> cloud) {
-        return wire(settings, clock, repository, queue, cloud, ScalingParts.NONE);
+        return wire(settings, clock, repository, queue, cloud, ScalingParts.NONE, null);
     }
 
     private static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
-                            Supplier<CloudResources> cloud, ScalingParts scaling) {
+                            Supplier<CloudResources> cloud, ScalingParts scaling, Onboarding onboarding) {
         Duration stuckAfter = Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES));
         boolean platformAuth = settings.optional(Settings.PLATFORM_AUTH_ENABLED)
@@ -135,7 +144,7 @@ public final class App {
                 once(() -> new ProvisioningWorker(repository, queue, cloud.get(), blueprintSettings(settings),
                         WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(Settings.RECHECK_SECONDS,
                         DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()))),
-                scaling);
+                scaling, onboarding);
     }
 
     private static BlueprintSettings blueprintSettings(Settings settings) {
@@ -209,6 +218,10 @@ public final class App {
 
     Wake wake() {
         return wired(scaling.wake(), "wake queue");
+    }
+
+    Onboarding onboarding() {
+        return wired(onboarding, "roster");
     }
 
     private static <T> T wired(T part, String what) {

@@ -56,7 +56,9 @@ class FunctionJsonIT {
     @Test
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
-                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool");
+                "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
+                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers");
+        assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 
     @Test
@@ -68,6 +70,9 @@ class FunctionJsonIT {
         assertThat(http("RetryPool")).isEqualTo(List.of("pools/{name}/retry", "POST", "FUNCTION"));
         assertThat(http("WakePool")).isEqualTo(List.of("pools/{name}/wake", "POST", "FUNCTION"));
         assertThat(http("PatchPool")).isEqualTo(List.of("pools/{name}", "PATCH", "FUNCTION"));
+        assertThat(http("AddPoolUser")).isEqualTo(List.of("pools/{name}/users", "POST", "FUNCTION"));
+        assertThat(http("ListPoolUsers")).isEqualTo(List.of("pools/{name}/users", "GET", "FUNCTION"));
+        assertThat(http("RemovePoolUser")).isEqualTo(List.of("pools/{name}/users/{user}", "DELETE", "FUNCTION"));
     }
 
     @Test

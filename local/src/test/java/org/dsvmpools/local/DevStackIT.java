@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class DevStackIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TOPIC_KEY = DevStack.newKey();
 
     @Test
     void aPoolRequestedFromTheDevStackIsAcceptedAndVisible() throws Exception {
@@ -34,7 +35,7 @@ class DevStackIT {
         int armPort = LoopbackPorts.free();
         int azuritePort = AzuriteProcess.freePortTriple();
         try (HostProcess stack = HostProcess.startAsLauncher(DevStack.class,
-                Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key"),
+                Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key", FunctionHost.TOPIC_KEY_VARIABLE, TOPIC_KEY),
                 "--root", HostProcess.repositoryRoot().toString(),
                 "--settings", work.resolve("local.settings.json").toString(),
                 "--data-dir", work.resolve("data").toString(),
@@ -72,6 +73,7 @@ class DevStackIT {
             assertThat(ready.path("resources")).hasSize(9);
 
             wakeAndReport(stack, azuritePort);
+            onboardThroughEventGrid(stack, work.resolve("data"));
 
             // A quota error from ARM, injected through the emulator's fault endpoint, fails the next pool.
             var faults = HttpClient.newBuilder().sslContext(tls).build();
@@ -129,6 +131,36 @@ class DevStackIT {
             assertThat(pool(stack, "at-zero").path("scaling").path("instances").path(0).path("users"))
                     .extracting(JsonNode::asText).containsExactly("alice");
         });
+    }
+
+    /**
+     * A UserAdded event published with the real EventGridPublisherClient to the stack's topic reaches the
+     * OnboardUsers function: the folder appears on the emulator's share and the user is Ready in GET.
+     */
+    private static void onboardThroughEventGrid(HostProcess stack, Path data) throws Exception {
+        String endpoint = stack.url("/api/events");
+        String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
+                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
+                        .plusMinutes(10));
+        var publisher = new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
+                .credential(new com.azure.core.credential.AzureSasCredential(sas))
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
+                .buildEventGridEventPublisherClient();
+
+        publisher.sendEvent(new com.azure.messaging.eventgrid.EventGridEvent("pools/ml-team",
+                "DsvmPools.UserAdded", com.azure.core.util.BinaryData.fromString("{\"pool\":\"ml-team\","
+                        + "\"user\":{\"email\":\"Alice.Smith@example.org\",\"displayName\":\"Alice Smith\","
+                        + "\"sshPublicKeys\":[]}}"), "1"));
+
+        JsonNode users = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> new ObjectMapper().readTree(send(stack, "GET", "/api/pools/ml-team/users", null).body())
+                        .path("users"), found -> found.path(0).path("state").asText().equals("Ready"));
+        assertThat(users.get(0).path("name").asText()).isEqualTo("alice-smith");
+        assertThat(users.get(0).path("folder").asText()).isEqualTo("users/alice-smith/notebooks");
+        try (var paths = Files.walk(data.resolve("files"))) {
+            assertThat(paths.filter(Files::isDirectory).map(Path::toString))
+                    .anyMatch(path -> path.endsWith("/users/alice-smith/notebooks"));
+        }
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {

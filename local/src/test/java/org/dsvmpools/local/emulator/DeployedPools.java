@@ -22,13 +22,13 @@ import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 
 /** A Ready pool, requested through the intake and deployed to the emulator by the production worker. */
-final class DeployedPools {
+public final class DeployedPools {
     private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
 
     private DeployedPools() {
     }
 
-    static PoolName deploy(LocalCloud local, PoolRepository repository, String name) throws Exception {
+    public static PoolName deploy(LocalCloud local, PoolRepository repository, String name) throws Exception {
         QueueClient queue = local.storage.queue("deploy-" + name);
         queue.createIfNotExists();
         new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC()).submit(

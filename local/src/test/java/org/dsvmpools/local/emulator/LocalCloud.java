@@ -16,11 +16,11 @@ import org.dsvmpools.local.TlsCertificate;
  * Azurite, with the production ARM clients pointed at the one and Storage clients at the other, and SDK
  * clients for tests to read back what happened.
  */
-final class LocalCloud implements AutoCloseable {
-    final AzureEmulator emulator;
-    final AzuriteProcess azurite;
-    final StorageClients storage;
-    final ArmClients arm;
+public final class LocalCloud implements AutoCloseable {
+    public final AzureEmulator emulator;
+    public final AzuriteProcess azurite;
+    public final StorageClients storage;
+    public final ArmClients arm;
     final EmulatorClients verify;
 
     private LocalCloud(AzureEmulator emulator, AzuriteProcess azurite, SSLContext trust) {
@@ -32,12 +32,22 @@ final class LocalCloud implements AutoCloseable {
                 new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust)).build());
     }
 
-    static LocalCloud start() throws IOException, java.security.GeneralSecurityException {
+    public static LocalCloud start() throws IOException, java.security.GeneralSecurityException {
         Path dataDir = Files.createTempDirectory("local-cloud");
         TlsCertificate tls = TlsCertificate.loadOrCreate(dataDir);
         AzureEmulator emulator = AzureEmulator.start(0, 0, 0.001, dataDir, tls.serverContext());
         return new LocalCloud(emulator, AzuriteProcess.startOnFreePorts(HostProcess.repositoryRoot()),
                 tls.clientContext());
+    }
+
+    /** A pool's file share through the Files SDK with the account key, as a test or a baseline reads it. */
+    public com.azure.storage.file.share.ShareClient share(org.dsvmpools.pool.PoolName pool) {
+        org.dsvmpools.pool.AzureNames names = org.dsvmpools.pool.AzureNames.of(pool);
+        var accounts = verify.storage().serviceClient().getStorageAccounts();
+        String key = accounts.listKeys(names.resourceGroup(), names.storageAccount()).keys().get(0).value();
+        String endpoint = accounts.getByResourceGroup(names.resourceGroup(), names.storageAccount())
+                .primaryEndpoints().file();
+        return EmulatorClients.files(endpoint, names.storageAccount(), key).getShareClient(names.fileShare());
     }
 
     @Override

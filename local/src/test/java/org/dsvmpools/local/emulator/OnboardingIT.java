@@ -20,7 +20,6 @@ import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.MemberState;
 import org.dsvmpools.onboarding.NewUser;
 import org.dsvmpools.onboarding.Onboarding;
-import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
 import org.junit.jupiter.api.AfterAll;
@@ -56,16 +55,7 @@ class OnboardingIT {
     }
 
     private Onboarding onboarding() {
-        return new Onboarding(repository, roster, new AzureFilesPoolShare(local.arm));
-    }
-
-    private static ShareClient share(PoolName pool) {
-        AzureNames names = AzureNames.of(pool);
-        String key = local.verify.storage().serviceClient().getStorageAccounts()
-                .listKeys(names.resourceGroup(), names.storageAccount()).keys().get(0).value();
-        String endpoint = local.verify.storage().serviceClient().getStorageAccounts()
-                .getByResourceGroup(names.resourceGroup(), names.storageAccount()).primaryEndpoints().file();
-        return EmulatorClients.files(endpoint, names.storageAccount(), key).getShareClient(names.fileShare());
+        return new Onboarding(repository, roster, new AzureFilesPoolShare(() -> local.arm));
     }
 
     private static JsonNode manifest(ShareClient share) throws Exception {
@@ -89,7 +79,7 @@ class OnboardingIT {
     @Test
     void anAddedUsersFolderAppearsOnTheShareAndInTheManifestAndRemovalArchivesIt() throws Exception {
         PoolName pool = readyPool();
-        ShareClient share = share(pool);
+        ShareClient share = local.share(pool);
 
         Member added = ((Onboarding.Outcome.Done) onboarding().add(pool, user("alice"), T0)).member();
 
@@ -110,7 +100,7 @@ class OnboardingIT {
     @Test
     void twoHundredConcurrentOnboardingsEndWithEveryUserInTheManifestAndEachFolderMadeOnce() throws Exception {
         PoolName pool = readyPool();
-        ShareClient share = share(pool);
+        ShareClient share = local.share(pool);
         Onboarding onboarding = onboarding();
         local.emulator.fileRequests().clear();
         ExecutorService threads = Executors.newFixedThreadPool(16);

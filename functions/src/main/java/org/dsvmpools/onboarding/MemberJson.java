@@ -1,0 +1,39 @@
+package org.dsvmpools.onboarding;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Comparator;
+import java.util.List;
+
+/** A roster entry as the admin API shows it: state, folder, uid; for a removed user, where the folder went. */
+public final class MemberJson {
+    private MemberJson() {
+    }
+
+    public static ObjectNode write(Member member) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode().put("name", member.name().value())
+                .put("state", member.state().name()).put("folder", member.folder())
+                .put("changedAt", member.changedAt().toString());
+        if (member.uid() > 0) {
+            node.put("uid", member.uid());
+        }
+        if (member.email() != null) {
+            node.put("email", member.email());
+        }
+        if (member.displayName() != null) {
+            node.put("displayName", member.displayName());
+        }
+        if (member.archive() != null) {
+            node.put("archive", member.archive());
+        }
+        node.put("sshPublicKeys", member.sshPublicKeys().size());
+        return node;
+    }
+
+    public static ArrayNode write(List<Member> members) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        members.stream().sorted(Comparator.comparing(m -> m.name().value())).forEach(m -> array.add(write(m)));
+        return array;
+    }
+}

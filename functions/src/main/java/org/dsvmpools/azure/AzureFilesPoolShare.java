@@ -13,6 +13,7 @@ import com.azure.storage.file.share.ShareDirectoryClient;
 import com.azure.storage.file.share.ShareFileClient;
 import com.azure.storage.file.share.ShareServiceClientBuilder;
 import com.azure.storage.file.share.models.ShareErrorCode;
+import com.azure.storage.file.share.models.ShareFileUploadRangeOptions;
 import com.azure.storage.file.share.models.ShareRequestConditions;
 import com.azure.storage.file.share.models.ShareStorageException;
 import com.azure.storage.file.share.models.ShareTokenIntent;
@@ -20,12 +21,14 @@ import com.azure.storage.file.share.options.ShareFileRenameOptions;
 import com.azure.storage.file.share.specialized.ShareLeaseClient;
 import com.azure.storage.file.share.specialized.ShareLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.dsvmpools.onboarding.PoolShare;
 import org.dsvmpools.onboarding.ShareRef;
 import org.dsvmpools.onboarding.UserFolders;
@@ -44,7 +47,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     private final Supplier<ArmClients> arm;
     private final Map<ShareRef, ShareClient> shares = new ConcurrentHashMap<>();
     private final Map<ShareRef, Boolean> manifestReady = new ConcurrentHashMap<>();
-    private final Map<ShareRef, GroupCommit> batches = new ConcurrentHashMap<>();
+    private final Map<ShareRef, GroupCommit<UnaryOperator<byte[]>>> batches = new ConcurrentHashMap<>();
 
     /** @param arm built on the first share operation, never for a read of the roster alone */
     public AzureFilesPoolShare(Supplier<ArmClients> arm) {
@@ -90,25 +93,31 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     /**
-     * Concurrent changes in this app instance share one write: a caller whose change was recorded before a write
-     * began is covered by it (the contents are read after the lease is taken) and returns when it is done.
+     * Concurrent changes in this app instance share one write: the writer takes the lease, reads the manifest once,
+     * applies every queued change in order and writes once.
      */
     @Override
-    public void writeManifest(ShareRef share, Supplier<byte[]> contents) {
-        batches.computeIfAbsent(share, ref -> new GroupCommit()).run(() -> writeUnderLease(share, contents));
+    public void updateManifest(ShareRef share, UnaryOperator<byte[]> change) {
+        batches.computeIfAbsent(share, ref -> new GroupCommit<>()).run(change, batch -> writeUnderLease(share, batch));
     }
 
-    private void writeUnderLease(ShareRef share, Supplier<byte[]> contents) {
+    private void writeUnderLease(ShareRef share, List<UnaryOperator<byte[]>> changes) {
         ShareFileClient file = manifest(share);
         ShareLeaseClient lease = new ShareLeaseClientBuilder().fileClient(file).buildClient();
         String leaseId = acquire(lease);
         try {
-            byte[] bytes = contents.get();
+            ByteArrayOutputStream current = new ByteArrayOutputStream();
+            file.downloadWithResponse(current, null, null, new ShareRequestConditions().setLeaseId(leaseId), null,
+                    Context.NONE);
+            byte[] bytes = current.toByteArray();
+            for (UnaryOperator<byte[]> change : changes) {
+                bytes = change.apply(bytes);
+            }
             ShareRequestConditions held = new ShareRequestConditions().setLeaseId(leaseId);
             file.createWithResponse(bytes.length, null, null, null, null, held, null, Context.NONE);
             if (bytes.length > 0) {
-                file.uploadRangeWithResponse(new com.azure.storage.file.share.models.ShareFileUploadRangeOptions(
-                        new ByteArrayInputStream(bytes), bytes.length).setRequestConditions(held), null, Context.NONE);
+                file.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes),
+                        bytes.length).setRequestConditions(held), null, Context.NONE);
             }
         } finally {
             lease.releaseLease();

@@ -27,10 +27,12 @@ import org.dsvmpools.pool.PoolName;
  */
 public final class TableRosterStore implements RosterStore {
     private static final String COUNTER = "~uid";
+    static final int UID_BLOCK = 32;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableClient table;
     private final Tables.OnFirstUse creation;
+    private final java.util.Map<PoolName, UidBlock> blocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TableRosterStore(TableClient table) {
         this.table = table;
@@ -84,19 +86,42 @@ public final class TableRosterStore implements RosterStore {
         }
     }
 
+    /**
+     * Uids are taken from the pool's counter a block at a time and handed out from memory: one counter update per
+     * {@link #UID_BLOCK} onboardings instead of one contended update each. A block's unused uids are skipped when
+     * the app instance stops; uids stay unique, only not dense.
+     */
     @Override
     public int allocateUid(PoolName pool) {
+        return blocks.computeIfAbsent(pool, p -> new UidBlock()).next(() -> reserve(pool, UID_BLOCK));
+    }
+
+    private static final class UidBlock {
+        private int next;
+        private int end;
+
+        synchronized int next(java.util.function.IntSupplier reserve) {
+            if (next >= end) {
+                next = reserve.getAsInt();
+                end = next + UID_BLOCK;
+            }
+            return next++;
+        }
+    }
+
+    /** Moves the counter on by {@code count} and returns the first uid of the block taken. */
+    private int reserve(PoolName pool, int count) {
         creation.ensure();
         while (true) {
             Optional<TableEntity> counter = entity(pool, COUNTER);
             try {
                 if (counter.isEmpty()) {
                     table.createEntity(new TableEntity(pool.value(), COUNTER).addProperty("Next",
-                            Manifest.FIRST_UID + 1));
+                            Manifest.FIRST_UID + count));
                     return Manifest.FIRST_UID;
                 }
                 int next = ((Number) counter.get().getProperty("Next")).intValue();
-                TableEntity taken = new TableEntity(pool.value(), COUNTER).addProperty("Next", next + 1)
+                TableEntity taken = new TableEntity(pool.value(), COUNTER).addProperty("Next", next + count)
                         .addProperty("odata.etag", counter.get().getETag());
                 table.updateEntityWithResponse(taken, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
                 return next;

@@ -64,16 +64,19 @@ public final class Onboarding {
 
     public Outcome add(PoolName poolName, NewUser user, Instant at) {
         Objects.requireNonNull(user.name(), "name");
-        Optional<Outcome> blocked = blocked(poolName);
+        Optional<StoredPool> pool = pools.find(poolName);
+        Optional<Outcome> blocked = blocked(poolName, pool);
         if (blocked.isPresent()) {
             return blocked.get();
         }
-        ShareRef where = shareOf(pools.find(poolName).orElseThrow().pool());
+        ShareRef where = shareOf(pool.orElseThrow().pool());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<RosterStore.Stored> current = roster.find(poolName, user.name());
             if (current.isPresent()) {
                 Member known = current.get().member();
-                if (!at.isAfter(known.changedAt())) {
+                // A Pending entry of this very change is one that failed half-way: it is done again.
+                boolean unfinished = known.state() == MemberState.Pending && at.equals(known.changedAt());
+                if (!at.isAfter(known.changedAt()) && !unfinished) {
                     return new Outcome.Unchanged(known, "a change as new or newer was applied at "
                             + known.changedAt());
                 }
@@ -88,19 +91,20 @@ public final class Onboarding {
                     : roster.create(poolName, pending);
             if (written) {
                 share.ensureDirectories(where, UserFolders.home(user.name()));
-                share.writeManifest(where, () -> Manifest.render(roster.list(poolName)));
-                return new Outcome.Done(settle(poolName, user.name(), at, MemberState.Ready, null));
+                share.updateManifest(where, manifest -> Manifest.apply(manifest, pending));
+                return new Outcome.Done(settle(poolName, user.name(), at));
             }
         }
         throw new IllegalStateException("the roster entry of " + user.name() + " kept changing");
     }
 
     public Outcome remove(PoolName poolName, LinuxUserName name, Instant at) {
-        Optional<Outcome> blocked = blocked(poolName);
+        Optional<StoredPool> pool = pools.find(poolName);
+        Optional<Outcome> blocked = blocked(poolName, pool);
         if (blocked.isPresent()) {
             return blocked.get();
         }
-        ShareRef where = shareOf(pools.find(poolName).orElseThrow().pool());
+        ShareRef where = shareOf(pool.orElseThrow().pool());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<RosterStore.Stored> current = roster.find(poolName, name);
             if (current.isEmpty()) {
@@ -122,7 +126,7 @@ public final class Onboarding {
             Member removed = known.with(MemberState.Removed, at, archive);
             if (roster.replace(poolName, current.get(), removed)) {
                 share.move(where, UserFolders.USERS + "/" + name.value(), archive);
-                share.writeManifest(where, () -> Manifest.render(roster.list(poolName)));
+                share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
                 return new Outcome.Done(removed);
             }
         }
@@ -134,13 +138,13 @@ public final class Onboarding {
     }
 
     /** Ready once its folder and manifest entry exist, unless a newer change took the entry meanwhile. */
-    private Member settle(PoolName pool, LinuxUserName name, Instant at, MemberState state, String archive) {
+    private Member settle(PoolName pool, LinuxUserName name, Instant at) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RosterStore.Stored current = roster.find(pool, name).orElseThrow();
-            if (!current.member().changedAt().equals(at) || current.member().state() == state) {
+            if (!current.member().changedAt().equals(at) || current.member().state() == MemberState.Ready) {
                 return current.member();
             }
-            Member next = current.member().with(state, at, archive);
+            Member next = current.member().with(MemberState.Ready, at, null);
             if (roster.replace(pool, current, next)) {
                 return next;
             }
@@ -148,8 +152,7 @@ public final class Onboarding {
         return roster.find(pool, name).orElseThrow().member();
     }
 
-    private Optional<Outcome> blocked(PoolName poolName) {
-        Optional<StoredPool> found = pools.find(poolName);
+    private static Optional<Outcome> blocked(PoolName poolName, Optional<StoredPool> found) {
         if (found.isEmpty()) {
             return Optional.of(new Outcome.NoPool(poolName, "no pool " + poolName));
         }

@@ -1,7 +1,7 @@
 package org.dsvmpools.onboarding;
 
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** The port to a pool's Azure Files share: directories, moves, and the roster manifest the agents read. */
 public interface PoolShare {
@@ -12,8 +12,9 @@ public interface PoolShare {
     void move(ShareRef share, String from, String to);
 
     /**
-     * Replaces the manifest while holding its lease, so that writers take turns. The contents are computed
-     * after the lease is taken: the last writer writes what the roster holds after every earlier change.
+     * Changes the manifest while holding its lease, so that writers take turns: {@code change} gets the current
+     * contents (empty when there are none yet) and returns the new ones. Returns once a write that includes the
+     * change has succeeded.
      */
-    void writeManifest(ShareRef share, Supplier<byte[]> contents);
+    void updateManifest(ShareRef share, UnaryOperator<byte[]> change);
 }

@@ -93,6 +93,38 @@ class OnboardingTest {
     }
 
     @Test
+    void aChangeThatFailedHalfWayIsDoneAgainWhenItsEventComesAgain() {
+        PoolShare failing = new RecordingShare() {
+            @Override
+            public synchronized void updateManifest(ShareRef share, java.util.function.UnaryOperator<byte[]> change) {
+                throw new IllegalStateException("Files is down");
+            }
+        };
+        try {
+            new Onboarding(pools, roster, failing).add(POOL, alice(), T0.plusSeconds(1));
+        } catch (IllegalStateException expected) {
+            assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Pending);
+        }
+
+        Onboarding.Outcome again = onboarding.add(POOL, alice(), T0.plusSeconds(1));
+
+        assertThat(((Onboarding.Outcome.Done) again).member().state()).isEqualTo(MemberState.Ready);
+        assertThat(share.manifest).contains("\"name\":\"alice\"");
+    }
+
+    @Test
+    void anOlderChangeNeverOverwritesANewerOneInTheManifest() {
+        Member newer = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Removed,
+                T0.plusSeconds(10), "archive/x");
+        Member older = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Ready,
+                T0.plusSeconds(5), null);
+
+        byte[] manifest = Manifest.apply(Manifest.apply(new byte[0], newer), older);
+
+        assertThat(new String(manifest, java.nio.charset.StandardCharsets.UTF_8)).contains("\"state\":\"removed\"");
+    }
+
+    @Test
     void aDerivedNameThatBelongsToSomeoneElseIsRefused() {
         onboarding.add(POOL, alice(), T0.plusSeconds(1));
 

@@ -3,10 +3,10 @@ package org.dsvmpools.onboarding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** The share port as a log of what was asked, and the last manifest written. */
-final class RecordingShare implements PoolShare {
+class RecordingShare implements PoolShare {
     final List<String> calls = new ArrayList<>();
     String manifest;
 
@@ -21,8 +21,9 @@ final class RecordingShare implements PoolShare {
     }
 
     @Override
-    public synchronized void writeManifest(ShareRef share, Supplier<byte[]> contents) {
-        manifest = new String(contents.get(), StandardCharsets.UTF_8);
+    public synchronized void updateManifest(ShareRef share, UnaryOperator<byte[]> change) {
+        byte[] current = manifest == null ? new byte[0] : manifest.getBytes(StandardCharsets.UTF_8);
+        manifest = new String(change.apply(current), StandardCharsets.UTF_8);
         calls.add("manifest");
     }
 }

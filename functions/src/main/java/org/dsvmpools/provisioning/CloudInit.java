@@ -9,7 +9,8 @@ import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolSpec;
 
 /**
- * The scale set's custom data: a cloud-config that installs the mount script and runs it, and, when the control
+ * The scale set's custom data: a cloud-config that installs the mount script and runs it, the roster agent with a
+ * systemd timer (accounts and per-user folders from the share's manifest), and, when the control
  * plane has a usage queue, the usage agent with a systemd timer and the health responder the load balancer
  * probes. It holds names only (account, share,
  * subscription, resource group, admin, queue URL): no key, no token, no password. The scripts fetch what they
@@ -19,6 +20,9 @@ public final class CloudInit {
     static final String MOUNT_SCRIPT = "/opt/dsvmpools/mount-share.sh";
     private static final String MOUNT_SCRIPT_RESOURCE = "mount-share.sh";
     static final String AGENT_SCRIPT = "/opt/dsvmpools/usage-agent.sh";
+    static final String ROSTER_SCRIPT = "/opt/dsvmpools/roster-agent.sh";
+    private static final String ROSTER_SERVICE = "/etc/systemd/system/dsvmpools-roster.service";
+    private static final String ROSTER_TIMER = "/etc/systemd/system/dsvmpools-roster.timer";
     private static final String AGENT_SCRIPT_RESOURCE = "usage-agent.sh";
     private static final String AGENT_SERVICE = "/etc/systemd/system/dsvmpools-usage.service";
     private static final String AGENT_TIMER = "/etc/systemd/system/dsvmpools-usage.timer";
@@ -26,6 +30,9 @@ public final class CloudInit {
     private static final String AGENT_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools usage report every minute\n\n"
             + "[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n"
             + "[Install]\nWantedBy=timers.target\n";
+    /** The roster's accounts follow the manifest within a minute of an onboarding. */
+    private static final String ROSTER_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools accounts from the roster every minute"
+            + "\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n[Install]\nWantedBy=timers.target\n";
 
     /** The health responder: a static file server on the directory where the agent keeps {@link #HEALTH_PATH}. */
     private static final String HEALTH_SERVICE = "/etc/systemd/system/dsvmpools-health.service";
@@ -45,7 +52,10 @@ public final class CloudInit {
                 .append("package_update: false\n")
                 .append("packages: [cifs-utils]\n")
                 .append("write_files:\n")
-                .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)));
+                .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)))
+                .append(file(ROSTER_SCRIPT, "0700", resource("roster-agent.sh")))
+                .append(file(ROSTER_SERVICE, "0644", rosterService(names)))
+                .append(file(ROSTER_TIMER, "0644", ROSTER_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
         if (settings.usageQueue() != null) {
             config.append(file(AGENT_SCRIPT, "0700", resource(AGENT_SCRIPT_RESOURCE)))
                     .append(file(AGENT_SERVICE, "0644", agentService(spec, settings)))
@@ -57,6 +67,7 @@ public final class CloudInit {
                         quoted(names.fileShare()), quoted(settings.subscriptionId()),
                         quoted(Blueprint.resourceGroup(spec)), quoted(spec.access().adminUsername()),
                         quoted(settings.armEndpoint()))).append("]\n");
+        config.append("  - [systemctl, enable, --now, dsvmpools-roster.timer]\n");
         if (settings.usageQueue() != null) {
             config.append("  - [systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]\n");
         }
@@ -69,6 +80,13 @@ public final class CloudInit {
                 + "    permissions: '" + permissions + "'\n"
                 + "    encoding: b64\n"
                 + "    content: " + Base64.getEncoder().encodeToString(content) + "\n";
+    }
+
+    /** After the share's mount: the agent reads the manifest through it. Its arguments are names only. */
+    private static byte[] rosterService(AzureNames names) {
+        return ("[Unit]\nDescription=dsvm-pools accounts from the roster\nAfter=network-online.target"
+                + " remote-fs.target\n\n[Service]\nType=oneshot\nExecStart=" + ROSTER_SCRIPT + " "
+                + names.storageAccount() + " " + names.fileShare() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The agent's arguments are the pool's name and the queue's URL: names, never a secret. */

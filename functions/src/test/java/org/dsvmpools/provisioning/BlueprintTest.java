@@ -51,7 +51,9 @@ class BlueprintTest {
                         Blueprint.JUPYTERHUB_PORT, "/hub/health"));
         assertThat(blueprint.resources()).noneMatch(r -> r.key().equals("usageQueueRole"));
         assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
-                .doesNotContain("usage-agent");
+                .doesNotContain("usage-agent")
+                .as("the roster agent needs only the share").contains("/opt/dsvmpools/roster-agent.sh",
+                        "[systemctl, enable, --now, dsvmpools-roster.timer]");
     }
 
     @Test

@@ -25,6 +25,11 @@ class ShellScriptsTest {
         assertPassesShellcheck("usage-agent.sh");
     }
 
+    @Test
+    void theRosterAgentPassesShellcheck() throws Exception {
+        assertPassesShellcheck("roster-agent.sh");
+    }
+
     private static void assertPassesShellcheck(String name) throws Exception {
         boolean installed = Files.isExecutable(Paths.get("/usr/bin/shellcheck"));
         if (System.getenv("CI") == null) {

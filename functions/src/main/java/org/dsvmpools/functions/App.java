@@ -10,6 +10,7 @@ import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
 import org.dsvmpools.azure.AzureFilesPoolShare;
+import org.dsvmpools.azure.GraphGroupMembers;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
@@ -19,6 +20,7 @@ import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableRosterStore;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.onboarding.RosterSync;
 import org.dsvmpools.pool.IntakePolicy;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolRepository;
@@ -62,6 +64,7 @@ public final class App {
     private final Supplier<ProvisioningWorker> worker;
     private final ScalingParts scaling;
     private final Onboarding onboarding;
+    private final RosterSync rosterSync;
 
     /**
      * The scaler's side of the graph, over the scaler's tables and queues. {@code null} parts mean an app wired
@@ -72,7 +75,8 @@ public final class App {
     }
 
     App(PoolSpecRules rules, PoolIntake intake, StuckPoolRecovery recovery, ClientPrincipals principals,
-        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker, ScalingParts scaling, Onboarding onboarding) {
+        PoisonedWork poisoned, Supplier<ProvisioningWorker> worker, ScalingParts scaling, Onboarding onboarding,
+        RosterSync rosterSync) {
         this.rules = rules;
         this.intake = intake;
         this.recovery = recovery;
@@ -81,6 +85,7 @@ public final class App {
         this.worker = worker;
         this.scaling = scaling;
         this.onboarding = onboarding;
+        this.rosterSync = rosterSync;
     }
 
     public static App get() {
@@ -115,9 +120,12 @@ public final class App {
                         clock),
                 new UsageIngestion(repository, reports, clock),
                 snapshots);
-        Onboarding onboarding = new Onboarding(repository, new TableRosterStore(storage.table(ROSTER_TABLE)),
-                new AzureFilesPoolShare(arm));
-        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling, onboarding);
+        TableRosterStore roster = new TableRosterStore(storage.table(ROSTER_TABLE));
+        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(arm));
+        RosterSync rosterSync = new RosterSync(repository, roster, new GraphGroupMembers(
+                settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm), onboarding);
+        return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling, onboarding,
+                rosterSync);
     }
 
     /**
@@ -126,11 +134,12 @@ public final class App {
      */
     public static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
                            Supplier<CloudResources> cloud) {
-        return wire(settings, clock, repository, queue, cloud, ScalingParts.NONE, null);
+        return wire(settings, clock, repository, queue, cloud, ScalingParts.NONE, null, null);
     }
 
     private static App wire(Settings settings, Clock clock, PoolRepository repository, WorkQueue queue,
-                            Supplier<CloudResources> cloud, ScalingParts scaling, Onboarding onboarding) {
+                            Supplier<CloudResources> cloud, ScalingParts scaling, Onboarding onboarding,
+                            RosterSync rosterSync) {
         Duration stuckAfter = Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES));
         boolean platformAuth = settings.optional(Settings.PLATFORM_AUTH_ENABLED)
@@ -144,7 +153,7 @@ public final class App {
                 once(() -> new ProvisioningWorker(repository, queue, cloud.get(), blueprintSettings(settings),
                         WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(Settings.RECHECK_SECONDS,
                         DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()))),
-                scaling, onboarding);
+                scaling, onboarding, rosterSync);
     }
 
     private static BlueprintSettings blueprintSettings(Settings settings) {
@@ -222,6 +231,10 @@ public final class App {
 
     Onboarding onboarding() {
         return wired(onboarding, "roster");
+    }
+
+    RosterSync rosterSync() {
+        return wired(rosterSync, "roster group reader");
     }
 
     private static <T> T wired(T part, String what) {

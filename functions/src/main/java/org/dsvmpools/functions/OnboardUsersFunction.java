@@ -9,7 +9,8 @@ import org.dsvmpools.onboarding.RosterEvents;
 
 /**
  * Event Grid trigger, one event per invocation, in either schema: {@code DsvmPools.UserAdded} and
- * {@code DsvmPools.UserRemoved}. Unknown types, unknown pools and malformed events are acknowledged and logged
+ * {@code DsvmPools.UserRemoved}, and Microsoft Graph's {@code Microsoft.Graph.GroupUpdated} (through a partner
+ * topic), on which the pools whose roster is that group follow its members again. Unknown types, unknown pools and malformed events are acknowledged and logged
  * with the event's id and the reason, never failed: Event Grid would retry them for a day. Only a pool still
  * being deployed fails the invocation, so that Event Grid delivers the event again later.
  */
@@ -38,7 +39,8 @@ public final class OnboardUsersFunction {
         } else if (event instanceof RosterEvent.UserRemoved removed) {
             outcome = app.onboarding().remove(removed.pool(), removed.name(), removed.time());
         } else if (event instanceof RosterEvent.GroupUpdated group) {
-            return "group " + group.groupId() + " changed; Entra group rosters are not handled yet (#7), ignored";
+            return "group " + group.groupId() + " changed: " + app.rosterSync()
+                    .sync(java.util.Optional.of(group.groupId()), group.time());
         } else if (event instanceof RosterEvent.Ignored ignored) {
             return "type '" + ignored.type() + "' is not handled here, ignored";
         } else {

@@ -17,6 +17,10 @@ public record Settings(Map<String, String> values) {
     public static final String RECOVERY_SCHEDULE = "DSVMPOOLS_RECOVERY_SCHEDULE";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_SCALE_SCHEDULE%} in the scaler's timer. */
     public static final String SCALE_SCHEDULE = "DSVMPOOLS_SCALE_SCHEDULE";
+    /** Read by the Functions host itself, through {@code %DSVMPOOLS_ROSTER_SCHEDULE%}: the daily roster safety net. */
+    public static final String ROSTER_SCHEDULE = "DSVMPOOLS_ROSTER_SCHEDULE";
+    /** Microsoft Graph, for roster groups. Default: Graph's public cloud; the dev stack points it at the emulator. */
+    public static final String GRAPH_ENDPOINT = "DSVMPOOLS_GRAPH_ENDPOINT";
     /** Azure Resource Manager; a loopback URL means the local emulator. Default: Azure's public cloud. */
     public static final String ARM_ENDPOINT = "DSVMPOOLS_ARM_ENDPOINT";
     /** The subscription pools are deployed to. */

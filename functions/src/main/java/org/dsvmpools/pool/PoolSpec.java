@@ -13,6 +13,7 @@ import java.util.Objects;
  *                      ({@code dsvmpools-<name>}), which dsvm-pools creates and a purge deletes
  * @param schedule      the work schedule, or {@code null} when the pool has none
  * @param scaling       the scaler's spare capacity, defaults filled in
+ * @param rosterGroupId a Microsoft Entra group whose members are the pool's users, or null
  */
 public record PoolSpec(
         String name,
@@ -26,7 +27,8 @@ public record PoolSpec(
         Schedule schedule,
         int idleTimeoutMinutes,
         List<PoolUser> users,
-        Scaling scaling) {
+        Scaling scaling,
+        String rosterGroupId) {
 
     public static final int DEFAULT_USERS_PER_INSTANCE = 4;
     public static final int DEFAULT_QUOTA_GIB = 1024;

@@ -41,9 +41,11 @@ public final class PoolSpecJson {
         List<PoolSpec.PoolUser> users = root.array("users", false,
                 (item, pointer) -> user(JsonObjectReader.of(item, pointer, errors)));
         PoolSpec.Scaling scaling = scaling(root.object("scaling", false), usersPerInstance, capacity.max());
+        String rosterGroupId = root.text("rosterGroupId", false);
         root.rejectUnknownFields();
         PoolSpec spec = new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access,
-                schedule, idleTimeout, users, scaling);
+                schedule, idleTimeout, users, scaling, rosterGroupId == null ? null
+                : rosterGroupId.toLowerCase(java.util.Locale.ROOT));
         return new ReadResult(spec, errors);
     }
 
@@ -119,6 +121,9 @@ public final class PoolSpecJson {
         ObjectNode root = json.objectNode();
         root.put("name", spec.name());
         root.put("location", spec.location());
+        if (spec.rosterGroupId() != null) {
+            root.put("rosterGroupId", spec.rosterGroupId());
+        }
         if (spec.resourceGroup() != null) {
             root.put("resourceGroup", spec.resourceGroup());
         }

@@ -40,6 +40,10 @@ public final class PoolSpecRules {
         if (spec.resourceGroup() != null) {
             value(errors, "/resourceGroup", spec.resourceGroup(), AzureNames::resourceGroupProblem);
         }
+        if (spec.rosterGroupId() != null && !spec.rosterGroupId().matches(
+                "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            errors.add(new FieldError("/rosterGroupId", "must be a Microsoft Entra group's object id (a GUID)"));
+        }
         if (!policy.allowedVmSizes().contains(spec.vmSize())) {
             errors.add(new FieldError("/vmSize", "'" + spec.vmSize() + "' is not allowed here; allowed: "
                     + new TreeSet<>(policy.allowedVmSizes())));

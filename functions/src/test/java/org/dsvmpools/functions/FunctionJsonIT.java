@@ -57,7 +57,7 @@ class FunctionJsonIT {
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
                 "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
-                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers");
+                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters");
         assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 

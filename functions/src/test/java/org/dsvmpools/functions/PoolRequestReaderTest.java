@@ -69,6 +69,7 @@ class PoolRequestReaderTest {
                 bad("resource group ending in a dot", "/resourceGroup", doc -> doc.put("resourceGroup", "team-rg.")),
                 bad("resource group with a slash", "/resourceGroup", doc -> doc.put("resourceGroup", "a/b")),
                 bad("resource group that is not a string", "/resourceGroup", doc -> doc.put("resourceGroup", 7)),
+                bad("roster group that is not a GUID", "/rosterGroupId", doc -> doc.put("rosterGroupId", "ml-team")),
                 bad("vm size not allowed", "/vmSize", doc -> doc.put("vmSize", "Standard_M416ms_v2")),
                 bad("min above initial", "/capacity/initial", doc -> capacity(doc).put("min", 2).put("initial", 1)),
                 bad("initial above max", "/capacity/initial", doc -> capacity(doc).put("initial", 5)),

@@ -73,6 +73,8 @@ public final class DevStack {
         List<String> jvmOptions = new java.util.ArrayList<>();
         if (emulated) {
             environment.put(ARM_ENDPOINT_SETTING, "https://127.0.0.1:" + armPort + "/");
+            // Microsoft Graph's roster endpoints are served by the emulator too, on the same port.
+            environment.put("DSVMPOOLS_GRAPH_ENDPOINT", "https://127.0.0.1:" + armPort);
             // The ARM SDK then trusts the emulator's certificate through the JVM's trust store: configuration,
             // not code, so production code stays as it is.
             jvmOptions.addAll(List.of("-Djavax.net.ssl.trustStore=" + keyDir.resolve(TlsCertificate.KEYSTORE),

@@ -25,6 +25,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final RequestLog requests = new RequestLog();
     private final RequestLog fileRequests = new RequestLog();
+    private final GraphApi graph = new GraphApi();
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
         this.arm = arm;
@@ -61,6 +62,8 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.getResponseBody().write(body);
             }
         });
+        arm.createContext("/v1.0/", emulator.graph::members);
+        arm.createContext("/emulator/graph/", emulator.graph::control);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -97,6 +100,19 @@ public final class AzureEmulator implements AutoCloseable {
     /** The ARM requests answered so far. */
     public RequestLog requests() {
         return requests;
+    }
+
+    /** Sets a Microsoft Graph group's members: objects with {@code id}, {@code mail} and {@code displayName}. */
+    public void setGroupMembers(String groupId, java.util.List<com.fasterxml.jackson.databind.JsonNode> members) {
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> typed = new java.util.ArrayList<>();
+        members.forEach(m -> typed.add(((com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy())
+                .put("@odata.type", "#microsoft.graph.user")));
+        graph.setMembers(groupId, typed);
+    }
+
+    /** Graph's base URL here: the same host and port as ARM. */
+    public String graphEndpoint() {
+        return armEndpoint().replaceAll("/+$", "");
     }
 
     /** The Azure Files requests answered so far, with the query (restype, comp) in the path. */

@@ -29,10 +29,16 @@ public final class DeployedPools {
     }
 
     public static PoolName deploy(LocalCloud local, PoolRepository repository, String name) throws Exception {
+        return deploy(local, repository, name, SamplePools.document(name));
+    }
+
+    /** @param document the pool as POSTed */
+    public static PoolName deploy(LocalCloud local, PoolRepository repository, String name, String document)
+            throws Exception {
         QueueClient queue = local.storage.queue("deploy-" + name);
         queue.createIfNotExists();
         new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC()).submit(
-                PoolSpecJson.read(new ObjectMapper().readTree(SamplePools.document(name))).spec(), ALICE);
+                PoolSpecJson.read(new ObjectMapper().readTree(document)).spec(), ALICE);
         ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
                 new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
                 EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),

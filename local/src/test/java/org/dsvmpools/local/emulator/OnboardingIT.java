@@ -127,4 +127,38 @@ class OnboardingIT {
                 && e.path().contains("notebooks?restype=directory")).hasSize(200);
         assertThat(roster.list(pool)).allSatisfy(member -> assertThat(member.state()).isEqualTo(MemberState.Ready));
     }
+
+    @Test
+    void aPoolWhoseRosterIsAGraphGroupFollowsItsMembersAndArchivesThoseWhoLeave() throws Exception {
+        String group = "0f3a0c2e-1111-2222-3333-444455556666";
+        int n = ++pools;
+        repository = new TablePoolRepository(local.storage.table("onboardpools" + n));
+        roster = new TableRosterStore(local.storage.table("roster" + n));
+        PoolName pool = DeployedPools.deploy(local, repository, "onboard-" + n, org.dsvmpools.local.SamplePools
+                .document("onboard-" + n).replace("\"vmSize\"", "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> members = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            members.add(json.createObjectNode().put("id", String.format("00000000-0000-0000-0000-%012d", i))
+                    .put("mail", String.format("Member.%03d@contoso.example", i)).put("displayName", "Member " + i));
+        }
+        local.emulator.setGroupMembers(group, members);
+        org.dsvmpools.onboarding.RosterSync sync = new org.dsvmpools.onboarding.RosterSync(repository, roster,
+                new org.dsvmpools.azure.GraphGroupMembers(local.emulator.graphEndpoint(), () -> local.arm), onboarding());
+
+        sync.sync(java.util.Optional.of(group), T0);
+
+        assertThat(roster.list(pool)).hasSize(150).allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberState.Ready));
+        assertThat(roster.find(pool, new LinuxUserName("member-007")).orElseThrow().member().entraObjectId())
+                .isEqualTo("00000000-0000-0000-0000-000000000007");
+
+        local.emulator.setGroupMembers(group, members.subList(1, 150));
+        List<org.dsvmpools.onboarding.RosterSync.Report> reports = sync.sync(java.util.Optional.empty(),
+                T0.plusSeconds(3600));
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).containsExactly("member-000 Removed"));
+        ShareClient share = local.share(pool);
+        assertThat(share.getDirectoryClient("users/member-000").exists()).isFalse();
+        assertThat(share.getDirectoryClient("archive/member-000-20261127T110000Z/notebooks").exists()).isTrue();
+    }
 }

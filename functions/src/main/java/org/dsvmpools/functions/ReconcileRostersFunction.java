@@ -1,0 +1,37 @@
+package org.dsvmpools.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.TimerTrigger;
+import java.time.Clock;
+import java.util.Optional;
+import org.dsvmpools.onboarding.RosterSync;
+
+/**
+ * Timer ({@code %DSVMPOOLS_ROSTER_SCHEDULE%}, daily by default): every pool whose roster is an Entra group follows
+ * the group's members again, in case a Graph change notification was lost.
+ */
+public final class ReconcileRostersFunction {
+    private final App app;
+    private final Clock clock;
+
+    public ReconcileRostersFunction() {
+        this(App.get(), Clock.systemUTC());
+    }
+
+    ReconcileRostersFunction(App app, Clock clock) {
+        this.app = app;
+        this.clock = clock;
+    }
+
+    @FunctionName("ReconcileRosters")
+    public void run(
+            @TimerTrigger(name = "timer", schedule = "%" + Settings.ROSTER_SCHEDULE + "%") String timer,
+            ExecutionContext context) {
+        for (RosterSync.Report report : app.rosterSync().sync(Optional.empty(), clock.instant())) {
+            if (!report.changes().isEmpty()) {
+                context.getLogger().info("pool " + report.pool() + " roster: " + report.changes());
+            }
+        }
+    }
+}

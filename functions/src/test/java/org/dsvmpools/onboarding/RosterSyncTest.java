@@ -1,0 +1,83 @@
+package org.dsvmpools.onboarding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.dsvmpools.pool.Caller;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.PoolSpec;
+import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.testing.InMemoryPoolRepository;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RosterSyncTest {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final String GROUP = "0f3a0c2e-1111-2222-3333-444455556666";
+    private static final PoolName POOL = new PoolName("ml-team");
+
+    private final InMemoryPoolRepository pools = new InMemoryPoolRepository();
+    private final InMemoryRoster roster = new InMemoryRoster();
+    private final Onboarding onboarding = new Onboarding(pools, roster, new RecordingShare());
+    private final List<GroupMembers.Member> members = new ArrayList<>();
+    private final RosterSync sync = new RosterSync(pools, roster, group -> {
+        if (!group.equals(GROUP)) {
+            throw new GroupMembers.GroupNotFoundException(group);
+        }
+        return List.copyOf(members);
+    }, onboarding);
+
+    @BeforeEach
+    void poolWithARosterGroup() {
+        PoolSpec spec = PoolDocumentsFixture.spec("ml-team");
+        PoolSpec withGroup = new PoolSpec(spec.name(), spec.location(), spec.resourceGroup(), spec.vmSize(),
+                spec.capacity(), spec.usersPerInstance(), spec.share(), spec.access(), spec.schedule(),
+                spec.idleTimeoutMinutes(), spec.users(), spec.scaling(), GROUP);
+        pools.create(Pool.accept(withGroup, new Caller("a", "A", Set.of()), T0)
+                .moveTo(PoolStatus.Provisioning, "w", T0).moveTo(PoolStatus.Ready, "r", T0));
+    }
+
+    private Member member(String name) {
+        return roster.find(POOL, new LinuxUserName(name)).orElseThrow().member();
+    }
+
+    @Test
+    void membersAreAddedAndThoseWhoLeaveAreRemovedButUsersAddedOtherwiseStay() {
+        onboarding.add(POOL, new NewUser(new LinuxUserName("bob"), "bob@example.org", "Bob", List.of(), null), T0);
+        members.add(new GroupMembers.Member("00000000-0000-0000-0000-000000000001", "Ann.Lee@contoso.example", "Ann"));
+        members.add(new GroupMembers.Member("00000000-0000-0000-0000-000000000002", "наталья@contoso.example", "N"));
+
+        List<RosterSync.Report> first = sync.sync(Optional.of(GROUP), T0.plusSeconds(10));
+
+        assertThat(member("ann-lee").state()).isEqualTo(MemberState.Ready);
+        assertThat(first.get(0).changes()).contains("ann-lee Ready")
+                .anyMatch(change -> change.contains("no user name can be derived"));
+
+        members.clear();
+        sync.sync(Optional.empty(), T0.plusSeconds(20));
+
+        assertThat(member("ann-lee").state()).isEqualTo(MemberState.Removed);
+        assertThat(member("bob").state()).as("added by an event, not by the group").isEqualTo(MemberState.Ready);
+    }
+
+    @Test
+    void aGroupGraphDoesNotKnowLeavesTheRosterAsItIs() {
+        PoolSpec spec = pools.find(POOL).orElseThrow().pool().spec();
+        RosterSync other = new RosterSync(pools, roster, group -> {
+            throw new GroupMembers.GroupNotFoundException(group);
+        }, onboarding);
+
+        List<RosterSync.Report> reports = other.sync(Optional.of(spec.rosterGroupId()), T0);
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).singleElement().asString()
+                .contains("no group").endsWith("roster left as it is"));
+        assertThat(roster.list(POOL)).isEmpty();
+    }
+}

@@ -24,7 +24,7 @@ import org.dsvmpools.pool.PoolName;
 /**
  * The roster over HTTP, for admins: {@code POST /api/pools/{name}/users} (the user as events carry it),
  * {@code DELETE /api/pools/{name}/users/{user}}, {@code GET /api/pools/{name}/users}. A change made here is
- * ordered with events by the time it is made.
+ * ordered with events by the time it is made. Changes are for the pool's owner or an admin (403 otherwise).
  */
 public final class PoolUsersFunctions {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,6 +52,9 @@ public final class PoolUsersFunctions {
             } catch (Exception e) {
                 body = null;
             }
+            if (!app.onboarding().mayManage(pool, caller)) {
+                return forbidden(request, pool);
+            }
             NewUserJson.Result user = NewUserJson.read(body, "");
             if (!user.isValid()) {
                 return Http.problem(request, Problem.invalid("the user is invalid", user.errors()));
@@ -70,6 +73,9 @@ public final class PoolUsersFunctions {
             if (problem.isPresent()) {
                 return Http.problem(request, Problem.invalid("the user name is invalid",
                         List.of(new FieldError("/user", problem.get()))));
+            }
+            if (!app.onboarding().mayManage(pool, caller)) {
+                return forbidden(request, pool);
             }
             LinuxUserName userName = new LinuxUserName(user);
             boolean known = app.onboarding().members(pool).orElse(List.of()).stream()
@@ -92,6 +98,11 @@ public final class PoolUsersFunctions {
                         .map(members -> Http.json(request, 200, JSON.createObjectNode().put("pool", pool.value())
                                 .set("users", MemberJson.write(members))))
                         .orElseGet(() -> Http.problem(request, Http.poolNotFound(pool.value())))));
+    }
+
+    private static HttpResponseMessage forbidden(HttpRequestMessage<?> request, PoolName pool) {
+        return Http.problem(request, Problem.of(403, "forbidden", "Forbidden", "only the owner of pool '" + pool
+                + "' or an admin may change its users"));
     }
 
     private static HttpResponseMessage respond(HttpRequestMessage<?> request, PoolName pool,

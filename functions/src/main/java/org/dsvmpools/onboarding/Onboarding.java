@@ -133,6 +133,11 @@ public final class Onboarding {
         throw new IllegalStateException("the roster entry of " + name + " kept changing");
     }
 
+    /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */
+    public boolean mayManage(PoolName poolName, org.dsvmpools.pool.Caller caller) {
+        return pools.find(poolName).map(found -> caller.mayManage(found.pool().owner())).orElse(true);
+    }
+
     public Optional<List<Member>> members(PoolName poolName) {
         return pools.find(poolName).map(found -> roster.list(poolName));
     }

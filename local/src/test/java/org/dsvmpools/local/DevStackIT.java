@@ -161,6 +161,14 @@ class DevStackIT {
             assertThat(paths.filter(Files::isDirectory).map(Path::toString))
                     .anyMatch(path -> path.endsWith("/users/alice-smith/notebooks"));
         }
+
+        var refused = send(stack, "POST", "/api/pools/ml-team/users", "{\"name\":\"../root\",\"email\":\"x@example.org\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"pointer\":\"/name\"");
+        var removed = send(stack, "DELETE", "/api/pools/ml-team/users/alice-smith", null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(removed.body()).path("archive").asText()).startsWith("archive/alice-smith-");
+        assertThat(send(stack, "DELETE", "/api/pools/ml-team/users/carol", null).statusCode()).isEqualTo(404);
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {

@@ -223,7 +223,8 @@ final class ArmModels {
     /** The managed identity is a service principal: saying so spares ARM a directory lookup that can lag. */
     RoleAssignmentCreateParameters roleAssignment(PoolBlueprint.RoleAssignment role, Map<String, PoolResource> known) {
         return new RoleAssignmentCreateParameters().withRoleDefinitionId(role.roleDefinitionId())
-                .withPrincipalId(known.get(role.principalKey()).outputs().get(Outputs.PRINCIPAL_ID))
+                .withPrincipalId(role.principalId() != null ? role.principalId()
+                        : known.get(role.principalKey()).outputs().get(Outputs.PRINCIPAL_ID))
                 .withPrincipalType(PrincipalType.SERVICE_PRINCIPAL);
     }
 

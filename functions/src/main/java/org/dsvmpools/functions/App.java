@@ -162,7 +162,8 @@ public final class App {
                 settings.optional(Settings.CONTROL_PLANE_SUBNET_ID).orElse(null),
                 settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
                 settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
-                        settings.required(Settings.USAGE_QUEUE_ID))).orElse(null));
+                        settings.required(Settings.USAGE_QUEUE_ID))).orElse(null),
+                settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null));
     }
 
     /** A supplier that builds its value on first use, once, even when first used by several threads at once. */

@@ -19,6 +19,11 @@ public record Settings(Map<String, String> values) {
     public static final String SCALE_SCHEDULE = "DSVMPOOLS_SCALE_SCHEDULE";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_ROSTER_SCHEDULE%}: the daily roster safety net. */
     public static final String ROSTER_SCHEDULE = "DSVMPOOLS_ROSTER_SCHEDULE";
+    /**
+     * The Function App's managed identity (its object id): given "Storage File Data Privileged Contributor" on each
+     * pool's storage account, so that onboarding reaches Files over OAuth without an account key.
+     */
+    public static final String CONTROL_PLANE_PRINCIPAL_ID = "DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID";
     /** Microsoft Graph, for roster groups. Default: Graph's public cloud; the dev stack points it at the emulator. */
     public static final String GRAPH_ENDPOINT = "DSVMPOOLS_GRAPH_ENDPOINT";
     /** Azure Resource Manager; a loopback URL means the local emulator. Default: Azure's public cloud. */

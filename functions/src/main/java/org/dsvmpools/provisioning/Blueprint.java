@@ -29,6 +29,8 @@ public final class Blueprint {
     static final String KEY_OPERATOR_ROLE = "81a9662b-bebf-436f-a333-f67b29880f12";
     /** Built-in role "Storage Queue Data Message Sender": the agents may add messages to one queue, nothing else. */
     static final String QUEUE_MESSAGE_SENDER_ROLE = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
+    /** Storage File Data Privileged Contributor: Files over OAuth with the backup intent, for onboarding. */
+    static final String FILE_DATA_PRIVILEGED_CONTRIBUTOR_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
 
     private Blueprint() {
@@ -59,6 +61,13 @@ public final class Blueprint {
                         CloudInit.customData(spec, names, settings)),
                 new PoolBlueprint.RoleAssignment("storageKeyRole", stableGuid(spec.name() + "/storage-key-operator"),
                         "storage", null, "scaleSet", roleDefinition(settings, KEY_OPERATOR_ROLE)));
+        if (settings.controlPlanePrincipalId() != null) {
+            // Onboarding writes users' folders with the Function App's identity, over OAuth: no account key.
+            resources = new ArrayList<>(resources);
+            resources.add(new PoolBlueprint.RoleAssignment("filesRole", stableGuid(spec.name() + "/files-privileged"),
+                    "storage", null, null, roleDefinition(settings, FILE_DATA_PRIVILEGED_CONTRIBUTOR_ROLE),
+                    settings.controlPlanePrincipalId()));
+        }
         if (settings.usageQueue() != null) {
             resources = new ArrayList<>(resources);
             resources.add(new PoolBlueprint.RoleAssignment("usageQueueRole", stableGuid(spec.name() + "/usage-queue"),
@@ -75,6 +84,7 @@ public final class Blueprint {
         dependsOn.put("scaleSet", List.of("network", "loadBalancer", "share"));
         dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
         dependsOn.put("usageQueueRole", List.of("scaleSet"));
+        dependsOn.put("filesRole", List.of("storage"));
         return new PoolBlueprint(new PoolBlueprint.ResourceGroup(resourceGroup(spec), spec.location(),
                 Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
     }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param usageQueue            where the VM agents send usage reports, or {@code null} to install no agent
  */
 public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
-                                UsageQueue usageQueue) {
+                                UsageQueue usageQueue, String controlPlanePrincipalId) {
     public static final String DEFAULT_IMAGE = "microsoft-dsvm:ubuntu-2204:2204-gen2:latest";
     public static final String AZURE_ARM = "https://management.azure.com";
 
@@ -26,7 +26,12 @@ public record BlueprintSettings(String image, String subscriptionId, String cont
     }
 
     public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint) {
-        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, null);
+        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, null, null);
+    }
+
+    public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
+                             UsageQueue usageQueue) {
+        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, usageQueue, null);
     }
 
     public BlueprintSettings {

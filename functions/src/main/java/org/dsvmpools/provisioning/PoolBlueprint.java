@@ -99,10 +99,15 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     }
 
     /**
-     * A role for the scale set's identity, scoped to one of the pool's resources ({@code scopeKey}) or to a
-     * resource outside the pool ({@code scopeId}, when not null).
+     * A role for an identity: the one of a pool resource ({@code principalKey}, the scale set) or one outside the
+     * pool ({@code principalId}, when not null: the control plane's). Scoped to one of the pool's resources
+     * ({@code scopeKey}) or to a resource outside the pool ({@code scopeId}, when not null).
      */
     public record RoleAssignment(String key, String name, String scopeKey, String scopeId, String principalKey,
-                                 String roleDefinitionId) implements Resource {
+                                 String roleDefinitionId, String principalId) implements Resource {
+        public RoleAssignment(String key, String name, String scopeKey, String scopeId, String principalKey,
+                              String roleDefinitionId) {
+            this(key, name, scopeKey, scopeId, principalKey, roleDefinitionId, null);
+        }
     }
 }

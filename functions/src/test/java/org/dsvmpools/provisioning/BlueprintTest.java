@@ -57,6 +57,22 @@ class BlueprintTest {
     }
 
     @Test
+    void withTheControlPlanesIdentityItGetsFilesDataAccessOnThePoolsStorageOnly() {
+        PoolSpec spec = org.dsvmpools.pool.PoolSpecJson.read(PoolDocumentsFixture.document("ml-team")).spec();
+        BlueprintSettings settings = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
+                BlueprintSettings.AZURE_ARM, null, "11111111-2222-3333-4444-555555555555");
+
+        PoolBlueprint blueprint = Blueprint.of(spec, settings);
+
+        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) blueprint.resource("filesRole");
+        assertThat(role.principalId()).isEqualTo("11111111-2222-3333-4444-555555555555");
+        assertThat(role.scopeKey()).isEqualTo("storage");
+        assertThat(role.roleDefinitionId()).endsWith("/69566ab7-960f-475b-8e7c-b3118f30c6bd");
+        assertThat(Blueprint.of(spec, new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
+                BlueprintSettings.AZURE_ARM)).resources()).noneMatch(r -> r.key().equals("filesRole"));
+    }
+
+    @Test
     void anExistingResourceGroupNamedInTheSpecIsUsedAndNotManaged() {
         PoolSpec inExisting = org.dsvmpools.pool.PoolSpecJson.read(PoolDocumentsFixture.document("ml-team")
                 .put("resourceGroup", "team-shared")).spec();

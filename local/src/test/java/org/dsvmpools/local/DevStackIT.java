@@ -74,6 +74,7 @@ class DevStackIT {
 
             wakeAndReport(stack, azuritePort);
             onboardThroughEventGrid(stack, work.resolve("data"));
+            rosterFromAGraphGroup(stack, armPort, tls);
 
             // A quota error from ARM, injected through the emulator's fault endpoint, fails the next pool.
             var faults = HttpClient.newBuilder().sslContext(tls).build();
@@ -169,6 +170,41 @@ class DevStackIT {
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
         assertThat(new ObjectMapper().readTree(removed.body()).path("archive").asText()).startsWith("archive/alice-smith-");
         assertThat(send(stack, "DELETE", "/api/pools/ml-team/users/carol", null).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * A pool whose roster is an Entra group: the group's members are set in the emulator's Graph, and a
+     * Microsoft.Graph.GroupUpdated CloudEvent published to the stack's topic makes the roster follow them.
+     */
+    private static void rosterFromAGraphGroup(HostProcess stack, int armPort, javax.net.ssl.SSLContext tls)
+            throws Exception {
+        String group = "0f3a0c2e-1111-2222-3333-444455556666";
+        send(stack, "POST", "/api/pools", SamplePools.document("by-group").replace("\"vmSize\"",
+                "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
+        assertThat(settled(stack, "by-group").path("status").asText()).isEqualTo("Ready");
+        var graph = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
+                "https://127.0.0.1:" + armPort + "/emulator/graph/groups/" + group)).PUT(HttpRequest.BodyPublishers
+                .ofString("{\"members\":[{\"id\":\"00000000-0000-0000-0000-000000000001\",\"mail\":"
+                        + "\"Bo.Chen@contoso.example\",\"displayName\":\"Bo\"}]}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(graph.statusCode()).isEqualTo(204);
+        String endpoint = stack.url("/api/events");
+        String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
+                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
+                        .plusMinutes(10));
+        var publisher = new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
+                .credential(new com.azure.core.credential.AzureSasCredential(sas))
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
+                .buildCloudEventPublisherClient();
+
+        publisher.sendEvent(new com.azure.core.models.CloudEvent("/graph/groups", "Microsoft.Graph.GroupUpdated",
+                com.azure.core.util.BinaryData.fromString("{\"changeType\":\"updated\",\"resource\":\"Groups/"
+                        + group + "\"}"), com.azure.core.models.CloudEventDataFormat.JSON, "application/json"));
+
+        JsonNode users = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> pool(stack, "by-group/users").path("users"),
+                        found -> found.path(0).path("state").asText().equals("Ready"));
+        assertThat(users.get(0).path("name").asText()).isEqualTo("bo-chen");
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {

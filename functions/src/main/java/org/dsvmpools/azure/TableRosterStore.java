@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.util.Context;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
@@ -59,28 +60,27 @@ public final class TableRosterStore implements RosterStore {
     }
 
     @Override
-    public boolean create(PoolName pool, Member member) {
+    public Optional<String> create(PoolName pool, Member member) {
         creation.ensure();
         try {
-            table.createEntity(entity(pool, member));
-            return true;
+            return Optional.of(etag(table.createEntityWithResponse(entity(pool, member), null, Context.NONE)));
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 409) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }
     }
 
     @Override
-    public boolean replace(PoolName pool, Stored current, Member next) {
+    public Optional<String> replace(PoolName pool, Stored current, Member next) {
         TableEntity entity = entity(pool, next).addProperty("odata.etag", current.etag());
         try {
-            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
-            return true;
+            return Optional.of(etag(table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null,
+                    Context.NONE)));
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 412 || e.getResponse().getStatusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw e;
         }
@@ -91,6 +91,15 @@ public final class TableRosterStore implements RosterStore {
      * {@link #UID_BLOCK} onboardings instead of one contended update each. A block's unused uids are skipped when
      * the app instance stops; uids stay unique, only not dense.
      */
+    /**
+     * The version a write answered with. Azurite 3.37 drops the closing quote of a weak ETag in write responses
+     * ({@code W/"datetime'...'}), which it then refuses in If-Match; the quote is put back.
+     */
+    private static String etag(com.azure.core.http.rest.Response<?> response) {
+        String etag = response.getHeaders().getValue(HttpHeaderName.ETAG);
+        return etag != null && etag.startsWith("W/\"") && !etag.endsWith("\"") ? etag + "\"" : etag;
+    }
+
     @Override
     public int allocateUid(PoolName pool) {
         return blocks.computeIfAbsent(pool, p -> new UidBlock()).next(() -> reserve(pool, UID_BLOCK));

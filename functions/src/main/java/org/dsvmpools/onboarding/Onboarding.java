@@ -70,8 +70,9 @@ public final class Onboarding {
             return blocked.get();
         }
         ShareRef where = shareOf(pool.orElseThrow().pool());
+        // Most additions are of new users: the entry is created straight away, and read only when it exists.
+        Optional<RosterStore.Stored> current = Optional.empty();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<RosterStore.Stored> current = roster.find(poolName, user.name());
             if (current.isPresent()) {
                 Member known = current.get().member();
                 // A Pending entry of this very change is one that failed half-way: it is done again.
@@ -87,13 +88,14 @@ public final class Onboarding {
             int uid = current.map(s -> s.member().uid()).filter(u -> u > 0).orElseGet(() -> roster.allocateUid(poolName));
             Member pending = new Member(user.name(), user.email(), user.displayName(), user.sshPublicKeys(),
                     user.entraObjectId(), uid, MemberState.Pending, at, null);
-            boolean written = current.isPresent() ? roster.replace(poolName, current.get(), pending)
+            Optional<String> written = current.isPresent() ? roster.replace(poolName, current.get(), pending)
                     : roster.create(poolName, pending);
-            if (written) {
+            if (written.isPresent()) {
                 share.ensureDirectories(where, UserFolders.home(user.name()));
                 share.updateManifest(where, manifest -> Manifest.apply(manifest, pending));
-                return new Outcome.Done(settle(poolName, user.name(), at));
+                return new Outcome.Done(settle(poolName, new RosterStore.Stored(pending, written.get())));
             }
+            current = roster.find(poolName, user.name());
         }
         throw new IllegalStateException("the roster entry of " + user.name() + " kept changing");
     }
@@ -110,7 +112,7 @@ public final class Onboarding {
             if (current.isEmpty()) {
                 // A tombstone: an addition that was sent before this removal but arrives after it loses.
                 Member tombstone = new Member(name, null, null, List.of(), null, 0, MemberState.Removed, at, null);
-                if (roster.create(poolName, tombstone)) {
+                if (roster.create(poolName, tombstone).isPresent()) {
                     return new Outcome.Done(tombstone);
                 }
                 continue;
@@ -124,7 +126,7 @@ public final class Onboarding {
             }
             String archive = UserFolders.archive(name, at);
             Member removed = known.with(MemberState.Removed, at, archive);
-            if (roster.replace(poolName, current.get(), removed)) {
+            if (roster.replace(poolName, current.get(), removed).isPresent()) {
                 share.move(where, UserFolders.USERS + "/" + name.value(), archive);
                 share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
                 return new Outcome.Done(removed);
@@ -143,18 +145,21 @@ public final class Onboarding {
     }
 
     /** Ready once its folder and manifest entry exist, unless a newer change took the entry meanwhile. */
-    private Member settle(PoolName pool, LinuxUserName name, Instant at) {
+    private Member settle(PoolName pool, RosterStore.Stored written) {
+        RosterStore.Stored current = written;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            RosterStore.Stored current = roster.find(pool, name).orElseThrow();
-            if (!current.member().changedAt().equals(at) || current.member().state() == MemberState.Ready) {
+            Member pending = written.member();
+            if (!current.member().changedAt().equals(pending.changedAt())
+                    || current.member().state() == MemberState.Ready) {
                 return current.member();
             }
-            Member next = current.member().with(MemberState.Ready, at, null);
-            if (roster.replace(pool, current, next)) {
+            Member next = current.member().with(MemberState.Ready, pending.changedAt(), null);
+            if (roster.replace(pool, current, next).isPresent()) {
                 return next;
             }
+            current = roster.find(pool, pending.name()).orElseThrow();
         }
-        return roster.find(pool, name).orElseThrow().member();
+        return current.member();
     }
 
     private static Optional<Outcome> blocked(PoolName poolName, Optional<StoredPool> found) {

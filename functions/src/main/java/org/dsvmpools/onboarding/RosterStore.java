@@ -14,11 +14,11 @@ public interface RosterStore {
 
     List<Member> list(PoolName pool);
 
-    /** @return false when the user has an entry already */
-    boolean create(PoolName pool, Member member);
+    /** @return the entry's version, or empty when the user has an entry already */
+    Optional<String> create(PoolName pool, Member member);
 
-    /** @return false when another writer changed the entry since {@code current} was read */
-    boolean replace(PoolName pool, Stored current, Member next);
+    /** @return the entry's new version, or empty when another writer changed it since {@code current} was read */
+    Optional<String> replace(PoolName pool, Stored current, Member next);
 
     /** A uid no other user of the pool has had, from a counter kept beside the roster. */
     int allocateUid(PoolName pool);

@@ -36,18 +36,24 @@ final class InMemoryRoster implements RosterStore {
     }
 
     @Override
-    public synchronized boolean create(PoolName pool, Member member) {
-        return entries.putIfAbsent(key(pool, member.name()), new Stored(member, "" + ++version)) == null;
+    public synchronized Optional<String> create(PoolName pool, Member member) {
+        if (entries.containsKey(key(pool, member.name()))) {
+            return Optional.empty();
+        }
+        Stored stored = new Stored(member, "" + ++version);
+        entries.put(key(pool, member.name()), stored);
+        return Optional.of(stored.etag());
     }
 
     @Override
-    public synchronized boolean replace(PoolName pool, Stored current, Member next) {
+    public synchronized Optional<String> replace(PoolName pool, Stored current, Member next) {
         Stored now = entries.get(key(pool, next.name()));
         if (now == null || !now.etag().equals(current.etag())) {
-            return false;
+            return Optional.empty();
         }
-        entries.put(key(pool, next.name()), new Stored(next, "" + ++version));
-        return true;
+        Stored stored = new Stored(next, "" + ++version);
+        entries.put(key(pool, next.name()), stored);
+        return Optional.of(stored.etag());
     }
 
     @Override

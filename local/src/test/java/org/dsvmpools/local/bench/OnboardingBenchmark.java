@@ -29,7 +29,7 @@ import org.dsvmpools.pool.PoolName;
 public final class OnboardingBenchmark {
     private static final int USERS = Integer.getInteger("bench.users", 1000);
     private static final int THREADS = Integer.getInteger("bench.threads", 16);
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
 
     private OnboardingBenchmark() {
     }

@@ -83,10 +83,8 @@ public final class AzureFilesPoolShare implements PoolShare {
         try {
             source.renameWithResponse(new ShareFileRenameOptions(to), null, Context.NONE);
         } catch (ShareStorageException e) {
-            boolean movedBefore = ShareErrorCode.RESOURCE_NOT_FOUND.equals(e.getErrorCode())
-                    && Boolean.TRUE.equals(client.getDirectoryClient(to).exists());
-            boolean nothingToMove = ShareErrorCode.RESOURCE_NOT_FOUND.equals(e.getErrorCode());
-            if (!movedBefore && !nothingToMove) {
+            // No source: the move was made before (a repeated removal), or the user never had a folder.
+            if (!ShareErrorCode.RESOURCE_NOT_FOUND.equals(e.getErrorCode())) {
                 throw e;
             }
         }

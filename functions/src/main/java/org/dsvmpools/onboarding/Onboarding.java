@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolName;
@@ -118,25 +119,33 @@ public final class Onboarding {
                 continue;
             }
             Member known = current.get().member();
+            if (at.equals(known.changedAt()) && known.state() == MemberState.Removed && known.archive() != null) {
+                // This very removal again: its move and manifest change may have failed half-way; both repeat safely.
+                archive(where, known);
+                return new Outcome.Done(known);
+            }
             if (!at.isAfter(known.changedAt())) {
                 return new Outcome.Unchanged(known, "a change as new or newer was applied at " + known.changedAt());
             }
             if (known.state() == MemberState.Removed) {
                 return new Outcome.Unchanged(known, "already removed");
             }
-            String archive = UserFolders.archive(name, at);
-            Member removed = known.with(MemberState.Removed, at, archive);
+            Member removed = known.with(MemberState.Removed, at, UserFolders.archive(name, at));
             if (roster.replace(poolName, current.get(), removed).isPresent()) {
-                share.move(where, UserFolders.USERS + "/" + name.value(), archive);
-                share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
+                archive(where, removed);
                 return new Outcome.Done(removed);
             }
         }
         throw new IllegalStateException("the roster entry of " + name + " kept changing");
     }
 
+    private void archive(ShareRef where, Member removed) {
+        share.move(where, UserFolders.USERS + "/" + removed.name().value(), removed.archive());
+        share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
+    }
+
     /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */
-    public boolean mayManage(PoolName poolName, org.dsvmpools.pool.Caller caller) {
+    public boolean mayManage(PoolName poolName, Caller caller) {
         return pools.find(poolName).map(found -> caller.mayManage(found.pool().owner())).orElse(true);
     }
 
@@ -147,8 +156,8 @@ public final class Onboarding {
     /** Ready once its folder and manifest entry exist, unless a newer change took the entry meanwhile. */
     private Member settle(PoolName pool, RosterStore.Stored written) {
         RosterStore.Stored current = written;
+        Member pending = written.member();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Member pending = written.member();
             if (!current.member().changedAt().equals(pending.changedAt())
                     || current.member().state() == MemberState.Ready) {
                 return current.member();

@@ -8,7 +8,7 @@ public interface PoolShare {
     /** Creates each directory in order; one that exists already is fine. */
     void ensureDirectories(ShareRef share, List<String> paths);
 
-    /** Renames a directory; when {@code from} is gone and {@code to} exists, the move was done before. */
+    /** Renames a directory; when {@code from} is gone, there is nothing (left) to move, which is fine. */
     void move(ShareRef share, String from, String to);
 
     /**

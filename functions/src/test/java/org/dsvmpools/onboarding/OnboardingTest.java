@@ -113,6 +113,28 @@ class OnboardingTest {
     }
 
     @Test
+    void aRemovalWhoseMoveFailedIsDoneAgainWhenItsEventComesAgain() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        PoolShare failing = new RecordingShare() {
+            @Override
+            public synchronized void move(ShareRef where, String from, String to) {
+                throw new IllegalStateException("Files is down");
+            }
+        };
+        try {
+            new Onboarding(pools, roster, failing).remove(POOL, ALICE, T0.plusSeconds(60));
+        } catch (IllegalStateException expected) {
+            assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
+        }
+        share.calls.clear();
+
+        onboarding.remove(POOL, ALICE, T0.plusSeconds(60));
+
+        assertThat(share.calls).containsExactly("move users/alice archive/alice-20261127T100100Z", "manifest");
+        assertThat(share.manifest).contains("\"state\":\"removed\"");
+    }
+
+    @Test
     void anOlderChangeNeverOverwritesANewerOneInTheManifest() {
         Member newer = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Removed,
                 T0.plusSeconds(10), "archive/x");

@@ -238,6 +238,11 @@ public final class App {
         return wired(rosterSync, "roster group reader");
     }
 
+    /** False for an app wired without the roster (tests of the intake and worker alone). */
+    boolean hasRoster() {
+        return rosterSync != null;
+    }
+
     private static <T> T wired(T part, String what) {
         if (part == null) {
             throw new IllegalStateException("this app was wired without a " + what);

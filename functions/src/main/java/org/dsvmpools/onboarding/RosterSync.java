@@ -8,16 +8,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolPage;
 import org.dsvmpools.pool.PoolRepository;
+import org.dsvmpools.pool.PoolSpec;
 import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.pool.StoredPool;
 
 /**
  * Pools whose roster is a Microsoft Entra group follow the group's members: each member is added (named from
  * their email, tagged with their object id), and users that came from the group and left it are removed, their
  * folders archived. Users added by custom events or the admin API are left alone. Runs when Graph says the
- * group changed, and daily as a safety net for a missed event.
+ * group changed, and daily as a safety net for a missed event. The daily run also onboards the users a pool's
+ * spec lists, in case that failed when the pool became Ready.
  */
 public final class RosterSync {
     private final PoolRepository pools;
@@ -36,13 +41,34 @@ public final class RosterSync {
     public record Report(String pool, List<String> changes) {
     }
 
-    /** @param groupId the group that changed, or empty for every pool that has a roster group */
+    /**
+     * The users a pool's spec lists when it is requested, onboarded as of the pool's creation, so that any later
+     * change wins. Run when the pool first becomes Ready, and again by the daily reconciliation.
+     */
+    public Report onboardInitialUsers(PoolName poolName) {
+        List<String> changes = new ArrayList<>();
+        pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready).ifPresent(pool -> {
+            for (PoolSpec.PoolUser user : pool.spec().users()) {
+                changes.add(describe(user.name(), onboarding.add(pool.name(), new NewUser(new LinuxUserName(
+                        user.name()), null, null, user.sshPublicKeys(), null), pool.createdAt())));
+            }
+        });
+        return new Report(poolName.value(), changes);
+    }
+
+    /**
+     * @param groupId the group that changed, or empty for the daily reconciliation of every Ready pool: its
+     *                initial users, and its roster group's members
+     */
     public List<Report> sync(Optional<String> groupId, Instant at) {
         Map<String, List<GroupMembers.Member>> read = new HashMap<>();
         List<Report> reports = new ArrayList<>();
-        for (Pool pool : rosterPools()) {
+        for (Pool pool : readyPools()) {
             String group = pool.spec().rosterGroupId();
-            if (groupId.isPresent() && !groupId.get().equals(group)) {
+            if (groupId.isEmpty() && !pool.spec().users().isEmpty()) {
+                reports.add(onboardInitialUsers(pool.name()));
+            }
+            if (group == null || groupId.isPresent() && !groupId.get().equals(group)) {
                 continue;
             }
             List<GroupMembers.Member> members;
@@ -67,7 +93,7 @@ public final class RosterSync {
             if (known != null && known.state() != MemberState.Removed) {
                 continue;
             }
-            Optional<org.dsvmpools.pool.LinuxUserName> name = UserNames.fromEmail(member.email());
+            Optional<LinuxUserName> name = UserNames.fromEmail(member.email());
             if (name.isEmpty()) {
                 changes.add("member " + member.objectId() + ": no user name can be derived from '" + member.email()
                         + "', skipped");
@@ -95,13 +121,12 @@ public final class RosterSync {
         return name + " unchanged (" + outcome.getClass().getSimpleName() + ")";
     }
 
-    private List<Pool> rosterPools() {
+    private List<Pool> readyPools() {
         List<Pool> found = new ArrayList<>();
         String token = null;
         do {
             PoolPage page = pools.list(token, 100);
-            page.pools().stream().filter(p -> p.status() == PoolStatus.Ready && p.spec().rosterGroupId() != null)
-                    .forEach(found::add);
+            page.pools().stream().filter(p -> p.status() == PoolStatus.Ready).forEach(found::add);
             token = page.continuationToken();
         } while (token != null);
         return found;

@@ -68,6 +68,31 @@ class RosterSyncTest {
     }
 
     @Test
+    void theUsersTheSpecListsAreOnboardedAsOfThePoolsCreationSoThatLaterChangesWin() {
+        PoolSpec spec = pools.find(POOL).orElseThrow().pool().spec();
+        PoolSpec withUsers = new PoolSpec(spec.name(), spec.location(), spec.resourceGroup(), spec.vmSize(),
+                spec.capacity(), spec.usersPerInstance(), spec.share(), spec.access(), spec.schedule(),
+                spec.idleTimeoutMinutes(), List.of(new PoolSpec.PoolUser("dana", List.of()),
+                new PoolSpec.PoolUser("eli", List.of())), spec.scaling(), null);
+        PoolName team = new PoolName("data-team");
+        pools.create(Pool.accept(new PoolSpec("data-team", withUsers.location(), null, withUsers.vmSize(),
+                withUsers.capacity(), withUsers.usersPerInstance(), withUsers.share(), withUsers.access(), null,
+                withUsers.idleTimeoutMinutes(), withUsers.users(), withUsers.scaling(), null),
+                new Caller("a", "A", Set.of()), T0).moveTo(PoolStatus.Provisioning, "w", T0)
+                .moveTo(PoolStatus.Ready, "r", T0));
+        onboarding.remove(team, new LinuxUserName("eli"), T0.plusSeconds(5));
+
+        RosterSync.Report report = sync.onboardInitialUsers(team);
+
+        assertThat(report.changes()).containsExactly("dana Ready", "eli unchanged (Unchanged)");
+        assertThat(roster.find(team, new LinuxUserName("dana")).orElseThrow().member().changedAt()).isEqualTo(T0);
+        assertThat(roster.find(team, new LinuxUserName("eli")).orElseThrow().member().state())
+                .as("removed after the pool was created").isEqualTo(MemberState.Removed);
+        assertThat(sync.onboardInitialUsers(team).changes()).as("again: nothing new")
+                .containsExactly("dana unchanged (Unchanged)", "eli unchanged (Unchanged)");
+    }
+
+    @Test
     void aGroupGraphDoesNotKnowLeavesTheRosterAsItIs() {
         PoolSpec spec = pools.find(POOL).orElseThrow().pool().spec();
         RosterSync other = new RosterSync(pools, roster, group -> {

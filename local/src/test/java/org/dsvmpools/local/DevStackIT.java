@@ -180,7 +180,7 @@ class DevStackIT {
             throws Exception {
         String group = "0f3a0c2e-1111-2222-3333-444455556666";
         send(stack, "POST", "/api/pools", SamplePools.document("by-group").replace("\"vmSize\"",
-                "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
+                "\"rosterGroupId\":\"" + group + "\",\"users\":[{\"name\":\"dana\"}],\"vmSize\""));
         assertThat(settled(stack, "by-group").path("status").asText()).isEqualTo("Ready");
         var graph = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
                 "https://127.0.0.1:" + armPort + "/emulator/graph/groups/" + group)).PUT(HttpRequest.BodyPublishers
@@ -204,7 +204,9 @@ class DevStackIT {
         JsonNode users = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                 .until(() -> pool(stack, "by-group/users").path("users"),
                         found -> found.path(0).path("state").asText().equals("Ready"));
-        assertThat(users.get(0).path("name").asText()).isEqualTo("bo-chen");
+        assertThat(users.findValuesAsText("name")).as("the group's member and the spec's initial user")
+                .containsExactly("bo-chen", "dana");
+        assertThat(users.findValuesAsText("state")).containsOnly("Ready");
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {

@@ -17,6 +17,7 @@ import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
 import org.dsvmpools.azure.TableScalingSnapshots;
+import org.dsvmpools.azure.TableDeltaLinks;
 import org.dsvmpools.azure.TableRosterStore;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.onboarding.Onboarding;
@@ -54,6 +55,8 @@ public final class App {
     static final String SCALING_TABLE = "scaling";
     /** Each pool's users: state, uid and the event time of the last change. */
     static final String ROSTER_TABLE = "roster";
+    /** Where each roster group's next Graph members delta query starts. */
+    static final String DELTA_TABLE = "rosterdelta";
     private static volatile App instance;
 
     private final PoolSpecRules rules;
@@ -123,7 +126,8 @@ public final class App {
         TableRosterStore roster = new TableRosterStore(storage.table(ROSTER_TABLE));
         Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(arm));
         RosterSync rosterSync = new RosterSync(repository, roster, new GraphGroupMembers(
-                settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm), onboarding);
+                settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm),
+                new TableDeltaLinks(storage.table(DELTA_TABLE)), onboarding);
         return wire(settings, clock, repository, queue, () -> new ArmCloudResources(arm.get()), scaling, onboarding,
                 rosterSync);
     }

@@ -39,8 +39,8 @@ public final class OnboardUsersFunction {
         } else if (event instanceof RosterEvent.UserRemoved removed) {
             outcome = app.onboarding().remove(removed.pool(), removed.name(), removed.time());
         } else if (event instanceof RosterEvent.GroupUpdated group) {
-            return "group " + group.groupId() + " changed: " + app.rosterSync()
-                    .sync(java.util.Optional.of(group.groupId()), group.time());
+            return "group " + group.groupId() + " changed: " + app.rosterSync().groupChanged(group.groupId(),
+                    group.time());
         } else if (event instanceof RosterEvent.Ignored ignored) {
             return "type '" + ignored.type() + "' is not handled here, ignored";
         } else {

@@ -4,7 +4,6 @@ import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import java.time.Clock;
-import java.util.Optional;
 import org.dsvmpools.onboarding.RosterSync;
 
 /**
@@ -28,7 +27,7 @@ public final class ReconcileRostersFunction {
     public void run(
             @TimerTrigger(name = "timer", schedule = "%" + Settings.ROSTER_SCHEDULE + "%") String timer,
             ExecutionContext context) {
-        for (RosterSync.Report report : app.rosterSync().sync(Optional.empty(), clock.instant())) {
+        for (RosterSync.Report report : app.rosterSync().reconcileAll(clock.instant())) {
             if (!report.changes().isEmpty()) {
                 context.getLogger().info("pool " + report.pool() + " roster: " + report.changes());
             }

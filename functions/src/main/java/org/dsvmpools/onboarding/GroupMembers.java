@@ -2,14 +2,37 @@ package org.dsvmpools.onboarding;
 
 import java.util.List;
 
-/** The port to Microsoft Graph: a group's members, read whole (Graph's events do not say what changed). */
+/**
+ * The port to Microsoft Graph: a group's members, read whole, or the changes since a delta link (Graph's change
+ * events do not say what changed, and a delta query does).
+ */
 public interface GroupMembers {
     /** A member as Graph lists it: object id, mail (or user principal name) and display name. */
     record Member(String objectId, String email, String displayName) {
     }
 
+    /**
+     * What changed in a group's membership.
+     *
+     * @param complete  true when there was no delta link to start from: {@code added} is then every member
+     * @param deltaLink where the next delta query starts
+     */
+    record Delta(List<Member> added, List<String> removedObjectIds, boolean complete, String deltaLink) {
+        public Delta {
+            added = List.copyOf(added);
+            removedObjectIds = List.copyOf(removedObjectIds);
+        }
+    }
+
     /** @throws GroupNotFoundException when Graph knows no such group */
     List<Member> members(String groupId);
+
+    /**
+     * The members delta query: the changes since {@code deltaLink}, or, when it is null, every member.
+     *
+     * @throws GroupNotFoundException when Graph knows no such group
+     */
+    Delta changes(String groupId, String deltaLink);
 
     final class GroupNotFoundException extends RuntimeException {
         public GroupNotFoundException(String groupId) {

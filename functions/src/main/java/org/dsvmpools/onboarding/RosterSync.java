@@ -20,20 +20,24 @@ import org.dsvmpools.pool.StoredPool;
 /**
  * Pools whose roster is a Microsoft Entra group follow the group's members: each member is added (named from
  * their email, tagged with their object id), and users that came from the group and left it are removed, their
- * folders archived. Users added by custom events or the admin API are left alone. Runs when Graph says the
- * group changed, and daily as a safety net for a missed event. The daily run also onboards the users a pool's
- * spec lists, in case that failed when the pool became Ready.
+ * folders archived. Users added by custom events or the admin API are left alone. When Graph says the group
+ * changed, the members delta query gives what changed; daily, as a safety net for a missed event, the members
+ * are read whole. The daily run also onboards the users a pool's spec lists, in case that failed when the pool
+ * became Ready.
  */
 public final class RosterSync {
     private final PoolRepository pools;
     private final RosterStore roster;
     private final GroupMembers graph;
+    private final DeltaLinks links;
     private final Onboarding onboarding;
 
-    public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, Onboarding onboarding) {
+    public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, DeltaLinks links,
+                      Onboarding onboarding) {
         this.pools = pools;
         this.roster = roster;
         this.graph = graph;
+        this.links = links;
         this.onboarding = onboarding;
     }
 
@@ -57,18 +61,48 @@ public final class RosterSync {
     }
 
     /**
-     * @param groupId the group that changed, or empty for the daily reconciliation of every Ready pool: its
-     *                initial users, and its roster group's members
+     * A group changed: its pools apply the changes since the group's last delta query (every member, the first
+     * time), and the next query starts where this one ended.
      */
-    public List<Report> sync(Optional<String> groupId, Instant at) {
+    public List<Report> groupChanged(String groupId, Instant at) {
+        List<Pool> following = readyPools().stream().filter(p -> groupId.equals(p.spec().rosterGroupId())).toList();
+        if (following.isEmpty()) {
+            return List.of();
+        }
+        GroupMembers.Delta delta;
+        try {
+            delta = graph.changes(groupId, links.find(groupId).orElse(null));
+        } catch (GroupMembers.GroupNotFoundException e) {
+            return following.stream().map(p -> new Report(p.name().value(), List.of(e.getMessage()
+                    + "; roster left as it is"))).toList();
+        }
+        List<Report> reports = new ArrayList<>();
+        for (Pool pool : following) {
+            List<String> changes = new ArrayList<>();
+            Map<String, Member> fromGroup = fromGroup(pool);
+            add(pool, delta.added(), fromGroup, at, changes);
+            Set<String> leaving = delta.complete() ? missing(fromGroup, delta.added())
+                    : Set.copyOf(delta.removedObjectIds());
+            remove(pool, leaving, fromGroup, at, changes);
+            reports.add(new Report(pool.name().value(), changes));
+        }
+        links.save(groupId, delta.deltaLink());
+        return reports;
+    }
+
+    /**
+     * The daily safety net, for missed change events: every Ready pool's initial users, and each roster group's
+     * members read whole.
+     */
+    public List<Report> reconcileAll(Instant at) {
         Map<String, List<GroupMembers.Member>> read = new HashMap<>();
         List<Report> reports = new ArrayList<>();
         for (Pool pool : readyPools()) {
-            String group = pool.spec().rosterGroupId();
-            if (groupId.isEmpty() && !pool.spec().users().isEmpty()) {
+            if (!pool.spec().users().isEmpty()) {
                 reports.add(onboardInitialUsers(pool.name()));
             }
-            if (group == null || groupId.isPresent() && !groupId.get().equals(group)) {
+            String group = pool.spec().rosterGroupId();
+            if (group == null) {
                 continue;
             }
             List<GroupMembers.Member> members;
@@ -78,16 +112,28 @@ public final class RosterSync {
                 reports.add(new Report(pool.name().value(), List.of(e.getMessage() + "; roster left as it is")));
                 continue;
             }
-            reports.add(new Report(pool.name().value(), reconcile(pool, members, at)));
+            List<String> changes = new ArrayList<>();
+            Map<String, Member> fromGroup = fromGroup(pool);
+            add(pool, members, fromGroup, at, changes);
+            remove(pool, missing(fromGroup, members), fromGroup, at, changes);
+            reports.add(new Report(pool.name().value(), changes));
         }
         return reports;
     }
 
-    private List<String> reconcile(Pool pool, List<GroupMembers.Member> members, Instant at) {
-        List<String> changes = new ArrayList<>();
-        Set<String> inGroup = members.stream().map(GroupMembers.Member::objectId).collect(Collectors.toSet());
-        Map<String, Member> fromGroup = roster.list(pool.name()).stream().filter(m -> m.entraObjectId() != null)
+    /** The pool's users who came from its group, by Entra object id. */
+    private Map<String, Member> fromGroup(Pool pool) {
+        return roster.list(pool.name()).stream().filter(m -> m.entraObjectId() != null)
                 .collect(Collectors.toMap(Member::entraObjectId, m -> m, (a, b) -> a));
+    }
+
+    private static Set<String> missing(Map<String, Member> fromGroup, List<GroupMembers.Member> members) {
+        Set<String> inGroup = members.stream().map(GroupMembers.Member::objectId).collect(Collectors.toSet());
+        return fromGroup.keySet().stream().filter(id -> !inGroup.contains(id)).collect(Collectors.toSet());
+    }
+
+    private void add(Pool pool, List<GroupMembers.Member> members, Map<String, Member> fromGroup, Instant at,
+                     List<String> changes) {
         for (GroupMembers.Member member : members) {
             Member known = fromGroup.get(member.objectId());
             if (known != null && known.state() != MemberState.Removed) {
@@ -103,12 +149,16 @@ public final class RosterSync {
                     member.displayName(), List.of(), member.objectId()), at);
             changes.add(describe(name.get().value(), outcome));
         }
-        for (Member known : fromGroup.values()) {
-            if (!inGroup.contains(known.entraObjectId()) && known.state() != MemberState.Removed) {
+    }
+
+    private void remove(Pool pool, Set<String> leaving, Map<String, Member> fromGroup, Instant at,
+                        List<String> changes) {
+        for (String objectId : leaving) {
+            Member known = fromGroup.get(objectId);
+            if (known != null && known.state() != MemberState.Removed) {
                 changes.add(describe(known.name().value(), onboarding.remove(pool.name(), known.name(), at)));
             }
         }
-        return changes;
     }
 
     private static String describe(String name, Onboarding.Outcome outcome) {

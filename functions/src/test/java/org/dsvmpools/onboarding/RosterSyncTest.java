@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,12 +29,42 @@ class RosterSyncTest {
     private final InMemoryRoster roster = new InMemoryRoster();
     private final Onboarding onboarding = new Onboarding(pools, roster, new RecordingShare());
     private final List<GroupMembers.Member> members = new ArrayList<>();
-    private final RosterSync sync = new RosterSync(pools, roster, group -> {
-        if (!group.equals(GROUP)) {
-            throw new GroupMembers.GroupNotFoundException(group);
+    private final Map<String, String> links = new HashMap<>();
+    private final RosterSync sync = new RosterSync(pools, roster, new FakeGraph(), new DeltaLinks() {
+        @Override
+        public Optional<String> find(String groupId) {
+            return Optional.ofNullable(links.get(groupId));
         }
-        return List.copyOf(members);
+
+        @Override
+        public void save(String groupId, String deltaLink) {
+            links.put(groupId, deltaLink);
+        }
     }, onboarding);
+
+    /** Graph over {@link #members}: a delta link remembers the membership it was given at. */
+    private class FakeGraph implements GroupMembers {
+        private final Map<String, List<Member>> versions = new HashMap<>();
+
+        @Override
+        public List<Member> members(String groupId) {
+            if (!groupId.equals(GROUP)) {
+                throw new GroupNotFoundException(groupId);
+            }
+            return List.copyOf(members);
+        }
+
+        @Override
+        public Delta changes(String groupId, String deltaLink) {
+            List<Member> now = members(groupId);
+            List<Member> before = deltaLink == null ? List.of() : versions.get(deltaLink);
+            String link = "link-" + versions.size();
+            versions.put(link, now);
+            return new Delta(now.stream().filter(m -> !before.contains(m)).toList(),
+                    before.stream().filter(m -> !now.contains(m)).map(Member::objectId).toList(), deltaLink == null,
+                    link);
+        }
+    }
 
     @BeforeEach
     void poolWithARosterGroup() {
@@ -54,17 +86,35 @@ class RosterSyncTest {
         members.add(new GroupMembers.Member("00000000-0000-0000-0000-000000000001", "Ann.Lee@contoso.example", "Ann"));
         members.add(new GroupMembers.Member("00000000-0000-0000-0000-000000000002", "наталья@contoso.example", "N"));
 
-        List<RosterSync.Report> first = sync.sync(Optional.of(GROUP), T0.plusSeconds(10));
+        List<RosterSync.Report> first = sync.groupChanged(GROUP, T0.plusSeconds(10));
 
         assertThat(member("ann-lee").state()).isEqualTo(MemberState.Ready);
         assertThat(first.get(0).changes()).contains("ann-lee Ready")
                 .anyMatch(change -> change.contains("no user name can be derived"));
 
         members.clear();
-        sync.sync(Optional.empty(), T0.plusSeconds(20));
+        sync.reconcileAll(T0.plusSeconds(20));
 
         assertThat(member("ann-lee").state()).isEqualTo(MemberState.Removed);
         assertThat(member("bob").state()).as("added by an event, not by the group").isEqualTo(MemberState.Ready);
+    }
+
+    @Test
+    void aGroupChangeAppliesOnlyWhatChangedSinceTheLastDeltaQuery() {
+        GroupMembers.Member ann = new GroupMembers.Member("00000000-0000-0000-0000-000000000001",
+                "ann@contoso.example", "Ann");
+        GroupMembers.Member cy = new GroupMembers.Member("00000000-0000-0000-0000-000000000003",
+                "cy@contoso.example", "Cy");
+        members.add(ann);
+        sync.groupChanged(GROUP, T0.plusSeconds(10));
+        assertThat(links).containsKey(GROUP);
+        members.clear();
+        members.add(cy);
+
+        List<RosterSync.Report> second = sync.groupChanged(GROUP, T0.plusSeconds(20));
+
+        assertThat(second.get(0).changes()).containsExactlyInAnyOrder("cy Ready", "ann Removed");
+        assertThat(member("ann").archive()).startsWith("archive/ann-");
     }
 
     @Test
@@ -93,16 +143,32 @@ class RosterSyncTest {
     }
 
     @Test
-    void aGroupGraphDoesNotKnowLeavesTheRosterAsItIs() {
+    void aGroupGraphDoesNotKnowLeavesTheRosterAsItIsAndAGroupNoPoolFollowsIsNotRead() {
         PoolSpec spec = pools.find(POOL).orElseThrow().pool().spec();
-        RosterSync other = new RosterSync(pools, roster, group -> {
-            throw new GroupMembers.GroupNotFoundException(group);
+        RosterSync unknownGroup = new RosterSync(pools, roster, new FakeGraph() {
+            @Override
+            public Delta changes(String groupId, String deltaLink) {
+                throw new GroupNotFoundException(groupId);
+            }
+        }, new DeltaLinks() {
+            @Override
+            public Optional<String> find(String groupId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void save(String groupId, String deltaLink) {
+                throw new AssertionError("nothing to save");
+            }
         }, onboarding);
 
-        List<RosterSync.Report> reports = other.sync(Optional.of(spec.rosterGroupId()), T0);
+        assertThat(unknownGroup.groupChanged("99999999-0000-0000-0000-000000000000", T0))
+                .as("no pool follows that group").isEmpty();
+        List<RosterSync.Report> reports = unknownGroup.groupChanged(spec.rosterGroupId(), T0);
 
         assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).singleElement().asString()
                 .contains("no group").endsWith("roster left as it is"));
         assertThat(roster.list(POOL)).isEmpty();
     }
+
 }

@@ -62,7 +62,7 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.getResponseBody().write(body);
             }
         });
-        arm.createContext("/v1.0/", emulator.graph::members);
+        arm.createContext("/v1.0/", emulator.graph::handle);
         arm.createContext("/emulator/graph/", emulator.graph::control);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {

@@ -8,16 +8,20 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.net.URLDecoder;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The part of Microsoft Graph that rosters use: {@code GET /v1.0/groups/{id}/members} (100 per page, with
- * {@code @odata.nextLink}); 404 {@code Request_ResourceNotFound} for an unknown group. Tests and a developer set
- * a group's members with {@code PUT /emulator/graph/groups/{id}} and a body {@code {"members":[{"id","mail",
- * "displayName"}]}}.
+ * {@code @odata.nextLink}; 404 {@code Request_ResourceNotFound} for an unknown group), the members delta query
+ * {@code GET /v1.0/groups/delta?$filter=id eq '{id}'&$select=members} (member ids only, removed ones marked
+ * {@code @removed}, ending in an {@code @odata.deltaLink} whose {@code $deltatoken} is the membership's version),
+ * and {@code POST /v1.0/directoryObjects/getByIds}. Tests and a developer set a group's members with
+ * {@code PUT /emulator/graph/groups/{id}} and a body {@code {"members":[{"id","mail","displayName"}]}}.
  */
 final class GraphApi {
     static final int PAGE = 100;
@@ -26,15 +30,31 @@ final class GraphApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, List<JsonNode>> groups = new ConcurrentHashMap<>();
+    /** Every membership a group has had, oldest first: a delta token is an index into it. */
+    private final Map<String, List<List<JsonNode>>> history = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> directory = new ConcurrentHashMap<>();
 
-    void members(HttpExchange exchange) throws IOException {
+    void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Matcher path = MEMBERS.matcher(exchange.getRequestURI().getPath());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.startsWith("Bearer ")) {
                 send(exchange, 401, error("InvalidAuthenticationToken", "Access token is empty."));
                 return;
             }
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/v1.0/groups/delta") && exchange.getRequestMethod().equals("GET")) {
+                delta(exchange);
+            } else if (path.equals("/v1.0/directoryObjects/getByIds") && exchange.getRequestMethod().equals("POST")) {
+                byIds(exchange);
+            } else {
+                members(exchange);
+            }
+        }
+    }
+
+    private void members(HttpExchange exchange) throws IOException {
+        {
+            Matcher path = MEMBERS.matcher(exchange.getRequestURI().getPath());
             if (!path.matches() || !exchange.getRequestMethod().equals("GET")) {
                 send(exchange, 400, error("BadRequest", "Unsupported request " + exchange.getRequestURI()));
                 return;
@@ -63,6 +83,50 @@ final class GraphApi {
         }
     }
 
+    /** One page with the whole change: the emulator's groups are small enough. */
+    private void delta(HttpExchange exchange) throws IOException {
+        String query = URLDecoder.decode(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""),
+                StandardCharsets.UTF_8);
+        Matcher filter = Pattern.compile("id eq '([0-9a-fA-F-]{36})'").matcher(query);
+        ObjectNode page = JSON.createObjectNode().put("@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#groups(members)");
+        ArrayNode value = page.putArray("value");
+        if (!filter.find()) {
+            send(exchange, 400, error("BadRequest", "this emulator answers delta queries filtered to one group"));
+            return;
+        }
+        String group = filter.group(1).toLowerCase(java.util.Locale.ROOT);
+        List<List<JsonNode>> versions = history.getOrDefault(group, List.of());
+        if (!versions.isEmpty()) {
+            Matcher token = Pattern.compile("\\$deltatoken=(\\d+)").matcher(query);
+            List<JsonNode> before = token.find() ? versions.get(Integer.parseInt(token.group(1))) : List.of();
+            List<JsonNode> now = versions.get(versions.size() - 1);
+            java.util.Set<String> was = new java.util.HashSet<>();
+            before.forEach(m -> was.add(m.path("id").asText()));
+            java.util.Set<String> is = new java.util.HashSet<>();
+            now.forEach(m -> is.add(m.path("id").asText()));
+            ObjectNode item = value.addObject().put("id", group);
+            ArrayNode changes = item.putArray("members@delta");
+            now.stream().filter(m -> !was.contains(m.path("id").asText())).forEach(m -> changes.addObject()
+                    .put("@odata.type", "#microsoft.graph.user").put("id", m.path("id").asText()));
+            before.stream().filter(m -> !is.contains(m.path("id").asText())).forEach(m -> changes.addObject()
+                    .put("@odata.type", "#microsoft.graph.user").put("id", m.path("id").asText())
+                    .putObject("@removed").put("reason", "deleted"));
+        }
+        String host = "https://" + exchange.getRequestHeaders().getFirst("Host");
+        page.put("@odata.deltaLink", host + "/v1.0/groups/delta?$filter=id%20eq%20'" + group + "'&$select=members"
+                + "&$deltatoken=" + Math.max(0, versions.size() - 1));
+        send(exchange, 200, page);
+    }
+
+    private void byIds(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        ObjectNode page = JSON.createObjectNode();
+        ArrayNode value = page.putArray("value");
+        body.path("ids").forEach(id -> Optional.ofNullable(directory.get(id.asText())).ifPresent(value::add));
+        send(exchange, 200, page);
+    }
+
     void control(HttpExchange exchange) throws IOException {
         try (exchange) {
             Matcher path = CONTROL.matcher(exchange.getRequestURI().getPath());
@@ -74,14 +138,17 @@ final class GraphApi {
             List<JsonNode> members = new java.util.ArrayList<>();
             body.path("members").forEach(member -> members.add(((ObjectNode) member.deepCopy())
                     .put("@odata.type", "#microsoft.graph.user")));
-            groups.put(path.group(1).toLowerCase(java.util.Locale.ROOT), members);
+            setMembers(path.group(1), members);
             exchange.sendResponseHeaders(204, -1);
         }
     }
 
     /** For tests in the same process. */
-    void setMembers(String groupId, List<JsonNode> members) {
-        groups.put(groupId.toLowerCase(java.util.Locale.ROOT), List.copyOf(members));
+    synchronized void setMembers(String groupId, List<JsonNode> members) {
+        String group = groupId.toLowerCase(java.util.Locale.ROOT);
+        groups.put(group, List.copyOf(members));
+        history.computeIfAbsent(group, g -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(List.copyOf(members));
+        members.forEach(m -> directory.put(m.path("id").asText(), m));
     }
 
     private static ObjectNode error(String code, String message) {

@@ -144,21 +144,29 @@ class OnboardingIT {
         }
         local.emulator.setGroupMembers(group, members);
         org.dsvmpools.onboarding.RosterSync sync = new org.dsvmpools.onboarding.RosterSync(repository, roster,
-                new org.dsvmpools.azure.GraphGroupMembers(local.emulator.graphEndpoint(), () -> local.arm), onboarding());
+                new org.dsvmpools.azure.GraphGroupMembers(local.emulator.graphEndpoint(), () -> local.arm),
+                new org.dsvmpools.azure.TableDeltaLinks(local.storage.table("rosterdelta" + n)), onboarding());
 
-        sync.sync(java.util.Optional.of(group), T0);
+        sync.groupChanged(group, T0);
 
         assertThat(roster.list(pool)).hasSize(150).allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberState.Ready));
         assertThat(roster.find(pool, new LinuxUserName("member-007")).orElseThrow().member().entraObjectId())
                 .isEqualTo("00000000-0000-0000-0000-000000000007");
 
-        local.emulator.setGroupMembers(group, members.subList(1, 150));
-        List<org.dsvmpools.onboarding.RosterSync.Report> reports = sync.sync(java.util.Optional.empty(),
-                T0.plusSeconds(3600));
+        List<JsonNode> changed = new ArrayList<>(members.subList(1, 150));
+        changed.add(json.createObjectNode().put("id", "00000000-0000-0000-0000-000000000999")
+                .put("mail", "new.member@contoso.example").put("displayName", "New"));
+        local.emulator.setGroupMembers(group, changed);
+        List<org.dsvmpools.onboarding.RosterSync.Report> reports = sync.groupChanged(group, T0.plusSeconds(3600));
 
-        assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).containsExactly("member-000 Removed"));
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).as("the delta, not the 150")
+                .containsExactlyInAnyOrder("member-000 Removed", "new-member Ready"));
+        local.emulator.setGroupMembers(group, changed.subList(1, changed.size()));
+        assertThat(sync.reconcileAll(T0.plusSeconds(7200))).singleElement().satisfies(r -> assertThat(r.changes())
+                .as("the daily full read").containsExactly("member-001 Removed"));
         ShareClient share = local.share(pool);
         assertThat(share.getDirectoryClient("users/member-000").exists()).isFalse();
         assertThat(share.getDirectoryClient("archive/member-000-20261127T110000Z/notebooks").exists()).isTrue();
+        assertThat(share.getDirectoryClient("users/new-member/notebooks").exists()).isTrue();
     }
 }

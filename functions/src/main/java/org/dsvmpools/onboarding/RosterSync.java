@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.Pool;
@@ -26,6 +31,9 @@ import org.dsvmpools.pool.StoredPool;
  * became Ready.
  */
 public final class RosterSync {
+    /** Members onboarded at once: enough to share manifest writes, few enough for one Function instance. */
+    static final int PARALLEL = 8;
+
     private final PoolRepository pools;
     private final RosterStore roster;
     private final GroupMembers graph;
@@ -132,8 +140,13 @@ public final class RosterSync {
         return fromGroup.keySet().stream().filter(id -> !inGroup.contains(id)).collect(Collectors.toSet());
     }
 
+    /**
+     * New members are onboarded {@link #PARALLEL} at a time: each is a few Table and Files requests, and their
+     * manifest updates share writes. The report keeps the members' order.
+     */
     private void add(Pool pool, List<GroupMembers.Member> members, Map<String, Member> fromGroup, Instant at,
                      List<String> changes) {
+        List<Callable<String>> work = new ArrayList<>();
         for (GroupMembers.Member member : members) {
             Member known = fromGroup.get(member.objectId());
             if (known != null && known.state() != MemberState.Removed) {
@@ -141,13 +154,26 @@ public final class RosterSync {
             }
             Optional<LinuxUserName> name = UserNames.fromEmail(member.email());
             if (name.isEmpty()) {
-                changes.add("member " + member.objectId() + ": no user name can be derived from '" + member.email()
-                        + "', skipped");
+                work.add(() -> "member " + member.objectId() + ": no user name can be derived from '"
+                        + member.email() + "', skipped");
                 continue;
             }
-            Onboarding.Outcome outcome = onboarding.add(pool.name(), new NewUser(name.get(), member.email(),
-                    member.displayName(), List.of(), member.objectId()), at);
-            changes.add(describe(name.get().value(), outcome));
+            work.add(() -> describe(name.get().value(), onboarding.add(pool.name(), new NewUser(name.get(),
+                    member.email(), member.displayName(), List.of(), member.objectId()), at)));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(PARALLEL);
+        try {
+            for (Future<String> done : threads.invokeAll(work)) {
+                changes.add(done.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while onboarding the group's members", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException(e.getCause());
+        } finally {
+            threads.shutdownNow();
         }
     }
 

@@ -34,7 +34,6 @@ public final class ArmClients {
     private final AuthorizationManager authorization;
     private final String subscriptionId;
     private final TokenCredential credential;
-    private final boolean emulator;
     private final HttpClient http;
 
     public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient) {
@@ -44,7 +43,6 @@ public final class ArmClients {
         HttpClient http = httpClient != null ? httpClient : new JdkHttpClientBuilder().build();
         this.subscriptionId = subscriptionId;
         this.credential = credential;
-        this.emulator = isLoopback(endpoint);
         this.http = http;
         this.resources = ResourceManager.configure().withHttpClient(http).authenticate(credential, profile)
                 .withSubscription(subscriptionId);
@@ -80,11 +78,6 @@ public final class ArmClients {
     /** The identity ARM is called with; data planes that take Entra tokens (Azure Files) use it too. */
     TokenCredential credential() {
         return credential;
-    }
-
-    /** Whether ARM is the local emulator, whose data planes take account keys instead of tokens. */
-    boolean emulator() {
-        return emulator;
     }
 
     HttpClient http() {

@@ -1,12 +1,8 @@
 package org.dsvmpools.azure;
 
-import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelinePosition;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.http.policy.HttpPipelinePolicy;
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.util.Context;
-import com.azure.resourcemanager.storage.fluent.models.StorageAccountInner;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.file.share.ShareClient;
 import com.azure.storage.file.share.ShareDirectoryClient;
@@ -32,25 +28,34 @@ import java.util.function.UnaryOperator;
 import org.dsvmpools.onboarding.PoolShare;
 import org.dsvmpools.onboarding.ShareRef;
 import org.dsvmpools.onboarding.UserFolders;
-import reactor.core.publisher.Mono;
 
 /**
- * {@link PoolShare} on the Azure Files SDK. The account's file endpoint is read from ARM once per share. Against
- * Azure the function authenticates with its managed identity (OAuth with the backup token intent, which Azure
- * Files requires for Entra tokens over REST), so no account key is in the function app; against the local
- * emulator, which takes shared keys only, the key comes from ARM's listKeys.
+ * {@link PoolShare} on the Azure Files SDK. Against Azure the function authenticates with its managed identity
+ * (OAuth with the backup token intent, which Azure Files requires for Entra tokens over REST), so no account key is
+ * in the function app; against the local emulator, which takes shared keys only, the endpoint and key come from
+ * ARM, once per share.
  */
 public final class AzureFilesPoolShare implements PoolShare {
     /** A manifest write holds the lease for a few requests; one held far longer belongs to a crashed writer. */
     static final Duration STALE_LEASE = Duration.ofSeconds(30);
+    /** Azure's public cloud; pools live there (the blueprint's regions are its regions). */
+    static final String FILE_ENDPOINT_SUFFIX = ".file.core.windows.net";
 
+    private final boolean emulator;
     private final Supplier<ArmClients> arm;
+    private TokenCredential identity;
     private final Map<ShareRef, ShareClient> shares = new ConcurrentHashMap<>();
     private final Map<ShareRef, Boolean> manifestReady = new ConcurrentHashMap<>();
     private final Map<ShareRef, GroupCommit<UnaryOperator<byte[]>>> batches = new ConcurrentHashMap<>();
 
-    /** @param arm built on the first share operation, never for a read of the roster alone */
-    public AzureFilesPoolShare(Supplier<ArmClients> arm) {
+    /**
+     * @param armEndpoint where ARM is: a loopback URL is the emulator, whose Files takes account keys read through
+     *                    ARM; against Azure no ARM client is needed (building one takes seconds, and the admin API
+     *                    calls this on its HTTP path): the endpoint follows from the account name
+     * @param arm         built on the emulator's first share operation
+     */
+    public AzureFilesPoolShare(String armEndpoint, Supplier<ArmClients> arm) {
+        this.emulator = ArmClients.isLoopback(armEndpoint);
         this.arm = arm;
     }
 
@@ -167,21 +172,29 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     private ShareClient connect(ShareRef share) {
-        ArmClients arm = this.arm.get();
-        StorageAccountInner account = ArmCalls.call(() -> arm.storage().serviceClient().getStorageAccounts()
-                .getByResourceGroup(share.resourceGroup(), share.storageAccount()));
-        String endpoint = account.primaryEndpoints().file();
-        ShareServiceClientBuilder builder = new ShareServiceClientBuilder().endpoint(endpoint).httpClient(arm.http());
-        if (arm.emulator()) {
-            String key = ArmCalls.call(() -> arm.storage().serviceClient().getStorageAccounts()
-                    .listKeys(share.resourceGroup(), share.storageAccount()).keys().get(0).value());
-            URI uri = URI.create(endpoint);
-            builder.credential(new StorageSharedKeyCredential(share.storageAccount(), key))
-                    .addPolicy(new RestoreEndpoint(uri.getPort(), "/" + share.storageAccount()));
-        } else {
-            builder.credential(arm.credential()).shareTokenIntent(ShareTokenIntent.BACKUP);
+        if (!emulator) {
+            return new ShareServiceClientBuilder().endpoint("https://" + share.storageAccount() + FILE_ENDPOINT_SUFFIX)
+                    .credential(identity()).shareTokenIntent(ShareTokenIntent.BACKUP).buildClient()
+                    .getShareClient(share.share());
         }
-        return builder.buildClient().getShareClient(share.share());
+        ArmClients arm = this.arm.get();
+        var accounts = arm.storage().serviceClient().getStorageAccounts();
+        String endpoint = ArmCalls.call(() -> accounts.getByResourceGroup(share.resourceGroup(),
+                share.storageAccount())).primaryEndpoints().file();
+        String key = ArmCalls.call(() -> accounts.listKeys(share.resourceGroup(), share.storageAccount()).keys()
+                .get(0).value());
+        return new ShareServiceClientBuilder().endpoint(endpoint).httpClient(arm.http())
+                .credential(new StorageSharedKeyCredential(share.storageAccount(), key))
+                .addPolicy(new FilesEndpointRestore(URI.create(endpoint).getPort(), share.storageAccount()))
+                .buildClient().getShareClient(share.share());
+    }
+
+    /** The Function App's managed identity, looked up on the first share operation. */
+    private synchronized TokenCredential identity() {
+        if (identity == null) {
+            identity = new DefaultAzureCredentialBuilder().build();
+        }
+        return identity;
     }
 
     private static void sleep(long millis) {
@@ -190,29 +203,6 @@ public final class AzureFilesPoolShare implements PoolShare {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the manifest's lease", e);
-        }
-    }
-
-    /**
-     * The Files builder cuts a custom endpoint down to scheme and host; the emulator listens on its own port
-     * under the account's path, so both are put back on every try.
-     */
-    private record RestoreEndpoint(int port, String accountPath) implements HttpPipelinePolicy {
-        @Override
-        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            java.net.URL url = context.getHttpRequest().getUrl();
-            if (url.getPort() != port) {
-                String path = url.getPath().startsWith(accountPath + "/") || url.getPath().equals(accountPath)
-                        ? url.getPath() : accountPath + url.getPath();
-                String query = url.getQuery() == null ? "" : "?" + url.getQuery();
-                context.getHttpRequest().setUrl(url.getProtocol() + "://" + url.getHost() + ":" + port + path + query);
-            }
-            return next.process();
-        }
-
-        @Override
-        public HttpPipelinePosition getPipelinePosition() {
-            return HttpPipelinePosition.PER_RETRY;
         }
     }
 }

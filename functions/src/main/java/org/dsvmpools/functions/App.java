@@ -124,7 +124,8 @@ public final class App {
                 new UsageIngestion(repository, reports, clock),
                 snapshots);
         TableRosterStore roster = new TableRosterStore(storage.table(ROSTER_TABLE));
-        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(arm));
+        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(
+                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM), arm));
         RosterSync rosterSync = new RosterSync(repository, roster, new GraphGroupMembers(
                 settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm),
                 new TableDeltaLinks(storage.table(DELTA_TABLE)), onboarding);

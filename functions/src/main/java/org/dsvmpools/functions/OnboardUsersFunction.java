@@ -53,7 +53,7 @@ public final class OnboardUsersFunction {
         return describe(outcome);
     }
 
-    static String describe(Onboarding.Outcome outcome) {
+    private static String describe(Onboarding.Outcome outcome) {
         if (outcome instanceof Onboarding.Outcome.Done done) {
             return "user " + done.member().name() + " is " + done.member().state();
         }

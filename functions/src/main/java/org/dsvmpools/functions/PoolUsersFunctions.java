@@ -13,6 +13,7 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.MemberJson;
 import org.dsvmpools.onboarding.MemberState;
 import org.dsvmpools.onboarding.NewUserJson;
@@ -78,9 +79,10 @@ public final class PoolUsersFunctions {
                 return forbidden(request, pool);
             }
             LinuxUserName userName = new LinuxUserName(user);
-            boolean known = app.onboarding().members(pool).orElse(List.of()).stream()
+            Optional<List<Member>> members = app.onboarding().members(pool);
+            boolean known = members.orElse(List.of()).stream()
                     .anyMatch(m -> m.name().equals(userName) && m.state() != MemberState.Removed);
-            if (!known && app.onboarding().members(pool).isPresent()) {
+            if (!known && members.isPresent()) {
                 return Http.problem(request, Problem.of(404, "user-not-found", "User not found",
                         "pool '" + pool + "' has no user '" + user + "'"));
             }

@@ -144,6 +144,25 @@ public final class Onboarding {
         share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
     }
 
+    /**
+     * Puts every roster entry into the manifest again (newer entries there stay): the daily repair for an entry a
+     * crashed writer left out, or a manifest two app instances created at the same moment.
+     */
+    public void refreshManifest(PoolName poolName) {
+        Optional<StoredPool> pool = pools.find(poolName);
+        if (blocked(poolName, pool).isPresent()) {
+            return;
+        }
+        List<Member> members = roster.list(poolName);
+        share.updateManifest(shareOf(pool.get().pool()), manifest -> {
+            byte[] next = manifest;
+            for (Member member : members) {
+                next = Manifest.apply(next, member);
+            }
+            return next;
+        });
+    }
+
     /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */
     public boolean mayManage(PoolName poolName, Caller caller) {
         return pools.find(poolName).map(found -> caller.mayManage(found.pool().owner())).orElse(true);

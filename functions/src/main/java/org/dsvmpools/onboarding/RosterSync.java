@@ -99,8 +99,8 @@ public final class RosterSync {
     }
 
     /**
-     * The daily safety net, for missed change events: every Ready pool's initial users, and each roster group's
-     * members read whole.
+     * The daily safety net, for missed change events: every Ready pool's initial users, each roster group's
+     * members read whole, and every pool's manifest repaired from the roster.
      */
     public List<Report> reconcileAll(Instant at) {
         Map<String, List<GroupMembers.Member>> read = new HashMap<>();
@@ -111,6 +111,7 @@ public final class RosterSync {
             }
             String group = pool.spec().rosterGroupId();
             if (group == null) {
+                onboarding.refreshManifest(pool.name());
                 continue;
             }
             List<GroupMembers.Member> members;
@@ -124,6 +125,7 @@ public final class RosterSync {
             Map<String, Member> fromGroup = fromGroup(pool);
             add(pool, members, fromGroup, at, changes);
             remove(pool, missing(fromGroup, members), fromGroup, at, changes);
+            onboarding.refreshManifest(pool.name());
             reports.add(new Report(pool.name().value(), changes));
         }
         return reports;

@@ -56,7 +56,7 @@ sessions_json() {
     first=0
     printf '{"user":"%s","lastActivity":"%s"%s}' "$user" "$(iso_seconds_ago "$seconds")" \
       "${since:+,\"since\":\"$since\"}"
-  done < <(who -u)
+  done <<< "$who_output"
   printf ']'
 }
 
@@ -93,7 +93,7 @@ remember_last_active() {
   while read -r _ _ _ _ idle _; do
     seconds="$(idle_seconds "$idle")" || continue
     [ $(( now - seconds )) -le "$newest" ] || newest=$(( now - seconds ))
-  done < <(who -u)
+  done <<< "$who_output"
   mkdir -p "$state_dir"
   [ "$newest" -eq "$kept" ] || printf '%s' "$newest" > "$state_dir/last-active"
   [ "$newest" -eq 0 ] || date -u -d "@$newest" +%Y-%m-%dT%H:%M:%SZ
@@ -126,6 +126,8 @@ storage_token() {
 
 main() {
   local report token last_active
+  # Read once: the sessions and the last activity come from the same moment.
+  who_output="$(who -u)"
   update_health
   last_active="$(remember_last_active)"
   report="$(printf '{"v":1,"pool":"%s","instanceId":"%s","reportedAt":"%s","cpuPercent":%s,"sessions":%s,"kernels":%s%s}' \

@@ -135,6 +135,16 @@ class OnboardingTest {
     }
 
     @Test
+    void theDailyRepairPutsBackAnEntryTheManifestLost() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        share.manifest = null;
+
+        onboarding.refreshManifest(POOL);
+
+        assertThat(share.manifest).contains("\"name\":\"alice\"", "\"state\":\"active\"");
+    }
+
+    @Test
     void anOlderChangeNeverOverwritesANewerOneInTheManifest() {
         Member newer = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Removed,
                 T0.plusSeconds(10), "archive/x");

@@ -139,14 +139,7 @@ class DevStackIT {
      * OnboardUsers function: the folder appears on the emulator's share and the user is Ready in GET.
      */
     private static void onboardThroughEventGrid(HostProcess stack, Path data) throws Exception {
-        String endpoint = stack.url("/api/events");
-        String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
-                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
-                        .plusMinutes(10));
-        var publisher = new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
-                .credential(new com.azure.core.credential.AzureSasCredential(sas))
-                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
-                .buildEventGridEventPublisherClient();
+        var publisher = publisher(stack).buildEventGridEventPublisherClient();
 
         publisher.sendEvent(new com.azure.messaging.eventgrid.EventGridEvent("pools/ml-team",
                 "DsvmPools.UserAdded", com.azure.core.util.BinaryData.fromString("{\"pool\":\"ml-team\","
@@ -188,14 +181,7 @@ class DevStackIT {
                         + "\"Bo.Chen@contoso.example\",\"displayName\":\"Bo\"}]}")).build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(graph.statusCode()).isEqualTo(204);
-        String endpoint = stack.url("/api/events");
-        String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
-                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
-                        .plusMinutes(10));
-        var publisher = new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
-                .credential(new com.azure.core.credential.AzureSasCredential(sas))
-                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build())
-                .buildCloudEventPublisherClient();
+        var publisher = publisher(stack).buildCloudEventPublisherClient();
 
         publisher.sendEvent(new com.azure.core.models.CloudEvent("/graph/groups", "Microsoft.Graph.GroupUpdated",
                 com.azure.core.util.BinaryData.fromString("{\"changeType\":\"updated\",\"resource\":\"Groups/"
@@ -207,6 +193,17 @@ class DevStackIT {
         assertThat(users.findValuesAsText("name")).as("the group's member and the spec's initial user")
                 .containsExactly("bo-chen", "dana");
         assertThat(users.findValuesAsText("state")).containsOnly("Ready");
+    }
+
+    /** The real publisher client for the stack's topic, with a SAS token over http, as a user would set it up. */
+    private static com.azure.messaging.eventgrid.EventGridPublisherClientBuilder publisher(HostProcess stack) {
+        String endpoint = stack.url("/api/events");
+        String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
+                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
+                        .plusMinutes(10));
+        return new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
+                .credential(new com.azure.core.credential.AzureSasCredential(sas))
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build());
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {

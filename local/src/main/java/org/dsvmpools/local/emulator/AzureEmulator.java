@@ -104,10 +104,7 @@ public final class AzureEmulator implements AutoCloseable {
 
     /** Sets a Microsoft Graph group's members: objects with {@code id}, {@code mail} and {@code displayName}. */
     public void setGroupMembers(String groupId, java.util.List<com.fasterxml.jackson.databind.JsonNode> members) {
-        java.util.List<com.fasterxml.jackson.databind.JsonNode> typed = new java.util.ArrayList<>();
-        members.forEach(m -> typed.add(((com.fasterxml.jackson.databind.node.ObjectNode) m.deepCopy())
-                .put("@odata.type", "#microsoft.graph.user")));
-        graph.setMembers(groupId, typed);
+        graph.setMembers(groupId, members);
     }
 
     /** Graph's base URL here: the same host and port as ARM. */

@@ -53,34 +53,32 @@ final class GraphApi {
     }
 
     private void members(HttpExchange exchange) throws IOException {
-        {
-            Matcher path = MEMBERS.matcher(exchange.getRequestURI().getPath());
-            if (!path.matches() || !exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 400, error("BadRequest", "Unsupported request " + exchange.getRequestURI()));
-                return;
-            }
-            List<JsonNode> members = groups.get(path.group(1).toLowerCase(java.util.Locale.ROOT));
-            if (members == null) {
-                send(exchange, 404, error("Request_ResourceNotFound", "Resource '" + path.group(1)
-                        + "' does not exist or one of its queried reference-property objects are not present."));
-                return;
-            }
-            String query = exchange.getRequestURI().getRawQuery();
-            int skip = 0;
-            if (query != null && query.contains("$skiptoken=")) {
-                skip = Integer.parseInt(query.replaceAll(".*\\$skiptoken=(\\d+).*", "$1"));
-            }
-            ObjectNode page = JSON.createObjectNode().put("@odata.context",
-                    "https://graph.microsoft.com/v1.0/$metadata#directoryObjects");
-            ArrayNode value = page.putArray("value");
-            members.stream().skip(skip).limit(PAGE).forEach(value::add);
-            if (skip + PAGE < members.size()) {
-                String host = "https://" + exchange.getRequestHeaders().getFirst("Host");
-                page.put("@odata.nextLink", host + path.group(0) + "?$select=id,mail,userPrincipalName,displayName"
-                        + "&$skiptoken=" + (skip + PAGE));
-            }
-            send(exchange, 200, page);
+        Matcher path = MEMBERS.matcher(exchange.getRequestURI().getPath());
+        if (!path.matches() || !exchange.getRequestMethod().equals("GET")) {
+            send(exchange, 400, error("BadRequest", "Unsupported request " + exchange.getRequestURI()));
+            return;
         }
+        List<JsonNode> members = groups.get(path.group(1).toLowerCase(java.util.Locale.ROOT));
+        if (members == null) {
+            send(exchange, 404, error("Request_ResourceNotFound", "Resource '" + path.group(1)
+                    + "' does not exist or one of its queried reference-property objects are not present."));
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        int skip = 0;
+        if (query != null && query.contains("$skiptoken=")) {
+            skip = Integer.parseInt(query.replaceAll(".*\\$skiptoken=(\\d+).*", "$1"));
+        }
+        ObjectNode page = JSON.createObjectNode().put("@odata.context",
+                "https://graph.microsoft.com/v1.0/$metadata#directoryObjects");
+        ArrayNode value = page.putArray("value");
+        members.stream().skip(skip).limit(PAGE).forEach(value::add);
+        if (skip + PAGE < members.size()) {
+            String host = "https://" + exchange.getRequestHeaders().getFirst("Host");
+            page.put("@odata.nextLink", host + path.group(0) + "?$select=id,mail,userPrincipalName,displayName"
+                    + "&$skiptoken=" + (skip + PAGE));
+        }
+        send(exchange, 200, page);
     }
 
     /** One page with the whole change: the emulator's groups are small enough. */
@@ -136,18 +134,19 @@ final class GraphApi {
             }
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             List<JsonNode> members = new java.util.ArrayList<>();
-            body.path("members").forEach(member -> members.add(((ObjectNode) member.deepCopy())
-                    .put("@odata.type", "#microsoft.graph.user")));
+            body.path("members").forEach(members::add);
             setMembers(path.group(1), members);
             exchange.sendResponseHeaders(204, -1);
         }
     }
 
-    /** For tests in the same process. */
-    synchronized void setMembers(String groupId, List<JsonNode> members) {
+    /** A new membership (a new version for delta queries); members are users, as Graph types them. */
+    synchronized void setMembers(String groupId, List<JsonNode> given) {
+        List<JsonNode> members = given.stream().map(m -> (JsonNode) ((ObjectNode) m.deepCopy())
+                .put("@odata.type", "#microsoft.graph.user")).toList();
         String group = groupId.toLowerCase(java.util.Locale.ROOT);
-        groups.put(group, List.copyOf(members));
-        history.computeIfAbsent(group, g -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(List.copyOf(members));
+        groups.put(group, members);
+        history.computeIfAbsent(group, g -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(members);
         members.forEach(m -> directory.put(m.path("id").asText(), m));
     }
 

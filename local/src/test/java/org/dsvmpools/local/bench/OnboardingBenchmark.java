@@ -53,7 +53,8 @@ public final class OnboardingBenchmark {
                     share.getDirectoryClient("floor/" + name + "/notebooks").createIfNotExists();
                 });
                 Onboarding onboarding = new Onboarding(repository, new TableRosterStore(
-                        local.storage.table("benchroster" + round)), new AzureFilesPoolShare(() -> local.arm));
+                        local.storage.table("benchroster" + round)), new AzureFilesPoolShare(
+                        local.emulator.armEndpoint(), () -> local.arm));
                 // The adapter's first use reads the account from ARM; that is once per share, not per user.
                 onboarding.add(pool, user(-1), Instant.now());
                 local.emulator.fileRequests().clear();

@@ -3,12 +3,7 @@ package org.dsvmpools.local.emulator;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.HttpPipelineCallContext;
-import com.azure.core.http.HttpPipelineNextPolicy;
-import com.azure.core.http.HttpPipelinePosition;
-import com.azure.core.http.HttpResponse;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
-import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.authorization.AuthorizationManager;
@@ -27,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import org.dsvmpools.azure.FilesEndpointRestore;
 import reactor.core.publisher.Mono;
 
 /**
@@ -81,7 +77,7 @@ final class EmulatorClients {
                 .endpoint(fileEndpoint)
                 .credential(new StorageSharedKeyCredential(account, key))
                 .httpClient(new JdkHttpClientBuilder().build())
-                .addPolicy(new RestoreEndpoint(endpoint.getPort(), "/" + account))
+                .addPolicy(new FilesEndpointRestore(endpoint.getPort(), account))
                 .buildClient();
     }
 
@@ -90,26 +86,6 @@ final class EmulatorClients {
             return new URL(text);
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException(text, e);
-        }
-    }
-
-    /** Puts the emulator's port and the account path back into each request URL. */
-    private record RestoreEndpoint(int port, String accountPath) implements HttpPipelinePolicy {
-        @Override
-        public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-            URL url = context.getHttpRequest().getUrl();
-            if (url.getPort() != port) {
-                String path = url.getPath().startsWith(accountPath + "/") || url.getPath().equals(accountPath)
-                        ? url.getPath() : accountPath + url.getPath();
-                String query = url.getQuery() == null ? "" : "?" + url.getQuery();
-                context.getHttpRequest().setUrl(url.getProtocol() + "://" + url.getHost() + ":" + port + path + query);
-            }
-            return next.process();
-        }
-
-        @Override
-        public HttpPipelinePosition getPipelinePosition() {
-            return HttpPipelinePosition.PER_RETRY;
         }
     }
 }

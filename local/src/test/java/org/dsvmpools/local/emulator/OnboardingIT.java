@@ -55,7 +55,8 @@ class OnboardingIT {
     }
 
     private Onboarding onboarding() {
-        return new Onboarding(repository, roster, new AzureFilesPoolShare(() -> local.arm));
+        return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
+                () -> local.arm));
     }
 
     private static JsonNode manifest(ShareClient share) throws Exception {

@@ -1,6 +1,8 @@
 package org.dsvmpools.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -13,6 +15,7 @@ import com.azure.storage.file.share.models.ShareFileUploadRangeOptions;
 import com.azure.storage.file.share.models.ShareRequestConditions;
 import com.azure.storage.file.share.models.ShareStorageException;
 import com.azure.storage.file.share.models.ShareTokenIntent;
+import com.azure.storage.file.share.options.ShareAcquireLeaseOptions;
 import com.azure.storage.file.share.options.ShareFileRenameOptions;
 import com.azure.storage.file.share.specialized.ShareLeaseClient;
 import com.azure.storage.file.share.specialized.ShareLeaseClientBuilder;
@@ -20,14 +23,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
+import org.dsvmpools.onboarding.Manifest;
+import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.PoolShare;
 import org.dsvmpools.onboarding.ShareRef;
 import org.dsvmpools.onboarding.UserFolders;
+import org.dsvmpools.pool.LinuxUserName;
 
 /**
  * {@link PoolShare} on the Azure Files SDK. Against Azure the function authenticates with its managed identity
@@ -46,7 +53,8 @@ public final class AzureFilesPoolShare implements PoolShare {
     private TokenCredential identity;
     private final Map<ShareRef, ShareClient> shares = new ConcurrentHashMap<>();
     private final Map<ShareRef, Boolean> manifestReady = new ConcurrentHashMap<>();
-    private final Map<ShareRef, GroupCommit<UnaryOperator<byte[]>>> batches = new ConcurrentHashMap<>();
+    private final Map<ShareRef, GroupCommit<List<Member>, Boolean>> manifestWrites = new ConcurrentHashMap<>();
+    private final Map<ShareRef, Written> lastWritten = new ConcurrentHashMap<>();
 
     /**
      * @param armEndpoint where ARM is: a loopback URL is the emulator, whose Files takes account keys read through
@@ -96,44 +104,81 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     /**
-     * Concurrent changes in this app instance share one write: the writer takes the lease, reads the manifest once,
-     * applies every queued change in order and writes once.
+     * Concurrent changes in this app instance share one write: the writer takes the lease, reads the manifest (unless
+     * it is the copy this instance wrote last, which the lease's ETag tells), applies every queued change and writes
+     * once.
      */
     @Override
-    public void updateManifest(ShareRef share, UnaryOperator<byte[]> change) {
-        batches.computeIfAbsent(share, ref -> new GroupCommit<>()).run(change, batch -> writeUnderLease(share, batch));
+    public void updateManifest(ShareRef share, List<Member> changes) {
+        manifestWrites.computeIfAbsent(share, ref -> new GroupCommit<>(Integer.MAX_VALUE)).run(changes, batch -> {
+            writeUnderLease(share, batch.stream().flatMap(List::stream).toList());
+            return Collections.nCopies(batch.size(), Boolean.TRUE);
+        });
     }
 
-    private void writeUnderLease(ShareRef share, List<UnaryOperator<byte[]>> changes) {
+    @Override
+    public Map<LinuxUserName, Instant> published(ShareRef share) {
+        ShareFileClient file = manifest(share);
+        for (int attempt = 1; ; attempt++) {
+            ByteArrayOutputStream current = new ByteArrayOutputStream();
+            file.download(current);
+            try {
+                return Manifest.changeTimes(current.toByteArray());
+            } catch (IllegalStateException halfWritten) {
+                // A writer sets the file's new length, then its contents: read between the two, it is zeros.
+                if (attempt == 3) {
+                    throw halfWritten;
+                }
+                sleep(50L * attempt);
+            }
+        }
+    }
+
+    /** The manifest as this instance last wrote it, with the version Azure Files gave that write. */
+    private record Written(byte[] contents, String etag) {
+    }
+
+    private void writeUnderLease(ShareRef share, List<Member> changes) {
         ShareFileClient file = manifest(share);
         ShareLeaseClient lease = new ShareLeaseClientBuilder().fileClient(file).buildClient();
-        String leaseId = acquire(lease);
+        Response<String> leased = acquire(lease);
+        ShareRequestConditions held = new ShareRequestConditions().setLeaseId(leased.getValue());
         try {
-            ByteArrayOutputStream current = new ByteArrayOutputStream();
-            file.downloadWithResponse(current, null, null, new ShareRequestConditions().setLeaseId(leaseId), null,
-                    Context.NONE);
-            byte[] bytes = current.toByteArray();
-            for (UnaryOperator<byte[]> change : changes) {
-                bytes = change.apply(bytes);
+            byte[] read = contents(share, file, held, leased.getHeaders().getValue(HttpHeaderName.ETAG));
+            byte[] bytes = Manifest.apply(read, changes);
+            if (bytes == read) {
+                return;
             }
-            ShareRequestConditions held = new ShareRequestConditions().setLeaseId(leaseId);
-            file.createWithResponse(bytes.length, null, null, null, null, held, null, Context.NONE);
+            String etag = file.createWithResponse(bytes.length, null, null, null, null, held, null, Context.NONE)
+                    .getValue().getETag();
             if (bytes.length > 0) {
-                file.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes),
-                        bytes.length).setRequestConditions(held), null, Context.NONE);
+                etag = file.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes),
+                        bytes.length).setRequestConditions(held), null, Context.NONE).getValue().getETag();
             }
+            lastWritten.put(share, new Written(bytes, etag));
         } finally {
             lease.releaseLease();
         }
     }
 
+    /** The manifest's contents: the copy written last when nobody has written since, else a fresh read. */
+    private byte[] contents(ShareRef share, ShareFileClient file, ShareRequestConditions held, String etag) {
+        Written last = lastWritten.get(share);
+        if (last != null && etag != null && etag.equals(last.etag())) {
+            return last.contents();
+        }
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        file.downloadWithResponse(current, null, null, held, null, Context.NONE);
+        return current.toByteArray();
+    }
+
     /** Takes the manifest's lease, waiting for other writers; a lease older than {@link #STALE_LEASE} is broken. */
-    private static String acquire(ShareLeaseClient lease) {
+    private static Response<String> acquire(ShareLeaseClient lease) {
         long deadline = System.nanoTime() + STALE_LEASE.toNanos();
         long pause = 10;
         while (true) {
             try {
-                return lease.acquireLease();
+                return lease.acquireLeaseWithResponse(new ShareAcquireLeaseOptions(), null, Context.NONE);
             } catch (ShareStorageException e) {
                 if (e.getStatusCode() != 409 || !"LeaseAlreadyPresent".equals(String.valueOf(e.getErrorCode()))) {
                     throw e;
@@ -202,7 +247,7 @@ public final class AzureFilesPoolShare implements PoolShare {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the manifest's lease", e);
+            throw new IllegalStateException("interrupted while waiting for the manifest", e);
         }
     }
 }

@@ -7,13 +7,21 @@ import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionFailedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.dsvmpools.onboarding.Manifest;
 import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.MemberState;
@@ -28,12 +36,14 @@ import org.dsvmpools.pool.PoolName;
  */
 public final class TableRosterStore implements RosterStore {
     private static final String COUNTER = "~uid";
-    static final int UID_BLOCK = 32;
+    static final int UID_BLOCK = 128;
+    static final int TRANSACTION_LIMIT = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableClient table;
     private final Tables.OnFirstUse creation;
-    private final java.util.Map<PoolName, UidBlock> blocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<PoolName, UidBlock> blocks = new ConcurrentHashMap<>();
+    private final Map<PoolName, GroupCommit<Member, Boolean>> creations = new ConcurrentHashMap<>();
 
     public TableRosterStore(TableClient table) {
         this.table = table;
@@ -59,14 +69,59 @@ public final class TableRosterStore implements RosterStore {
         return members;
     }
 
+    /**
+     * Concurrent creations in one pool share a Table transaction (entity group transaction, up to
+     * {@link #TRANSACTION_LIMIT} entities of one partition): a class arriving at once costs a request per batch,
+     * not per user.
+     */
     @Override
-    public Optional<String> create(PoolName pool, Member member) {
+    public boolean create(PoolName pool, Member member) {
         creation.ensure();
+        return creations.computeIfAbsent(pool, p -> new GroupCommit<>(TRANSACTION_LIMIT))
+                .run(member, batch -> createAll(pool, batch));
+    }
+
+    /**
+     * Creates the batch's entries in as few transactions as it takes. A transaction fails as a whole, naming the
+     * entity that failed it: that one is created on its own (which tells an existing entry from a fault), and the
+     * rest go again. A user twice in one batch is created on their own after it.
+     */
+    private List<Boolean> createAll(PoolName pool, List<Member> batch) {
+        Boolean[] created = new Boolean[batch.size()];
+        List<Integer> together = new ArrayList<>();
+        Set<LinuxUserName> names = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (names.add(batch.get(i).name())) {
+                together.add(i);
+            }
+        }
+        while (together.size() > 1) {
+            try {
+                table.submitTransaction(together.stream().map(i -> new TableTransactionAction(
+                        TableTransactionActionType.CREATE, entity(pool, batch.get(i)))).toList());
+                together.forEach(i -> created[i] = true);
+                together.clear();
+            } catch (TableTransactionFailedException failed) {
+                Integer which = failed.getFailedTransactionActionIndex();
+                int one = together.remove(which == null ? 0 : which.intValue());
+                created[one] = createOne(pool, batch.get(one));
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            if (created[i] == null) {
+                created[i] = createOne(pool, batch.get(i));
+            }
+        }
+        return Arrays.asList(created);
+    }
+
+    private boolean createOne(PoolName pool, Member member) {
         try {
-            return Optional.of(etag(table.createEntityWithResponse(entity(pool, member), null, Context.NONE)));
+            table.createEntity(entity(pool, member));
+            return true;
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 409) {
-                return Optional.empty();
+                return false;
             }
             throw e;
         }
@@ -87,11 +142,6 @@ public final class TableRosterStore implements RosterStore {
     }
 
     /**
-     * Uids are taken from the pool's counter a block at a time and handed out from memory: one counter update per
-     * {@link #UID_BLOCK} onboardings instead of one contended update each. A block's unused uids are skipped when
-     * the app instance stops; uids stay unique, only not dense.
-     */
-    /**
      * The version a write answered with. Azurite 3.37 drops the closing quote of a weak ETag in write responses
      * ({@code W/"datetime'...'}), which it then refuses in If-Match; the quote is put back.
      */
@@ -100,6 +150,11 @@ public final class TableRosterStore implements RosterStore {
         return etag != null && etag.startsWith("W/\"") && !etag.endsWith("\"") ? etag + "\"" : etag;
     }
 
+    /**
+     * Uids are taken from the pool's counter a block at a time and handed out from memory: one counter update per
+     * {@link #UID_BLOCK} onboardings instead of one contended update each. A block's unused uids are skipped when
+     * the app instance stops; uids stay unique, only not dense.
+     */
     @Override
     public int allocateUid(PoolName pool) {
         return blocks.computeIfAbsent(pool, p -> new UidBlock()).next(() -> reserve(pool, UID_BLOCK));

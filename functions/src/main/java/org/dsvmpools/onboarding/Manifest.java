@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.dsvmpools.pool.LinuxUserName;
 
 /**
  * {@code .pool/users.json}, what every instance's agent reconciles its accounts with:
@@ -26,31 +29,50 @@ public final class Manifest {
     }
 
     /**
-     * The manifest with {@code member}'s entry set, unless the entry there is from a later change: changes of one
-     * user may reach the manifest out of order when several app instances write it.
+     * The manifest with each member's entry set, unless the entry there is from a later change: changes of one user
+     * may reach the manifest out of order when several app instances write it. The contents are read and written
+     * once, however many members change: a batch of a thousand costs what one does.
      */
-    public static byte[] apply(byte[] current, Member member) {
-        Map<String, ObjectNode> users = new TreeMap<>();
-        if (current.length > 0) {
-            try {
-                JSON.readTree(current).path("users").forEach(user -> users.put(user.path("name").asText(),
-                        (ObjectNode) user));
-            } catch (IOException e) {
-                throw new IllegalStateException("the roster manifest on the share is unreadable", e);
+    public static byte[] apply(byte[] current, Collection<Member> members) {
+        Map<String, ObjectNode> users = entries(current);
+        boolean changed = false;
+        for (Member member : members) {
+            ObjectNode known = users.get(member.name().value());
+            boolean newer = known == null || !known.hasNonNull("changedAt")
+                    || !Instant.parse(known.path("changedAt").asText()).isAfter(member.changedAt());
+            if (newer && member.uid() > 0) {
+                users.put(member.name().value(), entry(member));
+                changed = true;
             }
         }
-        ObjectNode known = users.get(member.name().value());
-        if (known != null && known.hasNonNull("changedAt")
-                && Instant.parse(known.path("changedAt").asText()).isAfter(member.changedAt())) {
+        if (!changed) {
             return current;
-        }
-        if (member.uid() > 0) {
-            users.put(member.name().value(), entry(member));
         }
         ObjectNode root = JsonNodeFactory.instance.objectNode().put("v", 1);
         ArrayNode list = root.putArray("users");
         users.values().forEach(list::add);
         return root.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** When each user's entry was last changed: a user is Ready once the manifest carries their latest change. */
+    public static Map<LinuxUserName, Instant> changeTimes(byte[] manifest) {
+        Map<LinuxUserName, Instant> times = new HashMap<>();
+        entries(manifest).forEach((name, entry) -> times.put(new LinuxUserName(name),
+                Instant.parse(entry.path("changedAt").asText())));
+        return times;
+    }
+
+    private static Map<String, ObjectNode> entries(byte[] manifest) {
+        Map<String, ObjectNode> users = new TreeMap<>();
+        if (manifest.length > 0) {
+            try {
+                JSON.readTree(manifest).path("users").forEach(user -> users.put(user.path("name").asText(),
+                        (ObjectNode) user));
+            } catch (IOException e) {
+                throw new IllegalStateException("the roster manifest on the share is unreadable", e);
+            }
+        }
+        return users;
     }
 
     private static ObjectNode entry(Member member) {

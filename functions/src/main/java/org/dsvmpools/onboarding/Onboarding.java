@@ -1,7 +1,9 @@
 package org.dsvmpools.onboarding;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.dsvmpools.pool.AzureNames;
@@ -21,8 +23,10 @@ import org.dsvmpools.provisioning.Blueprint;
  *   <li>Ordered by event time: a change older than (or as old as) the last one applied to the user changes
  *       nothing, so duplicates and late deliveries are harmless, and a removal that overtook its addition leaves
  *       a tombstone that the addition then loses to.</li>
- *   <li>Adding records the user (Pending, with a uid kept for good), creates {@code users/<name>/notebooks},
- *       rewrites the manifest, and marks the user Ready.</li>
+ *   <li>Adding records the user (Pending, with a uid kept for good), creates {@code users/<name>/notebooks} and
+ *       puts the user into the manifest. The roster records what was asked and the manifest what the instances are
+ *       told: a user is Ready once the manifest carries their latest change, which is read from the manifest, not
+ *       written to the roster a second time (one table write per onboarding, not two).</li>
  *   <li>Removing never deletes data: the folder moves to {@code archive/<name>-<time>}, the manifest marks the
  *       user removed.</li>
  * </ul>
@@ -31,12 +35,16 @@ public final class Onboarding {
     /** Concurrent changes of one user's entry are rare; a few rereads settle them. */
     private static final int ATTEMPTS = 8;
 
-    private final PoolRepository pools;
+    private final ReadyPools pools;
     private final RosterStore roster;
     private final PoolShare share;
 
     public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share) {
-        this.pools = pools;
+        this(pools, roster, share, Clock.systemUTC());
+    }
+
+    public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share, Clock clock) {
+        this.pools = new ReadyPools(pools, clock);
         this.roster = roster;
         this.share = share;
     }
@@ -76,11 +84,16 @@ public final class Onboarding {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (current.isPresent()) {
                 Member known = current.get().member();
-                // A Pending entry of this very change is one that failed half-way: it is done again.
-                boolean unfinished = known.state() == MemberState.Pending && at.equals(known.changedAt());
-                if (!at.isAfter(known.changedAt()) && !unfinished) {
-                    return new Outcome.Unchanged(known, "a change as new or newer was applied at "
-                            + known.changedAt());
+                if (!at.isAfter(known.changedAt())) {
+                    // This very addition, recorded: if the manifest lacks it, it failed half-way and is done again.
+                    boolean thisChange = known.state() == MemberState.Pending && at.equals(known.changedAt());
+                    if (!thisChange) {
+                        return new Outcome.Unchanged(known, "a change as new or newer was applied at "
+                                + known.changedAt());
+                    }
+                    if (published(where, known)) {
+                        return new Outcome.Unchanged(known.with(MemberState.Ready, at, null), "already applied");
+                    }
                 }
                 if (known.email() != null && user.email() != null && !known.email().equalsIgnoreCase(user.email())) {
                     return new Outcome.NameTaken(user.name(), known.email());
@@ -89,16 +102,22 @@ public final class Onboarding {
             int uid = current.map(s -> s.member().uid()).filter(u -> u > 0).orElseGet(() -> roster.allocateUid(poolName));
             Member pending = new Member(user.name(), user.email(), user.displayName(), user.sshPublicKeys(),
                     user.entraObjectId(), uid, MemberState.Pending, at, null);
-            Optional<String> written = current.isPresent() ? roster.replace(poolName, current.get(), pending)
+            boolean written = current.isPresent() ? roster.replace(poolName, current.get(), pending).isPresent()
                     : roster.create(poolName, pending);
-            if (written.isPresent()) {
+            if (written) {
                 share.ensureDirectories(where, UserFolders.home(user.name()));
-                share.updateManifest(where, manifest -> Manifest.apply(manifest, pending));
-                return new Outcome.Done(settle(poolName, new RosterStore.Stored(pending, written.get())));
+                share.updateManifest(where, List.of(pending));
+                return new Outcome.Done(pending.with(MemberState.Ready, at, null));
             }
             current = roster.find(poolName, user.name());
         }
         throw new IllegalStateException("the roster entry of " + user.name() + " kept changing");
+    }
+
+    /** Whether the manifest carries {@code member}'s change: a duplicate touches no file but this read. */
+    private boolean published(ShareRef where, Member member) {
+        Instant published = share.published(where).get(member.name());
+        return published != null && !published.isBefore(member.changedAt());
     }
 
     public Outcome remove(PoolName poolName, LinuxUserName name, Instant at) {
@@ -113,7 +132,7 @@ public final class Onboarding {
             if (current.isEmpty()) {
                 // A tombstone: an addition that was sent before this removal but arrives after it loses.
                 Member tombstone = new Member(name, null, null, List.of(), null, 0, MemberState.Removed, at, null);
-                if (roster.create(poolName, tombstone).isPresent()) {
+                if (roster.create(poolName, tombstone)) {
                     return new Outcome.Done(tombstone);
                 }
                 continue;
@@ -141,7 +160,7 @@ public final class Onboarding {
 
     private void archive(ShareRef where, Member removed) {
         share.move(where, UserFolders.USERS + "/" + removed.name().value(), removed.archive());
-        share.updateManifest(where, manifest -> Manifest.apply(manifest, removed));
+        share.updateManifest(where, List.of(removed));
     }
 
     /**
@@ -153,14 +172,7 @@ public final class Onboarding {
         if (blocked(poolName, pool).isPresent()) {
             return;
         }
-        List<Member> members = roster.list(poolName);
-        share.updateManifest(shareOf(pool.get().pool()), manifest -> {
-            byte[] next = manifest;
-            for (Member member : members) {
-                next = Manifest.apply(next, member);
-            }
-            return next;
-        });
+        share.updateManifest(shareOf(pool.get().pool()), roster.list(poolName));
     }
 
     /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */
@@ -168,26 +180,24 @@ public final class Onboarding {
         return pools.find(poolName).map(found -> caller.mayManage(found.pool().owner())).orElse(true);
     }
 
+    /**
+     * The pool's users, each Pending until the manifest carries their latest change, then Ready; empty for an unknown
+     * pool. The manifest is read only when somebody is Pending.
+     */
     public Optional<List<Member>> members(PoolName poolName) {
-        return pools.find(poolName).map(found -> roster.list(poolName));
-    }
-
-    /** Ready once its folder and manifest entry exist, unless a newer change took the entry meanwhile. */
-    private Member settle(PoolName pool, RosterStore.Stored written) {
-        RosterStore.Stored current = written;
-        Member pending = written.member();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (!current.member().changedAt().equals(pending.changedAt())
-                    || current.member().state() == MemberState.Ready) {
-                return current.member();
-            }
-            Member next = current.member().with(MemberState.Ready, pending.changedAt(), null);
-            if (roster.replace(pool, current, next).isPresent()) {
-                return next;
-            }
-            current = roster.find(pool, pending.name()).orElseThrow();
+        Optional<StoredPool> pool = pools.find(poolName);
+        if (pool.isEmpty()) {
+            return Optional.empty();
         }
-        return current.member();
+        List<Member> members = roster.list(poolName);
+        if (members.stream().noneMatch(m -> m.state() == MemberState.Pending)
+                || blocked(poolName, pool).isPresent()) {
+            return Optional.of(members);
+        }
+        Map<LinuxUserName, Instant> published = share.published(shareOf(pool.get().pool()));
+        return Optional.of(members.stream().map(m -> m.state() == MemberState.Pending
+                && !published.getOrDefault(m.name(), Instant.MIN).isBefore(m.changedAt())
+                ? m.with(MemberState.Ready, m.changedAt(), null) : m).toList());
     }
 
     private static Optional<Outcome> blocked(PoolName poolName, Optional<StoredPool> found) {

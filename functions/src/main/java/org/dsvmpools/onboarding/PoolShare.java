@@ -1,7 +1,9 @@
 package org.dsvmpools.onboarding;
 
+import java.time.Instant;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Map;
+import org.dsvmpools.pool.LinuxUserName;
 
 /** The port to a pool's Azure Files share: directories, moves, and the roster manifest the agents read. */
 public interface PoolShare {
@@ -12,9 +14,11 @@ public interface PoolShare {
     void move(ShareRef share, String from, String to);
 
     /**
-     * Changes the manifest while holding its lease, so that writers take turns: {@code change} gets the current
-     * contents (empty when there are none yet) and returns the new ones. Returns once a write that includes the
-     * change has succeeded.
+     * Sets these members' entries in the manifest ({@link Manifest#apply}) while holding its lease, so that writers
+     * take turns. Returns once a write that includes them has succeeded.
      */
-    void updateManifest(ShareRef share, UnaryOperator<byte[]> change);
+    void updateManifest(ShareRef share, List<Member> changes);
+
+    /** When each user's entry in the manifest was changed ({@link Manifest#changeTimes}), read without the lease. */
+    Map<LinuxUserName, Instant> published(ShareRef share);
 }

@@ -14,8 +14,8 @@ public interface RosterStore {
 
     List<Member> list(PoolName pool);
 
-    /** @return the entry's version, or empty when the user has an entry already */
-    Optional<String> create(PoolName pool, Member member);
+    /** @return whether the entry was created: false when the user has an entry already */
+    boolean create(PoolName pool, Member member);
 
     /** @return the entry's new version, or empty when another writer changed it since {@code current} was read */
     Optional<String> replace(PoolName pool, Stored current, Member next);

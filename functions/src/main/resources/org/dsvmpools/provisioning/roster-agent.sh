@@ -24,8 +24,13 @@ manifest="${share_root}/.pool/users.json"
 entries() {
   python3 - "$manifest" <<'PY'
 import json, re, sys
-with open(sys.argv[1]) as f:
-    manifest = json.load(f)
+try:
+    with open(sys.argv[1]) as f:
+        manifest = json.load(f)
+except ValueError:
+    # The control plane sets the file's new length, then writes it: read in between, it is zeros.
+    print("roster-agent: manifest is being written; next run reads it", file=sys.stderr)
+    sys.exit(0)
 for user in manifest.get("users", []):
     name, uid, state = user.get("name", ""), user.get("uid"), user.get("state")
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", name) or not isinstance(uid, int) or not 20000 < uid < 60000:

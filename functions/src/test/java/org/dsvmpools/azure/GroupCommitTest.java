@@ -1,6 +1,7 @@
 package org.dsvmpools.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,32 +14,30 @@ import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
     @Test
-    void callersWaitingOnAWriteShareTheNextOneAndEveryChangeIsWrittenOnce() throws Exception {
-        GroupCommit<Integer> commit = new GroupCommit<>();
+    void callersWaitingOnAWriteShareTheNextOneAndEachGetsItsOwnResult() throws Exception {
+        GroupCommit<Integer, String> commit = new GroupCommit<>(100);
         AtomicInteger writes = new AtomicInteger();
-        AtomicInteger recorded = new AtomicInteger();
         List<Integer> seenByWrites = new ArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> callers = new ArrayList<>();
+        List<Future<String>> callers = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
+            int mine = i;
             callers.add(threads.submit(() -> {
                 start.await();
-                int mine = recorded.incrementAndGet();
-                commit.run(mine, batch -> {
+                return commit.run(mine, batch -> {
                     writes.incrementAndGet();
                     synchronized (seenByWrites) {
                         seenByWrites.addAll(batch);
                     }
                     sleep();
+                    return batch.stream().map(change -> "written " + change).toList();
                 });
-                return mine;
             }));
         }
         start.countDown();
-        int last = 0;
-        for (Future<Integer> caller : callers) {
-            last = Math.max(last, caller.get());
+        for (int i = 0; i < callers.size(); i++) {
+            assertThat(callers.get(i).get()).isEqualTo("written " + i);
         }
         threads.shutdown();
 
@@ -47,26 +46,45 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFailedWritesChangesAreKeptForTheNextWrite() {
-        GroupCommit<Integer> commit = new GroupCommit<>();
-        AtomicInteger attempts = new AtomicInteger();
-
-        List<Integer> written = new ArrayList<>();
-        try {
-            commit.run(1, batch -> {
-                attempts.incrementAndGet();
-                throw new IllegalStateException("Files is down");
-            });
-        } catch (IllegalStateException expected) {
-            assertThat(expected).hasMessage("Files is down");
+    void noWriteTakesMoreThanTheLimit() throws Exception {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(3);
+        List<Integer> sizes = new ArrayList<>();
+        ExecutorService threads = Executors.newFixedThreadPool(12);
+        List<Future<Integer>> callers = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            int mine = i;
+            callers.add(threads.submit(() -> commit.run(mine, batch -> {
+                synchronized (sizes) {
+                    sizes.add(batch.size());
+                }
+                sleep();
+                return batch;
+            })));
         }
-        commit.run(2, batch -> {
-            attempts.incrementAndGet();
+        for (Future<Integer> caller : callers) {
+            caller.get();
+        }
+        threads.shutdown();
+
+        assertThat(sizes).allMatch(size -> size <= 3);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(60);
+    }
+
+    @Test
+    void everyCallerInAFailedWriteGetsTheFailureAndTheNextWriteIsFresh() {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(100);
+        List<Integer> written = new ArrayList<>();
+
+        assertThatThrownBy(() -> commit.run(1, batch -> {
+            throw new IllegalStateException("Files is down");
+        })).hasMessage("Files is down");
+        int result = commit.run(2, batch -> {
             written.addAll(batch);
+            return batch;
         });
 
-        assertThat(attempts.get()).isEqualTo(2);
-        assertThat(written).as("the failed change is written with the next").containsExactly(1, 2);
+        assertThat(result).isEqualTo(2);
+        assertThat(written).as("a failed change is its caller's to try again").containsExactly(2);
     }
 
     private static void sleep() {

@@ -36,13 +36,12 @@ final class InMemoryRoster implements RosterStore {
     }
 
     @Override
-    public synchronized Optional<String> create(PoolName pool, Member member) {
+    public synchronized boolean create(PoolName pool, Member member) {
         if (entries.containsKey(key(pool, member.name()))) {
-            return Optional.empty();
+            return false;
         }
-        Stored stored = new Stored(member, "" + ++version);
-        entries.put(key(pool, member.name()), stored);
-        return Optional.of(stored.etag());
+        entries.put(key(pool, member.name()), new Stored(member, "" + ++version));
+        return true;
     }
 
     @Override

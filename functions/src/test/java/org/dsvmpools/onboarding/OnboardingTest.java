@@ -1,6 +1,7 @@
 package org.dsvmpools.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +55,11 @@ class OnboardingTest {
         onboarding.add(POOL, alice(), T0.plusSeconds(1));
         share.calls.clear();
 
-        assertThat(onboarding.add(POOL, alice(), T0.plusSeconds(1))).isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        Onboarding.Outcome duplicate = onboarding.add(POOL, alice(), T0.plusSeconds(1));
+
+        assertThat(duplicate).isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        assertThat(((Onboarding.Outcome.Unchanged) duplicate).member().state()).as("as the users API shows it")
+                .isEqualTo(MemberState.Ready);
         assertThat(share.calls).isEmpty();
     }
 
@@ -80,7 +85,8 @@ class OnboardingTest {
 
         assertThat(onboarding.remove(POOL, ALICE, T0.plusSeconds(5))).isInstanceOf(Onboarding.Outcome.Unchanged.class);
         assertThat(share.calls).isEmpty();
-        assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Ready);
+        assertThat(onboarding.members(POOL).orElseThrow()).singleElement()
+                .extracting(Member::state).isEqualTo(MemberState.Ready);
     }
 
     @Test
@@ -96,20 +102,21 @@ class OnboardingTest {
     void aChangeThatFailedHalfWayIsDoneAgainWhenItsEventComesAgain() {
         PoolShare failing = new RecordingShare() {
             @Override
-            public synchronized void updateManifest(ShareRef share, java.util.function.UnaryOperator<byte[]> change) {
+            public synchronized void updateManifest(ShareRef share, List<Member> changes) {
                 throw new IllegalStateException("Files is down");
             }
         };
-        try {
-            new Onboarding(pools, roster, failing).add(POOL, alice(), T0.plusSeconds(1));
-        } catch (IllegalStateException expected) {
-            assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Pending);
-        }
+        assertThatThrownBy(() -> new Onboarding(pools, roster, failing).add(POOL, alice(), T0.plusSeconds(1)))
+                .hasMessage("Files is down");
+        assertThat(onboarding.members(POOL).orElseThrow()).singleElement()
+                .as("recorded, not in the manifest").extracting(Member::state).isEqualTo(MemberState.Pending);
 
         Onboarding.Outcome again = onboarding.add(POOL, alice(), T0.plusSeconds(1));
 
         assertThat(((Onboarding.Outcome.Done) again).member().state()).isEqualTo(MemberState.Ready);
         assertThat(share.manifest).contains("\"name\":\"alice\"");
+        assertThat(onboarding.members(POOL).orElseThrow()).singleElement()
+                .extracting(Member::state).isEqualTo(MemberState.Ready);
     }
 
     @Test
@@ -121,11 +128,9 @@ class OnboardingTest {
                 throw new IllegalStateException("Files is down");
             }
         };
-        try {
-            new Onboarding(pools, roster, failing).remove(POOL, ALICE, T0.plusSeconds(60));
-        } catch (IllegalStateException expected) {
-            assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
-        }
+        assertThatThrownBy(() -> new Onboarding(pools, roster, failing).remove(POOL, ALICE, T0.plusSeconds(60)))
+                .hasMessage("Files is down");
+        assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
         share.calls.clear();
 
         onboarding.remove(POOL, ALICE, T0.plusSeconds(60));
@@ -151,7 +156,7 @@ class OnboardingTest {
         Member older = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Ready,
                 T0.plusSeconds(5), null);
 
-        byte[] manifest = Manifest.apply(Manifest.apply(new byte[0], newer), older);
+        byte[] manifest = Manifest.apply(Manifest.apply(new byte[0], List.of(newer)), List.of(older));
 
         assertThat(new String(manifest, java.nio.charset.StandardCharsets.UTF_8)).contains("\"state\":\"removed\"");
     }

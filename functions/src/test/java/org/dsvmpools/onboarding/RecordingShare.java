@@ -2,8 +2,10 @@ package org.dsvmpools.onboarding;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Map;
+import org.dsvmpools.pool.LinuxUserName;
 
 /** The share port as a log of what was asked, and the last manifest written. */
 class RecordingShare implements PoolShare {
@@ -21,9 +23,14 @@ class RecordingShare implements PoolShare {
     }
 
     @Override
-    public synchronized void updateManifest(ShareRef share, UnaryOperator<byte[]> change) {
+    public synchronized void updateManifest(ShareRef share, List<Member> changes) {
         byte[] current = manifest == null ? new byte[0] : manifest.getBytes(StandardCharsets.UTF_8);
-        manifest = new String(change.apply(current), StandardCharsets.UTF_8);
+        manifest = new String(Manifest.apply(current, changes), StandardCharsets.UTF_8);
         calls.add("manifest");
+    }
+
+    @Override
+    public synchronized Map<LinuxUserName, Instant> published(ShareRef share) {
+        return Manifest.changeTimes(manifest == null ? new byte[0] : manifest.getBytes(StandardCharsets.UTF_8));
     }
 }

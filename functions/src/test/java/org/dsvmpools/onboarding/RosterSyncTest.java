@@ -76,8 +76,10 @@ class RosterSyncTest {
                 .moveTo(PoolStatus.Provisioning, "w", T0).moveTo(PoolStatus.Ready, "r", T0));
     }
 
+    /** As the users API shows it: Ready once the manifest carries the user's latest change. */
     private Member member(String name) {
-        return roster.find(POOL, new LinuxUserName(name)).orElseThrow().member();
+        return onboarding.members(POOL).orElseThrow().stream().filter(m -> m.name().value().equals(name)).findFirst()
+                .orElseThrow();
     }
 
     @Test

@@ -125,4 +125,13 @@ class RosterAgentScriptTest {
         Path keys = dir.resolve("home/eve/.ssh/authorized_keys");
         assertThat(!Files.exists(keys) || Files.readString(keys).isBlank()).as("the bad key is dropped").isTrue();
     }
+
+    @Test
+    void aManifestCaughtHalfWrittenChangesNothingUntilTheNextRun() throws Exception {
+        manifest("{\"name\":\"alice\",\"uid\":20001,\"sshPublicKeys\":[],\"state\":\"active\"}");
+        run();
+        Files.write(dir.resolve("share/.pool/users.json"), new byte[4096]);
+
+        assertThat(run()).as("no account is locked or unmounted for a file in the middle of a write").isEmpty();
+    }
 }

@@ -2,10 +2,8 @@ package org.dsvmpools.local;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -25,14 +23,13 @@ final class HostServer {
     }
 
     int startHttp(int port) throws IOException {
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        http = LoopbackServers.http(port);
         register(http);
         return http.getAddress().getPort();
     }
 
     int startHttps(int port, SSLContext tls) throws IOException {
-        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https = LoopbackServers.https(port, tls);
         register(https);
         return https.getAddress().getPort();
     }

@@ -2,16 +2,15 @@ package org.dsvmpools.local.emulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import org.dsvmpools.local.LoopbackServers;
 
 /**
  * The local Azure: ARM over HTTPS (the SDK refuses a token over plain http) and the Azure Files data plane over
@@ -39,9 +38,8 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls)
             throws IOException {
-        HttpsServer arm = HttpsServer.create(new InetSocketAddress("127.0.0.1", armPort), 64);
-        arm.setHttpsConfigurator(new HttpsConfigurator(tls));
-        HttpServer files = HttpServer.create(new InetSocketAddress("127.0.0.1", filesPort), 64);
+        HttpsServer arm = LoopbackServers.https(armPort, tls);
+        HttpServer files = LoopbackServers.http(filesPort);
         AzureEmulator emulator = new AzureEmulator(arm, files);
         String armUrl = "https://127.0.0.1:" + arm.getAddress().getPort();
         String filesUrl = "http://127.0.0.1:" + files.getAddress().getPort();

@@ -36,8 +36,14 @@ public final class LocalCloud implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("local-cloud");
         TlsCertificate tls = TlsCertificate.loadOrCreate(dataDir);
         AzureEmulator emulator = AzureEmulator.start(0, 0, 0.001, dataDir, tls.serverContext());
-        return new LocalCloud(emulator, AzuriteProcess.startOnFreePorts(HostProcess.repositoryRoot()),
-                tls.clientContext());
+        try {
+            return new LocalCloud(emulator, AzuriteProcess.startOnFreePorts(HostProcess.repositoryRoot()),
+                    tls.clientContext());
+        } catch (RuntimeException | IOException e) {
+            // The emulator's threads would keep the JVM alive after the failure.
+            emulator.close();
+            throw e;
+        }
     }
 
     /** A pool's file share through the Files SDK with the account key, as a test or a baseline reads it. */

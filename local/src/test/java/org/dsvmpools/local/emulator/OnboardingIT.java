@@ -126,7 +126,34 @@ class OnboardingIT {
         assertThat(names(share, "users")).hasSize(200);
         assertThat(local.emulator.fileRequests().entries()).filteredOn(e -> e.method().equals("PUT")
                 && e.path().contains("notebooks?restype=directory")).hasSize(200);
-        assertThat(roster.list(pool)).allSatisfy(member -> assertThat(member.state()).isEqualTo(MemberState.Ready));
+        assertThat(onboarding.members(pool).orElseThrow()).hasSize(200)
+                .allSatisfy(member -> assertThat(member.state()).isEqualTo(MemberState.Ready));
+    }
+
+    @Test
+    void aBatchOfCreationsWithOneUserThatExistsStillCreatesTheOthers() throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        onboarding.add(pool, user("taken"), T0.plusSeconds(60));
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        List<Future<Onboarding.Outcome>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                String name = i % 10 == 0 ? "taken" : String.format("batch%02d", i);
+                outcomes.add(threads.submit(() -> onboarding.add(pool, user(name), T0)));
+            }
+            for (int i = 0; i < outcomes.size(); i++) {
+                assertThat(outcomes.get(i).get()).as("user " + i).isInstanceOf(i % 10 == 0
+                        ? Onboarding.Outcome.Unchanged.class : Onboarding.Outcome.Done.class);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(onboarding.members(pool).orElseThrow()).hasSize(37)
+                .allSatisfy(member -> assertThat(member.state()).isEqualTo(MemberState.Ready));
+        assertThat(roster.find(pool, new LinuxUserName("taken")).orElseThrow().member().changedAt())
+                .as("the newer addition stays").isEqualTo(T0.plusSeconds(60));
     }
 
     @Test
@@ -150,7 +177,8 @@ class OnboardingIT {
 
         sync.groupChanged(group, T0);
 
-        assertThat(roster.list(pool)).hasSize(150).allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberState.Ready));
+        assertThat(onboarding().members(pool).orElseThrow()).hasSize(150)
+                .allSatisfy(m -> assertThat(m.state()).isEqualTo(MemberState.Ready));
         assertThat(roster.find(pool, new LinuxUserName("member-007")).orElseThrow().member().entraObjectId())
                 .isEqualTo("00000000-0000-0000-0000-000000000007");
 

@@ -131,6 +131,23 @@ class OnboardingIT {
     }
 
     @Test
+    void twoAppInstancesTakingTurnsOnOneManifestKeepEachOthersEntries() throws Exception {
+        PoolName pool = readyPool();
+        // Each instance keeps the copy it wrote last and skips the read while the file's ETag is that write's.
+        Onboarding first = onboarding();
+        Onboarding second = onboarding();
+
+        for (int i = 0; i < 6; i++) {
+            (i % 2 == 0 ? first : second).add(pool, user(String.format("turn%d", i)), T0);
+        }
+
+        JsonNode users = manifest(local.share(pool)).path("users");
+        List<String> names = new ArrayList<>();
+        users.forEach(user -> names.add(user.path("name").asText()));
+        assertThat(names).containsExactly("turn0", "turn1", "turn2", "turn3", "turn4", "turn5");
+    }
+
+    @Test
     void aBatchOfCreationsWithOneUserThatExistsStillCreatesTheOthers() throws Exception {
         PoolName pool = readyPool();
         Onboarding onboarding = onboarding();

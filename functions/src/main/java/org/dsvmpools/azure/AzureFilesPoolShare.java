@@ -197,19 +197,32 @@ public final class AzureFilesPoolShare implements PoolShare {
         ShareClient client = share(share);
         ShareFileClient file = client.getFileClient(UserFolders.MANIFEST);
         manifestReady.computeIfAbsent(share, ref -> {
-            client.getDirectoryClient(UserFolders.MANIFEST_DIRECTORY).createIfNotExists();
-            if (!Boolean.TRUE.equals(file.exists())) {
-                try {
-                    file.create(0);
-                } catch (ShareStorageException raced) {
-                    if (raced.getStatusCode() != 412) {
-                        throw raced;
-                    }
-                }
-            }
+            createOnce(client, file);
             return true;
         });
         return file;
+    }
+
+    /**
+     * Creates the empty manifest unless it exists. Files has no create-if-absent for files, and creating a file
+     * that exists empties it, so two app instances finding it missing could empty what the first wrote: the one
+     * whose request creates {@code .pool} (201, where the other gets 409) creates the file, and the other waits for
+     * it. Only a creator that stopped between the two makes the other create it, after {@link #STALE_LEASE}.
+     */
+    private static void createOnce(ShareClient client, ShareFileClient file) {
+        if (Boolean.TRUE.equals(file.exists())) {
+            return;
+        }
+        boolean elected = client.getDirectoryClient(UserFolders.MANIFEST_DIRECTORY)
+                .createIfNotExistsWithResponse(null, null, Context.NONE).getStatusCode() == 201;
+        long deadline = System.nanoTime() + STALE_LEASE.toNanos();
+        while (!elected && System.nanoTime() < deadline) {
+            sleep(100);
+            if (Boolean.TRUE.equals(file.exists())) {
+                return;
+            }
+        }
+        file.create(0);
     }
 
     private ShareClient share(ShareRef share) {

@@ -164,15 +164,25 @@ public final class Onboarding {
     }
 
     /**
-     * Puts every roster entry into the manifest again (newer entries there stay): the daily repair for an entry a
-     * crashed writer left out, or a manifest two app instances created at the same moment.
+     * Puts every roster entry into the manifest again (newer entries there stay), after creating the folders of
+     * additions the manifest lacks: the daily repair for a change whose writer crashed half-way and whose event
+     * never came again, or a manifest two app instances created at the same moment.
      */
     public void refreshManifest(PoolName poolName) {
         Optional<StoredPool> pool = pools.find(poolName);
         if (blocked(poolName, pool).isPresent()) {
             return;
         }
-        share.updateManifest(shareOf(pool.get().pool()), roster.list(poolName));
+        ShareRef where = shareOf(pool.get().pool());
+        List<Member> members = roster.list(poolName);
+        Map<LinuxUserName, Instant> published = share.published(where);
+        for (Member member : members) {
+            if (member.state() == MemberState.Pending
+                    && published.getOrDefault(member.name(), Instant.MIN).isBefore(member.changedAt())) {
+                share.ensureDirectories(where, UserFolders.home(member.name()));
+            }
+        }
+        share.updateManifest(where, members);
     }
 
     /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */

@@ -150,6 +150,28 @@ class OnboardingTest {
     }
 
     @Test
+    void theDailyRepairFinishesAnAdditionWhoseWriterCrashedBeforeItsFolder() {
+        PoolShare crashing = new RecordingShare() {
+            @Override
+            public synchronized void ensureDirectories(ShareRef where, List<String> paths) {
+                throw new IllegalStateException("the instance stopped");
+            }
+        };
+        assertThatThrownBy(() -> new Onboarding(pools, roster, crashing).add(POOL, alice(), T0.plusSeconds(1)))
+                .hasMessage("the instance stopped");
+        onboarding.add(POOL, new NewUser(new LinuxUserName("bob"), "bob@example.org", "Bob", List.of(), null),
+                T0.plusSeconds(2));
+        share.calls.clear();
+
+        onboarding.refreshManifest(POOL);
+
+        assertThat(share.calls).as("only the unfinished addition's folder").containsExactly("mkdir users/alice",
+                "mkdir users/alice/notebooks", "manifest");
+        assertThat(onboarding.members(POOL).orElseThrow()).extracting(Member::state)
+                .containsOnly(MemberState.Ready);
+    }
+
+    @Test
     void anOlderChangeNeverOverwritesANewerOneInTheManifest() {
         Member newer = new Member(ALICE, "alice@example.org", "A", List.of(), null, 20001, MemberState.Removed,
                 T0.plusSeconds(10), "archive/x");

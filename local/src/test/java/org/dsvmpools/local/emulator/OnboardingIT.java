@@ -3,6 +3,7 @@ package org.dsvmpools.local.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.file.share.ShareClient;
+import com.azure.storage.file.share.ShareFileClient;
 import com.azure.storage.file.share.models.ShareFileItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -145,6 +146,32 @@ class OnboardingIT {
         List<String> names = new ArrayList<>();
         users.forEach(user -> names.add(user.path("name").asText()));
         assertThat(names).containsExactly("turn0", "turn1", "turn2", "turn3", "turn4", "turn5");
+    }
+
+    @Test
+    void anInstanceThatFindsTheManifestBeingCreatedByAnotherWaitsForItInsteadOfEmptyingIt() throws Exception {
+        PoolName pool = readyPool();
+        ShareClient share = local.share(pool);
+        // Another app instance won the creation (it made .pool) and has not made the file yet.
+        share.getDirectoryClient(".pool").create();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Onboarding.Outcome> bob = thread.submit(() -> onboarding().add(pool, user("bob"), T0));
+            Thread.sleep(500);
+            byte[] written = "{\"v\":1,\"users\":[{\"name\":\"alice\",\"uid\":20001,\"state\":\"active\",\"changedAt\":\"2026-11-27T10:00:00Z\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            ShareFileClient file = share.getFileClient(".pool/users.json");
+            file.create(written.length);
+            file.uploadRange(new java.io.ByteArrayInputStream(written), written.length);
+
+            assertThat(bob.get()).isInstanceOf(Onboarding.Outcome.Done.class);
+        } finally {
+            thread.shutdownNow();
+        }
+
+        List<String> names = new ArrayList<>();
+        manifest(share).path("users").forEach(user -> names.add(user.path("name").asText()));
+        assertThat(names).as("the other instance's entry is kept").containsExactly("alice", "bob");
     }
 
     @Test

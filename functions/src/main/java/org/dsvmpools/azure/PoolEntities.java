@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.dsvmpools.pool.Caller;
@@ -40,8 +39,8 @@ final class PoolEntities {
                 .addProperty("Generation", pool.generation())
                 .addProperty("OwnerId", pool.owner().id())
                 .addProperty("OwnerName", pool.owner().name())
-                .addProperty("CreatedAt", utc(pool.createdAt()))
-                .addProperty("UpdatedAt", utc(pool.updatedAt()))
+                .addProperty("CreatedAt", Tables.dateTime(pool.createdAt()))
+                .addProperty("UpdatedAt", Tables.dateTime(pool.updatedAt()))
                 .addProperty("PurgeData", pool.purgeData());
         putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
         putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
@@ -67,10 +66,6 @@ final class PoolEntities {
                 events(readJson(chunked(entity, "Events"))),
                 entity.getProperty("ProgressParts") == null ? Progress.NONE
                         : ProgressJson.read(readJson(chunked(entity, "Progress"))));
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static Instant instant(Object value) {

@@ -13,7 +13,6 @@ import com.azure.data.tables.models.TableTransactionFailedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -215,7 +214,7 @@ public final class TableRosterStore implements RosterStore {
                 .addProperty("SshPublicKeys", JSON.valueToTree(member.sshPublicKeys()).toString())
                 .addProperty("Uid", member.uid())
                 .addProperty("State", member.state().name())
-                .addProperty("ChangedAt", member.changedAt().atOffset(ZoneOffset.UTC));
+                .addProperty("ChangedAt", Tables.dateTime(member.changedAt()));
         optional(entity, "Email", member.email());
         optional(entity, "DisplayName", member.displayName());
         optional(entity, "EntraObjectId", member.entraObjectId());

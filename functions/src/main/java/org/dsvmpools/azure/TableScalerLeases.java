@@ -8,7 +8,6 @@ import com.azure.data.tables.models.TableServiceException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.scaling.ScalerLeases;
 
@@ -32,7 +31,7 @@ public final class TableScalerLeases implements ScalerLeases {
     public boolean tryAcquire(PoolName pool, String holder, Instant now, Duration period) {
         creation.ensure();
         TableEntity lease = new TableEntity(PARTITION, pool.value()).addProperty("Holder", holder)
-                .addProperty("ExpiresAt", now.plus(period).atOffset(ZoneOffset.UTC));
+                .addProperty("ExpiresAt", Tables.dateTime(now.plus(period)));
         TableEntity current = find(pool);
         try {
             if (current == null) {

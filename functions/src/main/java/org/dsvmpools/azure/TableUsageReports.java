@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +91,12 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
         report.kernels().forEach(k -> kernels.addObject().put("user", k.user()).put("busy", k.busy())
                 .put("lastActivity", k.lastActivity().toString()));
         TableEntity entity = new TableEntity(pool.value(), report.instanceId())
-                .addProperty("ReportedAt", report.reportedAt().atOffset(ZoneOffset.UTC))
+                .addProperty("ReportedAt", Tables.dateTime(report.reportedAt()))
                 .addProperty("Sessions", sessions.toString())
                 .addProperty("Kernels", kernels.toString())
                 .addProperty("CpuPercent", report.cpuPercent());
         if (report.lastActiveAt() != null) {
-            entity.addProperty("LastActiveAt", report.lastActiveAt().atOffset(ZoneOffset.UTC));
+            entity.addProperty("LastActiveAt", Tables.dateTime(report.lastActiveAt()));
         }
         return entity;
     }

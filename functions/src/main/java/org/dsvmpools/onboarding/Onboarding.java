@@ -2,6 +2,7 @@ package org.dsvmpools.onboarding;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,8 +72,9 @@ public final class Onboarding {
         }
     }
 
-    public Outcome add(PoolName poolName, NewUser user, Instant at) {
+    public Outcome add(PoolName poolName, NewUser user, Instant requestedAt) {
         Objects.requireNonNull(user.name(), "name");
+        Instant at = changeTime(requestedAt);
         Optional<StoredPool> pool = pools.find(poolName);
         Optional<Outcome> blocked = blocked(poolName, pool);
         if (blocked.isPresent()) {
@@ -114,13 +116,23 @@ public final class Onboarding {
         throw new IllegalStateException("the roster entry of " + user.name() + " kept changing");
     }
 
+    /**
+     * Change times are kept to the microsecond. The roster's table keeps 100 ns, so a time with nanoseconds (a
+     * pool's creation time, which initial users are added as of) would come back from it as an older time, and
+     * the same change delivered again would look newer than itself.
+     */
+    private static Instant changeTime(Instant requested) {
+        return requested.truncatedTo(ChronoUnit.MICROS);
+    }
+
     /** Whether the manifest carries {@code member}'s change: a duplicate touches no file but this read. */
     private boolean published(ShareRef where, Member member) {
         Instant published = share.published(where).get(member.name());
         return published != null && !published.isBefore(member.changedAt());
     }
 
-    public Outcome remove(PoolName poolName, LinuxUserName name, Instant at) {
+    public Outcome remove(PoolName poolName, LinuxUserName name, Instant requestedAt) {
+        Instant at = changeTime(requestedAt);
         Optional<StoredPool> pool = pools.find(poolName);
         Optional<Outcome> blocked = blocked(poolName, pool);
         if (blocked.isPresent()) {

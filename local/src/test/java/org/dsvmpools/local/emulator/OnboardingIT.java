@@ -175,6 +175,21 @@ class OnboardingIT {
     }
 
     @Test
+    void anAdditionTimedToTheNanosecondIsADuplicateWhenItComesAgain() throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        Instant created = T0.plusNanos(858_716_712);
+
+        assertThat(onboarding.add(pool, user("dana"), created)).isInstanceOf(Onboarding.Outcome.Done.class);
+        local.emulator.fileRequests().clear();
+
+        assertThat(onboarding.add(pool, user("dana"), created)).as("the table keeps 100 ns")
+                .isInstanceOf(Onboarding.Outcome.Unchanged.class);
+        assertThat(local.emulator.fileRequests().entries()).as("no folder or manifest write")
+                .noneMatch(e -> e.method().equals("PUT"));
+    }
+
+    @Test
     void aBatchOfCreationsWithOneUserThatExistsStillCreatesTheOthers() throws Exception {
         PoolName pool = readyPool();
         Onboarding onboarding = onboarding();

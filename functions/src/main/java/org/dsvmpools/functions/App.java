@@ -110,8 +110,8 @@ public final class App {
         PoolRepository repository = new TablePoolRepository(
                 storage.table(settings.optional(Settings.POOL_TABLE).orElse(TablePoolRepository.DEFAULT_TABLE)));
         WorkQueue queue = new StorageQueueWorkQueue(storage.queue(StorageQueueWorkQueue.POOL_REQUESTS));
-        Supplier<ArmClients> arm = once(() -> new ArmClients(
-                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
+        String armEndpoint = settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM);
+        Supplier<ArmClients> arm = once(() -> new ArmClients(armEndpoint,
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
         UsageReports reports = new TableUsageReports(storage.table(USAGE_TABLE));
@@ -124,8 +124,7 @@ public final class App {
                 new UsageIngestion(repository, reports, clock),
                 snapshots);
         TableRosterStore roster = new TableRosterStore(storage.table(ROSTER_TABLE));
-        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(
-                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM), arm));
+        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(armEndpoint, arm));
         RosterSync rosterSync = new RosterSync(repository, roster, new GraphGroupMembers(
                 settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm),
                 new TableDeltaLinks(storage.table(DELTA_TABLE)), onboarding);

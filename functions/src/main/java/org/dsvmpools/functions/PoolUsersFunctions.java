@@ -13,9 +13,7 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.MemberJson;
-import org.dsvmpools.onboarding.MemberState;
 import org.dsvmpools.onboarding.NewUserJson;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.pool.FieldError;
@@ -79,10 +77,7 @@ public final class PoolUsersFunctions {
                 return forbidden(request, pool);
             }
             LinuxUserName userName = new LinuxUserName(user);
-            Optional<List<Member>> members = app.onboarding().members(pool);
-            boolean known = members.orElse(List.of()).stream()
-                    .anyMatch(m -> m.name().equals(userName) && m.state() != MemberState.Removed);
-            if (!known && members.isPresent()) {
+            if (app.onboarding().lacksUser(pool, userName)) {
                 return Http.problem(request, Problem.of(404, "user-not-found", "User not found",
                         "pool '" + pool + "' has no user '" + user + "'"));
             }

@@ -127,8 +127,12 @@ public final class Onboarding {
 
     /** Whether the manifest carries {@code member}'s change: a duplicate touches no file but this read. */
     private boolean published(ShareRef where, Member member) {
-        Instant published = share.published(where).get(member.name());
-        return published != null && !published.isBefore(member.changedAt());
+        return carries(share.published(where), member);
+    }
+
+    /** Whether a manifest whose entries changed at {@code published} carries {@code member}'s latest change. */
+    private static boolean carries(Map<LinuxUserName, Instant> published, Member member) {
+        return !published.getOrDefault(member.name(), Instant.MIN).isBefore(member.changedAt());
     }
 
     public Outcome remove(PoolName poolName, LinuxUserName name, Instant requestedAt) {
@@ -189,12 +193,20 @@ public final class Onboarding {
         List<Member> members = roster.list(poolName);
         Map<LinuxUserName, Instant> published = share.published(where);
         for (Member member : members) {
-            if (member.state() == MemberState.Pending
-                    && published.getOrDefault(member.name(), Instant.MIN).isBefore(member.changedAt())) {
+            if (member.state() == MemberState.Pending && !carries(published, member)) {
                 share.ensureDirectories(where, UserFolders.home(member.name()));
             }
         }
         share.updateManifest(where, members);
+    }
+
+    /**
+     * Whether the pool exists and has no user {@code name}, or only a removed one: one roster read, no manifest
+     * read, for the admin API's 404 before a removal.
+     */
+    public boolean lacksUser(PoolName poolName, LinuxUserName name) {
+        return pools.find(poolName).isPresent() && roster.find(poolName, name)
+                .filter(stored -> stored.member().state() != MemberState.Removed).isEmpty();
     }
 
     /** Whether {@code caller} may change the pool's users: its owner or an admin (true for an unknown pool). */
@@ -204,7 +216,7 @@ public final class Onboarding {
 
     /**
      * The pool's users, each Pending until the manifest carries their latest change, then Ready; empty for an unknown
-     * pool. The manifest is read only when somebody is Pending.
+     * pool. The roster keeps every active user Pending, so the manifest is read once per listing, unless nobody is.
      */
     public Optional<List<Member>> members(PoolName poolName) {
         Optional<StoredPool> pool = pools.find(poolName);
@@ -217,8 +229,7 @@ public final class Onboarding {
             return Optional.of(members);
         }
         Map<LinuxUserName, Instant> published = share.published(shareOf(pool.get().pool()));
-        return Optional.of(members.stream().map(m -> m.state() == MemberState.Pending
-                && !published.getOrDefault(m.name(), Instant.MIN).isBefore(m.changedAt())
+        return Optional.of(members.stream().map(m -> m.state() == MemberState.Pending && carries(published, m)
                 ? m.with(MemberState.Ready, m.changedAt(), null) : m).toList());
     }
 

@@ -202,4 +202,17 @@ class OnboardingTest {
                 .isInstanceOf(Onboarding.Outcome.PoolNotReady.class);
         assertThat(share.calls).isEmpty();
     }
+
+    @Test
+    void aPoolLacksAUserItNeverHadOrRemovedButNotOneItHas() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        LinuxUserName bob = new LinuxUserName("bob");
+
+        assertThat(onboarding.lacksUser(POOL, ALICE)).isFalse();
+        assertThat(onboarding.lacksUser(POOL, bob)).isTrue();
+        onboarding.remove(POOL, ALICE, T0.plusSeconds(2));
+        assertThat(onboarding.lacksUser(POOL, ALICE)).as("removed").isTrue();
+        assertThat(onboarding.lacksUser(new PoolName("nowhere"), bob)).as("no pool: that answer is the removal's")
+                .isFalse();
+    }
 }

@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.dsvmpools.azure.AzureFilesPoolShare;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableRosterStore;
+import org.dsvmpools.local.SamplePools;
 import org.dsvmpools.onboarding.Member;
 import org.dsvmpools.onboarding.MemberState;
 import org.dsvmpools.onboarding.NewUser;
@@ -49,10 +51,15 @@ class OnboardingIT {
     }
 
     private PoolName readyPool() throws Exception {
+        return readyPool(SamplePools::document);
+    }
+
+    /** A Ready pool deployed from the document made for its name, with tables of its own. */
+    private PoolName readyPool(UnaryOperator<String> document) throws Exception {
         int n = ++pools;
         repository = new TablePoolRepository(local.storage.table("onboardpools" + n));
         roster = new TableRosterStore(local.storage.table("roster" + n));
-        return DeployedPools.deploy(local, repository, "onboard-" + n);
+        return DeployedPools.deploy(local, repository, "onboard-" + n, document.apply("onboard-" + n));
     }
 
     private Onboarding onboarding() {
@@ -218,11 +225,8 @@ class OnboardingIT {
     @Test
     void aPoolWhoseRosterIsAGraphGroupFollowsItsMembersAndArchivesThoseWhoLeave() throws Exception {
         String group = "0f3a0c2e-1111-2222-3333-444455556666";
-        int n = ++pools;
-        repository = new TablePoolRepository(local.storage.table("onboardpools" + n));
-        roster = new TableRosterStore(local.storage.table("roster" + n));
-        PoolName pool = DeployedPools.deploy(local, repository, "onboard-" + n, org.dsvmpools.local.SamplePools
-                .document("onboard-" + n).replace("\"vmSize\"", "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
+        PoolName pool = readyPool(name -> SamplePools.document(name)
+                .replace("\"vmSize\"", "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> members = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
@@ -232,7 +236,7 @@ class OnboardingIT {
         local.emulator.setGroupMembers(group, members);
         org.dsvmpools.onboarding.RosterSync sync = new org.dsvmpools.onboarding.RosterSync(repository, roster,
                 new org.dsvmpools.azure.GraphGroupMembers(local.emulator.graphEndpoint(), () -> local.arm),
-                new org.dsvmpools.azure.TableDeltaLinks(local.storage.table("rosterdelta" + n)), onboarding());
+                new org.dsvmpools.azure.TableDeltaLinks(local.storage.table("rosterdelta" + pools)), onboarding());
 
         sync.groupChanged(group, T0);
 

@@ -19,15 +19,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.dsvmpools.kit.arm.ArmContract;
+import org.dsvmpools.kit.arm.ArmRequest;
+import org.dsvmpools.kit.arm.ArmState;
+import org.dsvmpools.kit.arm.ArmViolation;
 
 /**
  * Azure Resource Manager as the unchanged Azure SDK clients see it: a generic resource store with ARM's ids,
  * errors and long-running operations, plus what this product relies on (storage account keys, scale sets with
  * instances and power states, role assignments as plain resources). Requests are served one at a time, which
  * keeps the model simple and is plenty for one developer's control plane.
+ *
+ * <p>Every PUT and PATCH is held against {@link ArmContract}, Azure's published schema of its type and api-version
+ * and the semantic rules of its resource provider, and refused as ARM refuses it: whatever this accepts, the
+ * tests trust.
  */
-final class ArmApi implements HttpHandler {
+final class ArmApi implements HttpHandler, ArmState {
     static final String OPERATIONS = "Microsoft.Emulator/operations";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCALE_SET_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?");
@@ -44,13 +54,62 @@ final class ArmApi implements HttpHandler {
     private final StorageAccounts storage;
     private final String baseUrl;
     private final RequestLog log;
+    private final ArmContract contract;
+    /** The directory's principals: managed identities made here, and those registered from outside. */
+    private final Set<String> principals = ConcurrentHashMap.newKeySet();
 
-    ArmApi(TimeModel time, Faults faults, StorageAccounts storage, String baseUrl, RequestLog log) {
+    ArmApi(TimeModel time, Faults faults, StorageAccounts storage, String baseUrl, RequestLog log,
+           ArmContract contract) {
         this.time = time;
         this.faults = faults;
         this.storage = storage;
         this.baseUrl = baseUrl;
         this.log = log;
+        this.contract = contract;
+    }
+
+    /** A principal of the directory outside this emulator's resources (the control plane's identity, a user). */
+    void registerPrincipal(String principalId) {
+        principals.add(principalId.toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Optional<JsonNode> resource(String id) {
+        return Optional.ofNullable(resources.get(ArmPath.key(id))).map(r -> r.view(time.now()));
+    }
+
+    @Override
+    public List<JsonNode> roleAssignmentsAt(String scope) {
+        String prefix = ArmPath.key(scope) + "/providers/microsoft.authorization/roleassignments/";
+        return resources.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)
+                        && e.getKey().indexOf('/', prefix.length()) < 0)
+                .map(e -> (JsonNode) e.getValue().view(time.now())).toList();
+    }
+
+    @Override
+    public boolean principalExists(String principalId) {
+        return principals.contains(principalId.toLowerCase(Locale.ROOT));
+    }
+
+    /** Refuses, as ARM does, a write that breaks Azure's contract; the first violation is the answer. */
+    private void enforce(String method, ArmPath arm, String query, ObjectNode body) {
+        List<ArmViolation> violations = contract.check(new ArmRequest(method, arm.id(), arm.resourceType(),
+                apiVersion(query), body), this);
+        if (!violations.isEmpty()) {
+            ArmViolation first = violations.get(0);
+            throw new ArmError(first.status(), first.code(), first.message(), first.target());
+        }
+    }
+
+    private static String apiVersion(String query) {
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("api-version=")) {
+                    return pair.substring("api-version=".length());
+                }
+            }
+        }
+        return "";
     }
 
     @Override
@@ -96,7 +155,11 @@ final class ArmApi implements HttpHandler {
                 return route(method, arm, exchange.getRequestURI().getRawQuery(), body);
             }
         } catch (ArmError e) {
-            return new Response(e.status, error(e.code, e.getMessage()), Map.of());
+            ObjectNode body = error(e.code, e.getMessage());
+            if (e.target != null) {
+                ((ObjectNode) body.get("error")).put("target", e.target);
+            }
+            return new Response(e.status, body, Map.of());
         } catch (RuntimeException e) {
             System.err.println("emulator: ARM request failed: " + e);
             return new Response(500, error("InternalServerError", e.toString()), Map.of());
@@ -155,8 +218,8 @@ final class ArmApi implements HttpHandler {
         return switch (method) {
             case "GET" -> Response.ok(find(arm).view(now));
             case "HEAD" -> new Response(find(arm) == null ? 404 : 204, null, Map.of());
-            case "PUT" -> put(arm, body, false, now);
-            case "PATCH" -> put(arm, body, true, now);
+            case "PUT" -> put(arm, query, body, false, now);
+            case "PATCH" -> put(arm, query, body, true, now);
             case "DELETE" -> delete(arm, now);
             default -> throw new ArmError(405, "MethodNotAllowed", method + " is not supported here");
         };
@@ -181,8 +244,9 @@ final class ArmApi implements HttpHandler {
                 + arm.resourceGroup()));
     }
 
-    private Response put(ArmPath arm, byte[] body, boolean merge, Instant now) {
+    private Response put(ArmPath arm, String query, byte[] body, boolean merge, Instant now) {
         ObjectNode document = parse(body);
+        enforce(merge ? "PATCH" : "PUT", arm, query, document);
         if (!arm.isResourceGroup()) {
             if (!groupExists(arm)) {
                 throw ArmError.groupNotFound(arm.resourceGroup());
@@ -204,6 +268,8 @@ final class ArmApi implements HttpHandler {
         if (existing == null && arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
             storage.register(arm.name(), arm.id());
         }
+        String earlierPrincipal = existing == null ? ""
+                : existing.document.path("identity").path("principalId").asText("");
         Resource resource = existing != null ? existing : new Resource(arm.id(), arm.resourceType(), arm.name(), document);
         resource.document = document;
         if (!document.hasNonNull("location") && arm.resourceGroup() != null && !arm.isResourceGroup()) {
@@ -214,7 +280,7 @@ final class ArmApi implements HttpHandler {
             }
         }
         resources.put(ArmPath.key(arm.id()), resource);
-        assignIdentity(document, existing);
+        assignIdentity(document, earlierPrincipal);
         assignDnsName(arm, document);
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts/fileServices/shares")) {
             storage.createShare(accountOf(arm), arm.name());
@@ -254,17 +320,19 @@ final class ArmApi implements HttpHandler {
                 || type.startsWith("microsoft.storage/storageaccounts/fileservices");
     }
 
-    /** A system-assigned identity gets its principal when asked for, and keeps it across updates, as in Azure. */
-    private static void assignIdentity(ObjectNode document, Resource existing) {
+    /**
+     * A system-assigned identity gets its principal, a new one in the directory, when first asked for, and keeps
+     * it across updates, as in Azure: the principal is read from the document as it was before this write.
+     */
+    private void assignIdentity(ObjectNode document, String earlierPrincipal) {
         if (!document.path("identity").path("type").asText("").contains("SystemAssigned")) {
             return;
         }
         ObjectNode identity = document.withObjectProperty("identity");
-        String earlier = existing == null ? "" : existing.document.path("identity").path("principalId").asText("");
-        if (!identity.hasNonNull("principalId")) {
-            identity.put("principalId", earlier.isEmpty() ? UUID.randomUUID().toString() : earlier);
-        }
+        String principal = earlierPrincipal.isEmpty() ? UUID.randomUUID().toString() : earlierPrincipal;
+        identity.put("principalId", principal);
         identity.put("tenantId", EMULATOR_TENANT);
+        registerPrincipal(principal);
     }
 
     /** A public IP with a DNS label gets Azure's name for it: label.region.cloudapp.azure.com. */
@@ -454,7 +522,9 @@ final class ArmApi implements HttpHandler {
                         : ScaleSet.view(scaleSetResource, instance, false, now, time));
             case "PUT":
             case "PATCH":
-                JsonNode properties = parse(body).path("properties");
+                ObjectNode update = parse(body);
+                enforce(method, arm, query, update);
+                JsonNode properties = update.path("properties");
                 JsonNode protection = properties.path("protectionPolicy");
                 if (protection.has("protectFromScaleIn")) {
                     instance.protectFromScaleIn = protection.path("protectFromScaleIn").asBoolean();

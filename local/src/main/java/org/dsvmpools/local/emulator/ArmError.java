@@ -1,14 +1,21 @@
 package org.dsvmpools.local.emulator;
 
-/** An ARM error response: {@code {"error":{"code","message"}}} with its HTTP status. */
+/** An ARM error response: {@code {"error":{"code","message","target"}}} with its HTTP status. */
 final class ArmError extends RuntimeException {
     final int status;
     final String code;
+    /** The JSON path of the offending value, or null. */
+    final String target;
 
     ArmError(int status, String code, String message) {
+        this(status, code, message, null);
+    }
+
+    ArmError(int status, String code, String message, String target) {
         super(message);
         this.status = status;
         this.code = code;
+        this.target = target;
     }
 
     static ArmError notFound(ArmPath path) {

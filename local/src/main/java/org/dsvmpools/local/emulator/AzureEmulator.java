@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import org.dsvmpools.kit.arm.ArmContract;
 import org.dsvmpools.local.LoopbackServers;
 
 /**
@@ -25,6 +26,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final RequestLog fileRequests = new RequestLog();
     private final GraphApi graph = new GraphApi();
+    private ArmApi armApi;
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
         this.arm = arm;
@@ -47,7 +49,11 @@ public final class AzureEmulator implements AutoCloseable {
         Faults faults = new Faults();
         emulator.faults = faults;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
-        arm.createContext("/", new ArmApi(time, faults, storage, armUrl, emulator.requests));
+        ArmContract contract = ArmContract.withDefaultSchemas();
+        System.err.println("emulator: " + contract.describe());
+        ArmApi armApi = new ArmApi(time, faults, storage, armUrl, emulator.requests, contract);
+        emulator.armApi = armApi;
+        arm.createContext("/", armApi);
         arm.createContext("/emulator/requests", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestMethod().equals("DELETE") ? new byte[0]
@@ -93,6 +99,14 @@ public final class AzureEmulator implements AutoCloseable {
     /** Sets the injected faults, as {@code POST /emulator/faults} does (see {@link Faults}). */
     public void configureFaults(String json) throws IOException {
         faults.configure(new ObjectMapper().readTree(json));
+    }
+
+    /**
+     * Makes a principal known to the emulator's directory, so that role assignments to it are accepted (ARM
+     * refuses an assignment to a principal it cannot find): the control plane's identity, for instance.
+     */
+    public void registerPrincipal(String principalId) {
+        armApi.registerPrincipal(principalId);
     }
 
     /** The ARM requests answered so far. */

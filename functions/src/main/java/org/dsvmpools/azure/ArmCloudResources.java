@@ -3,10 +3,12 @@ package org.dsvmpools.azure;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.rest.Response;
+import com.azure.core.management.SubResource;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetInner;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
 import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
+import com.azure.resourcemanager.network.models.QueryInboundNatRulePortMappingRequest;
 import com.azure.resourcemanager.resources.fluent.models.ResourceGroupInner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -222,11 +224,30 @@ public final class ArmCloudResources implements CloudResources {
         return ArmCalls.call(() -> arm.resources().serviceClient().getResourceGroups().checkExistence(group.name()));
     }
 
+    /**
+     * One list of the instances, then the NAT rule's mapping of each instance's IP configuration: ARM's
+     * "List Inbound Nat Rule Port Mappings" on the SSH backend pool.
+     */
     @Override
-    public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
-        return ArmCalls.call(() -> arm.compute().serviceClient().getVirtualMachineScaleSetVMs()
-                .list(group.name(), scaleSet.name()).stream().map(VirtualMachineScaleSetVMInner::instanceId)
-                .toList());
+    public Map<String, Integer> sshPorts(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer loadBalancer,
+                                         PoolBlueprint.ScaleSet scaleSet) {
+        String scaleSetId = ids.of(group, "Microsoft.Compute/virtualMachineScaleSets", scaleSet.name());
+        return ArmCalls.call(() -> {
+            Map<String, Integer> ports = new HashMap<>();
+            for (VirtualMachineScaleSetVMInner vm : arm.compute().serviceClient().getVirtualMachineScaleSetVMs()
+                    .list(group.name(), scaleSet.name())) {
+                String ipConfiguration = scaleSetId + "/virtualMachines/" + vm.instanceId() + "/networkInterfaces/"
+                        + ArmModels.NIC + "/ipConfigurations/" + ArmModels.IP_CONFIG;
+                var mappings = arm.network().serviceClient().getLoadBalancers().listInboundNatRulePortMappings(
+                        group.name(), loadBalancer.name(), ArmModels.SSH_BACKEND_POOL,
+                        new QueryInboundNatRulePortMappingRequest().withIpConfiguration(
+                                new SubResource().withId(ipConfiguration)), Context.NONE);
+                mappings.inboundNatRulePortMappings().stream()
+                        .filter(m -> ArmModels.SSH_NAT_RULE.equals(m.inboundNatRuleName()))
+                        .findFirst().ifPresent(m -> ports.put(vm.instanceId(), m.frontendPort()));
+            }
+            return ports;
+        });
     }
 
     private String id(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,

@@ -24,6 +24,7 @@ import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetStoragePro
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMProfile;
 import com.azure.resourcemanager.network.fluent.models.BackendAddressPoolInner;
 import com.azure.resourcemanager.network.fluent.models.FrontendIpConfigurationInner;
+import com.azure.resourcemanager.network.fluent.models.InboundNatRuleInner;
 import com.azure.resourcemanager.network.fluent.models.LoadBalancerInner;
 import com.azure.resourcemanager.network.fluent.models.LoadBalancingRuleInner;
 import com.azure.resourcemanager.network.fluent.models.NetworkSecurityGroupInner;
@@ -34,7 +35,6 @@ import com.azure.resourcemanager.network.fluent.models.SecurityRuleInner;
 import com.azure.resourcemanager.network.fluent.models.SubnetInner;
 import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
 import com.azure.resourcemanager.network.models.AddressSpace;
-import com.azure.resourcemanager.network.models.InboundNatPool;
 import com.azure.resourcemanager.network.models.IpAllocationMethod;
 import com.azure.resourcemanager.network.models.LoadBalancerOutboundRuleProtocol;
 import com.azure.resourcemanager.network.models.LoadBalancerSku;
@@ -56,6 +56,7 @@ import com.azure.resourcemanager.storage.models.DefaultAction;
 import com.azure.resourcemanager.storage.models.DeleteRetentionPolicy;
 import com.azure.resourcemanager.storage.models.EnabledProtocols;
 import com.azure.resourcemanager.storage.models.Kind;
+import com.azure.resourcemanager.storage.models.LargeFileSharesState;
 import com.azure.resourcemanager.storage.models.MinimumTlsVersion;
 import com.azure.resourcemanager.storage.models.NetworkRuleSet;
 import com.azure.resourcemanager.storage.models.SkuName;
@@ -75,8 +76,12 @@ import org.dsvmpools.provisioning.PoolBlueprint;
 final class ArmModels {
     static final String FRONTEND = "frontend";
     static final String BACKEND_POOL = "instances";
-    static final String SSH_NAT_POOL = "ssh";
+    /** The admin's per-instance SSH: its own backend pool, so that its NAT rule maps only what it should. */
+    static final String SSH_BACKEND_POOL = "ssh";
+    static final String SSH_NAT_RULE = "ssh";
     static final String PROBE = "jupyterhub";
+    static final String NIC = "nic";
+    static final String IP_CONFIG = "ipconfig";
 
     private final ArmIds ids;
 
@@ -87,12 +92,14 @@ final class ArmModels {
     NetworkSecurityGroupInner securityGroup(PoolBlueprint.ResourceGroup group, PoolBlueprint.SecurityGroup nsg) {
         List<SecurityRuleInner> rules = new ArrayList<>();
         for (PoolBlueprint.SecurityRule rule : nsg.inboundRules()) {
-            rules.add(new SecurityRuleInner().withName(rule.name()).withPriority(rule.priority())
+            SecurityRuleInner inner = new SecurityRuleInner().withName(rule.name()).withPriority(rule.priority())
                     .withDirection(SecurityRuleDirection.INBOUND)
                     .withAccess(rule.allow() ? SecurityRuleAccess.ALLOW : SecurityRuleAccess.DENY)
-                    .withProtocol(SecurityRuleProtocol.fromString(rule.protocol()))
-                    .withSourceAddressPrefixes(rule.sources()).withSourcePortRange("*")
-                    .withDestinationAddressPrefix("*").withDestinationPortRange(rule.destinationPort()));
+                    .withProtocol(SecurityRuleProtocol.fromString(rule.protocol())).withSourcePortRange("*")
+                    .withDestinationAddressPrefix("*").withDestinationPortRange(rule.destinationPort());
+            // ARM takes a service tag or '*' only in the singular field; the plural list is for addresses only.
+            rules.add(rule.sources().size() == 1 ? inner.withSourceAddressPrefix(rule.sources().get(0))
+                    : inner.withSourceAddressPrefixes(rule.sources()));
         }
         return new NetworkSecurityGroupInner().withSecurityRules(rules).withLocation(group.location())
                 .withTags(group.tags());
@@ -117,20 +124,22 @@ final class ArmModels {
     }
 
     /**
-     * JupyterHub balanced with client-IP affinity, SSH per instance through a NAT pool, and an outbound rule: a
-     * Standard load balancer gives its backends no way out otherwise, and the instances need one to fetch the
-     * storage key and packages.
+     * JupyterHub balanced with client-IP affinity, SSH per instance through an inbound NAT rule (V2) on its own
+     * backend pool, and an outbound rule: a Standard load balancer gives its backends no way out otherwise, and
+     * the instances need one to fetch the storage key and packages.
      */
     LoadBalancerInner loadBalancer(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer lb) {
         String id = ids.of(group, "Microsoft.Network/loadBalancers", lb.name());
         SubResource frontend = new SubResource().withId(id + "/frontendIPConfigurations/" + FRONTEND);
         SubResource backend = new SubResource().withId(id + "/backendAddressPools/" + BACKEND_POOL);
+        SubResource sshBackend = new SubResource().withId(id + "/backendAddressPools/" + SSH_BACKEND_POOL);
         return new LoadBalancerInner()
                 .withSku(new LoadBalancerSku().withName(LoadBalancerSkuName.STANDARD))
                 .withFrontendIpConfigurations(List.of(new FrontendIpConfigurationInner().withName(FRONTEND)
                         .withPublicIpAddress(new PublicIpAddressInner().withId(
                                 ids.of(group, "Microsoft.Network/publicIPAddresses", lb.publicIp())))))
-                .withBackendAddressPools(List.of(new BackendAddressPoolInner().withName(BACKEND_POOL)))
+                .withBackendAddressPools(List.of(new BackendAddressPoolInner().withName(BACKEND_POOL),
+                        new BackendAddressPoolInner().withName(SSH_BACKEND_POOL)))
                 .withProbes(List.of(new ProbeInner().withName(PROBE)
                         .withProtocol(lb.probe().https() ? ProbeProtocol.HTTPS : ProbeProtocol.HTTP)
                         .withPort(lb.probe().port()).withRequestPath(lb.probe().path()).withIntervalInSeconds(15)
@@ -140,11 +149,13 @@ final class ArmModels {
                         .withProbe(new SubResource().withId(id + "/probes/" + PROBE))
                         .withProtocol(TransportProtocol.TCP).withFrontendPort(lb.jupyterPort())
                         .withBackendPort(lb.jupyterPort()).withLoadDistribution(LoadDistribution.SOURCE_IP)
-                        .withIdleTimeoutInMinutes(30).withDisableOutboundSnat(true)))
-                .withInboundNatPools(List.of(new InboundNatPool().withName(SSH_NAT_POOL)
-                        .withFrontendIpConfiguration(frontend).withProtocol(TransportProtocol.TCP)
-                        .withFrontendPortRangeStart(lb.sshFrontendFirst()).withFrontendPortRangeEnd(lb.sshFrontendLast())
-                        .withBackendPort(22)))
+                        .withIdleTimeoutInMinutes(lb.idleTimeoutMinutes()).withEnableTcpReset(true)
+                        .withDisableOutboundSnat(true)))
+                .withInboundNatRules(List.of(new InboundNatRuleInner().withName(SSH_NAT_RULE)
+                        .withFrontendIpConfiguration(frontend).withBackendAddressPool(sshBackend)
+                        .withProtocol(TransportProtocol.TCP).withFrontendPortRangeStart(lb.sshFrontendFirst())
+                        .withFrontendPortRangeEnd(lb.sshFrontendLast()).withBackendPort(22)
+                        .withIdleTimeoutInMinutes(lb.idleTimeoutMinutes()).withEnableTcpReset(true)))
                 .withOutboundRules(List.of(new OutboundRuleInner().withName("outbound")
                         .withFrontendIpConfigurations(List.of(frontend)).withBackendAddressPool(backend)
                         .withProtocol(LoadBalancerOutboundRuleProtocol.ALL)))
@@ -164,6 +175,7 @@ final class ArmModels {
                 .withSku(new com.azure.resourcemanager.storage.models.Sku().withName(SkuName.fromString(account.sku())))
                 .withKind(Kind.STORAGE_V2).withLocation(group.location()).withTags(group.tags())
                 .withEnableHttpsTrafficOnly(true).withMinimumTlsVersion(MinimumTlsVersion.TLS1_2)
+                .withLargeFileSharesState(account.largeFileShares() ? LargeFileSharesState.ENABLED : null)
                 .withAllowBlobPublicAccess(false)
                 .withNetworkRuleSet(new NetworkRuleSet().withDefaultAction(DefaultAction.DENY)
                         .withBypass(Bypass.AZURE_SERVICES).withVirtualNetworkRules(allowed));
@@ -182,12 +194,11 @@ final class ArmModels {
     VirtualMachineScaleSetInner scaleSet(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet vmss,
                                          Map<String, PoolResource> known) {
         String lb = known.get("loadBalancer").id();
-        VirtualMachineScaleSetIpConfiguration ip = new VirtualMachineScaleSetIpConfiguration().withName("ipconfig")
+        VirtualMachineScaleSetIpConfiguration ip = new VirtualMachineScaleSetIpConfiguration().withName(IP_CONFIG)
                 .withPrimary(true).withSubnet(new ApiEntityReference().withId(subnetId(known)))
-                .withLoadBalancerBackendAddressPools(List.of(new SubResource().withId(lb + "/backendAddressPools/"
-                        + BACKEND_POOL)))
-                .withLoadBalancerInboundNatPools(List.of(new SubResource().withId(lb + "/inboundNatPools/"
-                        + SSH_NAT_POOL)));
+                .withLoadBalancerBackendAddressPools(List.of(
+                        new SubResource().withId(lb + "/backendAddressPools/" + BACKEND_POOL),
+                        new SubResource().withId(lb + "/backendAddressPools/" + SSH_BACKEND_POOL)));
         List<com.azure.resourcemanager.compute.models.SshPublicKey> keys = vmss.sshPublicKeys().stream()
                 .map(key -> new com.azure.resourcemanager.compute.models.SshPublicKey()
                         .withPath("/home/" + vmss.adminUsername() + "/.ssh/authorized_keys").withKeyData(key))
@@ -207,7 +218,7 @@ final class ArmModels {
                                         .withStorageAccountType(
                                                 com.azure.resourcemanager.compute.models.StorageAccountTypes.PREMIUM_LRS))))
                 .withNetworkProfile(new VirtualMachineScaleSetNetworkProfile().withNetworkInterfaceConfigurations(
-                        List.of(new VirtualMachineScaleSetNetworkConfiguration().withName("nic").withPrimary(true)
+                        List.of(new VirtualMachineScaleSetNetworkConfiguration().withName(NIC).withPrimary(true)
                                 .withIpConfigurations(List.of(ip)))));
         return new VirtualMachineScaleSetInner()
                 .withSku(new com.azure.resourcemanager.compute.models.Sku().withName(vmss.vmSize()).withTier("Standard")

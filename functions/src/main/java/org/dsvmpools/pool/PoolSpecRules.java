@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /** The rules a pool request must satisfy, each reported against the JSON pointer of the offending field. */
 public final class PoolSpecRules {
-    static final int MAX_CAPACITY = 100;
+    /** The most instances a pool may have: the load balancer keeps an SSH port for each. */
+    public static final int MAX_CAPACITY = 100;
     static final int MIN_QUOTA_GIB = 100;
     static final int MAX_QUOTA_GIB = 102_400;
     static final int MAX_USERS_PER_INSTANCE = 64;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolSpec;
+import org.dsvmpools.pool.PoolSpecRules;
 
 /**
  * The pure function from a pool's spec to the Azure resources that make it. Microsoft's shared-DSVM template,
@@ -15,8 +16,9 @@ import org.dsvmpools.pool.PoolSpec;
  * storage key never in the model, a mount that survives reboots.
  *
  * <p>The scale set uses Uniform orchestration: the scaler (issue #6) starts, deallocates and protects single
- * instances by instance id, and Uniform is the mode whose instances the load balancer's inbound NAT pool maps
- * to per-instance SSH ports; Flexible would need per-VM NAT rules managed by hand.
+ * instances by instance id. Per-instance SSH for the admin is an inbound NAT rule on a backend pool of its own
+ * (ARM's "V2" NAT rule, which maps a port range onto the pool's members), not a NAT pool: NAT pools are
+ * inbound NAT rules V1, which Azure retires on 30 September 2027.
  */
 public final class Blueprint {
     public static final String POOL_TAG = "dsvmpools-pool";
@@ -24,7 +26,13 @@ public final class Blueprint {
     /** The usage agent's health endpoint, which the load balancer probes. */
     public static final int AGENT_HEALTH_PORT = 8090;
     public static final int SSH_NAT_FIRST = 50_000;
-    public static final int SSH_NAT_LAST = 50_119;
+    /** One frontend port for every instance a pool may have. */
+    public static final int SSH_NAT_LAST = SSH_NAT_FIRST + PoolSpecRules.MAX_CAPACITY - 1;
+    /**
+     * Minutes an idle SSH connection is kept, with a TCP reset when it is dropped (ARM's default is 4 minutes
+     * and a silent drop): as long as JupyterHub's rule keeps a browser's.
+     */
+    public static final int IDLE_TIMEOUT_MINUTES = 30;
     /** Built-in role "Storage Account Key Operator Service Role": list and regenerate keys, nothing else. */
     static final String KEY_OPERATOR_ROLE = "81a9662b-bebf-436f-a333-f67b29880f12";
     /** Built-in role "Storage Queue Data Message Sender": the agents may add messages to one queue, nothing else. */
@@ -32,6 +40,8 @@ public final class Blueprint {
     /** Storage File Data Privileged Contributor: Files over OAuth with the backup intent, for onboarding. */
     static final String FILE_DATA_PRIVILEGED_CONTRIBUTOR_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
+    /** Larger shares need the account's large file shares, which Azure never turns off again once on. */
+    static final int STANDARD_SHARE_LIMIT_GIB = 5120;
 
     private Blueprint() {
     }
@@ -50,9 +60,9 @@ public final class Blueprint {
                 new PoolBlueprint.VirtualNetwork("network", names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
                         "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
                 new PoolBlueprint.LoadBalancer("loadBalancer", names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
-                        probe, SSH_NAT_FIRST, SSH_NAT_LAST),
+                        probe, SSH_NAT_FIRST, SSH_NAT_LAST, IDLE_TIMEOUT_MINUTES),
                 new PoolBlueprint.StorageAccount("storage", names.storageAccount(), "Standard_LRS", true,
-                        settings.controlPlaneSubnetId()),
+                        settings.controlPlaneSubnetId(), spec.share().quotaGiB() > STANDARD_SHARE_LIMIT_GIB),
                 new PoolBlueprint.FileShare("share", names.fileShare(), names.storageAccount(),
                         spec.share().quotaGiB(), SHARE_SOFT_DELETE_DAYS),
                 new PoolBlueprint.ScaleSet("scaleSet", names.scaleSet(), spec.vmSize(), spec.capacity().initial(),

@@ -34,8 +34,12 @@ public interface CloudResources {
     /** True while the resource group exists (also while it is being deleted). */
     boolean groupExists(PoolBlueprint.ResourceGroup group);
 
-    /** The instance ids of a scale set, for the per-instance SSH endpoints. */
-    List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet);
+    /**
+     * Each instance's SSH port on the load balancer's frontend (instance id to port), as the load balancer
+     * mapped them from its inbound NAT rule's port range; an instance not mapped yet is left out.
+     */
+    Map<String, Integer> sshPorts(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer loadBalancer,
+                                  PoolBlueprint.ScaleSet scaleSet);
 
     /** An ARM error, as code, HTTP status and message: the domain's view of an SDK exception. */
     final class CloudException extends RuntimeException {

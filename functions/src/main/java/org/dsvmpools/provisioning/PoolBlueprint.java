@@ -53,9 +53,13 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
         String name();
     }
 
-    /** StorageV2, HTTPS only, TLS 1.2, no public blob access, firewall: deny but for the listed subnets. */
+    /**
+     * StorageV2, HTTPS only, TLS 1.2, no public blob access, firewall: deny but for the listed subnets.
+     *
+     * @param largeFileShares whether shares above 5 TiB are allowed (Azure's {@code largeFileSharesState})
+     */
     public record StorageAccount(String key, String name, String sku, boolean allowPoolSubnet,
-                                 String controlPlaneSubnetId) implements Resource {
+                                 String controlPlaneSubnetId, boolean largeFileShares) implements Resource {
     }
 
     public record FileShare(String key, String name, String account, int quotaGiB, int softDeleteDays)
@@ -78,11 +82,12 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
 
     /**
      * Standard SKU: a health probe, JupyterHub on {@code jupyterPort} with client-IP affinity (a user's browser
-     * keeps reaching the instance that runs their server), and SSH to each instance through an inbound NAT pool,
-     * frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}.
+     * keeps reaching the instance that runs their server), and SSH to each instance through an inbound NAT rule
+     * on a backend pool of its own, which maps frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}
+     * onto the pool's members, with a TCP reset after {@code idleTimeoutMinutes}.
      */
     public record LoadBalancer(String key, String name, String publicIp, int jupyterPort, Probe probe,
-                               int sshFrontendFirst, int sshFrontendLast) implements Resource {
+                               int sshFrontendFirst, int sshFrontendLast, int idleTimeoutMinutes) implements Resource {
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolEndpoints;
@@ -130,15 +131,16 @@ public final class ProvisioningWorker {
         return next(working, item.kind(), result, now);
     }
 
-    /** The endpoints need the scale set's instances: one read, once, when the pool becomes Ready. */
+    /** The endpoints need the instances' SSH ports: read once, when the pool becomes Ready. */
     private PoolEndpoints endpoints(Pool pool, PoolBlueprint blueprint, List<PoolResource> resources) {
         PoolBlueprint.ScaleSet scaleSet = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
-        List<String> instances = cloud.instanceIds(blueprint.resourceGroup(), scaleSet);
+        Map<String, Integer> ports = cloud.sshPorts(blueprint.resourceGroup(),
+                (PoolBlueprint.LoadBalancer) blueprint.resource("loadBalancer"), scaleSet);
         String fqdn = resources.stream().filter(r -> r.key().equals("publicIp")).findFirst()
                 .map(r -> r.outputs().get(Outputs.FQDN))
                 .orElseThrow(() -> new CloudResources.CloudException("NoDnsName", 0,
                         "the public IP reports no DNS name", null));
-        return Endpoints.of(fqdn, pool.spec().access().adminUsername(), instances);
+        return Endpoints.of(fqdn, pool.spec().access().adminUsername(), ports);
     }
 
     private Step next(Pool pool, WorkItem.Kind work, ReconcileResult result, Instant now) {

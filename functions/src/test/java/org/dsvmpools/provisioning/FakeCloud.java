@@ -117,9 +117,10 @@ final class FakeCloud implements CloudResources {
     }
 
     @Override
-    public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
+    public Map<String, Integer> sshPorts(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer loadBalancer,
+                                         PoolBlueprint.ScaleSet scaleSet) {
         calls.add("list instances");
         maybeFail("instances");
-        return List.of("0", "1");
+        return Map.of("0", loadBalancer.sshFrontendFirst(), "1", loadBalancer.sshFrontendFirst() + 1);
     }
 }

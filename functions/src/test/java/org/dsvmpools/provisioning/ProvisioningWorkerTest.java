@@ -313,8 +313,9 @@ class ProvisioningWorkerTest {
         }
 
         @Override
-        public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
-            return delegate.instanceIds(group, scaleSet);
+        public Map<String, Integer> sshPorts(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer lb,
+                                             PoolBlueprint.ScaleSet scaleSet) {
+            return delegate.sshPorts(group, lb, scaleSet);
         }
     }
 

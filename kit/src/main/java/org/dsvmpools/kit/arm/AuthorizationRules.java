@@ -20,6 +20,7 @@ final class AuthorizationRules {
             "f58310d9-a9f6-439a-9e8d-f62e7b41a168", // Role Based Access Control Administrator
             "81a9662b-bebf-436f-a333-f67b29880f12", // Storage Account Key Operator Service Role
             "69566ab7-960f-475b-8e7c-b3118f30c6bd", // Storage File Data Privileged Contributor
+            "0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb", // Storage File Data SMB Share Contributor
             "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", // Storage Queue Data Message Sender
             "974c5e8b-45b9-4653-ba55-5f855dd0fb88", // Storage Queue Data Contributor
             "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", // Storage Table Data Contributor

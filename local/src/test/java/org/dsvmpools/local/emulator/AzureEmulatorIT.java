@@ -354,6 +354,7 @@ class AzureEmulatorIT {
         StorageAccount account = storageAccount(rg, "dproles0001");
         String name = java.util.UUID.randomUUID().toString();
         var roleAssignments = clients.authorization().roleServiceClient().getRoleAssignments();
+        emulator.registerPrincipal("11111111-2222-3333-4444-555555555555");
 
         roleAssignments.create(account.id(), name, new RoleAssignmentCreateParameters()
                 .withRoleDefinitionId("/subscriptions/" + EmulatorClients.SUBSCRIPTION

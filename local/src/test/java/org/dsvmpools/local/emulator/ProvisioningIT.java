@@ -141,8 +141,9 @@ class ProvisioningIT {
         NetworkSecurityGroupInner nsg = verify.network().serviceClient().getNetworkSecurityGroups()
                 .getByResourceGroup(rg, names.networkSecurityGroup());
         assertThat(nsg.securityRules()).extracting(r -> r.name() + ":" + r.access() + ":" + r.destinationPortRange()
-                + ":" + r.sourceAddressPrefixes()).contains("allow-ssh:Allow:22:[203.0.113.0/24]",
-                "allow-jupyterhub:Allow:8000:[203.0.113.0/24]", "deny-all-inbound:Deny:*:[*]");
+                + ":" + r.sourceAddressPrefix() + ":" + r.sourceAddressPrefixes()).contains(
+                "allow-ssh:Allow:22:203.0.113.0/24:null", "allow-jupyterhub:Allow:8000:203.0.113.0/24:null",
+                "allow-load-balancer-probe:Allow:8000:AzureLoadBalancer:null", "deny-all-inbound:Deny:*:*:null");
 
         StorageAccountInner account = verify.storage().serviceClient().getStorageAccounts()
                 .getByResourceGroup(rg, names.storageAccount());
@@ -160,7 +161,15 @@ class ProvisioningIT {
         LoadBalancerInner lb = verify.network().serviceClient().getLoadBalancers()
                 .getByResourceGroup(rg, names.loadBalancer());
         assertThat(lb.sku().name().toString()).isEqualTo("Standard");
-        assertThat(lb.inboundNatPools().get(0).frontendPortRangeStart()).isEqualTo(50000);
+        assertThat(lb.inboundNatPools()).as("NAT pools (inbound NAT rules V1) retire in 2027").isNullOrEmpty();
+        assertThat(lb.inboundNatRules()).singleElement().satisfies(ssh -> {
+            assertThat(ssh.backendAddressPool().id()).endsWith("/backendAddressPools/ssh");
+            assertThat(ssh.frontendPortRangeStart()).isEqualTo(50000);
+            assertThat(ssh.frontendPortRangeEnd() - ssh.frontendPortRangeStart() + 1).isEqualTo(100);
+            assertThat(ssh.backendPort()).isEqualTo(22);
+            assertThat(ssh.enableTcpReset()).isTrue();
+            assertThat(ssh.idleTimeoutInMinutes()).isEqualTo(30);
+        });
         assertThat(lb.loadBalancingRules().get(0).loadDistribution().toString()).isEqualTo("SourceIP");
 
         VirtualMachineScaleSetInner vmss = verify.compute().serviceClient().getVirtualMachineScaleSets()
@@ -213,11 +222,14 @@ class ProvisioningIT {
                 Map.entry("publicipaddresses", 1L), Map.entry("virtualnetworks", 1L), Map.entry("loadbalancers", 1L),
                 Map.entry("storageaccounts", 1L), Map.entry("fileservices", 1L), Map.entry("shares", 1L),
                 Map.entry("virtualmachinescalesets", 1L), Map.entry("roleassignments", 1L));
-        assertThat(requests).extracting(RequestLog.Entry::method).containsOnly("PUT", "GET");
+        assertThat(requests).extracting(RequestLog.Entry::method).containsOnly("PUT", "GET", "POST");
         assertThat(requests).filteredOn(e -> e.method().equals("GET")).extracting(e -> type(e.path()))
                 .as("reads only of resources whose operation was still running, and the instances once")
                 .doesNotContain("resourcegroups", "fileservices", "shares", "roleassignments")
                 .containsOnlyOnce("virtualmachines");
+        assertThat(requests).filteredOn(e -> e.method().equals("POST")).extracting(e -> type(e.path()))
+                .as("one port mapping query per instance, for its SSH endpoint")
+                .containsExactly("queryinboundnatruleportmapping", "queryinboundnatruleportmapping");
     }
 
     /** The resource type segment of an ARM path, lower case: {@code .../loadBalancers/x} gives loadbalancers. */
@@ -392,8 +404,9 @@ class ProvisioningIT {
         }
 
         @Override
-        public List<String> instanceIds(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet scaleSet) {
-            return real.instanceIds(group, scaleSet);
+        public Map<String, Integer> sshPorts(PoolBlueprint.ResourceGroup group, PoolBlueprint.LoadBalancer lb,
+                                             PoolBlueprint.ScaleSet scaleSet) {
+            return real.sshPorts(group, lb, scaleSet);
         }
     }
 }

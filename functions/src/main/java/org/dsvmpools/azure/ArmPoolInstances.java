@@ -4,10 +4,13 @@ import com.azure.core.util.Context;
 import com.azure.resourcemanager.compute.fluent.VirtualMachineScaleSetVMsClient;
 import com.azure.resourcemanager.compute.fluent.VirtualMachineScaleSetsClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
+import com.azure.resourcemanager.compute.models.ImageReference;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.Sku;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdate;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdateStorageProfile;
+import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetUpdateVMProfile;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstanceIDs;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMInstanceRequiredIDs;
 import com.azure.resourcemanager.compute.models.VirtualMachineScaleSetVMProtectionPolicy;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.dsvmpools.pool.PoolImage;
 import org.dsvmpools.scaling.Instance;
 import org.dsvmpools.scaling.PoolInstances;
 import org.dsvmpools.scaling.PowerState;
@@ -76,9 +80,17 @@ public final class ArmPoolInstances implements PoolInstances {
             // The capacity counts deallocated instances too, so it is read rather than derived from the list.
             Sku sku = ArmCalls.call(() -> scaleSets().getByResourceGroupWithResponse(rg, name, null, Context.NONE)
                     .getValue().sku());
-            ArmCalls.begin(scaleSets().updateWithResponseAsync(rg, name, new VirtualMachineScaleSetUpdate()
-                    .withSku(new Sku().withName(sku.name()).withTier(sku.tier()).withCapacity(sku.capacity()
-                            + create.count())), null, null));
+            VirtualMachineScaleSetUpdate update = new VirtualMachineScaleSetUpdate().withSku(new Sku()
+                    .withName(sku.name()).withTier(sku.tier()).withCapacity(sku.capacity() + create.count()));
+            if (scaleSet.image() != null) {
+                // Manual upgrades: the model's image reaches the instances created now, not the existing ones.
+                PoolImage image = new PoolImage(scaleSet.image());
+                update.withVirtualMachineProfile(new VirtualMachineScaleSetUpdateVMProfile().withStorageProfile(
+                        new VirtualMachineScaleSetUpdateStorageProfile().withImageReference(new ImageReference()
+                                .withPublisher(image.publisher()).withOffer(image.offer()).withSku(image.sku())
+                                .withVersion(image.version()))));
+            }
+            ArmCalls.begin(scaleSets().updateWithResponseAsync(rg, name, update, null, null));
         } else if (action instanceof ScalingAction.Protect protect) {
             VirtualMachineScaleSetVMInner vm = current(rg, name, protect.instanceId());
             vm.withProtectionPolicy(new VirtualMachineScaleSetVMProtectionPolicy()

@@ -2,10 +2,12 @@ package org.dsvmpools.functions;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
@@ -185,12 +187,18 @@ public final class App {
         };
     }
 
+    /** The default image is the first allowed: a pool that names none gets it. */
     private static IntakePolicy intakePolicy(Settings settings) {
-        return settings.optional(Settings.ALLOWED_VM_SIZES)
-                .map(list -> Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .collect(Collectors.toSet()))
-                .map(IntakePolicy::new)
-                .orElseGet(IntakePolicy::defaults);
+        Set<String> sizes = settings.optional(Settings.ALLOWED_VM_SIZES).map(App::list).map(Set::copyOf)
+                .orElseGet(() -> Set.copyOf(IntakePolicy.DEFAULT_VM_SIZES));
+        List<String> images = new ArrayList<>();
+        images.add(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE));
+        settings.optional(Settings.ALLOWED_IMAGES).map(App::list).ifPresent(images::addAll);
+        return new IntakePolicy(sizes, images);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     PoolSpecRules rules() {

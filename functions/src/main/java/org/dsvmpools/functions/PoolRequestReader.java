@@ -39,9 +39,12 @@ final class PoolRequestReader {
         return parsed.problem() != null ? failed(parsed.problem()) : validate(parsed.document());
     }
 
-    /** The fields a PATCH may change: what the scaler reads. Everything else is fixed at creation. */
+    /**
+     * The fields a PATCH may change: what the scaler reads, and the image of the instances it creates from then
+     * on. Everything else is fixed at creation.
+     */
     static final Set<String> PATCHABLE = Set.of("capacity", "usersPerInstance", "idleTimeoutMinutes", "schedule",
-            "scaling");
+            "scaling", "image");
 
     /**
      * {@code PATCH /api/pools/{name}}: a JSON merge patch (RFC 7396) of the fields the scaler reads, applied to
@@ -113,7 +116,7 @@ final class PoolRequestReader {
                 .filter(error -> !coveredBy(read.errors(), error))
                 .forEach(errors::add);
         return errors.isEmpty()
-                ? new Outcome(read.spec(), null)
+                ? new Outcome(rules.completed(read.spec()), null)
                 : failed(Problem.invalid(errors.size() + " field(s) of the pool document are not valid", errors));
     }
 

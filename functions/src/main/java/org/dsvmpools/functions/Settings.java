@@ -11,6 +11,8 @@ import java.util.Optional;
 public record Settings(Map<String, String> values) {
     public static final String STORAGE_CONNECTION = "AzureWebJobsStorage";
     public static final String ALLOWED_VM_SIZES = "DSVMPOOLS_ALLOWED_VM_SIZES";
+    /** Images pools may name besides the default ({@link #VM_IMAGE}): comma-separated publisher:offer:sku:version. */
+    public static final String ALLOWED_IMAGES = "DSVMPOOLS_ALLOWED_IMAGES";
     public static final String POOL_TABLE = "DSVMPOOLS_POOL_TABLE";
     public static final String STUCK_AFTER_MINUTES = "DSVMPOOLS_STUCK_AFTER_MINUTES";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_RECOVERY_SCHEDULE%} in the timer binding. */

@@ -4,10 +4,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What an installation allows beyond the fixed rules: the VM sizes pools may use. Operators set it with the
- * {@code DSVMPOOLS_ALLOWED_VM_SIZES} app setting.
+ * What an installation allows beyond the fixed rules: the VM sizes and images pools may use. Operators set them
+ * with the {@code DSVMPOOLS_ALLOWED_VM_SIZES}, {@code DSVMPOOLS_VM_IMAGE} and {@code DSVMPOOLS_ALLOWED_IMAGES} app
+ * settings.
+ *
+ * @param allowedImages the images pools may name, the first being what a pool that names none gets
  */
-public record IntakePolicy(Set<String> allowedVmSizes) {
+public record IntakePolicy(Set<String> allowedVmSizes, List<String> allowedImages) {
     /** General-purpose and memory-optimised v5 sizes that DSVM images run on, plus two T4 GPU sizes. */
     public static final List<String> DEFAULT_VM_SIZES = List.of(
             "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_D16s_v5",
@@ -19,9 +22,23 @@ public record IntakePolicy(Set<String> allowedVmSizes) {
             throw new IllegalArgumentException("the VM size allow-list is empty: no pool could be requested");
         }
         allowedVmSizes = Set.copyOf(allowedVmSizes);
+        if (allowedImages.isEmpty()) {
+            throw new IllegalArgumentException("the image allow-list is empty: no pool could be requested");
+        }
+        allowedImages.forEach(PoolImage::new);
+        allowedImages = List.copyOf(new java.util.LinkedHashSet<>(allowedImages));
+    }
+
+    public IntakePolicy(Set<String> allowedVmSizes) {
+        this(allowedVmSizes, List.of(PoolImage.DEFAULT));
     }
 
     public static IntakePolicy defaults() {
         return new IntakePolicy(Set.copyOf(DEFAULT_VM_SIZES));
+    }
+
+    /** The image of a pool whose request names none. */
+    public String defaultImage() {
+        return allowedImages.get(0);
     }
 }

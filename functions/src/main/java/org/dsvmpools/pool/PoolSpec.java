@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param schedule      the work schedule, or {@code null} when the pool has none
  * @param scaling       the scaler's spare capacity, defaults filled in
  * @param rosterGroupId a Microsoft Entra group whose members are the pool's users, or null
+ * @param image         the image new instances get ({@code publisher:offer:sku:version}); null only in pools
+ *                      stored before the field existed, which get the installation's default image
  */
 public record PoolSpec(
         String name,
@@ -28,7 +30,8 @@ public record PoolSpec(
         int idleTimeoutMinutes,
         List<PoolUser> users,
         Scaling scaling,
-        String rosterGroupId) {
+        String rosterGroupId,
+        String image) {
 
     public static final int DEFAULT_USERS_PER_INSTANCE = 4;
     public static final int DEFAULT_QUOTA_GIB = 1024;
@@ -41,6 +44,19 @@ public record PoolSpec(
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(scaling, "scaling");
         users = List.copyOf(users);
+    }
+
+    public PoolSpec(String name, String location, String resourceGroup, String vmSize, Capacity capacity,
+                    int usersPerInstance, Share share, Access access, Schedule schedule, int idleTimeoutMinutes,
+                    List<PoolUser> users, Scaling scaling, String rosterGroupId) {
+        this(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access, schedule,
+                idleTimeoutMinutes, users, scaling, rosterGroupId, null);
+    }
+
+    /** The same pool with {@code image} for new instances. */
+    public PoolSpec withImage(String image) {
+        return new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access, schedule,
+                idleTimeoutMinutes, users, scaling, rosterGroupId, image);
     }
 
     /**

@@ -42,10 +42,11 @@ public final class PoolSpecJson {
                 (item, pointer) -> user(JsonObjectReader.of(item, pointer, errors)));
         PoolSpec.Scaling scaling = scaling(root.object("scaling", false), usersPerInstance, capacity.max());
         String rosterGroupId = root.text("rosterGroupId", false);
+        String image = root.text("image", false);
         root.rejectUnknownFields();
         PoolSpec spec = new PoolSpec(name, location, resourceGroup, vmSize, capacity, usersPerInstance, share, access,
                 schedule, idleTimeout, users, scaling, rosterGroupId == null ? null
-                : rosterGroupId.toLowerCase(java.util.Locale.ROOT));
+                : rosterGroupId.toLowerCase(java.util.Locale.ROOT), image);
         return new ReadResult(spec, errors);
     }
 
@@ -128,6 +129,9 @@ public final class PoolSpecJson {
             root.put("resourceGroup", spec.resourceGroup());
         }
         root.put("vmSize", spec.vmSize());
+        if (spec.image() != null) {
+            root.put("image", spec.image());
+        }
         root.putObject("capacity")
                 .put("min", spec.capacity().min())
                 .put("max", spec.capacity().max())

@@ -31,6 +31,11 @@ public final class PoolSpecRules {
         this.policy = policy;
     }
 
+    /** The spec with what the installation decides filled in: the image, when the request names none. */
+    public PoolSpec completed(PoolSpec spec) {
+        return spec.image() == null ? spec.withImage(policy.defaultImage()) : spec;
+    }
+
     public List<FieldError> check(PoolSpec spec) {
         List<FieldError> errors = new ArrayList<>();
         value(errors, "/name", spec.name(), PoolName::problem);
@@ -48,6 +53,10 @@ public final class PoolSpecRules {
         if (!policy.allowedVmSizes().contains(spec.vmSize())) {
             errors.add(new FieldError("/vmSize", "'" + spec.vmSize() + "' is not allowed here; allowed: "
                     + new TreeSet<>(policy.allowedVmSizes())));
+        }
+        if (spec.image() != null && !policy.allowedImages().contains(spec.image())) {
+            errors.add(new FieldError("/image", PoolImage.problem(spec.image()).orElse("'" + spec.image()
+                    + "' is not allowed here") + "; allowed: " + policy.allowedImages()));
         }
         capacity(errors, spec.capacity());
         range(errors, "/usersPerInstance", spec.usersPerInstance(), 1, MAX_USERS_PER_INSTANCE);

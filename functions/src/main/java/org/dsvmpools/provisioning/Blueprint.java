@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.PoolImage;
 import org.dsvmpools.pool.PoolSpec;
 import org.dsvmpools.pool.PoolSpecRules;
 
@@ -33,12 +34,6 @@ public final class Blueprint {
      * and a silent drop): as long as JupyterHub's rule keeps a browser's.
      */
     public static final int IDLE_TIMEOUT_MINUTES = 30;
-    /** Built-in role "Storage Account Key Operator Service Role": list and regenerate keys, nothing else. */
-    static final String KEY_OPERATOR_ROLE = "81a9662b-bebf-436f-a333-f67b29880f12";
-    /** Built-in role "Storage Queue Data Message Sender": the agents may add messages to one queue, nothing else. */
-    static final String QUEUE_MESSAGE_SENDER_ROLE = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
-    /** Storage File Data Privileged Contributor: Files over OAuth with the backup intent, for onboarding. */
-    static final String FILE_DATA_PRIVILEGED_CONTRIBUTOR_ROLE = "69566ab7-960f-475b-8e7c-b3118f30c6bd";
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
     /** Larger shares need the account's large file shares, which Azure never turns off again once on. */
     static final int STANDARD_SHARE_LIMIT_GIB = 5120;
@@ -48,7 +43,7 @@ public final class Blueprint {
 
     public static PoolBlueprint of(PoolSpec spec, BlueprintSettings settings) {
         AzureNames names = AzureNames.of(spec.poolName());
-        String[] image = settings.imageParts();
+        PoolImage image = new PoolImage(spec.image() != null ? spec.image() : settings.image());
         // Draining needs the agent: without a usage queue there is none, and JupyterHub's health decides alone.
         PoolBlueprint.Probe probe = settings.usageQueue() != null
                 ? new PoolBlueprint.Probe(false, AGENT_HEALTH_PORT, CloudInit.HEALTH_PATH)
@@ -66,23 +61,23 @@ public final class Blueprint {
                 new PoolBlueprint.FileShare("share", names.fileShare(), names.storageAccount(),
                         spec.share().quotaGiB(), SHARE_SOFT_DELETE_DAYS),
                 new PoolBlueprint.ScaleSet("scaleSet", names.scaleSet(), spec.vmSize(), spec.capacity().initial(),
-                        image[0], image[1], image[2], image[3], spec.access().adminUsername(),
+                        image.publisher(), image.offer(), image.sku(), image.version(), spec.access().adminUsername(),
                         spec.access().sshPublicKeys(), names.computerNamePrefix(),
                         CloudInit.customData(spec, names, settings)),
                 new PoolBlueprint.RoleAssignment("storageKeyRole", stableGuid(spec.name() + "/storage-key-operator"),
-                        "storage", null, "scaleSet", roleDefinition(settings, KEY_OPERATOR_ROLE)));
+                        "storage", null, "scaleSet", roleDefinition(settings, PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR)));
         if (settings.controlPlanePrincipalId() != null) {
             // Onboarding writes users' folders with the Function App's identity, over OAuth: no account key.
             resources = new ArrayList<>(resources);
             resources.add(new PoolBlueprint.RoleAssignment("filesRole", stableGuid(spec.name() + "/files-privileged"),
-                    "storage", null, null, roleDefinition(settings, FILE_DATA_PRIVILEGED_CONTRIBUTOR_ROLE),
+                    "storage", null, null, roleDefinition(settings, PoolRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
                     settings.controlPlanePrincipalId()));
         }
         if (settings.usageQueue() != null) {
             resources = new ArrayList<>(resources);
             resources.add(new PoolBlueprint.RoleAssignment("usageQueueRole", stableGuid(spec.name() + "/usage-queue"),
                     null, settings.usageQueue().resourceId(), "scaleSet",
-                    roleDefinition(settings, QUEUE_MESSAGE_SENDER_ROLE)));
+                    roleDefinition(settings, PoolRole.STORAGE_QUEUE_DATA_MESSAGE_SENDER)));
         }
         Map<String, List<String>> dependsOn = new LinkedHashMap<>();
         dependsOn.put("securityGroup", List.of());
@@ -116,9 +111,9 @@ public final class Blueprint {
         return rules;
     }
 
-    private static String roleDefinition(BlueprintSettings settings, String role) {
+    private static String roleDefinition(BlueprintSettings settings, PoolRole role) {
         return "/subscriptions/" + settings.subscriptionId() + "/providers/Microsoft.Authorization/roleDefinitions/"
-                + role;
+                + role.id();
     }
 
     /** A role assignment's name must be a GUID; deriving it from the pool keeps retries from making a second one. */

@@ -1,11 +1,13 @@
 package org.dsvmpools.provisioning;
 
 import java.util.Objects;
+import org.dsvmpools.pool.PoolImage;
 
 /**
  * What an installation decides about every pool it deploys.
  *
- * @param image                 {@code publisher:offer:sku:version} of the VM image
+ * @param image                 {@code publisher:offer:sku:version} of the VM image of pools whose spec names none
+ *                              (pools stored before the spec had an image)
  * @param subscriptionId        where pools go; the mount script needs it to ask for the storage key
  * @param controlPlaneSubnetId  the subnet the Function App runs in, allowed through the storage firewall so that
  *                              onboarding can write users' folders; {@code null} when the app is not in a VNet
@@ -14,7 +16,7 @@ import java.util.Objects;
  */
 public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
                                 UsageQueue usageQueue, String controlPlanePrincipalId) {
-    public static final String DEFAULT_IMAGE = "microsoft-dsvm:ubuntu-2204:2204-gen2:latest";
+    public static final String DEFAULT_IMAGE = PoolImage.DEFAULT;
     public static final String AZURE_ARM = "https://management.azure.com";
 
     /** The control plane's {@code usage-reports} queue: its URL for the agents and its ARM id for their role. */
@@ -38,12 +40,6 @@ public record BlueprintSettings(String image, String subscriptionId, String cont
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(subscriptionId, "subscriptionId");
         Objects.requireNonNull(armEndpoint, "armEndpoint");
-        if (image.split(":").length != 4) {
-            throw new IllegalArgumentException("image must be publisher:offer:sku:version, was " + image);
-        }
-    }
-
-    String[] imageParts() {
-        return image.split(":");
+        new PoolImage(image);
     }
 }

@@ -88,7 +88,7 @@ public final class Scaler {
             }
             Pool pool = found.get().pool();
             ScaleSetRef scaleSet = new ScaleSetRef(Blueprint.resourceGroup(pool.spec()),
-                    AzureNames.of(pool.name()).scaleSet());
+                    AzureNames.of(pool.name()).scaleSet(), pool.spec().image());
             Map<String, Instant> lastDrained = draining(snapshots.find(name));
             List<Instance> seen = instances.list(scaleSet).stream()
                     .map(instance -> instance.draining(isDraining(instance, lastDrained.get(instance.id())))).toList();

@@ -42,6 +42,38 @@ class PoolRequestReaderTest {
     }
 
     @Test
+    void aPoolThatNamesNoImageGetsTheInstallationsDefaultAndOneOnTheAllowListIsKept() {
+        String successor = "microsoft-dsvm:ubuntu-2404:2404-gen2:latest";
+        PoolRequestReader withSuccessor = new PoolRequestReader(new PoolSpecRules(new IntakePolicy(
+                java.util.Set.of("Standard_D4s_v5"), List.of(IntakePolicy.defaults().defaultImage(), successor))));
+
+        assertThat(withSuccessor.read("application/json", PoolDocumentsFixture.document("ml-team").toString())
+                .spec().image()).isEqualTo("microsoft-dsvm:ubuntu-2204:2204-gen2:latest");
+        assertThat(withSuccessor.read("application/json", PoolDocumentsFixture.document("ml-team")
+                .put("image", successor).toString()).spec().image()).isEqualTo(successor);
+        assertThat(reader.read("application/json", PoolDocumentsFixture.document("ml-team")
+                .put("image", successor).toString()).problem().errors()).extracting(FieldError::pointer)
+                .as("not allowed where the installation does not list it").containsExactly("/image");
+    }
+
+    @Test
+    void thePatchOfAnImageOnTheAllowListChangesItForNewInstances() {
+        String successor = "microsoft-dsvm:ubuntu-2404:2404-gen2:latest";
+        PoolRequestReader withSuccessor = new PoolRequestReader(new PoolSpecRules(new IntakePolicy(
+                java.util.Set.of("Standard_D4s_v5"), List.of(IntakePolicy.defaults().defaultImage(), successor))));
+        var current = withSuccessor.read("application/json", PoolDocumentsFixture.document("ml-team").toString()).spec();
+
+        PoolRequestReader.Outcome patched = withSuccessor.readPatch("application/merge-patch+json",
+                "{\"image\":\"" + successor + "\"}", current);
+        PoolRequestReader.Outcome refused = withSuccessor.readPatch("application/merge-patch+json",
+                "{\"image\":\"canonical:ubuntu:server:latest\"}", current);
+
+        assertThat(patched.spec().image()).isEqualTo(successor);
+        assertThat(patched.spec().withImage(current.image())).isEqualTo(current);
+        assertThat(refused.problem().errors()).extracting(FieldError::pointer).containsExactly("/image");
+    }
+
+    @Test
     void anExistingResourceGroupMayBeNamedAndRoundTrips() {
         ObjectNode document = PoolDocumentsFixture.document("ml-team").put("resourceGroup", "Team-ML_rg(prod)");
 
@@ -90,6 +122,14 @@ class PoolRequestReaderTest {
                         SshKeys.line("ecdsa-sha2-nistp256", SshKeys.text("ecdsa-sha2-nistp256")))),
                 bad("garbage key", "/access/sshPublicKeys/0", doc -> keys(doc).set(0, "ssh-ed25519 !!!")),
                 bad("password field", "/access/adminPassword", doc -> access(doc).put("adminPassword", "hunter2")),
+                bad("an admin name Azure refuses", "/access/adminUsername",
+                        doc -> access(doc).put("adminUsername", "admin1")),
+                bad("another admin name Azure refuses", "/access/adminUsername",
+                        doc -> access(doc).put("adminUsername", "user5")),
+                bad("an image not on the allow-list", "/image",
+                        doc -> doc.put("image", "canonical:ubuntu-24_04-lts:server:latest")),
+                bad("an image that is not publisher:offer:sku:version", "/image",
+                        doc -> doc.put("image", "microsoft-dsvm:ubuntu-2204")),
                 bad("missing cidrs", "/access/allowedSourceCidrs", doc -> access(doc).remove("allowedSourceCidrs")),
                 bad("empty cidrs", "/access/allowedSourceCidrs", doc -> cidrs(doc).removeAll()),
                 bad("malformed cidr", "/access/allowedSourceCidrs/0", doc -> cidrs(doc).set(0, "203.0.113.0")),

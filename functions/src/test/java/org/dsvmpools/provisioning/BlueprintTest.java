@@ -147,7 +147,7 @@ class BlueprintTest {
 
         assertThat(role.scopeKey()).isEqualTo("storage");
         assertThat(role.principalKey()).isEqualTo("scaleSet");
-        assertThat(role.roleDefinitionId()).endsWith("/roleDefinitions/" + Blueprint.KEY_OPERATOR_ROLE);
+        assertThat(role.roleDefinitionId()).endsWith("/roleDefinitions/" + PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR.id());
         assertThat(role.name()).as("stable across runs, so a retry finds it")
                 .isEqualTo(((PoolBlueprint.RoleAssignment) Blueprint.of(spec, SETTINGS).resource("storageKeyRole")).name());
     }

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /** Microsoft.Compute's rules for a pool's scale set. */
-final class ComputeRules {
+public final class ComputeRules {
     static final String SCALE_SET = "Microsoft.Compute/virtualMachineScaleSets";
     /** Azure's list of admin user names a Linux VM may not have (Compute's FAQ and the REST reference). */
-    static final Set<String> RESERVED_ADMIN_NAMES = Set.of("administrator", "admin", "user", "user1", "test", "user2",
+    public static final Set<String> RESERVED_ADMIN_NAMES = Set.of("administrator", "admin", "user", "user1", "test", "user2",
             "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console",
             "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2",
             "test3", "user4", "user5");

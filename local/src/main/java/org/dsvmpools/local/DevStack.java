@@ -71,8 +71,16 @@ public final class DevStack {
                 AzuriteProcess.connectionString(azuritePort), key);
         environment.put(FunctionHost.TOPIC_KEY_VARIABLE, topicKey);
         List<String> jvmOptions = new java.util.ArrayList<>();
+        EmulatedControlPlane controlPlane = new EmulatedControlPlane(settings.values().getOrDefault(
+                "DSVMPOOLS_SUBSCRIPTION_ID", "00000000-0000-0000-0000-00000000e1e1"));
         if (emulated) {
             environment.put(ARM_ENDPOINT_SETTING, "https://127.0.0.1:" + armPort + "/");
+            // Every optional setting on, as in a deployed installation, unless the operator set it.
+            controlPlane.settings(azuritePort).forEach((name, value) -> {
+                if (environment.getOrDefault(name, "").isBlank()) {
+                    environment.put(name, value);
+                }
+            });
             // Microsoft Graph's roster endpoints are served by the emulator too, on the same port.
             environment.put("DSVMPOOLS_GRAPH_ENDPOINT", "https://127.0.0.1:" + armPort);
             // The ARM SDK then trusts the emulator's certificate through the JVM's trust store: configuration,
@@ -102,6 +110,7 @@ public final class DevStack {
             long readyMillis = awaitHost(host, port);
             if (emulated) {
                 emulator.set(startEmulator(options, keyDir));
+                controlPlane.create(emulator.get(), TlsCertificate.loadOrCreate(keyDir).clientContext());
             }
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis

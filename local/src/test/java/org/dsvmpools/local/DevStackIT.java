@@ -70,7 +70,18 @@ class DevStackIT {
             assertThat(ready.path("endpoints").path("ssh")).hasSize(2);
             assertThat(ready.path("endpoints").path("jupyterHub").asText()).startsWith("https://ml-team-")
                     .endsWith(".westeurope.cloudapp.azure.com:8000/");
-            assertThat(ready.path("resources")).hasSize(9);
+            assertThat(ready.path("resources")).as("every optional setting on: the control plane's Files role"
+                    + " and the agents' queue role too").hasSize(11);
+            assertThat(ready.path("resources").findValuesAsText("key")).contains("filesRole", "usageQueueRole");
+            assertThat(ready.path("resources").findValuesAsText("state")).containsOnly("Succeeded");
+            String accountId = ready.path("resources").findParents("key").stream()
+                    .filter(r -> r.path("key").asText().equals("storage")).findFirst().orElseThrow()
+                    .path("id").asText();
+            var account = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
+                    "https://127.0.0.1:" + armPort + accountId + "?api-version=2025-06-01"))
+                    .header("Authorization", "Bearer dev").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(account.body()).as("the control plane's subnet is let through the pool's storage firewall")
+                    .contains("/virtualNetworks/control/subnets/functions");
 
             wakeAndReport(stack, azuritePort);
             onboardThroughEventGrid(stack, work.resolve("data"));

@@ -1,0 +1,95 @@
+package org.dsvmpools.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.local.emulator.AzureEmulator;
+
+/**
+ * What a deployed control plane has in Azure and the dev stack has in the emulator, so that every optional
+ * setting is on locally as it is in a real installation: the Function App's subnet (with the storage service
+ * endpoint pools' firewalls need), its identity (a principal the emulator's directory knows) and the account of
+ * its {@code usage-reports} queue. Made with ARM requests, so the emulator holds them to Azure's contract too.
+ */
+final class EmulatedControlPlane {
+    static final String GROUP = "dsvmpools-control";
+    static final String LOCATION = "westeurope";
+    /** The Function App's identity in the emulator's directory: a fixed id, as a deployment's would be. */
+    static final String PRINCIPAL_ID = "6d3c1c61-8d2f-4b8c-9a0e-2f1e8e5a7b10";
+    private static final String NETWORK_API = "2025-03-01";
+    private static final String STORAGE_API = "2025-06-01";
+    private static final String RESOURCES_API = "2025-04-01";
+
+    private final String subscription;
+
+    EmulatedControlPlane(String subscription) {
+        this.subscription = subscription;
+    }
+
+    /** The app settings that point pools at this control plane; the operator's own values win. */
+    Map<String, String> settings(int azuritePort) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("DSVMPOOLS_CONTROL_PLANE_SUBNET_ID", subnetId());
+        settings.put("DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID", PRINCIPAL_ID);
+        settings.put("DSVMPOOLS_USAGE_QUEUE_URL", "http://127.0.0.1:" + (azuritePort + 1) + "/"
+                + AzuriteProcess.ACCOUNT + "/usage-reports");
+        settings.put("DSVMPOOLS_USAGE_QUEUE_ID", queueId());
+        return settings;
+    }
+
+    /**
+     * Creates the group, network and account in the emulator and makes the identity known. The subnet's
+     * endpoint is {@code Microsoft.Storage.Global}: a regional one reaches only its own and the paired region,
+     * and pools may be anywhere.
+     */
+    void create(AzureEmulator emulator, SSLContext trust) throws IOException, InterruptedException {
+        emulator.registerPrincipal(PRINCIPAL_ID);
+        HttpClient http = HttpClient.newBuilder().sslContext(trust).build();
+        String arm = emulator.armEndpoint().replaceAll("/+$", "");
+        put(http, arm + groupId() + "?api-version=" + RESOURCES_API, "{\"location\":\"" + LOCATION + "\"}");
+        put(http, arm + networkId() + "?api-version=" + NETWORK_API, """
+                {"location":"%s","properties":{"addressSpace":{"addressPrefixes":["10.100.0.0/16"]},
+                "subnets":[{"name":"functions","properties":{"addressPrefix":"10.100.0.0/24",
+                "serviceEndpoints":[{"service":"Microsoft.Storage.Global"}]}}]}}""".formatted(LOCATION));
+        put(http, arm + accountId() + "?api-version=" + STORAGE_API, """
+                {"location":"%s","sku":{"name":"Standard_LRS"},"kind":"StorageV2",
+                "properties":{"minimumTlsVersion":"TLS1_2","allowSharedKeyAccess":false}}""".formatted(LOCATION));
+        put(http, arm + queueId() + "?api-version=" + STORAGE_API, "{\"properties\":{}}");
+    }
+
+    private static void put(HttpClient http, String url, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer dev-stack").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException("the emulator refused the control plane's " + url + ": "
+                    + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private String groupId() {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + GROUP;
+    }
+
+    private String networkId() {
+        return groupId() + "/providers/Microsoft.Network/virtualNetworks/control";
+    }
+
+    String subnetId() {
+        return networkId() + "/subnets/functions";
+    }
+
+    private String queueId() {
+        return accountId() + "/queueServices/default/queues/usage-reports";
+    }
+
+    private String accountId() {
+        return groupId() + "/providers/Microsoft.Storage/storageAccounts/dsvmpoolscontrol";
+    }
+}

@@ -124,6 +124,24 @@ class ScalerIT {
     }
 
     @Test
+    void instancesCreatedAfterAnImageChangeGetTheNewImageInTheScaleSetsModel() throws Exception {
+        PoolName pool = readyPool();
+        AzureNames names = AzureNames.of(pool);
+        String successor = "microsoft-dsvm:ubuntu-2404:2404-gen2:latest";
+
+        new ArmPoolInstances(local.arm).apply(new ScaleSetRef(names.resourceGroup(), names.scaleSet(), successor),
+                new ScalingAction.Create(1, "a new user"));
+
+        var model = local.verify.compute().serviceClient().getVirtualMachineScaleSets()
+                .getByResourceGroup(names.resourceGroup(), names.scaleSet());
+        assertThat(model.sku().capacity()).isEqualTo(3);
+        var image = model.virtualMachineProfile().storageProfile().imageReference();
+        assertThat(image.offer() + ":" + image.sku()).isEqualTo("ubuntu-2404:2404-gen2");
+        assertThat(model.virtualMachineProfile().osProfile().adminUsername())
+                .as("the rest of the model is kept").isEqualTo("pooladmin");
+    }
+
+    @Test
     void aWakeBringsAPoolAtZeroBackWithinOneInstanceStart() throws Exception {
         PoolName pool = readyPool();
         Scaler scaler = scaler(new ArmPoolInstances(local.arm));

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /** A Standard load balancer's internal consistency, as the Network resource provider checks it on PUT. */
 final class LoadBalancerRules {
@@ -82,30 +84,30 @@ final class LoadBalancerRules {
     }
 
     static List<ArmViolation> natRuleV2(ArmRequest request) {
-        List<ArmViolation> found = new ArrayList<>();
-        JsonNode rules = request.body().path("properties").path("inboundNatRules");
-        for (int i = 0; i < rules.size(); i++) {
-            JsonNode rule = rules.get(i).path("properties");
-            if (rule.has("backendAddressPool") && !rule.has("frontendPort")
-                    && (!rule.has("frontendPortRangeStart") || !rule.has("frontendPortRangeEnd"))) {
-                found.add(ArmViolation.badRequest("MissedInboundNatRuleV2Properties", "For inbound Nat rule V2"
-                        + " properties FrontendPortRangeStart, FrontendPortRangeEnd should not be null.",
-                        "properties.inboundNatRules[" + i + "].properties"));
-            }
-        }
-        return found;
+        return eachNatRule(request, rule -> rule.has("backendAddressPool") && !rule.has("frontendPort")
+                && (!rule.has("frontendPortRangeStart") || !rule.has("frontendPortRangeEnd")),
+                (rule, target) -> ArmViolation.badRequest("MissedInboundNatRuleV2Properties", "For inbound Nat rule V2"
+                        + " properties FrontendPortRangeStart, FrontendPortRangeEnd should not be null.", target));
     }
 
     static List<ArmViolation> natRuleV1(ArmRequest request) {
+        return eachNatRule(request, rule -> rule.has("frontendPort")
+                && (rule.has("frontendPortRangeStart") || rule.has("frontendPortRangeEnd")),
+                (rule, target) -> ArmViolation.badRequest(
+                        "UnsupportedSetOfInboundNatRulePropertiesWhenFrontendPortIsSpecified", "If FrontendPort "
+                        + rule.path("frontendPort").asText() + " is set, properties FrontendPortRangeStart,"
+                        + " FrontendPortRangeEnd should be null.", target));
+    }
+
+    /** A violation for each inbound NAT rule whose properties break the rule. */
+    private static List<ArmViolation> eachNatRule(ArmRequest request, Predicate<JsonNode> breaks,
+                                                  BiFunction<JsonNode, String, ArmViolation> violation) {
         List<ArmViolation> found = new ArrayList<>();
         JsonNode rules = request.body().path("properties").path("inboundNatRules");
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.get(i).path("properties");
-            if (rule.has("frontendPort") && (rule.has("frontendPortRangeStart") || rule.has("frontendPortRangeEnd"))) {
-                found.add(ArmViolation.badRequest("UnsupportedSetOfInboundNatRulePropertiesWhenFrontendPortIsSpecified",
-                        "If FrontendPort " + rule.path("frontendPort").asText() + " is set, properties"
-                                + " FrontendPortRangeStart, FrontendPortRangeEnd should be null.",
-                        "properties.inboundNatRules[" + i + "].properties"));
+            if (breaks.test(rule)) {
+                found.add(violation.apply(rule, "properties.inboundNatRules[" + i + "].properties"));
             }
         }
         return found;

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.PoolResource;
 import org.dsvmpools.provisioning.CloudResources;
 import org.dsvmpools.provisioning.Observation;

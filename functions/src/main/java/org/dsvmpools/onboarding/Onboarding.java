@@ -15,7 +15,6 @@ import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.pool.StoredPool;
-import org.dsvmpools.provisioning.Blueprint;
 
 /**
  * Onboarding and offboarding, the same for events and the admin API.
@@ -247,6 +246,6 @@ public final class Onboarding {
 
     static ShareRef shareOf(Pool pool) {
         AzureNames names = AzureNames.of(pool.name());
-        return new ShareRef(Blueprint.resourceGroup(pool.spec()), names.storageAccount(), names.fileShare());
+        return new ShareRef(AzureNames.resourceGroupOf(pool.spec()), names.storageAccount(), names.fileShare());
     }
 }

@@ -73,6 +73,11 @@ public record AzureNames(
                 name);
     }
 
+    /** The resource group a pool lives in: the existing one its spec names, or its own. */
+    public static String resourceGroupOf(PoolSpec spec) {
+        return spec.resourceGroup() != null ? spec.resourceGroup() : of(spec.poolName()).resourceGroup();
+    }
+
     /** Why {@code name} cannot name a resource group, or empty when it can. */
     public static Optional<String> resourceGroupProblem(String name) {
         return Rule.RESOURCE_GROUP.check(name).map(rule -> "must be an Azure resource group name: " + rule);

@@ -90,13 +90,8 @@ public final class Blueprint {
         dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
         dependsOn.put("usageQueueRole", List.of("scaleSet"));
         dependsOn.put("filesRole", List.of("storage"));
-        return new PoolBlueprint(new PoolBlueprint.ResourceGroup(resourceGroup(spec), spec.location(),
+        return new PoolBlueprint(new PoolBlueprint.ResourceGroup(AzureNames.resourceGroupOf(spec), spec.location(),
                 Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
-    }
-
-    /** The pool's resource group: the existing one its spec names, or its own. */
-    public static String resourceGroup(PoolSpec spec) {
-        return spec.resourceGroup() != null ? spec.resourceGroup() : AzureNames.of(spec.poolName()).resourceGroup();
     }
 
     /** SSH and JupyterHub from the allowed networks, the load balancer's probe, and nothing else inbound. */

@@ -65,7 +65,7 @@ public final class CloudInit {
         config.append("runcmd:\n")
                 .append("  - [").append(String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
                         quoted(names.fileShare()), quoted(settings.subscriptionId()),
-                        quoted(Blueprint.resourceGroup(spec)), quoted(spec.access().adminUsername()),
+                        quoted(AzureNames.resourceGroupOf(spec)), quoted(spec.access().adminUsername()),
                         quoted(settings.armEndpoint()))).append("]\n");
         config.append("  - [systemctl, enable, --now, dsvmpools-roster.timer]\n");
         if (settings.usageQueue() != null) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.dsvmpools.cloud.ArmErrorClass;
+import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.PoolResource;
 import org.dsvmpools.pool.ResourceState;
 
@@ -79,7 +81,7 @@ public final class PoolReconciler {
                 }
             }
             return new ReconcileResult.Done(pass.list());
-        } catch (CloudResources.CloudException e) {
+        } catch (CloudException e) {
             return failure(pass, e);
         }
     }
@@ -107,7 +109,7 @@ public final class PoolReconciler {
             return purgeData && blueprint.resourceGroup().managed()
                     ? purge(blueprint, pass)
                     : deleteInReverse(blueprint, pass, purgeData);
-        } catch (CloudResources.CloudException e) {
+        } catch (CloudException e) {
             return failure(pass, e);
         }
     }
@@ -172,7 +174,7 @@ public final class PoolReconciler {
         return new ReconcileResult.Done(pass.list());
     }
 
-    private ReconcileResult failure(Pass pass, CloudResources.CloudException e) {
+    private ReconcileResult failure(Pass pass, CloudException e) {
         return e.classification() == ArmErrorClass.RETRYABLE
                 ? new ReconcileResult.Retry(pass.list(), pass.current, e.reportedCode(), e.getMessage(), retryAfter)
                 : new ReconcileResult.Failed(pass.list(), pass.current, e.reportedCode(), e.getMessage());

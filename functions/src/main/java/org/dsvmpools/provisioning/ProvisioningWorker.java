@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.dsvmpools.cloud.ArmErrorClass;
+import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolEndpoints;
 import org.dsvmpools.pool.PoolFailure;
@@ -121,7 +123,7 @@ public final class ProvisioningWorker {
                 PoolEndpoints endpoints = endpoints(working, blueprint, done.resources());
                 return new Step(working.advance(PoolStatus.Ready,
                         working.progress().with(done.resources(), 0, null, endpoints), "Ready", now), null, null);
-            } catch (CloudResources.CloudException e) {
+            } catch (CloudException e) {
                 result = e.classification() == ArmErrorClass.RETRYABLE
                         ? new ReconcileResult.Retry(done.resources(), "scaleSet", e.reportedCode(), e.getMessage(),
                         policy.minRequeueDelay())
@@ -138,7 +140,7 @@ public final class ProvisioningWorker {
                 (PoolBlueprint.LoadBalancer) blueprint.resource("loadBalancer"), scaleSet);
         String fqdn = resources.stream().filter(r -> r.key().equals("publicIp")).findFirst()
                 .map(r -> r.outputs().get(Outputs.FQDN))
-                .orElseThrow(() -> new CloudResources.CloudException("NoDnsName", 0,
+                .orElseThrow(() -> new CloudException("NoDnsName", 0,
                         "the public IP reports no DNS name", null));
         return Endpoints.of(fqdn, pool.spec().access().adminUsername(), ports);
     }

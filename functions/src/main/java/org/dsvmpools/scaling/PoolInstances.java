@@ -10,6 +10,6 @@ public interface PoolInstances {
 
     List<Instance> list(ScaleSetRef scaleSet);
 
-    /** @throws org.dsvmpools.provisioning.CloudResources.CloudException when ARM refuses */
+    /** @throws org.dsvmpools.cloud.CloudException when ARM refuses */
     void apply(ScaleSetRef scaleSet, ScalingAction action);
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolName;
@@ -16,8 +17,6 @@ import org.dsvmpools.pool.PoolPage;
 import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.pool.StoredPool;
-import org.dsvmpools.provisioning.Blueprint;
-import org.dsvmpools.provisioning.CloudResources;
 
 /**
  * The scaler's tick: for every Ready pool, under the pool's lease, read its instances (one list call) and its
@@ -87,7 +86,7 @@ public final class Scaler {
                 return new Outcome.Skipped(name, "pool " + name + " is not Ready");
             }
             Pool pool = found.get().pool();
-            ScaleSetRef scaleSet = new ScaleSetRef(Blueprint.resourceGroup(pool.spec()),
+            ScaleSetRef scaleSet = new ScaleSetRef(AzureNames.resourceGroupOf(pool.spec()),
                     AzureNames.of(pool.name()).scaleSet(), pool.spec().image());
             Map<String, Instant> lastDrained = draining(snapshots.find(name));
             List<Instance> seen = instances.list(scaleSet).stream()
@@ -103,7 +102,7 @@ public final class Scaler {
                     instances.apply(scaleSet, action);
                     applied.add(action.reason());
                     drained = afterApplying(action, drained);
-                } catch (CloudResources.CloudException e) {
+                } catch (CloudException e) {
                     failed.add(action.reason() + " failed (" + e.reportedCode() + "); the next tick decides again");
                 }
             }

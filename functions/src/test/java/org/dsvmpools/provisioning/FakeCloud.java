@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.PoolResource;
 
 /**

@@ -1,4 +1,4 @@
-package org.dsvmpools.provisioning;
+package org.dsvmpools.cloud;
 
 /** What to do about an ARM error: try the step again later, or give up and mark the pool Failed. */
 public enum ArmErrorClass {

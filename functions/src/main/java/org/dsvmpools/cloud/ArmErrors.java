@@ -1,4 +1,4 @@
-package org.dsvmpools.provisioning;
+package org.dsvmpools.cloud;
 
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.dsvmpools.provisioning;
+package org.dsvmpools.cloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

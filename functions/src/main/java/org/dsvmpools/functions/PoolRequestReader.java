@@ -1,15 +1,9 @@
 package org.dsvmpools.functions;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import org.dsvmpools.pool.FieldError;
@@ -19,10 +13,7 @@ import org.dsvmpools.pool.PoolSpecRules;
 
 /** Turns the body of {@code POST /api/pools} into a valid {@link PoolSpec}, or into the problem that says why not. */
 final class PoolRequestReader {
-    static final int MAX_BODY_BYTES = 64 * 1024;
-    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final int MAX_BODY_BYTES = JsonBody.MAX_BYTES;
 
     private final PoolSpecRules rules;
 
@@ -35,7 +26,7 @@ final class PoolRequestReader {
     }
 
     Outcome read(String contentType, String body) {
-        Parsed parsed = parse(contentType, body, "the pool document");
+        JsonBody.Parsed parsed = JsonBody.read(contentType, body, "the pool document");
         return parsed.problem() != null ? failed(parsed.problem()) : validate(parsed.document());
     }
 
@@ -51,7 +42,7 @@ final class PoolRequestReader {
      * the current spec and validated as a whole, so that a patch never leaves a pool with rules a POST would refuse.
      */
     Outcome readPatch(String contentType, String body, PoolSpec current) {
-        Parsed parsed = parse(contentType, body, "the patch");
+        JsonBody.Parsed parsed = JsonBody.read(contentType, body, "the patch");
         if (parsed.problem() != null) {
             return failed(parsed.problem());
         }
@@ -87,28 +78,6 @@ final class PoolRequestReader {
         return target;
     }
 
-    private record Parsed(JsonNode document, Problem problem) {
-    }
-
-    private static Parsed parse(String contentType, String body, String what) {
-        if (!isJson(contentType)) {
-            return new Parsed(null, Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "send " + what + " as application/json"));
-        }
-        if (body == null || body.isBlank()) {
-            return new Parsed(null, Problem.of(400, "malformed-json", "Malformed JSON", "the request body is empty"));
-        }
-        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            return new Parsed(null, Problem.of(413, "body-too-large", "Request body too large",
-                    "a pool document is at most " + MAX_BODY_BYTES + " bytes"));
-        }
-        try {
-            return new Parsed(STRICT_JSON.readTree(body), null);
-        } catch (JsonProcessingException e) {
-            return new Parsed(null, Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
-        }
-    }
-
     private Outcome validate(JsonNode document) {
         PoolSpecJson.ReadResult read = PoolSpecJson.read(document);
         List<FieldError> errors = new ArrayList<>(read.errors());
@@ -129,13 +98,5 @@ final class PoolRequestReader {
 
     private static Outcome failed(Problem problem) {
         return new Outcome(null, problem);
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return mediaType.equals("application/json") || mediaType.matches("application/[a-z0-9.-]+\\+json");
     }
 }

@@ -45,16 +45,15 @@ public final class PoolUsersFunctions {
                     authLevel = AuthorizationLevel.FUNCTION) HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name, ExecutionContext context) {
         return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, pool -> {
-            JsonNode body;
-            try {
-                body = JSON.readTree(request.getBody().orElse(""));
-            } catch (Exception e) {
-                body = null;
+            JsonBody.Parsed body = JsonBody.read(Http.headers(request).get("content-type"),
+                    request.getBody().orElse(""), "the user");
+            if (body.problem() != null) {
+                return Http.problem(request, body.problem());
             }
             if (!app.onboarding().mayManage(pool, caller)) {
                 return forbidden(request, pool);
             }
-            NewUserJson.Result user = NewUserJson.read(body, "");
+            NewUserJson.Result user = NewUserJson.read(body.document(), "");
             if (!user.isValid()) {
                 return Http.problem(request, Problem.invalid("the user is invalid", user.errors()));
             }

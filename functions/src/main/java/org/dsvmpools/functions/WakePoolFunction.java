@@ -42,9 +42,15 @@ public final class WakePoolFunction {
             @BindingName("name") String name,
             ExecutionContext context) {
         return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, poolName -> {
+            String body = request.getBody().orElse("");
+            JsonBody.Parsed parsed = body.isBlank() ? new JsonBody.Parsed(JSON.createObjectNode(), null)
+                    : JsonBody.read(Http.headers(request).get("content-type"), body, "the wake request");
+            if (parsed.problem() != null) {
+                return Http.problem(request, parsed.problem());
+            }
             Optional<Integer> seats;
             try {
-                seats = seats(request.getBody().orElse(""));
+                seats = seats(parsed.document());
             } catch (IllegalArgumentException e) {
                 return Http.problem(request, Problem.invalid("the wake request is invalid",
                         List.of(new FieldError("/seats", e.getMessage()))));
@@ -61,17 +67,8 @@ public final class WakePoolFunction {
         }));
     }
 
-    /** An empty body asks for the default; otherwise {@code seats} must be a whole number of at least 1. */
-    private static Optional<Integer> seats(String body) {
-        if (body.isBlank()) {
-            return Optional.empty();
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("the body must be JSON: {\"seats\": n}");
-        }
+    /** No body, or none of {@code seats}, asks for the default; else a whole number of at least 1. */
+    private static Optional<Integer> seats(JsonNode node) {
         JsonNode seats = node.path("seats");
         if (seats.isMissingNode()) {
             return Optional.empty();

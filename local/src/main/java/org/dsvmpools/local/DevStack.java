@@ -39,6 +39,32 @@ import org.dsvmpools.kit.AzuriteProcess;
 public final class DevStack {
     private static final Duration HOST_READY_TIMEOUT = Duration.ofSeconds(60);
 
+    static final String USAGE = """
+            usage: ./dsvmpools dev [options]
+
+            Azurite, a Functions-compatible host over the real functions and the Azure emulator (ARM, Files,
+            Graph), in the foreground; Ctrl-C stops them all. Prints the URLs, the function key and the Event
+            Grid topic key.
+
+              --port N            the host's http port (7071)
+              --https-port N      the host's https port, for the Event Grid topic with a key (7072)
+              --azurite-port N    Azurite's blob port; queue and table on N+1 and N+2 (10000)
+              --data-dir DIR      keep Azurite's data, the keys and the emulator's files in DIR (default: in
+                                  memory, keys in .dsvmpools/)
+              --arm-port N        the emulated ARM and Graph, https (7443)
+              --files-port N      the emulated Azure Files, http (7444)
+              --time-scale X      Azure's durations times X in the emulator (0.01: a VM starts in 0.9 s)
+              --faults FILE       ARM faults to inject, as POST /emulator/faults takes them
+              --emulator off      no Azure emulator (the app then needs a real ARM endpoint)
+              --settings FILE     the app settings (local.settings.json, made from the example if missing)
+              --root DIR          the repository (the launcher's folder)
+              --help              this text
+
+            example: ./dsvmpools dev --data-dir .dsvmpools --time-scale 0.01
+            """;
+    private static final java.util.Set<String> OPTIONS = java.util.Set.of("port", "https-port", "azurite-port",
+            "data-dir", "arm-port", "files-port", "time-scale", "faults", "emulator", "settings", "root", "scan");
+
     /** Where the app finds Azure Resource Manager; {@code emulator} means the local one. */
     public static final String ARM_ENDPOINT_SETTING = "DSVMPOOLS_ARM_ENDPOINT";
     static final String EMULATOR = "emulator";
@@ -47,7 +73,18 @@ public final class DevStack {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Map<String, String> options;
+        try {
+            options = options(args, OPTIONS);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dev: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path root = Paths.get(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
         int port = Integer.parseInt(options.getOrDefault("port", "7071"));
         int azuritePort = Integer.parseInt(options.getOrDefault("azurite-port", "10000"));
@@ -225,6 +262,18 @@ public final class DevStack {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** {@code --name value} pairs, each name one of {@code known}. */
+    static Map<String, String> options(String[] args, java.util.Set<String> known) {
+        Map<String, String> options = options(args);
+        for (String name : options.keySet()) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; valid: --"
+                        + String.join(", --", new java.util.TreeSet<>(known)) + " (--help for more)");
+            }
+        }
+        return options;
     }
 
     /** {@code --name value} pairs. */

@@ -37,6 +37,25 @@ import org.dsvmpools.scaling.ScalingConfigs;
  */
 public final class SimulateCommand {
     static final double DEFAULT_PRICE = 0.192;
+    static final String USAGE = """
+            usage: ./dsvmpools simulate (--bundled NAME | --sessions FILE.csv | --logons FILE.csv) [options]
+
+            What a pool would cost under each scaling policy on a session trace, and who would wait.
+
+              --bundled NAME          a bundled trace: office-2-weeks.csv, class-burst.csv, overnight-jobs.csv, or all
+              --sessions FILE.csv     sessions as user,start,end (ISO-8601)
+              --logons FILE.csv       logon events as time,user,event (Logon/Logoff)
+              --pool pool.json        the pool document as POSTed (default: the bundled simulate/pool.json)
+              --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
+              --price 0.192           price per instance-hour
+              --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats
+              --json                  the figures as a JSON array instead of a table
+              --plot out.png          active users and running instances over time, one panel per policy
+              --generate DIR          write the bundled traces into DIR and stop
+              --help                  this text
+
+            example: ./dsvmpools simulate --bundled office-2-weeks.csv --policy dsvmpools --policy avd
+            """;
 
     private SimulateCommand() {
     }
@@ -51,6 +70,10 @@ public final class SimulateCommand {
     }
 
     static void run(String[] args, PrintStream out, PrintStream err, boolean terminal) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(USAGE);
+            return;
+        }
         Options options = Options.parse(args);
         if (options.generate != null) {
             generate(options.generate);
@@ -180,7 +203,9 @@ public final class SimulateCommand {
                     case "--policy" -> options.policies.add(known(value));
                     case "--price" -> options.price = Double.parseDouble(value);
                     case "--wake" -> options.wakes.add(Policies.WakeCall.parse(value));
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
+                    default -> throw new IllegalArgumentException("unknown option " + flag + "; valid: --bundled,"
+                            + " --sessions, --logons, --pool, --policy, --price, --wake, --json, --plot, --generate,"
+                            + " --help (./dsvmpools simulate --help)");
                 }
             }
             if (options.policies.isEmpty()) {

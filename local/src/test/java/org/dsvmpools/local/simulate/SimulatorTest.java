@@ -127,6 +127,23 @@ class SimulatorTest {
                 .hasMessageContaining("unknown policy 'magic'");
         assertThatThrownBy(() -> json("--policy", "oracle")).hasMessageContaining("exactly one of --sessions");
         assertThatThrownBy(() -> json("--bundled", "nope.csv")).hasMessageContaining("no bundled resource");
+        assertThatThrownBy(() -> json("--bundled", "class-burst.csv", "--policies", "avd"))
+                .hasMessageContaining("unknown option --policies; valid: --bundled");
+    }
+
+    @Test
+    void helpListsEveryFlagTheParserTakesWithAnExample() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        SimulateCommand.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                false);
+
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : List.of("--bundled", "--sessions", "--logons", "--pool", "--policy", "--price", "--wake",
+                "--json", "--plot", "--generate", "--help")) {
+            assertThat(help).contains("  " + flag + " ");
+        }
+        assertThat(help).contains("example: ./dsvmpools simulate --bundled");
     }
 
     private static JsonNode json(String... args) throws Exception {

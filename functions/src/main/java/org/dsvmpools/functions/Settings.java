@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The app settings the app reads, by name. Functions passes app settings (and local.settings.json Values) as
- * environment variables. Every name here has a line in the README's settings table and in
+ * environment variables. Every name here has a line in the settings table of docs/configuration.md and in
  * local.settings.json.example.
  */
 public record Settings(Map<String, String> values) {
@@ -57,7 +57,7 @@ public record Settings(Map<String, String> values) {
 
     public String required(String name) {
         return optional(name).orElseThrow(() -> new IllegalStateException(
-                "app setting " + name + " is not set (see the settings table in README.md)"));
+                "app setting " + name + " is not set (see the settings table in docs/configuration.md)"));
     }
 
     public Optional<String> optional(String name) {

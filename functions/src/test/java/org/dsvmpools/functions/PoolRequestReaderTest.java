@@ -31,6 +31,16 @@ class PoolRequestReaderTest {
     }
 
     @Test
+    void theExamplePoolDocumentOfTheQuickStartIsValid() throws java.io.IOException {
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of("..", "examples", "pool.json"));
+
+        PoolRequestReader.Outcome outcome = reader.read("application/json", example);
+
+        assertThat(outcome.problem()).as(String.valueOf(outcome.problem())).isNull();
+        assertThat(outcome.spec().name()).isEqualTo("ml-team");
+    }
+
+    @Test
     void defaultsAreFilledSoThatEquivalentRequestsCompareEqual() {
         ObjectNode minimal = PoolDocumentsFixture.document("ml-team");
         minimal.remove(List.of("usersPerInstance", "share", "idleTimeoutMinutes"));

@@ -481,7 +481,7 @@ final class ArmApi implements HttpHandler, ArmState {
         ScaleSet scaleSet = scaleSets.get(ArmPath.key(scaleSetId));
         Resource scaleSetResource = resources.get(ArmPath.key(scaleSetId));
         if (scaleSet == null || scaleSet.instance(instanceId, now, time) == null
-                || !scaleSetResource.document.toString().toLowerCase(Locale.ROOT).contains(ArmPath.key(pool.id()) + "\"")) {
+                || !referencesPool(scaleSetResource.document, pool.id())) {
             throw new ArmError(400, "InvalidParameter", "IP configuration " + ipConfiguration
                     + " is not a member of backend address pool " + pool.id() + ".");
         }
@@ -516,6 +516,21 @@ final class ArmApi implements HttpHandler, ArmState {
         ObjectNode answer = JSON.createObjectNode();
         answer.set("inboundNatRulePortMappings", mappings);
         return Response.ok(answer);
+    }
+
+    /** Whether a scale set's IP configurations put its instances in this backend pool. */
+    private static boolean referencesPool(JsonNode scaleSet, String poolId) {
+        for (JsonNode nic : scaleSet.path("properties").path("virtualMachineProfile").path("networkProfile")
+                .path("networkInterfaceConfigurations")) {
+            for (JsonNode ip : nic.path("properties").path("ipConfigurations")) {
+                for (JsonNode pool : ip.path("properties").path("loadBalancerBackendAddressPools")) {
+                    if (pool.path("id").asText().equalsIgnoreCase(poolId)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private Response scaleSetAction(ArmPath arm, String action, ObjectNode body, Instant now) {

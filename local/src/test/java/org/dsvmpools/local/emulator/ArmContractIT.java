@@ -332,6 +332,9 @@ class ArmContractIT {
             assertThat(mapping.inboundNatRulePortMappings().get(0).backendPort()).isEqualTo(22);
         }
         assertThat(ports).containsExactly(50000, 50001, 50002);
+        refused(() -> lbs.listInboundNatRulePortMappings(rg, "lb", "instances", new QueryInboundNatRulePortMappingRequest()
+                .withIpConfiguration(new SubResource().withId(vmssId + "/virtualMachines/0/networkInterfaces/nic"
+                        + "/ipConfigurations/ipconfig"))), 400, "InvalidParameter");
     }
 
     /** JupyterHub on 8000 beside an outbound rule on the same frontend, and SSH through a V2 NAT rule. */

@@ -66,20 +66,19 @@ public final class PoolIntake {
         if (purgeData && !name.value().equals(confirmation)) {
             return new DeleteResult.ConfirmationRequired(name);
         }
-        return retrying(name, () -> {
-            Optional<StoredPool> found = repository.find(name);
+        return PoolUpdate.apply(repository, name, found -> {
             if (found.isEmpty()) {
-                return Optional.of(new DeleteResult.NotFound(name));
+                return PoolUpdate.answer(new DeleteResult.NotFound(name));
             }
             Pool pool = found.get().pool();
             if (!caller.mayManage(pool.owner())) {
-                return Optional.of(new DeleteResult.Forbidden(pool));
+                return PoolUpdate.answer(new DeleteResult.Forbidden(pool));
             }
             if (!pool.needsTeardown(purgeData)) {
-                return Optional.of(new DeleteResult.AlreadyRequested(pool));
+                return PoolUpdate.answer(new DeleteResult.AlreadyRequested(pool));
             }
-            Pool deleting = pool.requestTeardown(purgeData, caller, clock.instant());
-            return replaced(found.get(), deleting).map(next -> new DeleteResult.TeardownRequested(next, trySend(next)));
+            return PoolUpdate.write(pool.requestTeardown(purgeData, caller, clock.instant()),
+                    next -> new DeleteResult.TeardownRequested(next, trySend(next)));
         });
     }
 
@@ -90,39 +89,37 @@ public final class PoolIntake {
      */
     public PatchResult changeScaling(PoolName name, Caller caller,
                                      java.util.function.Function<PoolSpec, PoolSpec> change) {
-        return retrying(name, () -> {
-            Optional<StoredPool> found = repository.find(name);
+        return PoolUpdate.apply(repository, name, found -> {
             if (found.isEmpty()) {
-                return Optional.of(new PatchResult.NotFound(name));
+                return PoolUpdate.answer(new PatchResult.NotFound(name));
             }
             Pool pool = found.get().pool();
             if (!caller.mayManage(pool.owner())) {
-                return Optional.of(new PatchResult.Forbidden(pool));
+                return PoolUpdate.answer(new PatchResult.Forbidden(pool));
             }
             if (pool.status() == PoolStatus.Deleting || pool.status() == PoolStatus.Deleted) {
-                return Optional.of(new PatchResult.NotChangeable(pool));
+                return PoolUpdate.answer(new PatchResult.NotChangeable(pool));
             }
-            Pool changed = pool.changeScaling(change.apply(pool.spec()), caller, clock.instant());
-            return replaced(found.get(), changed).map(PatchResult.Changed::new);
+            return PoolUpdate.write(pool.changeScaling(change.apply(pool.spec()), caller, clock.instant()),
+                    PatchResult.Changed::new);
         });
     }
 
     /** Sends a Failed pool's work again, as a new generation; only its owner or an admin may ask. */
     public RetryResult retry(PoolName name, Caller caller) {
-        return retrying(name, () -> {
-            Optional<StoredPool> found = repository.find(name);
+        return PoolUpdate.apply(repository, name, found -> {
             if (found.isEmpty()) {
-                return Optional.of(new RetryResult.NotFound(name));
+                return PoolUpdate.answer(new RetryResult.NotFound(name));
             }
             Pool pool = found.get().pool();
             if (!caller.mayManage(pool.owner())) {
-                return Optional.of(new RetryResult.Forbidden(pool));
+                return PoolUpdate.answer(new RetryResult.Forbidden(pool));
             }
             if (pool.status() != PoolStatus.Failed) {
-                return Optional.of(new RetryResult.NotFailed(pool));
+                return PoolUpdate.answer(new RetryResult.NotFailed(pool));
             }
-            Pool retried = pool.retry(caller, clock.instant());
-            return replaced(found.get(), retried).map(next -> new RetryResult.Retried(next, trySend(next)));
+            return PoolUpdate.write(pool.retry(caller, clock.instant()),
+                    next -> new RetryResult.Retried(next, trySend(next)));
         });
     }
 

@@ -15,6 +15,7 @@ import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolPage;
 import org.dsvmpools.pool.PoolRepository;
+import org.dsvmpools.pool.PoolUpdate;
 import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.pool.StoredPool;
 
@@ -172,21 +173,19 @@ public final class Scaler {
         if (events.isEmpty()) {
             return;
         }
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<StoredPool> found = repository.find(name);
-            if (found.isEmpty()) {
-                return;
-            }
-            Pool noted = found.get().pool();
-            for (String event : events) {
-                noted = noted.note(event, clock.instant());
-            }
-            try {
-                repository.replace(found.get(), noted);
-                return;
-            } catch (PoolRepository.StaleRecordException changedMeanwhile) {
-                // Read again and note on top of the other writer's change.
-            }
+        try {
+            PoolUpdate.apply(repository, name, found -> {
+                if (found.isEmpty()) {
+                    return PoolUpdate.answer(false);
+                }
+                Pool noted = found.get().pool();
+                for (String event : events) {
+                    noted = noted.note(event, clock.instant());
+                }
+                return PoolUpdate.write(noted, written -> true);
+            });
+        } catch (PoolRepository.StaleRecordException busyPool) {
+            // The history is a courtesy; the snapshot keeps what this evaluation did.
         }
     }
 }

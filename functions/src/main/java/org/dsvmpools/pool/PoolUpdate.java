@@ -1,0 +1,60 @@
+package org.dsvmpools.pool;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one way to change a stored pool: read it, decide, write only if nobody wrote since the read, and on a lost
+ * race read again and decide again, so another writer's change is never overwritten unseen.
+ */
+public final class PoolUpdate {
+    static final int ATTEMPTS = 8;
+
+    private PoolUpdate() {
+    }
+
+    /** What a step decides about the pool as read: an answer without a write, or a write and its answer. */
+    public sealed interface Decision<T> {
+    }
+
+    /** Nothing to write: {@code result} is the answer. */
+    public record Answer<T>(T result) implements Decision<T> {
+    }
+
+    /** Write {@code next}; once it is stored, the answer is {@code result} of it. */
+    public record Write<T>(Pool next, Function<Pool, T> result) implements Decision<T> {
+    }
+
+    public static <T> Decision<T> answer(T result) {
+        return new Answer<>(result);
+    }
+
+    public static <T> Decision<T> write(Pool next, Function<Pool, T> result) {
+        return new Write<>(next, result);
+    }
+
+    /**
+     * Decides on the pool as stored (empty when there is none) and writes what was decided.
+     *
+     * @throws PoolRepository.StaleRecordException when every attempt lost its write to another writer
+     */
+    public static <T> T apply(PoolRepository repository, PoolName name,
+                              Function<Optional<StoredPool>, Decision<T>> decide) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<StoredPool> found = repository.find(name);
+            Decision<T> decision = decide.apply(found);
+            if (decision instanceof Answer<T> answer) {
+                return answer.result();
+            }
+            Write<T> write = (Write<T>) decision;
+            try {
+                repository.replace(found.orElseThrow(() -> new IllegalStateException(
+                        "a write was decided for pool " + name + ", which does not exist")), write.next());
+                return write.result().apply(write.next());
+            } catch (PoolRepository.StaleRecordException lostRace) {
+                // Another writer got there first: read again and decide on what it wrote.
+            }
+        }
+        throw new PoolRepository.StaleRecordException(name, null);
+    }
+}

@@ -34,7 +34,8 @@ final class AuthorizationRules {
     static List<ArmRule> all() {
         return List.of(
                 new ArmRule("RoleAssignmentUpdateNotPermitted", ROLE_ASSIGNMENT, "an existing assignment's name is"
-                        + " not reused for another principal or role (409)", TROUBLESHOOTING,
+                        + " not reused for another principal or role (400)", TROUBLESHOOTING + " (\"ARM template role"
+                        + " assignment returns BadRequest status\")",
                         AuthorizationRules::noUpdate),
                 new ArmRule("RoleAssignmentExists", ROLE_ASSIGNMENT, "one assignment per principal, role and scope"
                         + " (409)", TROUBLESHOOTING, AuthorizationRules::unique),
@@ -48,7 +49,7 @@ final class AuthorizationRules {
 
     private static List<ArmViolation> noUpdate(ArmRequest request, ArmState state) {
         return state.resource(request.id()).filter(existing -> !sameGrant(existing, request.body()))
-                .map(existing -> List.of(new ArmViolation(409, "RoleAssignmentUpdateNotPermitted", "Tenant ID,"
+                .map(existing -> List.of(new ArmViolation(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID,"
                         + " application ID, principal ID, and scope are not allowed to be updated.", null)))
                 .orElse(List.of());
     }

@@ -271,7 +271,9 @@ class ArmContractIT {
         roles.create(scope, name, grant(first, "81a9662b-bebf-436f-a333-f67b29880f12"));
         roles.create(scope, name, grant(first, "81a9662b-bebf-436f-a333-f67b29880f12"));
         String other = scaleSets.createOrUpdate(rg, "other", scaleSet("pooladmin", null)).identity().principalId();
-        refused(() -> roles.create(scope, name, grant(other, "81a9662b-bebf-436f-a333-f67b29880f12")), 409,
+        refused(() -> roles.create(scope, name, grant(other, "81a9662b-bebf-436f-a333-f67b29880f12")), 400,
+                "RoleAssignmentUpdateNotPermitted");
+        refused(() -> roles.create(scope, name, grant(first, "69566ab7-960f-475b-8e7c-b3118f30c6bd")), 400,
                 "RoleAssignmentUpdateNotPermitted");
         refused(() -> roles.create(scope, UUID.randomUUID().toString(),
                 grant(first, "81a9662b-bebf-436f-a333-f67b29880f12")), 409, "RoleAssignmentExists");

@@ -22,8 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.dsvmpools.local.emulator.AzureEmulator;
+import org.dsvmpools.emulator.AzureEmulator;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.TlsCertificate;
 
 /**
  * {@code ./dsvmpools dev}: starts Azurite and the function host in the foreground, prints the URLs and the

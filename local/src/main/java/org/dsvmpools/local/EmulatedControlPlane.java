@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.dsvmpools.kit.AzuriteProcess;
-import org.dsvmpools.local.emulator.AzureEmulator;
+import org.dsvmpools.emulator.AzureEmulator;
 
 /**
  * What a deployed control plane has in Azure and the dev stack has in the emulator, so that every optional

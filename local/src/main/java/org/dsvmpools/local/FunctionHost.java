@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.dsvmpools.kit.TlsCertificate;
 
 /**
  * A Functions-compatible host for one process: discovers the functions, serves HTTP triggers, runs timers and

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import org.dsvmpools.kit.LoopbackServers;
 
 /** The host's listeners on loopback: HTTP always, HTTPS when a certificate is given; the same endpoints on both. */
 final class HostServer {

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
-import org.awaitility.Awaitility;
+import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.kit.TlsCertificate;
 import org.junit.jupiter.api.Test;
 
 /**

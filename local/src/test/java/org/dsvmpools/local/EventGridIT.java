@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
+import org.dsvmpools.kit.TlsCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

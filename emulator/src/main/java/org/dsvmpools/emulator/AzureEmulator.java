@@ -1,0 +1,153 @@
+package org.dsvmpools.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.dsvmpools.kit.arm.ArmContract;
+import org.dsvmpools.kit.LoopbackServers;
+import org.dsvmpools.kit.TlsCertificate;
+
+/**
+ * The local Azure: ARM over HTTPS (the SDK refuses a token over plain http) and the Azure Files data plane over
+ * http, both on loopback. {@code POST /emulator/faults} on the ARM port sets the injected faults;
+ * {@code GET /emulator/requests} lists the ARM requests answered so far ({@code DELETE} clears the list).
+ */
+public final class AzureEmulator implements AutoCloseable {
+    private final HttpsServer arm;
+    private final HttpServer files;
+    private Faults faults;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final RequestLog requests = new RequestLog();
+    private final RequestLog fileRequests = new RequestLog();
+    private final GraphApi graph = new GraphApi();
+    private ArmApi armApi;
+
+    private AzureEmulator(HttpsServer arm, HttpServer files) {
+        this.arm = arm;
+        this.files = files;
+    }
+
+    /**
+     * @param armPort   0 for any free port
+     * @param filesPort 0 for any free port
+     * @param timeScale Azure's durations are multiplied by this (0.001: a four-minute VM start takes 0.24 s)
+     */
+    public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls)
+            throws IOException {
+        HttpsServer arm = LoopbackServers.https(armPort, tls);
+        HttpServer files = LoopbackServers.http(filesPort);
+        AzureEmulator emulator = new AzureEmulator(arm, files);
+        String armUrl = "https://127.0.0.1:" + arm.getAddress().getPort();
+        String filesUrl = "http://127.0.0.1:" + files.getAddress().getPort();
+        TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
+        Faults faults = new Faults();
+        emulator.faults = faults;
+        StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
+        ArmContract contract = ArmContract.withDefaultSchemas();
+        System.err.println("emulator: " + contract.describe());
+        ArmApi armApi = new ArmApi(time, faults, storage, armUrl, emulator.requests, contract);
+        emulator.armApi = armApi;
+        arm.createContext("/", armApi);
+        arm.createContext("/emulator/requests", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestMethod().equals("DELETE") ? new byte[0]
+                        : emulator.requests.toJson().toString().getBytes(StandardCharsets.UTF_8);
+                if (exchange.getRequestMethod().equals("DELETE")) {
+                    emulator.requests.clear();
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(body.length == 0 ? 204 : 200, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        arm.createContext("/v1.0/", emulator.graph::handle);
+        arm.createContext("/emulator/graph/", emulator.graph::control);
+        arm.createContext("/emulator/faults", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                faults.configure(new ObjectMapper().readTree(body.length == 0
+                        ? "{}".getBytes(StandardCharsets.UTF_8) : body));
+                exchange.sendResponseHeaders(204, -1);
+            }
+        });
+        files.createContext("/", new FilesApi(storage, emulator.fileRequests));
+        arm.setExecutor(emulator.executor);
+        files.setExecutor(emulator.executor);
+        arm.start();
+        files.start();
+        return emulator;
+    }
+
+    /** Runs the emulator alone: {@code --arm-port 7443 --files-port 7444 --time-scale 0.01 --data-dir DIR}. */
+    public static void main(String[] args) throws Exception {
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        Path dataDir = Path.of(options.getOrDefault("data-dir", ".dsvmpools")).toAbsolutePath();
+        AzureEmulator emulator = start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
+                Integer.parseInt(options.getOrDefault("files-port", "7444")),
+                Double.parseDouble(options.getOrDefault("time-scale", "0.01")), dataDir,
+                TlsCertificate.loadOrCreate(dataDir).serverContext());
+        System.out.println("ARM " + emulator.armEndpoint() + ", Files " + emulator.filesEndpoint());
+        Thread.currentThread().join();
+    }
+
+    /** Sets the injected faults, as {@code POST /emulator/faults} does (see {@link Faults}). */
+    public void configureFaults(String json) throws IOException {
+        faults.configure(new ObjectMapper().readTree(json));
+    }
+
+    /**
+     * Makes a principal known to the emulator's directory, so that role assignments to it are accepted (ARM
+     * refuses an assignment to a principal it cannot find): the control plane's identity, for instance.
+     */
+    public void registerPrincipal(String principalId) {
+        armApi.registerPrincipal(principalId);
+    }
+
+    /** The ARM requests answered so far. */
+    public RequestLog requests() {
+        return requests;
+    }
+
+    /** Sets a Microsoft Graph group's members: objects with {@code id}, {@code mail} and {@code displayName}. */
+    public void setGroupMembers(String groupId, java.util.List<com.fasterxml.jackson.databind.JsonNode> members) {
+        graph.setMembers(groupId, members);
+    }
+
+    /** Graph's base URL here: the same host and port as ARM. */
+    public String graphEndpoint() {
+        return armEndpoint().replaceAll("/+$", "");
+    }
+
+    /** The Azure Files requests answered so far, with the query (restype, comp) in the path. */
+    public RequestLog fileRequests() {
+        return fileRequests;
+    }
+
+    public String armEndpoint() {
+        return "https://127.0.0.1:" + arm.getAddress().getPort() + "/";
+    }
+
+    public String filesEndpoint() {
+        return "http://127.0.0.1:" + files.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        arm.stop(0);
+        files.stop(0);
+        executor.shutdownNow();
+    }
+}

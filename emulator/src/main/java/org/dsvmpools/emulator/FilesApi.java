@@ -1,0 +1,536 @@
+package org.dsvmpools.emulator;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The Azure Files REST API on a real folder per storage account ({@code files/<account>/<share>/...} under the
+ * data folder, so a person can look at what was provisioned): shares, directories, small files (create, put
+ * range, get), leases and ETag conditions, SharedKey authorisation against the keys listKeys returns, and errors
+ * as the service sends them ({@code x-ms-error-code} and an XML body).
+ */
+final class FilesApi implements HttpHandler {
+    private static final DateTimeFormatter SMB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'");
+    private static final String VERSION = "2025-05-05";
+
+    private final StorageAccounts accounts;
+    private final Map<Path, String> etags = new ConcurrentHashMap<>();
+    private final Map<Path, String> leases = new ConcurrentHashMap<>();
+    private final AtomicLong versions = new AtomicLong(System.nanoTime());
+
+    private final RequestLog log;
+
+    FilesApi(StorageAccounts accounts, RequestLog log) {
+        this.accounts = accounts;
+        this.log = log;
+    }
+
+    /** A service error: status, code and message, sent as the service sends them. */
+    private static final class FilesError extends RuntimeException {
+        final int status;
+        final String code;
+
+        FilesError(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        java.time.Instant received = java.time.Instant.now();
+        try (exchange) {
+            try {
+                serve(exchange);
+            } catch (FilesError e) {
+                sendError(exchange, e);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("emulator: Files request failed: " + e);
+                sendError(exchange, new FilesError(500, "InternalError", e.toString()));
+            }
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        log.add(new RequestLog.Entry(received, exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
+                + (query == null ? "" : "?" + query), exchange.getResponseCode(), java.time.Duration.ZERO));
+    }
+
+    private synchronized void serve(HttpExchange exchange) throws IOException {
+        String rawPath = exchange.getRequestURI().getRawPath();
+        // Nested names arrive percent-encoded ("users%2Falice"); Azure reads the decoded slashes as the path.
+        List<String> segments = new ArrayList<>();
+        for (String segment : URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+            }
+        }
+        if (segments.isEmpty()) {
+            throw new FilesError(400, "InvalidUri", "The requested URI does not represent any resource on the server.");
+        }
+        StorageAccounts.Account account = accounts.find(segments.get(0))
+                .orElseThrow(() -> new FilesError(404, "ResourceNotFound", "The specified account does not exist."));
+        if (!SharedKey.isValid(exchange.getRequestMethod(), rawPath, exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders(), account.name(), account.keys())) {
+            throw new FilesError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure"
+                    + " the value of Authorization header is formed correctly including the signature.");
+        }
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Path target = resolve(account.root(), segments.subList(1, segments.size()));
+        String restype = query.getOrDefault("restype", "");
+        String method = exchange.getRequestMethod();
+        if (segments.size() == 2 && restype.equals("share")) {
+            share(exchange, method, target);
+        } else if (restype.equals("directory")) {
+            directory(exchange, method, target, query, account, segments);
+        } else if (segments.size() >= 3) {
+            file(exchange, method, target, query);
+        } else {
+            throw new FilesError(400, "InvalidQueryParameterValue", "restype is required for " + rawPath);
+        }
+    }
+
+    /** Path segments as they arrived (decoded); none may climb out of the share. */
+    private static Path resolve(Path root, List<String> segments) {
+        Path path = root;
+        for (String segment : segments) {
+            if (segment.equals(".") || segment.equals("..") || segment.contains("/") || segment.contains("\\")
+                    || segment.indexOf('\0') >= 0) {
+                throw new FilesError(400, "InvalidResourceName", "The specifed resource name contains invalid"
+                        + " characters.");
+            }
+            path = path.resolve(segment);
+        }
+        return path;
+    }
+
+    private void share(HttpExchange exchange, String method, Path share) throws IOException {
+        switch (method) {
+            case "PUT" -> {
+                if (Files.isDirectory(share)) {
+                    throw new FilesError(409, "ShareAlreadyExists", "The specified share already exists.");
+                }
+                Files.createDirectories(share);
+                sendEmpty(exchange, 201, touched(share));
+            }
+            case "GET", "HEAD" -> {
+                requireDirectory(share, "ShareNotFound", "The specified share does not exist.");
+                Headers headers = withEtag(share);
+                headers.set("x-ms-share-quota", "5120");
+                sendEmpty(exchange, 200, headers);
+            }
+            case "DELETE" -> {
+                requireDirectory(share, "ShareNotFound", "The specified share does not exist.");
+                deleteTree(share);
+                sendEmpty(exchange, 202, new Headers());
+            }
+            default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on shares");
+        }
+    }
+
+    private void directory(HttpExchange exchange, String method, Path directory, Map<String, String> query,
+                           StorageAccounts.Account account, List<String> segments) throws IOException {
+        if (query.getOrDefault("comp", "").equals("list")) {
+            requireDirectory(directory, "ResourceNotFound", "The specified resource does not exist.");
+            sendXml(exchange, 200, listing(directory, account, segments));
+            return;
+        }
+        if (query.getOrDefault("comp", "").equals("rename") && method.equals("PUT")) {
+            rename(exchange, directory, account, segments);
+            return;
+        }
+        switch (method) {
+            case "PUT" -> {
+                if (Files.exists(directory)) {
+                    throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
+                }
+                if (!Files.isDirectory(directory.getParent())) {
+                    throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
+                }
+                Files.createDirectory(directory);
+                sendEmpty(exchange, 201, smb(touched(directory), "Directory"));
+            }
+            case "GET", "HEAD" -> {
+                requireDirectory(directory, "ResourceNotFound", "The specified resource does not exist.");
+                sendEmpty(exchange, 200, smb(withEtag(directory), "Directory"));
+            }
+            case "DELETE" -> {
+                requireDirectory(directory, "ResourceNotFound", "The specified resource does not exist.");
+                try {
+                    Files.delete(directory);
+                } catch (DirectoryNotEmptyException e) {
+                    throw new FilesError(409, "DirectoryNotEmpty", "The specified directory is not empty.");
+                }
+                etags.remove(directory);
+                sendEmpty(exchange, 202, new Headers());
+            }
+            default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on directories");
+        }
+    }
+
+    /**
+     * Rename Directory: {@code x-ms-file-rename-source} is the source's URL in the same share. The destination
+     * must not exist (no replace-if-exists here), and its parent must.
+     */
+    private void rename(HttpExchange exchange, Path destination, StorageAccounts.Account account,
+                        List<String> segments) throws IOException {
+        String header = exchange.getRequestHeaders().getFirst("x-ms-file-rename-source");
+        if (header == null) {
+            throw new FilesError(400, "MissingRequiredHeader", "x-ms-file-rename-source is required");
+        }
+        String sourcePath = java.net.URI.create(header.replace(" ", "%20")).getRawPath();
+        List<String> source = new ArrayList<>();
+        for (String segment : URLDecoder.decode(sourcePath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
+            if (!segment.isEmpty()) {
+                source.add(segment);
+            }
+        }
+        if (!source.isEmpty() && source.get(0).equals(account.name())) {
+            source.remove(0);
+        }
+        if (source.size() < 2 || !source.get(0).equals(segments.get(1))) {
+            throw new FilesError(400, "InvalidHeaderValue", "the rename source must be in the same share");
+        }
+        Path from = resolve(account.root(), source);
+        requireDirectory(from, "ResourceNotFound", "The specified resource does not exist.");
+        if (Files.exists(destination)) {
+            throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
+        }
+        if (!Files.isDirectory(destination.getParent())) {
+            throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
+        }
+        Files.move(from, destination);
+        etags.remove(from);
+        sendEmpty(exchange, 200, smb(touched(destination), "Directory"));
+    }
+
+    private void file(HttpExchange exchange, String method, Path file, Map<String, String> query) throws IOException {
+        Headers request = exchange.getRequestHeaders();
+        String comp = query.getOrDefault("comp", "");
+        if (comp.equals("lease")) {
+            lease(exchange, file);
+            return;
+        }
+        switch (method) {
+            case "PUT" -> {
+                if (comp.equals("range")) {
+                    requireFile(file);
+                    checkConditions(request, file);
+                    checkLease(request, file);
+                    putRange(exchange, file);
+                } else if (comp.isEmpty() || comp.equals("properties")) {
+                    if (!Files.isDirectory(file.getParent())) {
+                        throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
+                    }
+                    if (Files.exists(file)) {
+                        checkConditions(request, file);
+                        checkLease(request, file);
+                    } else if (request.getFirst("If-Match") != null) {
+                        throw new FilesError(412, "ConditionNotMet", "The condition specified using HTTP conditional"
+                                + " header(s) is not met.");
+                    }
+                    long length = Long.parseLong(Optional.ofNullable(request.getFirst("x-ms-content-length")).orElse("0"));
+                    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+                        out.setLength(length);
+                    }
+                    sendEmpty(exchange, 201, smb(touched(file), "Archive"));
+                } else {
+                    throw new FilesError(400, "InvalidQueryParameterValue", "comp=" + comp + " is not supported");
+                }
+            }
+            case "GET", "HEAD" -> {
+                requireFile(file);
+                checkConditions(request, file);
+                getFile(exchange, file, method.equals("HEAD"));
+            }
+            case "DELETE" -> {
+                requireFile(file);
+                checkLease(request, file);
+                Files.delete(file);
+                etags.remove(file);
+                leases.remove(file);
+                sendEmpty(exchange, 202, new Headers());
+            }
+            default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on files");
+        }
+    }
+
+    private void putRange(HttpExchange exchange, Path file) throws IOException {
+        long[] range = range(exchange.getRequestHeaders().getFirst("x-ms-range"))
+                .or(() -> range(exchange.getRequestHeaders().getFirst("Range")))
+                .orElseThrow(() -> new FilesError(400, "MissingRequiredHeader", "x-ms-range is required"));
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        boolean clear = "clear".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("x-ms-write"));
+        long size = Files.size(file);
+        if (range[1] >= size) {
+            throw new FilesError(416, "InvalidRange", "The range specified is invalid for the current size of the"
+                    + " resource.");
+        }
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            out.seek(range[0]);
+            out.write(clear ? new byte[(int) (range[1] - range[0] + 1)] : body);
+        }
+        sendEmpty(exchange, 201, touched(file));
+    }
+
+    private void getFile(HttpExchange exchange, Path file, boolean headOnly) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        Headers headers = withEtag(file);
+        headers.set("x-ms-type", "File");
+        headers.set("Content-Type", "application/octet-stream");
+        headers.set("Accept-Ranges", "bytes");
+        headers.set("x-ms-lease-state", leases.containsKey(file) ? "leased" : "available");
+        headers.set("x-ms-lease-status", leases.containsKey(file) ? "locked" : "unlocked");
+        smb(headers, "Archive");
+        Optional<long[]> range = range(exchange.getRequestHeaders().getFirst("x-ms-range"))
+                .or(() -> range(exchange.getRequestHeaders().getFirst("Range")));
+        int status = 200;
+        if (range.isPresent() && content.length > 0) {
+            long start = range.get()[0];
+            long end = Math.min(range.get()[1], content.length - 1);
+            headers.set("Content-Range", "bytes " + start + "-" + end + "/" + content.length);
+            byte[] part = new byte[(int) (end - start + 1)];
+            System.arraycopy(content, (int) start, part, 0, part.length);
+            content = part;
+            status = 206;
+        }
+        send(exchange, status, headers, headOnly ? null : content, content.length);
+    }
+
+    private void lease(HttpExchange exchange, Path file) throws IOException {
+        requireFile(file);
+        Headers request = exchange.getRequestHeaders();
+        String action = Optional.ofNullable(request.getFirst("x-ms-lease-action")).orElse("").toLowerCase(Locale.ROOT);
+        String held = leases.get(file);
+        String presented = request.getFirst("x-ms-lease-id");
+        Headers headers = withEtag(file);
+        switch (action) {
+            case "acquire" -> {
+                if (held != null) {
+                    throw new FilesError(409, "LeaseAlreadyPresent", "There is already a lease present.");
+                }
+                String id = Optional.ofNullable(request.getFirst("x-ms-proposed-lease-id"))
+                        .orElse(UUID.randomUUID().toString());
+                leases.put(file, id);
+                headers.set("x-ms-lease-id", id);
+                sendEmpty(exchange, 201, headers);
+            }
+            case "release", "change" -> {
+                if (held == null || !held.equals(presented)) {
+                    throw new FilesError(409, "LeaseIdMismatchWithLeaseOperation", "The lease ID specified did not"
+                            + " match the lease ID for the file.");
+                }
+                if (action.equals("release")) {
+                    leases.remove(file);
+                } else {
+                    String id = request.getFirst("x-ms-proposed-lease-id");
+                    leases.put(file, id);
+                    headers.set("x-ms-lease-id", id);
+                }
+                sendEmpty(exchange, 200, headers);
+            }
+            case "break" -> {
+                leases.remove(file);
+                headers.set("x-ms-lease-time", "0");
+                sendEmpty(exchange, 202, headers);
+            }
+            default -> throw new FilesError(400, "InvalidHeaderValue", "x-ms-lease-action '" + action + "'");
+        }
+    }
+
+    private void checkLease(Headers request, Path file) {
+        String held = leases.get(file);
+        String presented = request.getFirst("x-ms-lease-id");
+        if (held == null && presented != null) {
+            throw new FilesError(412, "LeaseNotPresentWithFileOperation", "There is currently no lease on the file.");
+        }
+        if (held != null && presented == null) {
+            throw new FilesError(412, "LeaseIdMissing", "There is currently a lease on the file and no lease ID was"
+                    + " specified in the request.");
+        }
+        if (held != null && !held.equals(presented)) {
+            throw new FilesError(412, "LeaseIdMismatchWithFileOperation", "The lease ID specified did not match the"
+                    + " lease ID for the file.");
+        }
+    }
+
+    /** ETags compare with or without their quotes, as the service does (the SDK hands them back unquoted). */
+    private void checkConditions(Headers request, Path file) {
+        String etag = unquoted(etag(file));
+        String ifMatch = unquoted(request.getFirst("If-Match"));
+        String ifNoneMatch = unquoted(request.getFirst("If-None-Match"));
+        if ((ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(etag))
+                || (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.equals(etag)))) {
+            throw new FilesError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s)"
+                    + " is not met.");
+        }
+    }
+
+    private String listing(Path directory, StorageAccounts.Account account, List<String> segments) throws IOException {
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults"
+                + " ServiceEndpoint=\"/" + escape(account.name()) + "/\" ShareName=\"" + escape(segments.get(1))
+                + "\" DirectoryPath=\"" + escape(String.join("/", segments.subList(2, segments.size())))
+                + "\"><Entries>");
+        try (Stream<Path> children = Files.list(directory)) {
+            for (Path child : children.sorted().toList()) {
+                String name = escape(child.getFileName().toString());
+                if (Files.isDirectory(child)) {
+                    xml.append("<Directory><Name>").append(name).append("</Name><Properties /></Directory>");
+                } else {
+                    xml.append("<File><Name>").append(name).append("</Name><Properties><Content-Length>")
+                            .append(Files.size(child)).append("</Content-Length></Properties></File>");
+                }
+            }
+        }
+        return xml.append("</Entries><NextMarker /></EnumerationResults>").toString();
+    }
+
+    private static String unquoted(String etag) {
+        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    private static void requireDirectory(Path path, String code, String message) {
+        if (!Files.isDirectory(path)) {
+            throw new FilesError(404, code, message);
+        }
+    }
+
+    private static void requireFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new FilesError(404, "ResourceNotFound", "The specified resource does not exist.");
+        }
+    }
+
+    private String etag(Path path) {
+        return etags.computeIfAbsent(path, p -> newEtag());
+    }
+
+    private String newEtag() {
+        return "\"0x" + Long.toHexString(versions.incrementAndGet()).toUpperCase(Locale.ROOT) + "\"";
+    }
+
+    private Headers touched(Path path) {
+        etags.put(path, newEtag());
+        return withEtag(path);
+    }
+
+    private Headers withEtag(Path path) {
+        Headers headers = new Headers();
+        headers.set("ETag", etag(path));
+        headers.set("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        return headers;
+    }
+
+    /** The SMB properties the SDK reads back from create and get-properties responses. */
+    private static Headers smb(Headers headers, String attributes) {
+        String now = SMB_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        headers.set("x-ms-file-attributes", attributes);
+        headers.set("x-ms-file-creation-time", now);
+        headers.set("x-ms-file-last-write-time", now);
+        headers.set("x-ms-file-change-time", now);
+        headers.set("x-ms-file-id", "13835128424026341376");
+        headers.set("x-ms-file-parent-id", "0");
+        headers.set("x-ms-file-permission-key", "4066528134148476695*1");
+        headers.set("x-ms-request-server-encrypted", "true");
+        headers.set("x-ms-server-encrypted", "true");
+        return headers;
+    }
+
+    private static Optional<long[]> range(String header) {
+        if (header == null || !header.startsWith("bytes=")) {
+            return Optional.empty();
+        }
+        String[] parts = header.substring("bytes=".length()).split("-", 2);
+        long start = Long.parseLong(parts[0]);
+        long end = parts.length > 1 && !parts[1].isEmpty() ? Long.parseLong(parts[1]) : Long.MAX_VALUE;
+        return Optional.of(new long[] {start, end});
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> query = new java.util.HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                String[] parts = pair.split("=", 2);
+                query.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
+                        parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static void sendError(HttpExchange exchange, FilesError error) throws IOException {
+        Headers headers = new Headers();
+        headers.set("x-ms-error-code", error.code);
+        headers.set("Content-Type", "application/xml");
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + error.code + "</Code><Message>"
+                + escape(error.getMessage()) + "\nRequestId:" + UUID.randomUUID() + "\nTime:"
+                + DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now()) + "</Message></Error>")
+                .getBytes(StandardCharsets.UTF_8);
+        send(exchange, error.status, headers, exchange.getRequestMethod().equals("HEAD") ? null : body, body.length);
+    }
+
+    private static void sendXml(HttpExchange exchange, int status, String xml) throws IOException {
+        Headers headers = new Headers();
+        headers.set("Content-Type", "application/xml");
+        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, headers, body, body.length);
+    }
+
+    private static void sendEmpty(HttpExchange exchange, int status, Headers headers) throws IOException {
+        send(exchange, status, headers, null, 0);
+    }
+
+    private static void send(HttpExchange exchange, int status, Headers headers, byte[] body, long length)
+            throws IOException {
+        headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
+        exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
+        exchange.getResponseHeaders().set("x-ms-version", Optional.ofNullable(
+                exchange.getRequestHeaders().getFirst("x-ms-version")).orElse(VERSION));
+        if (body == null) {
+            if (exchange.getRequestMethod().equals("HEAD") && length > 0) {
+                exchange.getResponseHeaders().set("Content-Length", "" + length);
+            }
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.dsvmpools.azure;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.dsvmpools.azure.ArmClients;
+import org.dsvmpools.azure.StorageClients;
+import org.dsvmpools.emulator.AzureEmulator;
+import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.TlsCertificate;
+import org.dsvmpools.testing.Azurite;
+
+/**
+ * Everything the production adapters talk to, on loopback: the emulator (ARM and Files, time scale 0.001) and
+ * Azurite, with the production ARM clients pointed at the one and Storage clients at the other, and SDK
+ * clients for tests to read back what happened.
+ */
+public final class LocalCloud implements AutoCloseable {
+    public final AzureEmulator emulator;
+    public final AzuriteProcess azurite;
+    public final StorageClients storage;
+    public final ArmClients arm;
+    final EmulatorClients verify;
+
+    private LocalCloud(AzureEmulator emulator, AzuriteProcess azurite, SSLContext trust) {
+        this.emulator = emulator;
+        this.azurite = azurite;
+        this.storage = new StorageClients(azurite.connectionString());
+        this.verify = new EmulatorClients(emulator.armEndpoint(), trust);
+        this.arm = new ArmClients(emulator.armEndpoint(), null, EmulatorClients.SUBSCRIPTION,
+                new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(trust)).build());
+    }
+
+    public static LocalCloud start() throws IOException, java.security.GeneralSecurityException {
+        Path dataDir = Files.createTempDirectory("local-cloud");
+        TlsCertificate tls = TlsCertificate.loadOrCreate(dataDir);
+        AzureEmulator emulator = AzureEmulator.start(0, 0, 0.001, dataDir, tls.serverContext());
+        try {
+            return new LocalCloud(emulator, AzuriteProcess.startOnFreePorts(Azurite.repositoryRoot()),
+                    tls.clientContext());
+        } catch (RuntimeException | IOException e) {
+            // The emulator's threads would keep the JVM alive after the failure.
+            emulator.close();
+            throw e;
+        }
+    }
+
+    /** A pool's file share through the Files SDK with the account key, as a test or a baseline reads it. */
+    public com.azure.storage.file.share.ShareClient share(org.dsvmpools.pool.PoolName pool) {
+        org.dsvmpools.pool.AzureNames names = org.dsvmpools.pool.AzureNames.of(pool);
+        var accounts = verify.storage().serviceClient().getStorageAccounts();
+        String key = accounts.listKeys(names.resourceGroup(), names.storageAccount()).keys().get(0).value();
+        String endpoint = accounts.getByResourceGroup(names.resourceGroup(), names.storageAccount())
+                .primaryEndpoints().file();
+        return EmulatorClients.files(endpoint, names.storageAccount(), key).getShareClient(names.fileShare());
+    }
+
+    @Override
+    public void close() {
+        emulator.close();
+        azurite.stop();
+    }
+}

@@ -1,0 +1,240 @@
+package org.dsvmpools.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableScalingSnapshots;
+import org.dsvmpools.azure.TableUsageReports;
+import org.dsvmpools.pool.AzureNames;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.scaling.Instance;
+import org.dsvmpools.scaling.PoolInstances;
+import org.dsvmpools.scaling.ScaleSetRef;
+import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.ScalingAction;
+import org.dsvmpools.scaling.UsageReport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scaler with its production adapters: instances listed and changed through the compute SDK against the
+ * emulator, reports and leases in Azurite's tables. The scaler's clock is set to a Saturday night a week ahead,
+ * so that the pool deployed a moment ago has been idle for days by then.
+ */
+class ScalerIT {
+    private static final Instant SATURDAY_NIGHT = Instant.now().plus(Duration.ofDays(7))
+            .atZone(ZoneOffset.UTC).with(java.time.DayOfWeek.SATURDAY).withHour(2).toInstant();
+    private static LocalCloud local;
+    private static int pools;
+
+    private TablePoolRepository repository;
+    private TableUsageReports reports;
+    private TableScalerLeases leases;
+    private TableScalingSnapshots snapshots;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = LocalCloud.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.close();
+    }
+
+    /** A Ready pool of two running instances, deployed by the worker. */
+    private PoolName readyPool() throws Exception {
+        int n = ++pools;
+        repository = new TablePoolRepository(local.storage.table("scalerpools" + n));
+        reports = new TableUsageReports(local.storage.table("usage" + n));
+        leases = new TableScalerLeases(local.storage.table("leases" + n));
+        snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
+        return DeployedPools.deploy(local, repository, "scaled-" + n);
+    }
+
+    private Scaler scaler(PoolInstances instances) {
+        return new Scaler(repository, instances, reports, leases, snapshots,
+                Clock.fixed(SATURDAY_NIGHT, ZoneOffset.UTC));
+    }
+
+    private static Map<String, String> powerStates(PoolName pool) {
+        AzureNames names = AzureNames.of(pool);
+        Map<String, String> states = new java.util.TreeMap<>();
+        for (VirtualMachineScaleSetVMInner vm : local.verify.compute().serviceClient().getVirtualMachineScaleSetVMs()
+                .list(names.resourceGroup(), names.scaleSet(), null, null, "instanceView",
+                        com.azure.core.util.Context.NONE)) {
+            String power = vm.instanceView().statuses().stream().map(s -> s.code())
+                    .filter(code -> code.startsWith("PowerState/")).findFirst().orElse("none");
+            states.put(vm.instanceId(), power.replace("PowerState/", "")
+                    + (Boolean.TRUE.equals(vm.protectionPolicy().protectFromScaleIn()) ? "+protected" : ""));
+        }
+        return states;
+    }
+
+    @Test
+    void aReadyPoolNobodyUsesOutsideWorkHoursGoesToZeroRunningInstances() throws Exception {
+        PoolName pool = readyPool();
+
+        Scaler.Outcome outcome = scaler(new ArmPoolInstances(local.arm)).evaluate(pool, 0);
+
+        assertThat(outcome).isInstanceOf(Scaler.Outcome.Evaluated.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "deallocated")));
+        assertThat(repository.find(pool).orElseThrow().pool().events()).anySatisfy(event ->
+                assertThat(event.reason()).startsWith("Scaler: ").contains("deallocating [0, 1]"));
+    }
+
+    @Test
+    void aSessionReportKeepsItsInstanceRunningAndProtectedPastTheIdleTimeout() throws Exception {
+        PoolName pool = readyPool();
+        reports.record(pool, new UsageReport("1", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("alice", SATURDAY_NIGHT.minus(Duration.ofMinutes(5)))), List.of(), 35,
+                SATURDAY_NIGHT.minus(Duration.ofMinutes(5))));
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20), List.of(), List.of(), 1, null));
+
+        scaler(new ArmPoolInstances(local.arm)).evaluate(pool, 0);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "running+protected")));
+        var snapshot = snapshots.find(pool).orElseThrow();
+        assertThat(snapshot.summary()).isEqualTo("1 active user(s), outside work hours, target 1 serving instance(s)");
+        assertThat(snapshot.instances()).anySatisfy(instance -> {
+            assertThat(instance.id()).isEqualTo("1");
+            assertThat(instance.users()).containsExactly("alice");
+        });
+        assertThat(snapshot.actions()).anySatisfy(action -> assertThat(action).contains("deallocating [0]"));
+    }
+
+    @Test
+    void instancesCreatedAfterAnImageChangeGetTheNewImageInTheScaleSetsModel() throws Exception {
+        PoolName pool = readyPool();
+        AzureNames names = AzureNames.of(pool);
+        String successor = "microsoft-dsvm:ubuntu-2404:2404-gen2:latest";
+
+        new ArmPoolInstances(local.arm).apply(new ScaleSetRef(names.resourceGroup(), names.scaleSet(), successor),
+                new ScalingAction.Create(1, "a new user"));
+
+        var model = local.verify.compute().serviceClient().getVirtualMachineScaleSets()
+                .getByResourceGroup(names.resourceGroup(), names.scaleSet());
+        assertThat(model.sku().capacity()).isEqualTo(3);
+        var image = model.virtualMachineProfile().storageProfile().imageReference();
+        assertThat(image.offer() + ":" + image.sku()).isEqualTo("ubuntu-2404:2404-gen2");
+        assertThat(model.virtualMachineProfile().osProfile().adminUsername())
+                .as("the rest of the model is kept").isEqualTo("pooladmin");
+    }
+
+    @Test
+    void aWakeBringsAPoolAtZeroBackWithinOneInstanceStart() throws Exception {
+        PoolName pool = readyPool();
+        Scaler scaler = scaler(new ArmPoolInstances(local.arm));
+        scaler.evaluate(pool, 0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool).values()).containsOnly("deallocated"));
+
+        Scaler.Outcome woken = scaler.evaluate(pool, 4);
+
+        assertThat(((Scaler.Outcome.Evaluated) woken).applied()).singleElement().asString()
+                .contains("starting 1 deallocated instance");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsEntry("0", "running"));
+    }
+
+    @Test
+    void overlappingEvaluationsOfOnePoolNeverBothAct() throws Exception {
+        PoolName pool = readyPool();
+        CountDownLatch firstIsReading = new CountDownLatch(1);
+        CountDownLatch secondHasTried = new CountDownLatch(1);
+        PoolInstances real = new ArmPoolInstances(local.arm);
+        PoolInstances slow = new PoolInstances() {
+            @Override
+            public List<Instance> list(ScaleSetRef scaleSet) {
+                firstIsReading.countDown();
+                try {
+                    secondHasTried.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return real.list(scaleSet);
+            }
+
+            @Override
+            public void apply(ScaleSetRef scaleSet, ScalingAction action) {
+                real.apply(scaleSet, action);
+            }
+        };
+        local.emulator.requests().clear();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Scaler.Outcome> first = threads.submit(() -> scaler(slow).evaluate(pool, 0));
+            firstIsReading.await(10, TimeUnit.SECONDS);
+            Scaler.Outcome second = scaler(real).evaluate(pool, 0);
+            secondHasTried.countDown();
+
+            assertThat(second).isInstanceOf(Scaler.Outcome.Busy.class);
+            assertThat(first.get(20, TimeUnit.SECONDS)).isInstanceOf(Scaler.Outcome.Evaluated.class);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(local.emulator.requests().entries()).filteredOn(e -> e.method().equals("POST")
+                && e.path().endsWith("/deallocate")).hasSize(1);
+    }
+
+    @Test
+    void aBusySurplusIsDrainedThroughItsUserDataAndDeallocatedOnceItsLastUserHasLeft() throws Exception {
+        PoolName pool = readyPool();
+        Instant minuteAgo = SATURDAY_NIGHT.minus(Duration.ofMinutes(1));
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("alice", minuteAgo)), List.of(), 20, minuteAgo));
+        reports.record(pool, new UsageReport("1", SATURDAY_NIGHT.minusSeconds(20),
+                List.of(new UsageReport.Session("bob", minuteAgo)), List.of(), 20, minuteAgo));
+        Scaler scaler = scaler(new ArmPoolInstances(local.arm));
+
+        Scaler.Outcome drained = scaler.evaluate(pool, 0);
+
+        assertThat(((Scaler.Outcome.Evaluated) drained).applied()).anySatisfy(reason ->
+                assertThat(reason).contains("draining 0 (1 user(s))"));
+        assertThat(userData(pool, "0")).isEqualTo("{\"dsvmpools\":{\"drainedAt\":\"" + SATURDAY_NIGHT + "\"}}");
+        assertThat(userData(pool, "1")).isNull();
+        assertThat(snapshots.find(pool).orElseThrow().instances()).filteredOn(i -> i.drainingSince() != null)
+                .extracting(i -> i.id()).containsExactly("0");
+        assertThat(powerStates(pool)).containsEntry("0", "running+protected");
+
+        reports.record(pool, new UsageReport("0", SATURDAY_NIGHT.minusSeconds(10), List.of(), List.of(), 1,
+                SATURDAY_NIGHT.minusSeconds(30)));
+        Scaler.Outcome emptied = scaler.evaluate(pool, 0);
+
+        assertThat(((Scaler.Outcome.Evaluated) emptied).applied()).anySatisfy(reason ->
+                assertThat(reason).contains("deallocating [0] (drained and empty: [0])"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "running+protected")));
+    }
+
+    private static String userData(PoolName pool, String instanceId) {
+        AzureNames names = AzureNames.of(pool);
+        String encoded = local.verify.compute().serviceClient().getVirtualMachineScaleSetVMs().getWithResponse(
+                names.resourceGroup(), names.scaleSet(), instanceId,
+                com.azure.resourcemanager.compute.models.InstanceViewTypes.USER_DATA,
+                com.azure.core.util.Context.NONE).getValue().userData();
+        return encoded == null ? null : new String(java.util.Base64.getDecoder().decode(encoded),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,131 @@
+package org.dsvmpools.simulate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+import org.dsvmpools.scaling.ScalingConfig;
+
+/**
+ * Replays a trace through a policy in 10-second steps, ticking the policy every minute as the scaler's timer
+ * does, and measures cost and waits. Records a sample per tick of active users and running instances for
+ * the plot.
+ */
+final class Simulation {
+    static final Duration STEP = Duration.ofSeconds(10);
+    static final Duration TICK = Duration.ofMinutes(1);
+
+    /** One sample per tick: simulated time, users seated or waiting, instances running. */
+    record Sample(Instant time, int users, int running) {
+    }
+
+    record Run(SimulationResult result, List<Sample> samples) {
+    }
+
+    private record Waiting(TraceSession session, Instant since) {
+    }
+
+    private Simulation() {
+    }
+
+    static Run run(List<TraceSession> trace, ScalingConfig config, SimPolicy policy, double pricePerHour,
+                   DoubleConsumer progress) {
+        SimulatedPool pool = new SimulatedPool(config.usersPerInstance());
+        policy.prepare(pool);
+        Instant start = trace.get(0).start().minus(Duration.ofHours(1));
+        Instant end = trace.stream().map(TraceSession::end).max(Instant::compareTo).orElseThrow()
+                .plus(Duration.ofHours(2));
+        Deque<TraceSession> arrivals = new ArrayDeque<>(trace);
+        Deque<Waiting> waiting = new ArrayDeque<>();
+        List<Double> waits = new ArrayList<>();
+        List<Sample> samples = new ArrayList<>();
+        double total = Duration.between(start, end).toSeconds();
+        for (Instant now = start; now.isBefore(end); now = now.plus(STEP)) {
+            pool.advance(now, STEP);
+            pool.endSessions(now);
+            while (!arrivals.isEmpty() && !arrivals.peekFirst().start().isAfter(now)) {
+                // Arrivals are seen at the first step after them: a seat there means no wait at all.
+                waiting.addLast(new Waiting(arrivals.removeFirst(), now));
+            }
+            seatWaiting(pool, waiting, waits, now);
+            boolean tick = Duration.between(start, now).toSeconds() % TICK.toSeconds() == 0;
+            if (tick || !waiting.isEmpty()) {
+                pool.apply(policy.decide(pool, waiting.size(), now, tick), now);
+            }
+            if (tick) {
+                samples.add(new Sample(now, pool.activeUsers() + waiting.size(), pool.running().size()));
+                progress.accept(Duration.between(start, now).toSeconds() / total);
+            }
+        }
+        for (Waiting never : waiting) {
+            waits.add((double) Duration.between(never.session().start(), end).toSeconds());
+        }
+        progress.accept(1.0);
+        double hours = pool.billedSeconds() / 3600;
+        return new Run(result(policy.name(), hours, hours * pricePerHour, trace.size(), waits,
+                pool.interrupted()), samples);
+    }
+
+    /** Seats waiting users in arrival order; a seated user works the session's full length from then on. */
+    private static void seatWaiting(SimulatedPool pool, Deque<Waiting> waiting, List<Double> waits, Instant now) {
+        for (int i = waiting.size(); i > 0; i--) {
+            Waiting next = waiting.removeFirst();
+            if (pool.seat(next.session().user(), now, now.plus(next.session().length())).isPresent()) {
+                waits.add(now.equals(next.since()) ? 0.0
+                        : (double) Duration.between(next.session().start(), now).toSeconds());
+            } else {
+                waiting.addLast(next);
+            }
+        }
+    }
+
+    /**
+     * The clairvoyant oracle: exactly the instances the sessions need, each started just in time, so nobody
+     * waits and no instance runs a second longer than a session needs it.
+     */
+    static Run oracle(List<TraceSession> trace, ScalingConfig config, double pricePerHour) {
+        Instant start = trace.get(0).start();
+        Instant end = trace.stream().map(TraceSession::end).max(Instant::compareTo).orElseThrow();
+        double instanceSeconds = 0;
+        List<Sample> samples = new ArrayList<>();
+        int index = 0;
+        List<TraceSession> active = new ArrayList<>();
+        for (Instant now = start; now.isBefore(end); now = now.plus(STEP)) {
+            Instant at = now;
+            active.removeIf(session -> !session.end().isAfter(at));
+            while (index < trace.size() && !trace.get(index).start().isAfter(now)) {
+                active.add(trace.get(index++));
+            }
+            int needed = (active.size() + config.usersPerInstance() - 1) / config.usersPerInstance();
+            instanceSeconds += needed * STEP.toSeconds();
+            if (Duration.between(start, now).toSeconds() % TICK.toSeconds() == 0) {
+                samples.add(new Sample(now, active.size(), needed));
+            }
+        }
+        double hours = instanceSeconds / 3600;
+        return new Run(result("oracle", hours, hours * pricePerHour, trace.size(),
+                Collections.nCopies(trace.size(), 0.0), 0), samples);
+    }
+
+    private static SimulationResult result(String policy, double hours, double cost, int sessions,
+                                           List<Double> waits, int interrupted) {
+        List<Double> sorted = new ArrayList<>(waits);
+        Collections.sort(sorted);
+        int waited = (int) sorted.stream().filter(wait -> wait > 0).count();
+        return new SimulationResult(policy, hours, cost, sessions, waited, percentile(sorted, 0.50),
+                percentile(sorted, 0.95), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1), 0, interrupted);
+    }
+
+    /** Nearest-rank percentile. */
+    static double percentile(List<Double> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}

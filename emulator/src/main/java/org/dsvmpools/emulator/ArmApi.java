@@ -49,8 +49,7 @@ final class ArmApi implements HttpHandler, ArmState {
     private final Map<String, Resource> resources = new LinkedHashMap<>();
     private final Map<String, Operation> operations = new HashMap<>();
     private final Map<String, ScaleSet> scaleSets = new HashMap<>();
-    /** Inbound NAT rules V2: per rule, each member's (scale set instance's) frontend port. */
-    private final Map<String, Map<String, Integer>> natPorts = new HashMap<>();
+    private final NatRulePorts natPorts = new NatRulePorts();
     private final TimeModel time;
     private final Faults faults;
     private final StorageAccounts storage;
@@ -467,11 +466,7 @@ final class ArmApi implements HttpHandler, ArmState {
                 + arm.resourceType());
     }
 
-    /**
-     * ARM's "List Inbound Nat Rule Port Mappings": the frontend port each V2 NAT rule on this backend pool gives
-     * one member, named by its IP configuration. Ports are handed out lowest first from the rule's range and kept
-     * while the instance exists, deallocated or not, as the load balancer keeps them.
-     */
+    /** ARM's "List Inbound Nat Rule Port Mappings" for one scale set instance, named by its IP configuration. */
     private Response natPortMappings(ArmPath pool, ObjectNode body, Instant now) {
         Resource lb = find(ArmPath.parse(pool.parentId(), false));
         String ipConfiguration = body.path("ipConfiguration").path("id").asText("");
@@ -479,58 +474,19 @@ final class ArmApi implements HttpHandler, ArmState {
         String scaleSetId = at < 0 ? "" : ipConfiguration.substring(0, at);
         String instanceId = at < 0 ? "" : ipConfiguration.substring(at + "/virtualMachines/".length()).split("/")[0];
         ScaleSet scaleSet = scaleSets.get(ArmPath.key(scaleSetId));
-        Resource scaleSetResource = resources.get(ArmPath.key(scaleSetId));
         if (scaleSet == null || scaleSet.instance(instanceId, now, time) == null
-                || !referencesPool(scaleSetResource.document, pool.id())) {
+                || !NatRulePorts.inPool(resources.get(ArmPath.key(scaleSetId)).document, pool.id())) {
             throw new ArmError(400, "InvalidParameter", "IP configuration " + ipConfiguration
                     + " is not a member of backend address pool " + pool.id() + ".");
         }
-        ArrayNode mappings = JSON.createArrayNode();
-        for (JsonNode rule : lb.document.path("properties").path("inboundNatRules")) {
-            JsonNode p = rule.path("properties");
-            String ruleId = ArmPath.key(lb.id + "/inboundNatRules/" + rule.path("name").asText());
-            if (!p.path("backendAddressPool").path("id").asText().equalsIgnoreCase(pool.id())) {
-                continue;
-            }
-            Map<String, Integer> members = natPorts.computeIfAbsent(ruleId, k -> new HashMap<>());
-            members.keySet().removeIf(member -> {
-                String[] parts = member.split("#");
-                ScaleSet set = scaleSets.get(parts[0]);
-                return set == null || set.instance(parts[1], now, time) == null;
-            });
-            String member = ArmPath.key(scaleSetId) + "#" + instanceId;
-            Integer port = members.get(member);
-            for (int candidate = p.path("frontendPortRangeStart").asInt();
-                 port == null && candidate <= p.path("frontendPortRangeEnd").asInt(); candidate++) {
-                if (!members.containsValue(candidate)) {
-                    port = candidate;
-                    members.put(member, port);
-                }
-            }
-            if (port != null) {
-                mappings.addObject().put("inboundNatRuleName", rule.path("name").asText())
-                        .put("protocol", p.path("protocol").asText()).put("frontendPort", port)
-                        .put("backendPort", p.path("backendPort").asInt());
-            }
-        }
         ObjectNode answer = JSON.createObjectNode();
-        answer.set("inboundNatRulePortMappings", mappings);
+        answer.set("inboundNatRulePortMappings", natPorts.mappings(lb.id, lb.document, pool.id(),
+                ArmPath.key(scaleSetId) + "#" + instanceId, member -> {
+                    String[] parts = member.split("#");
+                    ScaleSet set = scaleSets.get(parts[0]);
+                    return set != null && set.instance(parts[1], now, time) != null;
+                }));
         return Response.ok(answer);
-    }
-
-    /** Whether a scale set's IP configurations put its instances in this backend pool. */
-    private static boolean referencesPool(JsonNode scaleSet, String poolId) {
-        for (JsonNode nic : scaleSet.path("properties").path("virtualMachineProfile").path("networkProfile")
-                .path("networkInterfaceConfigurations")) {
-            for (JsonNode ip : nic.path("properties").path("ipConfigurations")) {
-                for (JsonNode pool : ip.path("properties").path("loadBalancerBackendAddressPools")) {
-                    if (pool.path("id").asText().equalsIgnoreCase(poolId)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 
     private Response scaleSetAction(ArmPath arm, String action, ObjectNode body, Instant now) {

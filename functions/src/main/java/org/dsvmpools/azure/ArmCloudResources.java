@@ -288,7 +288,7 @@ public final class ArmCloudResources implements CloudResources {
         if (role.scopeId() != null) {
             return role.scopeId();
         }
-        PoolResource target = known.get(role.scopeKey());
+        PoolResource target = known.get(role.scopeKey().value());
         return target.id() != null ? target.id() : ids.of(group, "Microsoft.Storage/storageAccounts", target.name());
     }
 

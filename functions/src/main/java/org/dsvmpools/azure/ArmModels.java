@@ -68,6 +68,7 @@ import java.util.Map;
 import org.dsvmpools.pool.PoolResource;
 import org.dsvmpools.provisioning.Outputs;
 import org.dsvmpools.provisioning.PoolBlueprint;
+import org.dsvmpools.provisioning.ResourceKey;
 
 /**
  * Blueprint resources as the resource-manager SDK's request models: a straight translation, every value decided
@@ -193,7 +194,7 @@ final class ArmModels {
     /** Uniform orchestration (see {@code Blueprint}), SSH keys only, a system-assigned identity, manual upgrades. */
     VirtualMachineScaleSetInner scaleSet(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet vmss,
                                          Map<String, PoolResource> known) {
-        String lb = known.get("loadBalancer").id();
+        String lb = known.get(ResourceKey.LOAD_BALANCER.value()).id();
         VirtualMachineScaleSetIpConfiguration ip = new VirtualMachineScaleSetIpConfiguration().withName(IP_CONFIG)
                 .withPrimary(true).withSubnet(new ApiEntityReference().withId(subnetId(known)))
                 .withLoadBalancerBackendAddressPools(List.of(
@@ -235,11 +236,11 @@ final class ArmModels {
     RoleAssignmentCreateParameters roleAssignment(PoolBlueprint.RoleAssignment role, Map<String, PoolResource> known) {
         return new RoleAssignmentCreateParameters().withRoleDefinitionId(role.roleDefinitionId())
                 .withPrincipalId(role.principalId() != null ? role.principalId()
-                        : known.get(role.principalKey()).outputs().get(Outputs.PRINCIPAL_ID))
+                        : known.get(role.principalKey().value()).outputs().get(Outputs.PRINCIPAL_ID))
                 .withPrincipalType(PrincipalType.SERVICE_PRINCIPAL);
     }
 
     private static String subnetId(Map<String, PoolResource> known) {
-        return known.get("network").outputs().get(Outputs.SUBNET_ID);
+        return known.get(ResourceKey.NETWORK.value()).outputs().get(Outputs.SUBNET_ID);
     }
 }

@@ -49,47 +49,47 @@ public final class Blueprint {
                 ? new PoolBlueprint.Probe(false, AGENT_HEALTH_PORT, CloudInit.HEALTH_PATH)
                 : new PoolBlueprint.Probe(true, JUPYTERHUB_PORT, "/hub/health");
         List<PoolBlueprint.Resource> resources = List.of(
-                new PoolBlueprint.SecurityGroup("securityGroup", names.networkSecurityGroup(),
+                new PoolBlueprint.SecurityGroup(ResourceKey.SECURITY_GROUP, names.networkSecurityGroup(),
                         inboundRules(spec, probe)),
-                new PoolBlueprint.PublicIp("publicIp", names.publicIp(), names.dnsLabel()),
-                new PoolBlueprint.VirtualNetwork("network", names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
+                new PoolBlueprint.PublicIp(ResourceKey.PUBLIC_IP, names.publicIp(), names.dnsLabel()),
+                new PoolBlueprint.VirtualNetwork(ResourceKey.NETWORK, names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
                         "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
-                new PoolBlueprint.LoadBalancer("loadBalancer", names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
+                new PoolBlueprint.LoadBalancer(ResourceKey.LOAD_BALANCER, names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
                         probe, SSH_NAT_FIRST, SSH_NAT_LAST, IDLE_TIMEOUT_MINUTES),
-                new PoolBlueprint.StorageAccount("storage", names.storageAccount(), "Standard_LRS", true,
+                new PoolBlueprint.StorageAccount(ResourceKey.STORAGE, names.storageAccount(), "Standard_LRS", true,
                         settings.controlPlaneSubnetId(), spec.share().quotaGiB() > STANDARD_SHARE_LIMIT_GIB),
-                new PoolBlueprint.FileShare("share", names.fileShare(), names.storageAccount(),
+                new PoolBlueprint.FileShare(ResourceKey.SHARE, names.fileShare(), names.storageAccount(),
                         spec.share().quotaGiB(), SHARE_SOFT_DELETE_DAYS),
-                new PoolBlueprint.ScaleSet("scaleSet", names.scaleSet(), spec.vmSize(), spec.capacity().initial(),
+                new PoolBlueprint.ScaleSet(ResourceKey.SCALE_SET, names.scaleSet(), spec.vmSize(), spec.capacity().initial(),
                         image.publisher(), image.offer(), image.sku(), image.version(), spec.access().adminUsername(),
                         spec.access().sshPublicKeys(), names.computerNamePrefix(),
                         CloudInit.customData(spec, names, settings)),
-                new PoolBlueprint.RoleAssignment("storageKeyRole", stableGuid(spec.name() + "/storage-key-operator"),
-                        "storage", null, "scaleSet", roleDefinition(settings, PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR)));
+                new PoolBlueprint.RoleAssignment(ResourceKey.STORAGE_KEY_ROLE, stableGuid(spec.name() + "/storage-key-operator"),
+                        ResourceKey.STORAGE, null, ResourceKey.SCALE_SET, roleDefinition(settings, PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR)));
         if (settings.controlPlanePrincipalId() != null) {
             // Onboarding writes users' folders with the Function App's identity, over OAuth: no account key.
             resources = new ArrayList<>(resources);
-            resources.add(new PoolBlueprint.RoleAssignment("filesRole", stableGuid(spec.name() + "/files-privileged"),
-                    "storage", null, null, roleDefinition(settings, PoolRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+            resources.add(new PoolBlueprint.RoleAssignment(ResourceKey.FILES_ROLE, stableGuid(spec.name() + "/files-privileged"),
+                    ResourceKey.STORAGE, null, null, roleDefinition(settings, PoolRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
                     settings.controlPlanePrincipalId()));
         }
         if (settings.usageQueue() != null) {
             resources = new ArrayList<>(resources);
-            resources.add(new PoolBlueprint.RoleAssignment("usageQueueRole", stableGuid(spec.name() + "/usage-queue"),
-                    null, settings.usageQueue().resourceId(), "scaleSet",
+            resources.add(new PoolBlueprint.RoleAssignment(ResourceKey.USAGE_QUEUE_ROLE, stableGuid(spec.name() + "/usage-queue"),
+                    null, settings.usageQueue().resourceId(), ResourceKey.SCALE_SET,
                     roleDefinition(settings, PoolRole.STORAGE_QUEUE_DATA_MESSAGE_SENDER)));
         }
-        Map<String, List<String>> dependsOn = new LinkedHashMap<>();
-        dependsOn.put("securityGroup", List.of());
-        dependsOn.put("publicIp", List.of());
-        dependsOn.put("network", List.of("securityGroup"));
-        dependsOn.put("loadBalancer", List.of("publicIp"));
-        dependsOn.put("storage", List.of("network"));
-        dependsOn.put("share", List.of("storage"));
-        dependsOn.put("scaleSet", List.of("network", "loadBalancer", "share"));
-        dependsOn.put("storageKeyRole", List.of("scaleSet", "storage"));
-        dependsOn.put("usageQueueRole", List.of("scaleSet"));
-        dependsOn.put("filesRole", List.of("storage"));
+        Map<ResourceKey, List<ResourceKey>> dependsOn = new LinkedHashMap<>();
+        dependsOn.put(ResourceKey.SECURITY_GROUP, List.of());
+        dependsOn.put(ResourceKey.PUBLIC_IP, List.of());
+        dependsOn.put(ResourceKey.NETWORK, List.of(ResourceKey.SECURITY_GROUP));
+        dependsOn.put(ResourceKey.LOAD_BALANCER, List.of(ResourceKey.PUBLIC_IP));
+        dependsOn.put(ResourceKey.STORAGE, List.of(ResourceKey.NETWORK));
+        dependsOn.put(ResourceKey.SHARE, List.of(ResourceKey.STORAGE));
+        dependsOn.put(ResourceKey.SCALE_SET, List.of(ResourceKey.NETWORK, ResourceKey.LOAD_BALANCER, ResourceKey.SHARE));
+        dependsOn.put(ResourceKey.STORAGE_KEY_ROLE, List.of(ResourceKey.SCALE_SET, ResourceKey.STORAGE));
+        dependsOn.put(ResourceKey.USAGE_QUEUE_ROLE, List.of(ResourceKey.SCALE_SET));
+        dependsOn.put(ResourceKey.FILES_ROLE, List.of(ResourceKey.STORAGE));
         return new PoolBlueprint(new PoolBlueprint.ResourceGroup(AzureNames.resourceGroupOf(spec), spec.location(),
                 Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
     }

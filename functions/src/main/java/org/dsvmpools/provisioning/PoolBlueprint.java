@@ -7,7 +7,8 @@ import java.util.Map;
  * Everything a pool is in Azure, as plain values: what the reconciler makes Azure match. Resources are listed
  * in an order that respects their dependencies; {@link #dependsOn()} says which may go in parallel.
  */
-public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resources, Map<String, List<String>> dependsOn) {
+public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resources,
+                            Map<ResourceKey, List<ResourceKey>> dependsOn) {
 
     public PoolBlueprint {
         resources = List.copyOf(resources);
@@ -21,7 +22,7 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     public record ResourceGroup(String name, String location, Map<String, String> tags, boolean managed) {
     }
 
-    public Resource resource(String key) {
+    public Resource resource(ResourceKey key) {
         return resources.stream().filter(r -> r.key().equals(key)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no resource " + key));
     }
@@ -30,11 +31,11 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
      * The resources in waves: every resource of a wave depends only on earlier waves, so a wave's resources go
      * in parallel. The number of waves is the longest dependency chain.
      */
-    public List<List<String>> waves() {
-        List<List<String>> waves = new java.util.ArrayList<>();
-        java.util.Set<String> done = new java.util.HashSet<>();
+    public List<List<ResourceKey>> waves() {
+        List<List<ResourceKey>> waves = new java.util.ArrayList<>();
+        java.util.Set<ResourceKey> done = new java.util.HashSet<>();
         while (done.size() < resources.size()) {
-            List<String> wave = resources.stream().map(Resource::key)
+            List<ResourceKey> wave = resources.stream().map(Resource::key)
                     .filter(key -> !done.contains(key) && done.containsAll(dependsOn.getOrDefault(key, List.of())))
                     .toList();
             if (wave.isEmpty()) {
@@ -48,7 +49,7 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
 
     /** One resource; {@code key} names it within the blueprint (dependencies refer to keys). */
     public sealed interface Resource {
-        String key();
+        ResourceKey key();
 
         String name();
     }
@@ -58,15 +59,15 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
      *
      * @param largeFileShares whether shares above 5 TiB are allowed (Azure's {@code largeFileSharesState})
      */
-    public record StorageAccount(String key, String name, String sku, boolean allowPoolSubnet,
+    public record StorageAccount(ResourceKey key, String name, String sku, boolean allowPoolSubnet,
                                  String controlPlaneSubnetId, boolean largeFileShares) implements Resource {
     }
 
-    public record FileShare(String key, String name, String account, int quotaGiB, int softDeleteDays)
+    public record FileShare(ResourceKey key, String name, String account, int quotaGiB, int softDeleteDays)
             implements Resource {
     }
 
-    public record VirtualNetwork(String key, String name, String addressSpace, String subnet, String subnetPrefix,
+    public record VirtualNetwork(ResourceKey key, String name, String addressSpace, String subnet, String subnetPrefix,
                                  String securityGroup, List<String> serviceEndpoints) implements Resource {
     }
 
@@ -74,10 +75,10 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
                                String destinationPort) {
     }
 
-    public record SecurityGroup(String key, String name, List<SecurityRule> inboundRules) implements Resource {
+    public record SecurityGroup(ResourceKey key, String name, List<SecurityRule> inboundRules) implements Resource {
     }
 
-    public record PublicIp(String key, String name, String dnsLabel) implements Resource {
+    public record PublicIp(ResourceKey key, String name, String dnsLabel) implements Resource {
     }
 
     /**
@@ -86,7 +87,7 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
      * on a backend pool of its own, which maps frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}
      * onto the pool's members, with a TCP reset after {@code idleTimeoutMinutes}.
      */
-    public record LoadBalancer(String key, String name, String publicIp, int jupyterPort, Probe probe,
+    public record LoadBalancer(ResourceKey key, String name, String publicIp, int jupyterPort, Probe probe,
                                int sshFrontendFirst, int sshFrontendLast, int idleTimeoutMinutes) implements Resource {
     }
 
@@ -98,7 +99,7 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     public record Probe(boolean https, int port, String path) {
     }
 
-    public record ScaleSet(String key, String name, String vmSize, int capacity, String imagePublisher,
+    public record ScaleSet(ResourceKey key, String name, String vmSize, int capacity, String imagePublisher,
                            String imageOffer, String imageSku, String imageVersion, String adminUsername,
                            List<String> sshPublicKeys, String computerNamePrefix, String customData) implements Resource {
     }
@@ -108,9 +109,9 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
      * pool ({@code principalId}, when not null: the control plane's). Scoped to one of the pool's resources
      * ({@code scopeKey}) or to a resource outside the pool ({@code scopeId}, when not null).
      */
-    public record RoleAssignment(String key, String name, String scopeKey, String scopeId, String principalKey,
+    public record RoleAssignment(ResourceKey key, String name, ResourceKey scopeKey, String scopeId, ResourceKey principalKey,
                                  String roleDefinitionId, String principalId) implements Resource {
-        public RoleAssignment(String key, String name, String scopeKey, String scopeId, String principalKey,
+        public RoleAssignment(ResourceKey key, String name, ResourceKey scopeKey, String scopeId, ResourceKey principalKey,
                               String roleDefinitionId) {
             this(key, name, scopeKey, scopeId, principalKey, roleDefinitionId, null);
         }

@@ -23,9 +23,9 @@ import org.dsvmpools.pool.ResourceState;
  * again.
  */
 public final class PoolReconciler {
-    public static final String GROUP = "resourceGroup";
+    public static final String GROUP = ResourceKey.RESOURCE_GROUP.value();
     /** Storage account and share hold the users' notebooks: a teardown keeps them unless a purge is confirmed. */
-    static final Set<String> DATA = Set.of("storage", "share");
+    static final Set<ResourceKey> DATA = Set.of(ResourceKey.STORAGE, ResourceKey.SHARE);
 
     private final CloudResources cloud;
     private final Duration recheckAfter;
@@ -56,23 +56,23 @@ public final class PoolReconciler {
                 }
                 pass.put(pass.get(GROUP).withState(ResourceState.Succeeded));
             }
-            for (List<String> wave : blueprint.waves()) {
+            for (List<ResourceKey> wave : blueprint.waves()) {
                 List<String> waiting = new ArrayList<>();
                 Duration wait = Duration.ZERO;
-                for (String key : wave) {
-                    pass.current = key;
-                    PoolResource before = pass.get(key);
+                for (ResourceKey key : wave) {
+                    pass.current = key.value();
+                    PoolResource before = pass.get(key.value());
                     if (before.is(ResourceState.Succeeded)) {
                         continue;
                     }
                     Observation seen = create(blueprint, blueprint.resource(key), before, pass.all());
-                    PoolResource after = pass.record(key, seen, ResourceState.Creating);
+                    PoolResource after = pass.record(key.value(), seen, ResourceState.Creating);
                     if (after.is(ResourceState.Failed)) {
-                        return new ReconcileResult.Failed(pass.list(), key, "ProvisioningFailed",
+                        return new ReconcileResult.Failed(pass.list(), key.value(), "ProvisioningFailed",
                                 after.name() + " is in provisioning state Failed");
                     }
                     if (!after.is(ResourceState.Succeeded)) {
-                        waiting.add(key);
+                        waiting.add(key.value());
                         wait = longer(wait, seen.lookAgain());
                     }
                 }
@@ -130,17 +130,17 @@ public final class PoolReconciler {
     }
 
     private ReconcileResult deleteInReverse(PoolBlueprint blueprint, Pass pass, boolean deleteData) {
-        List<List<String>> waves = new ArrayList<>(blueprint.waves());
+        List<List<ResourceKey>> waves = new ArrayList<>(blueprint.waves());
         Collections.reverse(waves);
-        for (List<String> wave : waves) {
+        for (List<ResourceKey> wave : waves) {
             List<String> waiting = new ArrayList<>();
             Duration wait = Duration.ZERO;
-            for (String key : wave) {
-                PoolResource before = pass.get(key);
+            for (ResourceKey key : wave) {
+                PoolResource before = pass.get(key.value());
                 if ((DATA.contains(key) && !deleteData) || before.is(ResourceState.Deleted)) {
                     continue;
                 }
-                pass.current = key;
+                pass.current = key.value();
                 PoolBlueprint.Resource resource = blueprint.resource(key);
                 Observation seen = before.is(ResourceState.Deleting)
                         ? cloud.observe(blueprint.resourceGroup(), resource)
@@ -149,12 +149,12 @@ public final class PoolReconciler {
                     // Not asked yet, or a delete that ARM reports as failed: ask (again).
                     seen = cloud.beginDelete(blueprint.resourceGroup(), resource, pass.all());
                 }
-                PoolResource after = pass.record(key, seen, ResourceState.Deleting);
+                PoolResource after = pass.record(key.value(), seen, ResourceState.Deleting);
                 if (after.is(ResourceState.Pending)) {
                     pass.put(after.withState(ResourceState.Deleted));
                 } else {
                     pass.put(after.withState(ResourceState.Deleting));
-                    waiting.add(key);
+                    waiting.add(key.value());
                     wait = longer(wait, seen.lookAgain());
                 }
             }
@@ -163,7 +163,7 @@ public final class PoolReconciler {
             }
         }
         // What holds the data is kept; what was never created stays Pending, since there is nothing to keep.
-        List<String> keep = new ArrayList<>(deleteData ? List.of() : DATA);
+        List<String> keep = new ArrayList<>(deleteData ? List.of() : DATA.stream().map(ResourceKey::value).toList());
         keep.add(GROUP);
         for (String key : keep) {
             PoolResource kept = pass.get(key);
@@ -194,7 +194,7 @@ public final class PoolReconciler {
         Pass(PoolBlueprint blueprint, Map<String, PoolResource> known) {
             put(known.getOrDefault(GROUP, pending(GROUP, blueprint.resourceGroup().name())));
             for (PoolBlueprint.Resource resource : blueprint.resources()) {
-                put(known.getOrDefault(resource.key(), pending(resource.key(), resource.name())));
+                put(known.getOrDefault(resource.key().value(), pending(resource.key().value(), resource.name())));
             }
         }
 

@@ -125,9 +125,9 @@ public final class ProvisioningWorker {
                         working.progress().with(done.resources(), 0, null, endpoints), "Ready", now), null, null);
             } catch (CloudException e) {
                 result = e.classification() == ArmErrorClass.RETRYABLE
-                        ? new ReconcileResult.Retry(done.resources(), "scaleSet", e.reportedCode(), e.getMessage(),
+                        ? new ReconcileResult.Retry(done.resources(), ResourceKey.SCALE_SET.value(), e.reportedCode(), e.getMessage(),
                         policy.minRequeueDelay())
-                        : new ReconcileResult.Failed(done.resources(), "scaleSet", e.reportedCode(), e.getMessage());
+                        : new ReconcileResult.Failed(done.resources(), ResourceKey.SCALE_SET.value(), e.reportedCode(), e.getMessage());
             }
         }
         return next(working, item.kind(), result, now);
@@ -135,10 +135,10 @@ public final class ProvisioningWorker {
 
     /** The endpoints need the instances' SSH ports: read once, when the pool becomes Ready. */
     private PoolEndpoints endpoints(Pool pool, PoolBlueprint blueprint, List<PoolResource> resources) {
-        PoolBlueprint.ScaleSet scaleSet = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
+        PoolBlueprint.ScaleSet scaleSet = (PoolBlueprint.ScaleSet) blueprint.resource(ResourceKey.SCALE_SET);
         Map<String, Integer> ports = cloud.sshPorts(blueprint.resourceGroup(),
-                (PoolBlueprint.LoadBalancer) blueprint.resource("loadBalancer"), scaleSet);
-        String fqdn = resources.stream().filter(r -> r.key().equals("publicIp")).findFirst()
+                (PoolBlueprint.LoadBalancer) blueprint.resource(ResourceKey.LOAD_BALANCER), scaleSet);
+        String fqdn = resources.stream().filter(r -> r.key().equals(ResourceKey.PUBLIC_IP.value())).findFirst()
                 .map(r -> r.outputs().get(Outputs.FQDN))
                 .orElseThrow(() -> new CloudException("NoDnsName", 0,
                         "the public IP reports no DNS name", null));
@@ -184,8 +184,8 @@ public final class ProvisioningWorker {
         if (pool.purgeData()) {
             return "Deleted with its data";
         }
-        return "Deleted; kept " + pool.progress().resource("storage").map(PoolResource::name).orElse("the storage account")
-                + " and its share " + pool.progress().resource("share").map(PoolResource::name).orElse("")
+        return "Deleted; kept " + pool.progress().resource(ResourceKey.STORAGE.value()).map(PoolResource::name).orElse("the storage account")
+                + " and its share " + pool.progress().resource(ResourceKey.SHARE.value()).map(PoolResource::name).orElse("")
                 + " (the users' data)";
     }
 

@@ -31,6 +31,7 @@ import org.dsvmpools.provisioning.Blueprint;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.Outputs;
 import org.dsvmpools.provisioning.PoolBlueprint;
+import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 import org.dsvmpools.testing.SshKeys;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +132,7 @@ class BlueprintConformanceTest {
     void theSecurityRulesMainSentBeforeTheFixAreRefusedHere() {
         Deployment deployment = new Deployment(Blueprint.of(PoolDocumentsFixture.spec("old-main"),
                 new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, SUB, null, BlueprintSettings.AZURE_ARM)));
-        ObjectNode nsg = deployment.body(deployment.blueprint.resource("securityGroup"));
+        ObjectNode nsg = deployment.body(deployment.blueprint.resource(ResourceKey.SECURITY_GROUP));
         for (JsonNode rule : nsg.path("properties").path("securityRules")) {
             ObjectNode properties = (ObjectNode) rule.get("properties");
             if (properties.has("sourceAddressPrefix")) {
@@ -140,7 +141,7 @@ class BlueprintConformanceTest {
         }
 
         List<ArmViolation> found = contract.check(ArmRequest.put(deployment.id(deployment.blueprint.resource(
-                "securityGroup")), "Microsoft.Network/networkSecurityGroups", API_VERSIONS.get("Microsoft.Network"), nsg),
+                ResourceKey.SECURITY_GROUP)), "Microsoft.Network/networkSecurityGroups", API_VERSIONS.get("Microsoft.Network"), nsg),
                 deployment);
 
         assertThat(found).extracting(ArmViolation::code).containsOnly("SecurityRuleParameterContainsUnsupportedValue")
@@ -170,8 +171,8 @@ class BlueprintConformanceTest {
             PoolBlueprint.ResourceGroup group = blueprint.resourceGroup();
             accept(refused, ids.group(group), "Microsoft.Resources/resourceGroups",
                     json(new ResourceGroupInner().withLocation(group.location()).withTags(group.tags())));
-            for (List<String> wave : blueprint.waves()) {
-                for (String key : wave) {
+            for (List<ResourceKey> wave : blueprint.waves()) {
+                for (ResourceKey key : wave) {
                     PoolBlueprint.Resource resource = blueprint.resource(key);
                     if (resource instanceof PoolBlueprint.FileShare share) {
                         String account = ids.of(group, "Microsoft.Storage/storageAccounts", share.account());
@@ -211,7 +212,7 @@ class BlueprintConformanceTest {
                 principals.add(principal);
                 outputs.put(Outputs.PRINCIPAL_ID, principal);
             }
-            known.put(resource.key(), new PoolResource(resource.key(), resource.name(), id(resource),
+            known.put(resource.key().value(), new PoolResource(resource.key().value(), resource.name(), id(resource),
                     ResourceState.Succeeded, outputs));
         }
 

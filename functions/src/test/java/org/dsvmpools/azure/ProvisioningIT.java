@@ -42,6 +42,7 @@ import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.CloudResources;
 import org.dsvmpools.provisioning.Observation;
 import org.dsvmpools.provisioning.PoolBlueprint;
+import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 import org.junit.jupiter.api.AfterAll;
@@ -265,7 +266,7 @@ class ProvisioningIT {
     void aWorkerKilledMidDeployIsResumedFromTheRecord() throws Exception {
         freshStore();
         intake.submit(spec("killed"), ALICE);
-        ProvisioningWorker dying = worker(new Crashing(cloud, "storage"), WorkerPolicy.defaults());
+        ProvisioningWorker dying = worker(new Crashing(cloud, ResourceKey.STORAGE), WorkerPolicy.defaults());
 
         assertThatThrownBy(() -> drive("killed", dying)).hasMessageContaining("killed");
         assertThat(pool("killed").status()).isEqualTo(PoolStatus.Provisioning);
@@ -364,8 +365,9 @@ class ProvisioningIT {
     }
 
     /** The real cloud, except that the process "dies" right after beginning one resource. */
-    private record Crashing(CloudResources real, String crashAfter, AtomicBoolean crashed) implements CloudResources {
-        Crashing(CloudResources real, String crashAfter) {
+    private record Crashing(CloudResources real, ResourceKey crashAfter, AtomicBoolean crashed)
+            implements CloudResources {
+        Crashing(CloudResources real, ResourceKey crashAfter) {
             this(real, crashAfter, new AtomicBoolean());
         }
 
@@ -383,7 +385,7 @@ class ProvisioningIT {
         public Observation beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
                                        Map<String, PoolResource> known) {
             Observation begun = real.beginCreate(group, resource, known);
-            if (resource.key().equals(crashAfter) && !crashed.getAndSet(true)) {
+            if (resource.key() == crashAfter && !crashed.getAndSet(true)) {
                 throw new IllegalStateException("worker killed after beginning " + crashAfter);
             }
             return begun;

@@ -36,6 +36,7 @@ import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.provisioning.Blueprint;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.PoolBlueprint;
+import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 
@@ -146,9 +147,9 @@ public final class ProvisioningBenchmark {
 
     /** The critical path: each resource finishes at the latest finish among what it depends on plus its own time. */
     private static double longestChain(PoolBlueprint blueprint, Map<String, Double> busy) {
-        Map<String, Double> finish = new LinkedHashMap<>();
-        for (List<String> wave : blueprint.waves()) {
-            for (String key : wave) {
+        Map<ResourceKey, Double> finish = new LinkedHashMap<>();
+        for (List<ResourceKey> wave : blueprint.waves()) {
+            for (ResourceKey key : wave) {
                 double ready = blueprint.dependsOn().getOrDefault(key, List.of()).stream()
                         .mapToDouble(finish::get).max().orElse(0);
                 finish.put(key, ready + busy.getOrDefault(blueprint.resource(key).name(), 0.0));

@@ -32,24 +32,24 @@ class BlueprintTest {
 
         PoolBlueprint withAgent = Blueprint.of(spec, withQueue);
 
-        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) withAgent.resource("usageQueueRole");
+        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) withAgent.resource(ResourceKey.USAGE_QUEUE_ROLE);
         assertThat(role.scopeId()).endsWith("/queues/usage-reports");
         assertThat(role.roleDefinitionId()).endsWith("/c6a89b2d-59bc-44d0-9896-0f6e12d7b80a");
-        assertThat(role.principalKey()).isEqualTo("scaleSet");
-        assertThat(withAgent.waves().get(withAgent.waves().size() - 1)).contains("usageQueueRole");
+        assertThat(role.principalKey()).isEqualTo(ResourceKey.SCALE_SET);
+        assertThat(withAgent.waves().get(withAgent.waves().size() - 1)).contains(ResourceKey.USAGE_QUEUE_ROLE);
         String cloudInit = CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), withQueue);
         assertThat(cloudInit).contains("/opt/dsvmpools/usage-agent.sh", "dsvmpools-usage.timer")
                 .contains("[systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]");
-        assertThat(((PoolBlueprint.LoadBalancer) withAgent.resource("loadBalancer")).probe())
+        assertThat(((PoolBlueprint.LoadBalancer) withAgent.resource(ResourceKey.LOAD_BALANCER)).probe())
                 .as("the agent's health endpoint, which a drain fails").isEqualTo(new PoolBlueprint.Probe(false,
                         Blueprint.AGENT_HEALTH_PORT, "/healthy"));
-        assertThat(((PoolBlueprint.SecurityGroup) withAgent.resource("securityGroup")).inboundRules())
+        assertThat(((PoolBlueprint.SecurityGroup) withAgent.resource(ResourceKey.SECURITY_GROUP)).inboundRules())
                 .anyMatch(rule -> rule.name().equals("allow-load-balancer-probe")
                         && rule.destinationPort().equals("" + Blueprint.AGENT_HEALTH_PORT));
-        assertThat(((PoolBlueprint.LoadBalancer) blueprint.resource("loadBalancer")).probe())
+        assertThat(((PoolBlueprint.LoadBalancer) blueprint.resource(ResourceKey.LOAD_BALANCER)).probe())
                 .as("without the agent, JupyterHub's own").isEqualTo(new PoolBlueprint.Probe(true,
                         Blueprint.JUPYTERHUB_PORT, "/hub/health"));
-        assertThat(blueprint.resources()).noneMatch(r -> r.key().equals("usageQueueRole"));
+        assertThat(blueprint.resources()).noneMatch(r -> r.key() == ResourceKey.USAGE_QUEUE_ROLE);
         assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
                 .doesNotContain("usage-agent")
                 .as("the roster agent needs only the share").contains("/opt/dsvmpools/roster-agent.sh",
@@ -64,12 +64,12 @@ class BlueprintTest {
 
         PoolBlueprint blueprint = Blueprint.of(spec, settings);
 
-        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) blueprint.resource("filesRole");
+        PoolBlueprint.RoleAssignment role = (PoolBlueprint.RoleAssignment) blueprint.resource(ResourceKey.FILES_ROLE);
         assertThat(role.principalId()).isEqualTo("11111111-2222-3333-4444-555555555555");
-        assertThat(role.scopeKey()).isEqualTo("storage");
+        assertThat(role.scopeKey()).isEqualTo(ResourceKey.STORAGE);
         assertThat(role.roleDefinitionId()).endsWith("/69566ab7-960f-475b-8e7c-b3118f30c6bd");
         assertThat(Blueprint.of(spec, new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
-                BlueprintSettings.AZURE_ARM)).resources()).noneMatch(r -> r.key().equals("filesRole"));
+                BlueprintSettings.AZURE_ARM)).resources()).noneMatch(r -> r.key() == ResourceKey.FILES_ROLE);
     }
 
     @Test
@@ -82,13 +82,13 @@ class BlueprintTest {
         assertThat(existing.resourceGroup().name()).isEqualTo("team-shared");
         assertThat(existing.resourceGroup().managed()).isFalse();
         String cloudInit = new String(java.util.Base64.getDecoder().decode(
-                ((PoolBlueprint.ScaleSet) existing.resource("scaleSet")).customData()));
+                ((PoolBlueprint.ScaleSet) existing.resource(ResourceKey.SCALE_SET)).customData()));
         assertThat(cloudInit).contains("'team-shared'").doesNotContain("dsvmpools-ml-team");
     }
 
     @Test
     void sshAndJupyterHubAreOpenOnlyToTheAllowedNetworksAndEverythingElseIsDenied() {
-        var nsg = (PoolBlueprint.SecurityGroup) blueprint.resource("securityGroup");
+        var nsg = (PoolBlueprint.SecurityGroup) blueprint.resource(ResourceKey.SECURITY_GROUP);
 
         assertThat(nsg.inboundRules()).filteredOn(PoolBlueprint.SecurityRule::allow)
                 .allMatch(rule -> rule.sources().equals(List.of("203.0.113.0/24"))
@@ -102,7 +102,7 @@ class BlueprintTest {
 
     @Test
     void theScaleSetTakesTheSpecsSizeCapacityKeysAndTheDsvmImage() {
-        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
+        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource(ResourceKey.SCALE_SET);
 
         assertThat(vmss.vmSize()).isEqualTo("Standard_D4s_v5");
         assertThat(vmss.capacity()).isEqualTo(1);
@@ -114,7 +114,7 @@ class BlueprintTest {
 
     @Test
     void theCustomDataMountsTheSharePersistentlyAndHoldsNoSecret() {
-        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource("scaleSet");
+        var vmss = (PoolBlueprint.ScaleSet) blueprint.resource(ResourceKey.SCALE_SET);
         String cloudConfig = new String(Base64.getDecoder().decode(vmss.customData()), StandardCharsets.UTF_8);
         String script = new String(CloudInit.resource("mount-share.sh"), StandardCharsets.UTF_8);
 
@@ -132,35 +132,35 @@ class BlueprintTest {
         var withControlPlane = Blueprint.of(spec, new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "s",
                 "/subscriptions/s/resourceGroups/cp/providers/Microsoft.Network/virtualNetworks/cp/subnets/app",
                 BlueprintSettings.AZURE_ARM));
-        var storage = (PoolBlueprint.StorageAccount) withControlPlane.resource("storage");
-        var network = (PoolBlueprint.VirtualNetwork) withControlPlane.resource("network");
+        var storage = (PoolBlueprint.StorageAccount) withControlPlane.resource(ResourceKey.STORAGE);
+        var network = (PoolBlueprint.VirtualNetwork) withControlPlane.resource(ResourceKey.NETWORK);
 
         assertThat(storage.allowPoolSubnet()).isTrue();
         assertThat(storage.controlPlaneSubnetId()).endsWith("/subnets/app");
         assertThat(network.serviceEndpoints()).containsExactly("Microsoft.Storage");
-        assertThat(((PoolBlueprint.FileShare) withControlPlane.resource("share")).quotaGiB()).isEqualTo(1024);
+        assertThat(((PoolBlueprint.FileShare) withControlPlane.resource(ResourceKey.SHARE)).quotaGiB()).isEqualTo(1024);
     }
 
     @Test
     void theScaleSetIdentityMayOnlyListTheKeysOfThePoolsStorageAccount() {
-        var role = (PoolBlueprint.RoleAssignment) blueprint.resource("storageKeyRole");
+        var role = (PoolBlueprint.RoleAssignment) blueprint.resource(ResourceKey.STORAGE_KEY_ROLE);
 
-        assertThat(role.scopeKey()).isEqualTo("storage");
-        assertThat(role.principalKey()).isEqualTo("scaleSet");
+        assertThat(role.scopeKey()).isEqualTo(ResourceKey.STORAGE);
+        assertThat(role.principalKey()).isEqualTo(ResourceKey.SCALE_SET);
         assertThat(role.roleDefinitionId()).endsWith("/roleDefinitions/" + PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR.id());
         assertThat(role.name()).as("stable across runs, so a retry finds it")
-                .isEqualTo(((PoolBlueprint.RoleAssignment) Blueprint.of(spec, SETTINGS).resource("storageKeyRole")).name());
+                .isEqualTo(((PoolBlueprint.RoleAssignment) Blueprint.of(spec, SETTINGS).resource(ResourceKey.STORAGE_KEY_ROLE)).name());
     }
 
     @Test
     void independentResourcesShareAWaveAndTheChainIsFiveDeep() {
         assertThat(blueprint.waves()).containsExactly(
-                List.of("securityGroup", "publicIp"),
-                List.of("network", "loadBalancer"),
-                List.of("storage"),
-                List.of("share"),
-                List.of("scaleSet"),
-                List.of("storageKeyRole"));
+                List.of(ResourceKey.SECURITY_GROUP, ResourceKey.PUBLIC_IP),
+                List.of(ResourceKey.NETWORK, ResourceKey.LOAD_BALANCER),
+                List.of(ResourceKey.STORAGE),
+                List.of(ResourceKey.SHARE),
+                List.of(ResourceKey.SCALE_SET),
+                List.of(ResourceKey.STORAGE_KEY_ROLE));
     }
 
     @Test

@@ -71,33 +71,33 @@ final class FakeCloud implements CloudResources {
 
     @Override
     public Observation observe(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource) {
-        calls.add("observe " + resource.key());
-        maybeFail(resource.key());
-        return now(resource.key());
+        calls.add("observe " + resource.key().value());
+        maybeFail(resource.key().value());
+        return now(resource.key().value());
     }
 
     @Override
     public Observation beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
                                    Map<String, PoolResource> known) {
-        calls.add("create " + resource.key());
-        maybeFail(resource.key());
+        calls.add("create " + resource.key().value());
+        maybeFail(resource.key().value());
         boolean instant = resource instanceof PoolBlueprint.RoleAssignment;
-        states.put(resource.key(), instant ? Observation.State.SUCCEEDED : Observation.State.IN_PROGRESS);
-        return now(resource.key());
+        states.put(resource.key().value(), instant ? Observation.State.SUCCEEDED : Observation.State.IN_PROGRESS);
+        return now(resource.key().value());
     }
 
     @Override
     public Observation beginDelete(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
                                    Map<String, PoolResource> known) {
-        calls.add("delete " + resource.key());
-        maybeFail(resource.key());
-        if (!states.containsKey(resource.key()) || resource instanceof PoolBlueprint.RoleAssignment) {
-            states.remove(resource.key());
+        calls.add("delete " + resource.key().value());
+        maybeFail(resource.key().value());
+        if (!states.containsKey(resource.key().value()) || resource instanceof PoolBlueprint.RoleAssignment) {
+            states.remove(resource.key().value());
             return Observation.missing();
         }
-        states.put(resource.key(), Observation.State.IN_PROGRESS);
-        deleting.put(resource.key(), true);
-        return now(resource.key());
+        states.put(resource.key().value(), Observation.State.IN_PROGRESS);
+        deleting.put(resource.key().value(), true);
+        return now(resource.key().value());
     }
 
     @Override

@@ -97,7 +97,7 @@ class PoolReconcilerTest {
         converge(10);
 
         for (PoolBlueprint.Resource resource : BLUEPRINT.resources()) {
-            assertThat(cloud.creates(resource.key())).as(resource.key()).isLessThanOrEqualTo(2);
+            assertThat(cloud.creates(resource.key().value())).as(resource.key().value()).isLessThanOrEqualTo(2);
         }
         assertThat(cloud.states).hasSize(BLUEPRINT.resources().size());
     }

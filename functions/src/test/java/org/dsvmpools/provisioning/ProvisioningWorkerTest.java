@@ -130,7 +130,7 @@ class ProvisioningWorkerTest {
         assertThat(worker.handle(original)).isInstanceOf(WorkOutcome.Dropped.class);
 
         for (PoolBlueprint.Resource resource : Blueprint.of(pool().spec(), SETTINGS).resources()) {
-            assertThat(cloud.creates(resource.key())).as(resource.key()).isEqualTo(1);
+            assertThat(cloud.creates(resource.key().value())).as(resource.key().value()).isEqualTo(1);
         }
     }
 
@@ -292,7 +292,7 @@ class ProvisioningWorkerTest {
         public Observation beginCreate(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource,
                                        Map<String, PoolResource> known) {
             Observation begun = delegate.beginCreate(group, resource, known);
-            maybeCrash("create " + resource.key());
+            maybeCrash("create " + resource.key().value());
             return begun;
         }
 

@@ -148,8 +148,7 @@ class PoolsApiIT {
     void theUsersAndWakeEndpointsCheckContentTypeAndSizeAsThePoolEndpointsDo() {
         post(PoolDocumentsFixture.document("ml-team"));
         String huge = "{\"seats\": 1, \"pad\": \"" + "x".repeat(70_000) + "\"}";
-        var users = new PoolUsersFunctions(app, java.time.Clock.systemUTC());
-        var context = new InvocationContext("AddPoolUser");
+        var users = new AddPoolUserFunction(app, java.time.Clock.systemUTC());
 
         assertThat(new WakePoolFunction(app).run(Requests.postJson("/api/pools/ml-team/wake", "{\"seats\": 1}")
                 .withHeader("Content-Type", "text/plain"), "ml-team", new InvocationContext("WakePool"))
@@ -157,11 +156,11 @@ class PoolsApiIT {
         assertThat(wake("ml-team", huge).getStatusCode()).isEqualTo(413);
         assertThat(wake("ml-team", "{\"seats\": 1, \"seats\": 2}").getStatusCode())
                 .as("duplicate keys are malformed JSON").isEqualTo(400);
-        assertThat(users.add(Requests.postJson("/api/pools/ml-team/users", "{\"email\":\"a@b.example\"}")
-                .withHeader("Content-Type", "text/plain"), "ml-team", context).getStatusCode()).isEqualTo(415);
-        assertThat(users.add(Requests.postJson("/api/pools/ml-team/users", huge), "ml-team", context)
+        assertThat(users.run(Requests.postJson("/api/pools/ml-team/users", "{\"email\":\"a@b.example\"}")
+                .withHeader("Content-Type", "text/plain"), "ml-team").getStatusCode()).isEqualTo(415);
+        assertThat(users.run(Requests.postJson("/api/pools/ml-team/users", huge), "ml-team")
                 .getStatusCode()).isEqualTo(413);
-        var malformed = users.add(Requests.postJson("/api/pools/ml-team/users", "{oops"), "ml-team", context);
+        var malformed = users.run(Requests.postJson("/api/pools/ml-team/users", "{oops"), "ml-team");
         assertThat(malformed.getStatusCode()).isEqualTo(400);
         assertThat(malformed.getHeader("Content-Type")).isEqualTo("application/problem+json");
     }

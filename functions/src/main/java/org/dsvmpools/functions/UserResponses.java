@@ -1,0 +1,36 @@
+package org.dsvmpools.functions;
+
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import org.dsvmpools.onboarding.MemberJson;
+import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.pool.PoolName;
+
+/** How the roster endpoints answer onboarding's outcomes, in one place for all three. */
+final class UserResponses {
+    private UserResponses() {
+    }
+
+    static HttpResponseMessage forbidden(HttpRequestMessage<?> request, PoolName pool) {
+        return Http.problem(request, Problem.of(403, "forbidden", "Forbidden", "only the owner of pool '" + pool
+                + "' or an admin may change its users"));
+    }
+
+    static HttpResponseMessage of(HttpRequestMessage<?> request, PoolName pool, Onboarding.Outcome outcome) {
+        if (outcome instanceof Onboarding.Outcome.Done done) {
+            return Http.json(request, 200, MemberJson.write(done.member()));
+        }
+        if (outcome instanceof Onboarding.Outcome.Unchanged unchanged) {
+            return Http.json(request, 200, MemberJson.write(unchanged.member()));
+        }
+        if (outcome instanceof Onboarding.Outcome.PoolNotReady notReady) {
+            return Http.problem(request, Problem.of(409, "pool-not-ready", "Pool is not Ready", "pool '" + pool
+                    + "' is " + notReady.status() + "; users are added to Ready pools"));
+        }
+        if (outcome instanceof Onboarding.Outcome.NameTaken taken) {
+            return Http.problem(request, Problem.of(409, "name-taken", "User name taken", "'" + taken.name()
+                    + "' belongs to another user of the pool; give this user a name"));
+        }
+        return Http.problem(request, Http.poolNotFound(pool.value()));
+    }
+}

@@ -41,8 +41,8 @@ final class ArmApi implements HttpHandler, ArmState {
     static final String OPERATIONS = "Microsoft.Emulator/operations";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SCALE_SET_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?");
-    /** How long a finished operation can still be asked about. */
     private static final String EMULATOR_TENANT = "00000000-0000-0000-0000-0000000e1e1e";
+    /** How long a finished operation can still be asked about. */
     private static final Duration OPERATION_MEMORY = Duration.ofMinutes(10);
     private static final Pattern RESOURCE_NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.()-]{0,78}[A-Za-z0-9_)])?");
 

@@ -11,7 +11,6 @@ import java.util.function.Supplier;
  */
 public final class PoolIntake {
     /** Conditional writes that lose a race are redone from a fresh read; more tries than this means a hot loop. */
-    static final int MAX_ATTEMPTS = 8;
 
     private final PoolRepository repository;
     private final WorkQueue queue;
@@ -143,7 +142,7 @@ public final class PoolIntake {
 
     /** Runs {@code step} until it produces a result; an empty result means it lost a write race. */
     private static <T> T retrying(PoolName name, Supplier<Optional<T>> step) {
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= PoolUpdate.ATTEMPTS; attempt++) {
             Optional<T> result = step.get();
             if (result.isPresent()) {
                 return result.get();

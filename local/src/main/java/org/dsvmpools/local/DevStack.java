@@ -147,8 +147,7 @@ public final class DevStack {
         try {
             long readyMillis = awaitHost(host, port);
             if (emulated) {
-                emulator.set(startEmulator(options, keyDir));
-                controlPlane.create(emulator.get(), TlsCertificate.loadOrCreate(keyDir).clientContext());
+                emulator.set(startEmulator(options, keyDir, controlPlane));
             }
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
@@ -173,13 +172,18 @@ public final class DevStack {
         }
     }
 
-    /** The emulator keeps its files and reads its certificate in the data folder. */
-    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir) {
+    /**
+     * The emulator keeps its files and reads its certificate in the data folder; the control plane is made in it
+     * before any fault is injected.
+     */
+    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir,
+                                               EmulatedControlPlane controlPlane) throws InterruptedException {
         try {
+            TlsCertificate tls = TlsCertificate.loadOrCreate(Files.createDirectories(dataDir));
             AzureEmulator emulator = AzureEmulator.start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
                     Integer.parseInt(options.getOrDefault("files-port", "7444")),
-                    Double.parseDouble(options.getOrDefault("time-scale", "0.01")), Files.createDirectories(dataDir),
-                    TlsCertificate.loadOrCreate(dataDir).serverContext());
+                    Double.parseDouble(options.getOrDefault("time-scale", "0.01")), dataDir, tls.serverContext());
+            controlPlane.create(emulator, tls.clientContext());
             if (options.containsKey("faults")) {
                 emulator.configureFaults(Files.readString(Paths.get(options.get("faults"))));
             }

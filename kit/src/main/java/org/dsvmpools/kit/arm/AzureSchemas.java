@@ -40,6 +40,7 @@ public final class AzureSchemas {
     public static final String SETTING = "DSVMPOOLS_AZURE_SCHEMAS";
     static final String BASE = "https://schema.management.azure.com/schemas/";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Path, AzureSchemas> LOADED = new ConcurrentHashMap<>();
     private static final List<String> SECTIONS = List.of("resourceDefinitions", "subscription_resourceDefinitions",
             "extension_resourceDefinitions", "managementGroup_resourceDefinitions", "tenant_resourceDefinitions");
     /**
@@ -63,10 +64,15 @@ public final class AzureSchemas {
                 builder -> builder.schemas(iri -> document(iri).map(JsonNode::toString).orElse(null)));
     }
 
-    /** The schemas in {@code folder}, or empty when it does not hold them. */
+    /**
+     * The schemas in {@code folder}, or empty when it does not hold them. Read once per folder and process: they
+     * never change while it runs, and every emulator a test starts would otherwise index them again.
+     */
     public static Optional<AzureSchemas> load(Path folder) {
-        return folder != null && Files.isDirectory(folder.resolve("common"))
-                ? Optional.of(new AzureSchemas(folder)) : Optional.empty();
+        if (folder == null || !Files.isDirectory(folder.resolve("common"))) {
+            return Optional.empty();
+        }
+        return Optional.of(LOADED.computeIfAbsent(folder.toAbsolutePath().normalize(), AzureSchemas::new));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.dsvmpools.kit.arm;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +34,9 @@ public final class ArmContract {
     /** One line for a start-up log: whether bodies are checked against the schemas, and from where. */
     public String describe() {
         return schemas.map(s -> "ARM schema checks on (" + s.folder() + ")")
-                .orElse("ARM schema checks are OFF: no schemas at " + AzureSchemas.defaultFolder() + " (set "
-                        + AzureSchemas.SETTING + "); the semantic rules still apply");
+                .orElse("ARM schema checks are OFF: no shared/azure-schemas in " + Path.of("").toAbsolutePath()
+                        + " or a folder above it, and " + AzureSchemas.SETTING + " is not set; the semantic rules"
+                        + " still apply");
     }
 
     /** Every violation: schema faults first (a malformed body is not worth reasoning about), then the rules'. */

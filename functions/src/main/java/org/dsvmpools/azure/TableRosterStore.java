@@ -74,10 +74,12 @@ public final class TableRosterStore implements RosterStore {
      * not per user.
      */
     @Override
-    public boolean create(PoolName pool, Member member) {
+    public void create(PoolName pool, Member member) {
         creation.ensure();
-        return creations.computeIfAbsent(pool, p -> new GroupCommit<>(TRANSACTION_LIMIT))
-                .run(member, batch -> createAll(pool, batch));
+        if (!creations.computeIfAbsent(pool, p -> new GroupCommit<>(TRANSACTION_LIMIT))
+                .run(member, batch -> createAll(pool, batch))) {
+            throw new AlreadyExistsException(pool, member.name());
+        }
     }
 
     /**
@@ -127,14 +129,14 @@ public final class TableRosterStore implements RosterStore {
     }
 
     @Override
-    public Optional<String> replace(PoolName pool, Stored current, Member next) {
+    public String replace(PoolName pool, Stored current, Member next) {
         TableEntity entity = entity(pool, next).addProperty("odata.etag", current.etag());
         try {
-            return Optional.of(etag(table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null,
-                    Context.NONE)));
+            return etag(table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null,
+                    Context.NONE));
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 412 || e.getResponse().getStatusCode() == 404) {
-                return Optional.empty();
+                throw new StaleEntryException(pool, next.name(), e);
             }
             throw e;
         }

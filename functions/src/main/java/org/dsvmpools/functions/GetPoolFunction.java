@@ -41,7 +41,7 @@ public final class GetPoolFunction {
     private ObjectNode document(Pool pool) {
         ObjectNode document = PoolDocuments.of(pool);
         if (pool.status() == PoolStatus.Ready) {
-            app.snapshots().flatMap(snapshots -> snapshots.find(pool.name()))
+            app.snapshots().find(pool.name())
                     .ifPresent(snapshot -> document.set("scaling", ScalingSnapshotJson.write(snapshot)));
         }
         return document;

@@ -6,7 +6,6 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
 import java.util.logging.Level;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
-import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.pool.WorkItem;
 import org.dsvmpools.pool.WorkItemJson;
 import org.dsvmpools.provisioning.WorkOutcome;
@@ -41,28 +40,11 @@ public final class ProvisionPoolFunction {
             WorkOutcome outcome = app.worker().handle(item);
             context.getLogger().info(item.kind() + " " + item.pool() + " generation " + item.generation() + " pass "
                     + item.pass() + ": " + outcome);
-            if (outcome instanceof WorkOutcome.Finished finished && finished.status() == PoolStatus.Ready) {
-                onboardInitialUsers(item, context);
-            }
         } catch (RuntimeException e) {
             if (dequeueCount >= MAX_DEQUEUE_COUNT) {
                 markFailed(item, context, e);
             }
             throw e;
-        }
-    }
-
-    /** A failure here leaves the pool Ready: the daily roster reconciliation onboards the users again. */
-    private void onboardInitialUsers(WorkItem item, ExecutionContext context) {
-        if (!app.hasRoster()) {
-            return;
-        }
-        try {
-            context.getLogger().info("pool " + item.pool() + " initial users: "
-                    + app.rosterSync().onboardInitialUsers(item.pool()).changes());
-        } catch (RuntimeException e) {
-            context.getLogger().log(Level.WARNING, "pool " + item.pool() + ": initial users not onboarded yet; the"
-                    + " daily roster reconciliation tries again", e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.OnConflict;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolRepository;
@@ -32,9 +33,6 @@ import org.dsvmpools.pool.StoredPool;
  * </ul>
  */
 public final class Onboarding {
-    /** Concurrent changes of one user's entry are rare; a few rereads settle them. */
-    private static final int ATTEMPTS = 8;
-
     private final ReadyPools pools;
     private final RosterStore roster;
     private final PoolShare share;
@@ -81,38 +79,45 @@ public final class Onboarding {
         }
         ShareRef where = shareOf(pool.orElseThrow().pool());
         // Most additions are of new users: the entry is created straight away, and read only when it exists.
-        Optional<RosterStore.Stored> current = Optional.empty();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            if (current.isPresent()) {
-                Member known = current.get().member();
-                if (!at.isAfter(known.changedAt())) {
-                    // This very addition, recorded: if the manifest lacks it, it failed half-way and is done again.
-                    boolean thisChange = known.state() == MemberState.Pending && at.equals(known.changedAt());
-                    if (!thisChange) {
-                        return new Outcome.Unchanged(known, "a change as new or newer was applied at "
-                                + known.changedAt());
-                    }
-                    if (published(where, known)) {
-                        return new Outcome.Unchanged(known.with(MemberState.Ready, at, null), "already applied");
-                    }
+        boolean[] read = {false};
+        return OnConflict.retry(() -> {
+            Optional<RosterStore.Stored> current = read[0] ? roster.find(poolName, user.name()) : Optional.empty();
+            read[0] = true;
+            return addOver(poolName, where, user, at, current);
+        });
+    }
+
+    /** One attempt at an addition over the entry as read (empty: none, as far as this attempt knows). */
+    private Outcome addOver(PoolName poolName, ShareRef where, NewUser user, Instant at,
+                            Optional<RosterStore.Stored> current) {
+        if (current.isPresent()) {
+            Member known = current.get().member();
+            if (!at.isAfter(known.changedAt())) {
+                // This very addition, recorded: if the manifest lacks it, it failed half-way and is done again.
+                boolean thisChange = known.state() == MemberState.Pending && at.equals(known.changedAt());
+                if (!thisChange) {
+                    return new Outcome.Unchanged(known, "a change as new or newer was applied at "
+                            + known.changedAt());
                 }
-                if (known.email() != null && user.email() != null && !known.email().equalsIgnoreCase(user.email())) {
-                    return new Outcome.NameTaken(user.name(), known.email());
+                if (published(where, known)) {
+                    return new Outcome.Unchanged(known.with(MemberState.Ready, at, null), "already applied");
                 }
             }
-            int uid = current.map(s -> s.member().uid()).filter(u -> u > 0).orElseGet(() -> roster.allocateUid(poolName));
-            Member pending = new Member(user.name(), user.email(), user.displayName(), user.sshPublicKeys(),
-                    user.entraObjectId(), uid, MemberState.Pending, at, null);
-            boolean written = current.isPresent() ? roster.replace(poolName, current.get(), pending).isPresent()
-                    : roster.create(poolName, pending);
-            if (written) {
-                share.ensureDirectories(where, UserFolders.home(user.name()));
-                share.updateManifest(where, List.of(pending));
-                return new Outcome.Done(pending.with(MemberState.Ready, at, null));
+            if (known.email() != null && user.email() != null && !known.email().equalsIgnoreCase(user.email())) {
+                return new Outcome.NameTaken(user.name(), known.email());
             }
-            current = roster.find(poolName, user.name());
         }
-        throw new IllegalStateException("the roster entry of " + user.name() + " kept changing");
+        int uid = current.map(s -> s.member().uid()).filter(u -> u > 0).orElseGet(() -> roster.allocateUid(poolName));
+        Member pending = new Member(user.name(), user.email(), user.displayName(), user.sshPublicKeys(),
+                user.entraObjectId(), uid, MemberState.Pending, at, null);
+        if (current.isPresent()) {
+            roster.replace(poolName, current.get(), pending);
+        } else {
+            roster.create(poolName, pending);
+        }
+        share.ensureDirectories(where, UserFolders.home(user.name()));
+        share.updateManifest(where, List.of(pending));
+        return new Outcome.Done(pending.with(MemberState.Ready, at, null));
     }
 
     /**
@@ -142,35 +147,34 @@ public final class Onboarding {
             return blocked.get();
         }
         ShareRef where = shareOf(pool.orElseThrow().pool());
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<RosterStore.Stored> current = roster.find(poolName, name);
-            if (current.isEmpty()) {
-                // A tombstone: an addition that was sent before this removal but arrives after it loses.
-                Member tombstone = new Member(name, null, null, List.of(), null, 0, MemberState.Removed, at, null);
-                if (roster.create(poolName, tombstone)) {
-                    return new Outcome.Done(tombstone);
-                }
-                continue;
-            }
-            Member known = current.get().member();
-            if (at.equals(known.changedAt()) && known.state() == MemberState.Removed && known.archive() != null) {
-                // This very removal again: its move and manifest change may have failed half-way; both repeat safely.
-                archive(where, known);
-                return new Outcome.Done(known);
-            }
-            if (!at.isAfter(known.changedAt())) {
-                return new Outcome.Unchanged(known, "a change as new or newer was applied at " + known.changedAt());
-            }
-            if (known.state() == MemberState.Removed) {
-                return new Outcome.Unchanged(known, "already removed");
-            }
-            Member removed = known.with(MemberState.Removed, at, UserFolders.archive(name, at));
-            if (roster.replace(poolName, current.get(), removed).isPresent()) {
-                archive(where, removed);
-                return new Outcome.Done(removed);
-            }
+        return OnConflict.retry(() -> removeOver(poolName, where, name, at, roster.find(poolName, name)));
+    }
+
+    /** One attempt at a removal over the entry as read. */
+    private Outcome removeOver(PoolName poolName, ShareRef where, LinuxUserName name, Instant at,
+                               Optional<RosterStore.Stored> current) {
+        if (current.isEmpty()) {
+            // A tombstone: an addition that was sent before this removal but arrives after it loses.
+            Member tombstone = new Member(name, null, null, List.of(), null, 0, MemberState.Removed, at, null);
+            roster.create(poolName, tombstone);
+            return new Outcome.Done(tombstone);
         }
-        throw new IllegalStateException("the roster entry of " + name + " kept changing");
+        Member known = current.get().member();
+        if (at.equals(known.changedAt()) && known.state() == MemberState.Removed && known.archive() != null) {
+            // This very removal again: its move and manifest change may have failed half-way; both repeat safely.
+            archive(where, known);
+            return new Outcome.Done(known);
+        }
+        if (!at.isAfter(known.changedAt())) {
+            return new Outcome.Unchanged(known, "a change as new or newer was applied at " + known.changedAt());
+        }
+        if (known.state() == MemberState.Removed) {
+            return new Outcome.Unchanged(known, "already removed");
+        }
+        Member removed = known.with(MemberState.Removed, at, UserFolders.archive(name, at));
+        roster.replace(poolName, current.get(), removed);
+        archive(where, removed);
+        return new Outcome.Done(removed);
     }
 
     private void archive(ShareRef where, Member removed) {

@@ -2,7 +2,6 @@ package org.dsvmpools.pool;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The use cases behind the pools API: accept a pool request, read pools, request teardown. A record is always
@@ -10,8 +9,6 @@ import java.util.function.Supplier;
  * that fails after the store leaves a pool that {@link StuckPoolRecovery} moves on.
  */
 public final class PoolIntake {
-    /** Conditional writes that lose a race are redone from a fresh read; more tries than this means a hot loop. */
-
     private final PoolRepository repository;
     private final WorkQueue queue;
     private final Clock clock;
@@ -30,21 +27,21 @@ public final class PoolIntake {
             repository.create(fresh);
             return new SubmitResult.Accepted(fresh, trySend(fresh));
         } catch (PoolRepository.AlreadyExistsException taken) {
-            return retrying(name, () -> submitOver(spec, caller, name));
+            return PoolUpdate.apply(repository, name, found -> submitOver(spec, caller, found));
         }
     }
 
-    private Optional<SubmitResult> submitOver(PoolSpec spec, Caller caller, PoolName name) {
-        Optional<StoredPool> found = repository.find(name);
+    /** The name is taken: a deleted pool is accepted again in place, a live one answers for itself. */
+    private PoolUpdate.Decision<SubmitResult> submitOver(PoolSpec spec, Caller caller, Optional<StoredPool> found) {
         if (found.isEmpty()) {
-            return Optional.of(submit(spec, caller));
+            return PoolUpdate.answer(submit(spec, caller));
         }
         Pool existing = found.get().pool();
         if (existing.status() == PoolStatus.Deleted) {
-            Pool renewed = existing.reaccept(spec, caller, clock.instant());
-            return replaced(found.get(), renewed).map(pool -> new SubmitResult.Accepted(pool, trySend(pool)));
+            return PoolUpdate.write(existing.reaccept(spec, caller, clock.instant()),
+                    pool -> new SubmitResult.Accepted(pool, trySend(pool)));
         }
-        return Optional.of(existing.spec().equals(spec)
+        return PoolUpdate.answer(existing.spec().equals(spec)
                 ? new SubmitResult.AlreadyAccepted(existing)
                 : new SubmitResult.Conflict(existing));
     }
@@ -122,15 +119,6 @@ public final class PoolIntake {
         });
     }
 
-    private Optional<Pool> replaced(StoredPool current, Pool next) {
-        try {
-            repository.replace(current, next);
-            return Optional.of(next);
-        } catch (PoolRepository.StaleRecordException lostRace) {
-            return Optional.empty();
-        }
-    }
-
     private boolean trySend(Pool pool) {
         try {
             queue.send(pool.currentWork());
@@ -138,16 +126,5 @@ public final class PoolIntake {
         } catch (WorkQueue.WorkQueueException e) {
             return false;
         }
-    }
-
-    /** Runs {@code step} until it produces a result; an empty result means it lost a write race. */
-    private static <T> T retrying(PoolName name, Supplier<Optional<T>> step) {
-        for (int attempt = 1; attempt <= PoolUpdate.ATTEMPTS; attempt++) {
-            Optional<T> result = step.get();
-            if (result.isPresent()) {
-                return result.get();
-            }
-        }
-        throw new PoolRepository.StaleRecordException(name, null);
     }
 }

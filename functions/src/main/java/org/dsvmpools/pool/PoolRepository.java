@@ -30,14 +30,14 @@ public interface PoolRepository {
     List<StoredPool> findUnchangedSince(PoolStatus status, Instant before);
 
     /** Thrown by {@link #create} when the name is taken. */
-    final class AlreadyExistsException extends RuntimeException {
+    final class AlreadyExistsException extends WriteConflictException {
         public AlreadyExistsException(PoolName name, Throwable cause) {
             super("pool " + name + " already exists", cause);
         }
     }
 
     /** Thrown by {@link #replace} when another writer got there first: read again and redo the step. */
-    final class StaleRecordException extends RuntimeException {
+    final class StaleRecordException extends WriteConflictException {
         public StaleRecordException(PoolName name, Throwable cause) {
             super("pool " + name + " was changed by another writer", cause);
         }

@@ -8,8 +8,6 @@ import java.util.function.Function;
  * race read again and decide again, so another writer's change is never overwritten unseen.
  */
 public final class PoolUpdate {
-    static final int ATTEMPTS = 8;
-
     private PoolUpdate() {
     }
 
@@ -40,21 +38,16 @@ public final class PoolUpdate {
      */
     public static <T> T apply(PoolRepository repository, PoolName name,
                               Function<Optional<StoredPool>, Decision<T>> decide) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        return OnConflict.retry(() -> {
             Optional<StoredPool> found = repository.find(name);
             Decision<T> decision = decide.apply(found);
             if (decision instanceof Answer<T> answer) {
                 return answer.result();
             }
             Write<T> write = (Write<T>) decision;
-            try {
-                repository.replace(found.orElseThrow(() -> new IllegalStateException(
-                        "a write was decided for pool " + name + ", which does not exist")), write.next());
-                return write.result().apply(write.next());
-            } catch (PoolRepository.StaleRecordException lostRace) {
-                // Another writer got there first: read again and decide on what it wrote.
-            }
-        }
-        throw new PoolRepository.StaleRecordException(name, null);
+            repository.replace(found.orElseThrow(() -> new IllegalStateException(
+                    "a write was decided for pool " + name + ", which does not exist")), write.next());
+            return write.result().apply(write.next());
+        });
     }
 }

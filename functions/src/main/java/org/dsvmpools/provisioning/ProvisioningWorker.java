@@ -39,6 +39,7 @@ public final class ProvisioningWorker {
     private final WorkerPolicy policy;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final WhenReady whenReady;
 
     /** Waits between inline passes; tests replace it. */
     @FunctionalInterface
@@ -49,6 +50,12 @@ public final class ProvisioningWorker {
     public ProvisioningWorker(PoolRepository repository, WorkQueue queue, CloudResources cloud,
                               BlueprintSettings settings, WorkerPolicy policy, Duration recheckAfter, Clock clock,
                               Sleeper sleeper) {
+        this(repository, queue, cloud, settings, policy, recheckAfter, clock, sleeper, WhenReady.NOTHING);
+    }
+
+    public ProvisioningWorker(PoolRepository repository, WorkQueue queue, CloudResources cloud,
+                              BlueprintSettings settings, WorkerPolicy policy, Duration recheckAfter, Clock clock,
+                              Sleeper sleeper, WhenReady whenReady) {
         this.repository = repository;
         this.queue = queue;
         this.cloud = cloud;
@@ -57,6 +64,7 @@ public final class ProvisioningWorker {
         this.policy = policy;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.whenReady = whenReady;
     }
 
     public WorkOutcome handle(WorkItem item) throws InterruptedException {
@@ -73,7 +81,7 @@ public final class ProvisioningWorker {
             Step step = pass(found.get().pool(), item);
             if (step.delay == null) {
                 return record(found.get(), step.pool)
-                        .<WorkOutcome>map(pool -> new WorkOutcome.Finished(pool.status()))
+                        .<WorkOutcome>map(this::finished)
                         .orElseGet(WorkOutcome.Dropped::lostRace);
             }
             Duration elapsed = Duration.between(started, clock.instant());
@@ -87,6 +95,17 @@ public final class ProvisioningWorker {
                 continue;
             }
             return requeue(found.get(), step);
+        }
+    }
+
+    private WorkOutcome finished(Pool pool) {
+        if (pool.status() != PoolStatus.Ready) {
+            return new WorkOutcome.Finished(pool.status());
+        }
+        try {
+            return new WorkOutcome.Finished(pool.status(), whenReady.follow(pool.name()));
+        } catch (RuntimeException e) {
+            return new WorkOutcome.Finished(pool.status(), "what follows Ready failed, the pool stays Ready: " + e);
         }
     }
 

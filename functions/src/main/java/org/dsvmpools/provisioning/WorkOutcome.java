@@ -17,7 +17,10 @@ public sealed interface WorkOutcome {
     record Requeued(PoolStatus status, long pass, Duration delay, String waitingFor) implements WorkOutcome {
     }
 
-    /** The pool reached a settled state. */
-    record Finished(PoolStatus status) implements WorkOutcome {
+    /** The pool reached a settled state; {@code followUp} says what {@link WhenReady} did after Ready. */
+    record Finished(PoolStatus status, String followUp) implements WorkOutcome {
+        public Finished(PoolStatus status) {
+            this(status, "");
+        }
     }
 }

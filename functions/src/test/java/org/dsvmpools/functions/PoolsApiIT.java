@@ -27,8 +27,10 @@ import org.dsvmpools.kit.FunctionHttpRequest;
 import org.dsvmpools.kit.InvocationContext;
 import org.dsvmpools.testing.Azurite;
 import org.dsvmpools.testing.MutableClock;
+import org.dsvmpools.testing.OpenApiContract;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 import org.dsvmpools.testing.Requests;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,7 @@ class PoolsApiIT {
         queue.createIfNotExists();
         queue.clearMessages();
         app = App.fromSettings(settings(Azurite.shared().connectionString()), clock);
+        OpenApiContract.Recorded.drain();
     }
 
     private Settings settings(String connectionString) {
@@ -61,6 +64,12 @@ class PoolsApiIT {
                 Settings.STORAGE_CONNECTION, connectionString,
                 Settings.POOL_TABLE, table,
                 Settings.PLATFORM_AUTH_ENABLED, "True"));
+    }
+
+    /** Every response these tests got is one docs/openapi.json documents for its call. */
+    @AfterEach
+    void everyResponseIsAsTheOpenApiDocumentSays() {
+        assertThat(OpenApiContract.get().violations(OpenApiContract.Recorded.drain())).isEmpty();
     }
 
     @Test
@@ -249,7 +258,7 @@ class PoolsApiIT {
                 .isEqualTo("/seats");
         assertThat(wake("ml-team", "{\"seats\": 17}").getStatusCode()).as("4 instances of 4 seats").isEqualTo(400);
 
-        new org.dsvmpools.azure.TableScalingSnapshots(storage.table(App.SCALING_TABLE)).save(
+        new org.dsvmpools.azure.TableScalingSnapshots(storage.table(Adapters.SCALING_TABLE)).save(
                 new org.dsvmpools.pool.PoolName("ml-team"), new org.dsvmpools.scaling.ScalingSnapshot(clock.instant(),
                         "0 active user(s), outside work hours, target 0 instance(s)", List.of(
                         new org.dsvmpools.scaling.ScalingSnapshot.InstanceState("0",
@@ -280,7 +289,7 @@ class PoolsApiIT {
 
         new IngestUsageFunction(app).run(report, new InvocationContext("IngestUsage"));
 
-        var stored = new org.dsvmpools.azure.TableUsageReports(storage.table(App.USAGE_TABLE))
+        var stored = new org.dsvmpools.azure.TableUsageReports(storage.table(Adapters.USAGE_TABLE))
                 .latest(new org.dsvmpools.pool.PoolName("ml-team"));
         assertThat(stored).containsOnlyKeys("0");
         assertThat(stored.get("0").sessions()).extracting(s -> s.user()).containsExactly("alice");
@@ -371,12 +380,12 @@ class PoolsApiIT {
 
     @Test
     void aQueueOutageAfterTheStoreIsRecoveredByTheTimer() {
-        App queueDown = App.wire(settings(Azurite.shared().connectionString()), clock,
-                new TablePoolRepository(storage.table(table)),
-                new StorageQueueWorkQueue(new StorageClients(Azurite.shared().connectionStringWithDeadQueue())
-                        .queue(StorageQueueWorkQueue.POOL_REQUESTS)), () -> {
+        Settings settings = settings(Azurite.shared().connectionString());
+        App queueDown = App.wire(settings, clock, Adapters.fromSettings(settings)
+                .withQueue(new StorageQueueWorkQueue(new StorageClients(Azurite.shared().connectionStringWithDeadQueue())
+                        .queue(StorageQueueWorkQueue.POOL_REQUESTS))).withCloud(() -> {
                     throw new AssertionError("the HTTP path must not build ARM clients");
-                });
+                }));
 
         var response = new CreatePoolFunction(queueDown).run(
                 Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),

@@ -27,8 +27,11 @@ class ProvisionPoolFunctionTest {
     private final InMemoryPoolRepository repository = new InMemoryPoolRepository();
     private final RecordingWorkQueue queue = new RecordingWorkQueue();
     private final CloudResources broken = mock(CloudResources.class);
-    private final App app = App.wire(new Settings(Map.of(Settings.SUBSCRIPTION_ID, "sub")),
-            new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), repository, queue, () -> broken);
+    private final Settings settings = new Settings(Map.of(Settings.SUBSCRIPTION_ID, "sub",
+            Settings.STORAGE_CONNECTION, "UseDevelopmentStorage=true"));
+    /** The whole app; the Storage adapters it does not fake are built but never reached by these paths. */
+    private final App app = App.wire(settings, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")),
+            Adapters.fromSettings(settings).withRepository(repository).withQueue(queue).withCloud(() -> broken));
     private final ProvisionPoolFunction function = new ProvisionPoolFunction(app);
 
     private String submitted() {

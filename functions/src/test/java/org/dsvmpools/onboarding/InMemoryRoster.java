@@ -36,23 +36,22 @@ final class InMemoryRoster implements RosterStore {
     }
 
     @Override
-    public synchronized boolean create(PoolName pool, Member member) {
+    public synchronized void create(PoolName pool, Member member) {
         if (entries.containsKey(key(pool, member.name()))) {
-            return false;
+            throw new AlreadyExistsException(pool, member.name());
         }
         entries.put(key(pool, member.name()), new Stored(member, "" + ++version));
-        return true;
     }
 
     @Override
-    public synchronized Optional<String> replace(PoolName pool, Stored current, Member next) {
+    public synchronized String replace(PoolName pool, Stored current, Member next) {
         Stored now = entries.get(key(pool, next.name()));
         if (now == null || !now.etag().equals(current.etag())) {
-            return Optional.empty();
+            throw new StaleEntryException(pool, next.name(), null);
         }
         Stored stored = new Stored(next, "" + ++version);
         entries.put(key(pool, next.name()), stored);
-        return Optional.of(stored.etag());
+        return stored.etag();
     }
 
     @Override

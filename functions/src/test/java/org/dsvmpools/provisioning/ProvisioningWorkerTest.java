@@ -70,6 +70,33 @@ class ProvisioningWorkerTest {
     }
 
     @Test
+    void whatFollowsReadyRunsOnceThePoolIsReadyAndItsFailureLeavesThePoolReady() throws InterruptedException {
+        List<PoolName> followed = new ArrayList<>();
+        ProvisioningWorker onboarding = new ProvisioningWorker(repository, queue, cloud, SETTINGS,
+                WorkerPolicy.defaults(), Duration.ofSeconds(15), clock, clock::advance, pool -> {
+                    followed.add(pool);
+                    assertThat(repository.find(pool).orElseThrow().pool().status()).isEqualTo(PoolStatus.Ready);
+                    throw new IllegalStateException("share unreachable");
+                });
+        intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
+
+        WorkOutcome outcome = onboarding.handle(lastSent());
+        for (int i = 0; i < 20 && outcome instanceof WorkOutcome.Requeued; i++) {
+            cloud.finishAll();
+            outcome = onboarding.handle(lastSent());
+        }
+
+        assertThat(followed).containsExactly(NAME);
+        assertThat(outcome).isInstanceOfSatisfying(WorkOutcome.Finished.class, finished -> {
+            assertThat(finished.status()).isEqualTo(PoolStatus.Ready);
+            assertThat(finished.followUp()).contains("stays Ready").contains("share unreachable");
+        });
+        assertThat(pool().status()).isEqualTo(PoolStatus.Ready);
+        assertThat(onboarding.handle(lastSent())).isInstanceOf(WorkOutcome.Dropped.class);
+        assertThat(followed).hasSize(1);
+    }
+
+    @Test
     void aPoolIsProvisionedWaveByWaveWithFollowUpsUntilReadyWithEndpoints() throws InterruptedException {
         intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
 

@@ -40,7 +40,9 @@ public final class Requests {
                 query.put(decode(parts[0]), parts.length > 1 ? decode(parts[1]) : "");
             }
         }
-        return new FunctionHttpRequest<>(uri, method, headers, query, Optional.ofNullable(body));
+        return new FunctionHttpRequest<>(uri, method, headers, query, Optional.ofNullable(body)).observedBy(
+                response -> OpenApiContract.Recorded.add(new OpenApiContract.Exchange(method.name(), uri.getPath(),
+                        response)));
     }
 
     private static String decode(String text) {

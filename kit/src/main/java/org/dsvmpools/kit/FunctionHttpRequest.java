@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.HttpStatusType;
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The request a function receives, as the Java worker builds it. Headers are looked up without regard to case,
@@ -19,9 +20,16 @@ public final class FunctionHttpRequest<T> implements HttpRequestMessage<T> {
     private final Map<String, String> headers;
     private final Map<String, String> query;
     private final T body;
+    private final Consumer<FunctionHttpResponse> observer;
 
     public FunctionHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query,
                                T body) {
+        this(uri, method, headers, query, body, response -> { });
+    }
+
+    private FunctionHttpRequest(URI uri, HttpMethod method, Map<String, String> headers, Map<String, String> query,
+                                T body, Consumer<FunctionHttpResponse> observer) {
+        this.observer = observer;
         this.uri = uri;
         this.method = method;
         TreeMap<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -36,7 +44,12 @@ public final class FunctionHttpRequest<T> implements HttpRequestMessage<T> {
         Map<String, String> more = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         more.putAll(headers);
         more.put(name, value);
-        return new FunctionHttpRequest<>(uri, method, more, query, body);
+        return new FunctionHttpRequest<>(uri, method, more, query, body, observer);
+    }
+
+    /** The same request, whose every response is also handed to {@code observer} as it is built. */
+    public FunctionHttpRequest<T> observedBy(Consumer<FunctionHttpResponse> observer) {
+        return new FunctionHttpRequest<>(uri, method, headers, query, body, observer);
     }
 
     @Override
@@ -66,11 +79,11 @@ public final class FunctionHttpRequest<T> implements HttpRequestMessage<T> {
 
     @Override
     public HttpResponseMessage.Builder createResponseBuilder(HttpStatus status) {
-        return new FunctionHttpResponse.Builder(status);
+        return new FunctionHttpResponse.Builder(status, observer);
     }
 
     @Override
     public HttpResponseMessage.Builder createResponseBuilder(HttpStatusType status) {
-        return new FunctionHttpResponse.Builder(status);
+        return new FunctionHttpResponse.Builder(status, observer);
     }
 }

@@ -4,6 +4,7 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatusType;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** The response a function builds; header names keep their case but are found without regard to it. */
 public final class FunctionHttpResponse implements HttpResponseMessage {
@@ -46,9 +47,11 @@ public final class FunctionHttpResponse implements HttpResponseMessage {
         private HttpStatusType status;
         private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private Object body;
+        private final Consumer<FunctionHttpResponse> observer;
 
-        Builder(HttpStatusType status) {
+        Builder(HttpStatusType status, Consumer<FunctionHttpResponse> observer) {
             this.status = status;
+            this.observer = observer;
         }
 
         @Override
@@ -73,7 +76,9 @@ public final class FunctionHttpResponse implements HttpResponseMessage {
         public HttpResponseMessage build() {
             TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             copy.putAll(headers);
-            return new FunctionHttpResponse(status, copy, body);
+            FunctionHttpResponse response = new FunctionHttpResponse(status, copy, body);
+            observer.accept(response);
+            return response;
         }
     }
 }

@@ -1,0 +1,88 @@
+package org.dsvmpools.functions;
+
+import java.util.function.Supplier;
+import org.dsvmpools.azure.ArmClients;
+import org.dsvmpools.azure.ArmCloudResources;
+import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.AzureFilesPoolShare;
+import org.dsvmpools.azure.GraphGroupMembers;
+import org.dsvmpools.azure.StorageClients;
+import org.dsvmpools.azure.StorageQueueWakeRequests;
+import org.dsvmpools.azure.StorageQueueWorkQueue;
+import org.dsvmpools.azure.TableDeltaLinks;
+import org.dsvmpools.azure.TablePoolRepository;
+import org.dsvmpools.azure.TableRosterStore;
+import org.dsvmpools.azure.TableScalerLeases;
+import org.dsvmpools.azure.TableScalingSnapshots;
+import org.dsvmpools.azure.TableUsageReports;
+import org.dsvmpools.onboarding.DeltaLinks;
+import org.dsvmpools.onboarding.GroupMembers;
+import org.dsvmpools.onboarding.PoolShare;
+import org.dsvmpools.onboarding.RosterStore;
+import org.dsvmpools.pool.PoolRepository;
+import org.dsvmpools.pool.WorkQueue;
+import org.dsvmpools.provisioning.BlueprintSettings;
+import org.dsvmpools.provisioning.CloudResources;
+import org.dsvmpools.scaling.PoolInstances;
+import org.dsvmpools.scaling.ScalerLeases;
+import org.dsvmpools.scaling.ScalingSnapshots;
+import org.dsvmpools.scaling.UsageReports;
+import org.dsvmpools.scaling.WakeRequests;
+
+/**
+ * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
+ * it fakes and keeps the rest. The ARM-backed ones are suppliers, asked for on first use, since building ARM
+ * clients takes seconds and the HTTP paths never need them.
+ */
+public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<CloudResources> cloud,
+                       Supplier<PoolInstances> instances, UsageReports reports, ScalerLeases leases,
+                       ScalingSnapshots snapshots, WakeRequests wakes, RosterStore roster, PoolShare share,
+                       GroupMembers groups, DeltaLinks deltaLinks) {
+    /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
+    static final String USAGE_TABLE = "usage";
+    static final String LEASE_TABLE = "scalerleases";
+    /** What the scaler last saw and decided per pool, which GET shows. */
+    static final String SCALING_TABLE = "scaling";
+    /** Each pool's users: state, uid and the event time of the last change. */
+    static final String ROSTER_TABLE = "roster";
+    /** Where each roster group's next Graph members delta query starts. */
+    static final String DELTA_TABLE = "rosterdelta";
+
+    /** Storage, ARM and Graph as the settings name them; nothing here touches the network. */
+    public static Adapters fromSettings(Settings settings) {
+        StorageClients storage = new StorageClients(settings.required(Settings.STORAGE_CONNECTION));
+        String armEndpoint = settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM);
+        Supplier<ArmClients> arm = Lazy.of(() -> new ArmClients(armEndpoint,
+                settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
+                null));
+        return new Adapters(
+                new TablePoolRepository(storage.table(
+                        settings.optional(Settings.POOL_TABLE).orElse(TablePoolRepository.DEFAULT_TABLE))),
+                new StorageQueueWorkQueue(storage.queue(StorageQueueWorkQueue.POOL_REQUESTS)),
+                Lazy.of(() -> new ArmCloudResources(arm.get())),
+                Lazy.of(() -> new ArmPoolInstances(arm.get())),
+                new TableUsageReports(storage.table(USAGE_TABLE)),
+                new TableScalerLeases(storage.table(LEASE_TABLE)),
+                new TableScalingSnapshots(storage.table(SCALING_TABLE)),
+                new StorageQueueWakeRequests(storage.queue(StorageQueueWakeRequests.POOL_WAKES)),
+                new TableRosterStore(storage.table(ROSTER_TABLE)),
+                new AzureFilesPoolShare(armEndpoint, arm),
+                new GraphGroupMembers(settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm),
+                new TableDeltaLinks(storage.table(DELTA_TABLE)));
+    }
+
+    public Adapters withRepository(PoolRepository replacement) {
+        return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, wakes, roster, share,
+                groups, deltaLinks);
+    }
+
+    public Adapters withQueue(WorkQueue replacement) {
+        return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, wakes, roster,
+                share, groups, deltaLinks);
+    }
+
+    public Adapters withCloud(Supplier<CloudResources> replacement) {
+        return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, wakes, roster,
+                share, groups, deltaLinks);
+    }
+}

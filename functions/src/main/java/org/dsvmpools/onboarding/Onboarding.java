@@ -77,6 +77,10 @@ public final class Onboarding {
         if (blocked.isPresent()) {
             return blocked.get();
         }
+        if (user.name().value().equals(pool.orElseThrow().pool().spec().access().adminUsername())) {
+            // The admin's account exists on every instance; the roster agent would refuse it there too.
+            return new Outcome.NameTaken(user.name(), "the pool's admin");
+        }
         ShareRef where = shareOf(pool.orElseThrow().pool());
         // Most additions are of new users: the entry is created straight away, and read only when it exists.
         boolean[] read = {false};

@@ -20,12 +20,20 @@ public record LinuxUserName(String value) {
             "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support",
             "support_388945a0", "sys", "test2", "test3", "user4", "user5");
 
-    /** System accounts of Ubuntu and the DSVM image. */
+    /**
+     * The users and groups an Ubuntu 22.04 DSVM has before any pool user: Debian's base passwd and group files,
+     * Ubuntu's and the image's own (JupyterHub, Docker, the Azure agents), and the pool's group. The roster agent
+     * refuses any name the VM already has; this list refuses them before a pool user is promised one.
+     */
     private static final Set<String> SYSTEM = Set.of(
             "daemon", "bin", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data", "list", "irc",
-            "gnats", "nobody", "systemd-network", "systemd-resolve", "systemd-timesync", "messagebus", "syslog",
-            "sshd", "ubuntu", "omsagent", "nxautomation", "jupyterhub", "docker", "sudo", "wheel", "operator",
-            "input", "staff", "users", "dsvmpools");
+            "gnats", "nobody", "nogroup", "_apt", "_ssh", "tty", "disk", "kmem", "dialout", "fax", "voice", "cdrom",
+            "floppy", "tape", "sudo", "audio", "dip", "operator", "src", "shadow", "utmp", "video", "sasl", "plugdev",
+            "staff", "users", "input", "kvm", "render", "sgx", "netdev", "lxd", "crontab", "ssl-cert", "wheel",
+            "systemd-journal", "systemd-network", "systemd-resolve", "systemd-timesync", "systemd-coredump",
+            "messagebus", "syslog", "polkitd", "tss", "uuidd", "tcpdump", "landscape", "pollinate", "fwupd-refresh",
+            "usbmux", "rtkit", "avahi", "colord", "pulse", "lightdm", "xrdp", "sshd", "ubuntu", "omsagent",
+            "nxautomation", "jupyterhub", "docker", "postgres", "mysql", "dsvmpools");
 
     public LinuxUserName {
         problem(value).ifPresent(message -> {

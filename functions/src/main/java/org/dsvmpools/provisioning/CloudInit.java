@@ -34,6 +34,15 @@ public final class CloudInit {
     private static final String ROSTER_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools accounts from the roster every minute"
             + "\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n[Install]\nWantedBy=timers.target\n";
 
+    private static final String SHARE_SERVICE = "/etc/systemd/system/dsvmpools-share.service";
+    private static final String SHARE_TIMER = "/etc/systemd/system/dsvmpools-share.timer";
+    /** Until the share is mounted, and after every boot: the key's role takes minutes to propagate. */
+    private static final String SHARE_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools share, mounted until it is\n\n"
+            + "[Timer]\nOnBootSec=10s\nOnUnitInactiveSec=1min\nAccuracySec=5s\n\n[Install]\nWantedBy=timers.target\n";
+    /** sshd reads pool users' keys from a root-owned file the roster agent writes, never from their homes. */
+    static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/dsvmpools.conf";
+    static final String SSHD_KEYS = "AuthorizedKeysFile .ssh/authorized_keys /etc/dsvmpools/authorized_keys/%u\n";
+
     /** The health responder: a static file server on the directory where the agent keeps {@link #HEALTH_PATH}. */
     private static final String HEALTH_SERVICE = "/etc/systemd/system/dsvmpools-health.service";
     static final String HEALTH_PATH = "/healthy";
@@ -41,7 +50,9 @@ public final class CloudInit {
     private static final String HEALTH_SERVICE_UNIT = "[Unit]\nDescription=dsvm-pools health for the load balancer\n\n"
             + "[Service]\nDynamicUser=yes\nExecStartPre=+/bin/mkdir -p " + HEALTH_DIR + "\n"
             + "ExecStart=/usr/bin/python3 -m http.server " + Blueprint.AGENT_HEALTH_PORT + " --directory "
-            + HEALTH_DIR + "\nRestart=always\n\n[Install]\nWantedBy=multi-user.target\n";
+            + HEALTH_DIR + "\nRestart=always\n"
+            // http.server logs every probe, two a second per load balancer instance: nothing worth keeping.
+            + "StandardOutput=null\nStandardError=null\n\n[Install]\nWantedBy=multi-user.target\n";
 
     private CloudInit() {
     }
@@ -53,6 +64,9 @@ public final class CloudInit {
                 .append("packages: [cifs-utils]\n")
                 .append("write_files:\n")
                 .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)))
+                .append(file(SHARE_SERVICE, "0644", shareService(spec, names, settings)))
+                .append(file(SHARE_TIMER, "0644", SHARE_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)))
+                .append(file(SSHD_DROP_IN, "0644", SSHD_KEYS.getBytes(StandardCharsets.UTF_8)))
                 .append(file(ROSTER_SCRIPT, "0700", resource("roster-agent.sh")))
                 .append(file(ROSTER_SERVICE, "0644", rosterService(names)))
                 .append(file(ROSTER_TIMER, "0644", ROSTER_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
@@ -63,11 +77,8 @@ public final class CloudInit {
                     .append(file(HEALTH_SERVICE, "0644", HEALTH_SERVICE_UNIT.getBytes(StandardCharsets.UTF_8)));
         }
         config.append("runcmd:\n")
-                .append("  - [").append(String.join(", ", quoted(MOUNT_SCRIPT), quoted(names.storageAccount()),
-                        quoted(names.fileShare()), quoted(settings.subscriptionId()),
-                        quoted(AzureNames.resourceGroupOf(spec)), quoted(spec.access().adminUsername()),
-                        quoted(settings.armEndpoint()))).append("]\n");
-        config.append("  - [systemctl, enable, --now, dsvmpools-roster.timer]\n");
+                .append("  - [systemctl, reload-or-restart, ssh]\n")
+                .append("  - [systemctl, enable, --now, dsvmpools-share.timer, dsvmpools-roster.timer]\n");
         if (settings.usageQueue() != null) {
             config.append("  - [systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]\n");
         }
@@ -82,28 +93,31 @@ public final class CloudInit {
                 + "    content: " + Base64.getEncoder().encodeToString(content) + "\n";
     }
 
+    /** Names only, as the mount script's arguments; a run is bounded, so a hung endpoint costs one run. */
+    private static byte[] shareService(PoolSpec spec, AzureNames names, BlueprintSettings settings) {
+        return ("[Unit]\nDescription=dsvm-pools share\nAfter=network-online.target\n\n[Service]\nType=oneshot\n"
+                + "TimeoutStartSec=3min\nExecStart=" + String.join(" ", MOUNT_SCRIPT, names.storageAccount(),
+                names.fileShare(), settings.subscriptionId(), AzureNames.resourceGroupOf(spec),
+                spec.access().adminUsername(), settings.armEndpoint()) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** After the share's mount: the agent reads the manifest through it. Its arguments are names only. */
     private static byte[] rosterService(AzureNames names) {
         return ("[Unit]\nDescription=dsvm-pools accounts from the roster\nAfter=network-online.target"
-                + " remote-fs.target\n\n[Service]\nType=oneshot\nExecStart=" + ROSTER_SCRIPT + " "
-                + names.storageAccount() + " " + names.fileShare() + "\n").getBytes(StandardCharsets.UTF_8);
+                + " remote-fs.target\n\n[Service]\nType=oneshot\nTimeoutStartSec=10min\nExecStart=" + ROSTER_SCRIPT
+                + " " + names.storageAccount() + " " + names.fileShare() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The agent's arguments are the pool's name and the queue's URL: names, never a secret. */
     private static byte[] agentService(PoolSpec spec, BlueprintSettings settings) {
         return ("[Unit]\nDescription=dsvm-pools usage report\nAfter=network-online.target\n\n"
-                + "[Service]\nType=oneshot\nExecStart=" + AGENT_SCRIPT + " " + spec.name() + " "
+                + "[Service]\nType=oneshot\nTimeoutStartSec=50s\nExecStart=" + AGENT_SCRIPT + " " + spec.name() + " "
                 + settings.usageQueue().url() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** As the scale set model carries it: base64. */
     public static String customData(PoolSpec spec, AzureNames names, BlueprintSettings settings) {
         return Base64.getEncoder().encodeToString(render(spec, names, settings).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Values are validated names and URLs; quoting keeps YAML from reading any of them as another type. */
-    private static String quoted(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 
     static byte[] resource(String name) {

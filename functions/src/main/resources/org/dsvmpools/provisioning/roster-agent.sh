@@ -1,108 +1,228 @@
 #!/bin/bash
 # Makes this instance's accounts match the pool's roster manifest on the share (.pool/users.json, written by
-# the control plane); a systemd timer runs it every minute.
-# - Active users: a Linux account with the manifest's uid (and a group of the same id), their SSH keys, and
-#   their own folder users/<name>/notebooks mounted at ~/notebooks/remote with their uid and mode 0700. Pool
-#   users are not in the dsvmpools group, so the whole share at /data/workspace stays closed to them: one user
-#   cannot read another's notebooks.
-# - Removed users: the account is locked (expired, so SSH keys stop working too), their processes stopped and
-#   the folder unmounted. Nothing is deleted; the control plane has archived the folder on the share.
-# Names are checked again here, so a doctored manifest cannot reach outside /home or users/.
+# the control plane); a systemd timer runs it every minute, as root.
+#
+# What it touches, and why that is safe although pool users control their home directories:
+# - It never writes, chmods or chowns anything inside a home after creating it. A home is made by useradd and
+#   filled once, right then, as the user (setpriv), so a link a user plants later is never followed as root.
+# - SSH keys go to /etc/dsvmpools/authorized_keys/<name>, root-owned, which sshd reads through
+#   AuthorizedKeysFile (cloud-init's drop-in); a user cannot point that file anywhere.
+# - A user's folder on the share is mounted at /data/users/<name>, a root-owned path under a root-owned
+#   directory, and ~/notebooks is a link to it the user may change at will: only their own files are behind it.
+# - It manages only the accounts it created, recorded in /var/lib/dsvmpools/accounts/. A name that already
+#   exists on the image (a user or a group: the pool's admin, root, video, ...) or a uid outside the pool's
+#   range is refused and logged, never taken over; a removal names only accounts it manages.
+# Each user is applied on their own: a failure is logged with the user and the reason, the rest go on, and the
+# exit status is the number of users that failed (0: all in place). Runs never overlap (flock), and a run that
+# changes nothing writes nothing. Once it has read and applied the manifest it touches /run/dsvmpools/roster-ok,
+# which the health probe requires; one user's failure does not clear it, since every instance would share it and
+# the pool would lose all its instances to one broken folder.
 #
 # Usage: roster-agent.sh ACCOUNT SHARE [FILE_HOST]
-set -euo pipefail
+set -uo pipefail
+export LC_ALL=C.UTF-8
 
 account="$1"
 share="$2"
 file_host="${3:-${account}.file.core.windows.net}"
 share_root="${DSVMPOOLS_SHARE_ROOT:-/data/workspace}"
+users_root="${DSVMPOOLS_USERS_ROOT:-/data/users}"
 home_root="${DSVMPOOLS_HOME_ROOT:-/home}"
+keys_root="${DSVMPOOLS_KEYS_ROOT:-/etc/dsvmpools/authorized_keys}"
+state_root="${DSVMPOOLS_ACCOUNTS_ROOT:-/var/lib/dsvmpools/accounts}"
+run_dir="${DSVMPOOLS_RUN_DIR:-/run/dsvmpools}"
 credentials="${DSVMPOOLS_CREDENTIALS_DIR:-/etc/smbcredentials}/${account}.cred"
 manifest="${share_root}/.pool/users.json"
+# Pool users' uids: above every account the image or its packages make, below nobody (65534).
+first_uid=20001
+last_uid=59999
 
-# One line per user: name, uid, state, then the SSH keys, tab-separated; entries that break the rules are left out.
+log() {
+  echo "roster-agent: $*" >&2
+}
+
+# One line per user with something to do: name, uid, state, then the SSH keys, tab-separated. Entries that break
+# the rules are left out, and so are users already in place (account, keys, mount, recorded state all as wanted),
+# so that a run that changes nothing costs one read of the manifest, not a few processes per user.
 entries() {
-  python3 - "$manifest" <<'PY'
-import json, re, sys
+  python3 - "$manifest" "$first_uid" "$last_uid" "$state_root" "$keys_root" "$users_root" <<'PY'
+import json, os, pwd, re, sys
 try:
     with open(sys.argv[1]) as f:
         manifest = json.load(f)
 except ValueError:
     # The control plane sets the file's new length, then writes it: read in between, it is zeros.
     print("roster-agent: manifest is being written; next run reads it", file=sys.stderr)
-    sys.exit(0)
+    sys.exit(3)
+first, last = int(sys.argv[2]), int(sys.argv[3])
+state_root, keys_root, users_root = sys.argv[4], sys.argv[5], sys.argv[6]
+with open("/proc/self/mountinfo") as f:
+    mounted = {line.split()[4] for line in f}
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+def in_place(name, state, keys):
+    recorded = (read(os.path.join(state_root, name)) or "").strip()
+    if state == "removed":
+        return recorded in ("", "removed")
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    wanted = "".join(k + "\n" for k in keys) or "\n"
+    return (recorded == "active" and read(os.path.join(keys_root, name)) == wanted
+            and os.path.join(users_root, name) in mounted)
+
 for user in manifest.get("users", []):
     name, uid, state = user.get("name", ""), user.get("uid"), user.get("state")
-    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", name) or not isinstance(uid, int) or not 20000 < uid < 60000:
+    if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", name) or state not in ("active", "removed"):
+        print(f"roster-agent: entry {name!r} breaks the naming rules; left out", file=sys.stderr)
         continue
-    if state not in ("active", "removed"):
+    if state == "active" and (not isinstance(uid, int) or not first <= uid <= last):
+        print(f"roster-agent: {name}: uid {uid!r} is outside {first}-{last}; left out", file=sys.stderr)
         continue
     keys = [k for k in user.get("sshPublicKeys", []) if re.fullmatch(r"(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/=]+( [^\t\n]*)?", k)]
-    print("\t".join([name, str(uid), state] + keys))
+    if not in_place(name, state, keys):
+        print("\t".join([name, str(uid), state] + keys))
 PY
 }
 
-ensure_account() {
-  local name="$1" uid="$2"
-  if ! id -u "$name" > /dev/null 2>&1; then
-    groupadd --gid "$uid" "$name"
-    useradd --uid "$uid" --gid "$uid" --create-home --home-dir "${home_root}/${name}" --shell /bin/bash "$name"
-  fi
-  usermod --expiredate '' "$name"
+managed() {
+  [ -f "${state_root}/$1" ]
 }
 
+state_of() {
+  cat "${state_root}/$1" 2>/dev/null
+}
+
+record_state() {
+  printf '%s\n' "$2" > "${state_root}/$1"
+}
+
+# Refuses names and uids the image has: the account must be one this agent made, or not exist at all.
+check_free() {
+  local name="$1" uid="$2" holder
+  if managed "$name"; then
+    return 0
+  fi
+  if getent passwd "$name" > /dev/null; then
+    log "${name}: a user of that name exists on this instance and is not the roster's; refused"
+    return 1
+  fi
+  if getent group "$name" > /dev/null; then
+    log "${name}: a group of that name exists on this instance; refused"
+    return 1
+  fi
+  holder="$(getent passwd "$uid" | cut -d: -f1)"
+  if [ -n "$holder" ]; then
+    log "${name}: uid ${uid} belongs to ${holder}; refused"
+    return 1
+  fi
+  if getent group "$uid" > /dev/null; then
+    log "${name}: gid ${uid} is taken on this instance; refused"
+    return 1
+  fi
+}
+
+# A new account, its home filled once as the user; an expired one of ours is let in again.
+ensure_account() {
+  local name="$1" uid="$2" home="${home_root}/$1"
+  if managed "$name" && getent passwd "$name" > /dev/null; then
+    if [ "$(state_of "$name")" != active ]; then
+      usermod --expiredate '' "$name" || return 1
+    fi
+    return 0
+  fi
+  check_free "$name" "$uid" || return 1
+  groupadd --gid "$uid" "$name" || return 1
+  useradd --uid "$uid" --gid "$uid" --create-home --home-dir "$home" --shell /bin/bash "$name" || return 1
+  record_state "$name" created
+  setpriv --reuid "$uid" --regid "$uid" --clear-groups ln -sfn "${users_root}/${name}" "${home}/notebooks" \
+    || log "${name}: ~/notebooks link not made; the folder is at ${users_root}/${name}"
+}
+
+# Keys in a root-owned file, written only when they changed.
 install_keys() {
-  local name="$1" uid="$2"
-  shift 2
-  local ssh_dir="${home_root}/${name}/.ssh" wanted=""
+  local name="$1" wanted=""
+  shift
   [ $# -eq 0 ] || wanted="$(printf '%s\n' "$@")"
-  if [ "$(cat "${ssh_dir}/authorized_keys" 2>/dev/null)" != "$wanted" ]; then
-    install -d -m 700 "$ssh_dir"
-    printf '%s\n' "$wanted" > "${ssh_dir}/authorized_keys"
-    chmod 600 "${ssh_dir}/authorized_keys"
-    chown -R "${uid}:${uid}" "$ssh_dir"
+  if [ "$(cat "${keys_root}/${name}" 2>/dev/null)" != "$wanted" ]; then
+    printf '%s\n' "$wanted" > "${keys_root}/${name}.new" && chmod 644 "${keys_root}/${name}.new" \
+      && mv -f "${keys_root}/${name}.new" "${keys_root}/${name}"
   fi
 }
 
 mount_folder() {
-  local name="$1" uid="$2"
-  local target="${home_root}/${name}/notebooks/remote"
+  local name="$1" uid="$2" target="${users_root}/$1"
   if mountpoint -q "$target"; then
     return 0
   fi
-  mkdir -p "$target"
-  chown "${uid}:${uid}" "${home_root}/${name}/notebooks"
-  mount -t cifs "//${file_host}/${share}/users/${name}/notebooks" "$target" \
-    -o "vers=3.1.1,credentials=${credentials},uid=${uid},gid=${uid},dir_mode=0700,file_mode=0600,serverino,nofail" \
-    || echo "roster-agent: folder of ${name} not mountable yet; next run tries again" >&2
+  install -d -o root -g root -m 755 "$target" || return 1
+  timeout 60 mount -t cifs "//${file_host}/${share}/users/${name}/notebooks" "$target" \
+    -o "vers=3.1.1,credentials=${credentials},uid=${uid},gid=${uid},dir_mode=0700,file_mode=0600,serverino,nofail"
 }
 
-offboard() {
-  local name="$1" target="${home_root}/${1}/notebooks/remote"
-  id -u "$name" > /dev/null 2>&1 || return 0
-  usermod --expiredate 1 "$name"
-  pkill -KILL -u "$name" || true
-  if mountpoint -q "$target"; then
-    umount "$target"
+apply_active() {
+  local name="$1" uid="$2"
+  shift 2
+  ensure_account "$name" "$uid" || return 1
+  install_keys "$name" "$@" || { log "${name}: keys not written"; return 1; }
+  mount_folder "$name" "$uid" || { log "${name}: folder not mounted; next run tries again"; return 1; }
+  [ "$(state_of "$name")" = active ] || record_state "$name" active
+}
+
+# Locks the account (expired: SSH keys stop working too), stops its processes, unmounts its folder. Once done,
+# it is recorded and never repeated.
+apply_removed() {
+  local name="$1" target="${users_root}/$1"
+  managed "$name" || return 0
+  [ "$(state_of "$name")" != removed ] || return 0
+  usermod --expiredate 1 "$name" || return 1
+  rm -f "${keys_root}/${name}"
+  pkill -KILL -u "$name"
+  if mountpoint -q "$target" && ! umount "$target"; then
+    log "${name}: folder still in use, not unmounted; next run tries again"
+    return 1
   fi
+  record_state "$name" removed
 }
 
 main() {
-  [ -r "$manifest" ] || return 0
-  local name uid state
-  local -a fields
+  install -d -m 755 "$run_dir" "$(dirname "$keys_root")" "$keys_root" "$users_root"
+  install -d -m 700 "$state_root"
+  exec 9> "${run_dir}/roster.lock"
+  if ! flock -n 9; then
+    log "another run is still going; this one stops"
+    return 0
+  fi
+  if [ ! -r "$manifest" ]; then
+    log "no manifest at ${manifest}: the share is not mounted yet"
+    rm -f "${run_dir}/roster-ok"
+    return 1
+  fi
+  local lines failed=0 fields
+  lines="$(entries)"
+  case $? in
+    0) ;;
+    3) return 0 ;;  # half-written: the next run reads it
+    *) rm -f "${run_dir}/roster-ok"; return 1 ;;
+  esac
   while IFS=$'\t' read -r -a fields; do
-    name="${fields[0]}"
-    uid="${fields[1]}"
-    state="${fields[2]}"
-    if [ "$state" = "active" ]; then
-      ensure_account "$name" "$uid"
-      install_keys "$name" "$uid" "${fields[@]:3}"
-      mount_folder "$name" "$uid"
+    [ ${#fields[@]} -ge 3 ] || continue
+    if [ "${fields[2]}" = active ]; then
+      apply_active "${fields[0]}" "${fields[1]}" "${fields[@]:3}" < /dev/null || failed=$((failed + 1))
     else
-      offboard "$name"
+      apply_removed "${fields[0]}" < /dev/null || failed=$((failed + 1))
     fi
-  done < <(entries)
+  done <<< "$lines"
+  touch "${run_dir}/roster-ok"
+  [ "$failed" -eq 0 ] || log "${failed} user(s) not in place; next run tries again"
+  return "$(( failed > 100 ? 100 : failed ))"
 }
 
 main

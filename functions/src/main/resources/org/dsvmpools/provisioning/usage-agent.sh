@@ -1,7 +1,15 @@
 #!/bin/bash
 # Reports who works on this instance to the dsvm-pools control plane; a systemd timer runs it every minute.
-# Sessions: SSH and terminal logins from `who -u`, with the idle time `who` shows as their last activity.
+# Sessions, per user, from every way of working:
+# - logins from `who -u` (terminals, SSH shells), with the idle time `who` shows as their last activity;
+# - established SSH connections without a login: `ssh -N` tunnels, VS Code Remote-SSH, scp/sftp (their sshd
+#   process, "sshd: <user>@notty", is busy for as long as the connection stands);
+# - processes using CPU: a user whose processes used more than 5% of one CPU since the last run (a nohup job,
+#   a tmux job, a training run) is busy now; the ticks are read from /proc;
+# - tmux and screen servers: a session, active as of the user's last CPU use (or the server's start), so a
+#   forgotten idle tmux does not keep an instance up forever.
 # Kernels: from JupyterHub's API when a token file exists (root-only); without one, none are reported.
+# Parsing runs with LC_ALL=C.UTF-8: `who` prints its idle column by the locale.
 # Last activity: the newest seen since boot, kept in /run (cleared at boot), so the scaler knows how long an
 # instance everybody has left has been idle.
 # The report goes to the control plane's usage-reports queue, authenticated with this instance's managed
@@ -13,6 +21,7 @@
 #
 # Usage: usage-agent.sh POOL QUEUE_URL
 set -euo pipefail
+export LC_ALL=C.UTF-8
 
 pool="$1"
 queue_url="$2"
@@ -22,11 +31,15 @@ hub_token_file="${DSVMPOOLS_HUB_TOKEN_FILE:-/etc/dsvmpools/jupyterhub-token}"
 hub_health="${DSVMPOOLS_HUB_HEALTH:-https://127.0.0.1:8000/hub/health}"
 state_dir="${DSVMPOOLS_STATE_DIR:-/run/dsvmpools}"
 proc="${DSVMPOOLS_PROC:-/proc}"
+share_root="${DSVMPOOLS_SHARE_ROOT:-/data/workspace}"
+run_dir="${DSVMPOOLS_RUN_DIR:-/run/dsvmpools}"
+# Every call is bounded: a hung IMDS, JupyterHub or queue costs one run, never the timer.
+curl_opts=(-sf --connect-timeout 3 --max-time "${DSVMPOOLS_CURL_MAX_TIME:-10}")
 
 # A Uniform scale set names its instances <scale set>_<instance id>.
 instance_id() {
   local name
-  name="$(curl -sf -H Metadata:true "${imds}/metadata/instance/compute/name?api-version=2021-02-01&format=text")"
+  name="$(curl "${curl_opts[@]}" -H Metadata:true "${imds}/metadata/instance/compute/name?api-version=2021-02-01&format=text")"
   printf '%s' "${name##*_}"
 }
 
@@ -68,7 +81,7 @@ kernels_json() {
     return
   fi
   token="$(cat "$hub_token_file")"
-  curl -sf -H "Authorization: token ${token}" "${hub_api}/dsvmpools/kernels" || printf '[]'
+  curl "${curl_opts[@]}" -H "Authorization: token ${token}" "${hub_api}/dsvmpools/kernels" || printf '[]'
 }
 
 cpu_percent() {
@@ -101,7 +114,7 @@ remember_last_active() {
 
 drained() {
   local data drained_at boot
-  data="$(curl -sf -H Metadata:true "${imds}/metadata/instance/compute/userData?api-version=2021-01-01&format=text" \
+  data="$(curl "${curl_opts[@]}" -H Metadata:true "${imds}/metadata/instance/compute/userData?api-version=2021-01-01&format=text" \
     | base64 -d 2>/dev/null)" || return 1
   drained_at="$(printf '%s' "$data" | sed -n 's/.*"drainedAt" *: *"\([^"]*\)".*/\1/p')"
   [ -n "$drained_at" ] || return 1
@@ -109,9 +122,80 @@ drained() {
   [ "$(date -u -d "$drained_at" +%s)" -gt "$boot" ]
 }
 
+# The share mounted, and the roster agent has applied the manifest within the last five minutes: without both,
+# users would land on an instance without their accounts or files.
+share_in_place() {
+  mountpoint -q "$share_root" && [ -n "$(find "$run_dir/roster-ok" -mmin -5 2>/dev/null)" ]
+}
+
+# Sessions from processes: SSH connections, CPU use and tmux/screen servers, as JSON objects separated by commas.
+process_sessions() {
+  python3 - "$proc" "$state_dir/cpu.json" "$(date -u +%s)" <<'PY'
+import json, os, pwd, sys
+proc, state_file, now = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tick = os.sysconf("SC_CLK_TCK")
+try:
+    with open(state_file) as f:
+        kept = json.load(f)
+except (OSError, ValueError):
+    kept = {}
+boot = 0
+with open(os.path.join(proc, "stat")) as f:
+    for line in f:
+        if line.startswith("btime "):
+            boot = int(line.split()[1])
+ticks, ssh, multiplexers = {}, set(), {}
+for pid in os.listdir(proc):
+    if not pid.isdigit():
+        continue
+    try:
+        with open(os.path.join(proc, pid, "status")) as f:
+            uid = next(int(l.split()[1]) for l in f if l.startswith("Uid:"))
+        with open(os.path.join(proc, pid, "stat")) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        with open(os.path.join(proc, pid, "cmdline"), "rb") as f:
+            cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except (OSError, StopIteration, IndexError, ValueError):
+        continue
+    if uid < 1000 or uid == 65534:
+        continue
+    try:
+        user = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        continue
+    ticks[user] = ticks.get(user, 0) + int(fields[11]) + int(fields[12])
+    if cmdline.startswith("sshd: " + user + "@"):
+        ssh.add(user)
+    command = cmdline.split(" ")[0].rsplit("/", 1)[-1].lower()
+    if command in ("tmux", "screen") or cmdline.startswith("tmux: server"):
+        started = boot + int(fields[19]) // tick
+        multiplexers[user] = min(multiplexers.get(user, started), started)
+previous, interval = kept.get("ticks", {}), max(1, now - kept.get("at", now - 60))
+busy = dict(kept.get("busy", {}))
+for user, total in ticks.items():
+    if (total - previous.get(user, total)) / tick > 0.05 * interval:
+        busy[user] = now
+busy = {u: t for u, t in busy.items() if u in ticks}
+os.makedirs(os.path.dirname(state_file), exist_ok=True)
+with open(state_file + ".new", "w") as f:
+    json.dump({"at": now, "ticks": ticks, "busy": busy}, f)
+os.replace(state_file + ".new", state_file)
+iso = lambda t: __import__("time").strftime("%Y-%m-%dT%H:%M:%SZ", __import__("time").gmtime(t))
+out = []
+for user in sorted(ssh):
+    out.append({"user": user, "lastActivity": iso(now), "via": "ssh"})
+for user, at in sorted(busy.items()):
+    if at == now and user not in ssh:
+        out.append({"user": user, "lastActivity": iso(now), "via": "cpu"})
+for user, started in sorted(multiplexers.items()):
+    out.append({"user": user, "lastActivity": iso(max(started, busy.get(user, 0))), "via": "tmux"})
+print(",".join(json.dumps(o, separators=(",", ":")) for o in out))
+PY
+}
+
 update_health() {
   mkdir -p "$state_dir/health"
-  if ! drained && curl -skf -o /dev/null "$hub_health"; then
+  if ! drained && share_in_place && curl "${curl_opts[@]}" -k -o /dev/null "$hub_health"; then
     touch "$state_dir/health/healthy"
   else
     rm -f "$state_dir/health/healthy"
@@ -119,22 +203,36 @@ update_health() {
 }
 
 storage_token() {
-  curl -sf -H Metadata:true \
+  curl "${curl_opts[@]}" -H Metadata:true \
     "${imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fstorage.azure.com%2F" \
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
+}
+
+# Logins and process signals in one list.
+all_sessions() {
+  local logins
+  logins="$(sessions_json)"
+  if [ -z "$from_processes" ]; then
+    printf '%s' "$logins"
+  elif [ "$logins" = "[]" ]; then
+    printf '[%s]' "$from_processes"
+  else
+    printf '%s,%s]' "${logins%]}" "$from_processes"
+  fi
 }
 
 main() {
   local report token last_active
   # Read once: the sessions and the last activity come from the same moment.
   who_output="$(who -u)"
+  from_processes="$(process_sessions)"
   update_health
   last_active="$(remember_last_active)"
   report="$(printf '{"v":1,"pool":"%s","instanceId":"%s","reportedAt":"%s","cpuPercent":%s,"sessions":%s,"kernels":%s%s}' \
-    "$pool" "$(instance_id)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cpu_percent)" "$(sessions_json)" "$(kernels_json)" \
+    "$pool" "$(instance_id)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cpu_percent)" "$(all_sessions)" "$(kernels_json)" \
     "${last_active:+,\"lastActiveAt\":\"$last_active\"}")"
   token="$(storage_token)"
-  curl -sf -X POST -H "Authorization: Bearer ${token}" -H "x-ms-version: 2020-10-02" \
+  curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "x-ms-version: 2020-10-02" \
     -H "Content-Type: application/xml" \
     --data "<QueueMessage><MessageText>$(printf '%s' "$report" | base64 -w0)</MessageText></QueueMessage>" \
     "${queue_url}/messages" > /dev/null

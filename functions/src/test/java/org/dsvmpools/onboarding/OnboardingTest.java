@@ -51,6 +51,16 @@ class OnboardingTest {
     }
 
     @Test
+    void theAdminsNameIsRefusedSinceItsAccountIsOnEveryInstanceAlready() {
+        Onboarding.Outcome outcome = onboarding.add(POOL, new NewUser(new LinuxUserName("pooladmin"), null, null,
+                List.of(), null), T0.plusSeconds(1));
+
+        assertThat(outcome).isInstanceOf(Onboarding.Outcome.NameTaken.class);
+        assertThat(share.calls).isEmpty();
+        assertThat(roster.list(POOL)).isEmpty();
+    }
+
+    @Test
     void aDuplicateChangesNothingAndTouchesNoFile() {
         onboarding.add(POOL, alice(), T0.plusSeconds(1));
         share.calls.clear();

@@ -53,7 +53,7 @@ class BlueprintTest {
         assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
                 .doesNotContain("usage-agent")
                 .as("the roster agent needs only the share").contains("/opt/dsvmpools/roster-agent.sh",
-                        "[systemctl, enable, --now, dsvmpools-roster.timer]");
+                        "[systemctl, enable, --now, dsvmpools-share.timer, dsvmpools-roster.timer]");
     }
 
     @Test
@@ -81,9 +81,9 @@ class BlueprintTest {
 
         assertThat(existing.resourceGroup().name()).isEqualTo("team-shared");
         assertThat(existing.resourceGroup().managed()).isFalse();
-        String cloudInit = new String(java.util.Base64.getDecoder().decode(
-                ((PoolBlueprint.ScaleSet) existing.resource(ResourceKey.SCALE_SET)).customData()));
-        assertThat(cloudInit).contains("'team-shared'").doesNotContain("dsvmpools-ml-team");
+        String cloudInit = withFiles(new String(java.util.Base64.getDecoder().decode(
+                ((PoolBlueprint.ScaleSet) existing.resource(ResourceKey.SCALE_SET)).customData())));
+        assertThat(cloudInit).contains(" team-shared ").doesNotContain("dsvmpools-ml-team");
     }
 
     @Test
@@ -118,12 +118,16 @@ class BlueprintTest {
         String cloudConfig = new String(Base64.getDecoder().decode(vmss.customData()), StandardCharsets.UTF_8);
         String script = new String(CloudInit.resource("mount-share.sh"), StandardCharsets.UTF_8);
 
-        assertThat(cloudConfig).startsWith("#cloud-config").contains(CloudInit.MOUNT_SCRIPT)
-                .contains("'dpmlteam", "'pool-data'", "'dsvmpools-ml-team'", "'pooladmin'");
+        assertThat(cloudConfig).startsWith("#cloud-config").contains(CloudInit.MOUNT_SCRIPT);
+        assertThat(withFiles(cloudConfig)).as("the share's unit, retried by its timer, bounded")
+                .contains("ExecStart=" + CloudInit.MOUNT_SCRIPT + " dpmlteam", " pool-data ", " dsvmpools-ml-team ",
+                        " pooladmin ", "TimeoutStartSec=3min", "OnUnitInactiveSec=1min")
+                .as("pool users' keys from a root-owned file").contains(CloudInit.SSHD_KEYS);
         assertThat(cloudConfig).doesNotContainIgnoringCase("password").doesNotContain("AccountKey")
                 .doesNotContainIgnoringCase("sig=");
         assertThat(script).contains("nofail").contains("vers=3.1.1").contains("/data/workspace")
-                .contains("chmod 600").contains("notebooks/remote").contains("metadata/identity/oauth2/token");
+                .contains("chmod 600").contains("notebooks/remote").contains("metadata/identity/oauth2/token")
+                .contains("--max-time");
         assertThat(vmss.customData().length()).as("custom data limit is 64 KiB").isLessThan(64 * 1024);
     }
 
@@ -166,5 +170,17 @@ class BlueprintTest {
     @Test
     void everyPoolCapacityFitsTheSshNatPortRange() {
         assertThat(Blueprint.SSH_NAT_LAST - Blueprint.SSH_NAT_FIRST + 1).isGreaterThanOrEqualTo(100);
+    }
+
+    /** The cloud-config with the files it writes decoded after it, to read what each unit runs. */
+    private static String withFiles(String cloudConfig) {
+        StringBuilder all = new StringBuilder(cloudConfig);
+        for (String line : cloudConfig.split("\n")) {
+            if (line.trim().startsWith("content: ")) {
+                all.append('\n').append(new String(Base64.getDecoder().decode(line.trim().substring(9)),
+                        StandardCharsets.UTF_8));
+            }
+        }
+        return all.toString();
     }
 }

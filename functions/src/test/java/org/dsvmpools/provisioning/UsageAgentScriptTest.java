@@ -37,6 +37,11 @@ class UsageAgentScriptTest {
         Files.createDirectories(dir.resolve("proc"));
         Files.writeString(dir.resolve("proc/stat"), "cpu  10 0 10 80 0 0 0 0 0 0\nbtime " + BOOT.getEpochSecond() + "\n");
         userData(null);
+        // The share is mounted while share-mounted exists, and the roster agent has just applied the manifest.
+        stub("mountpoint", "[ -e '" + dir.resolve("share-mounted") + "' ]");
+        Files.createFile(dir.resolve("share-mounted"));
+        Files.createDirectories(dir.resolve("run"));
+        Files.createFile(dir.resolve("run/roster-ok"));
     }
 
     private void stub(String name, String body) throws Exception {
@@ -70,6 +75,8 @@ class UsageAgentScriptTest {
         builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
         builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
         builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
+        builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
         Process run = builder.start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor()).as(output).isZero();
@@ -151,5 +158,25 @@ class UsageAgentScriptTest {
         runAgent(TWO_SESSIONS);
 
         assertThat(healthy()).isFalse();
+    }
+
+    @Test
+    void withoutTheShareOrARecentRosterRunTheInstanceIsOutOfRotation() throws Exception {
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).isTrue();
+
+        Files.delete(dir.resolve("share-mounted"));
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("share not mounted").isFalse();
+
+        Files.createFile(dir.resolve("share-mounted"));
+        Files.setLastModifiedTime(dir.resolve("run/roster-ok"),
+                java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(6))));
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).as("roster not applied for six minutes").isFalse();
+
+        Files.setLastModifiedTime(dir.resolve("run/roster-ok"), java.nio.file.attribute.FileTime.from(Instant.now()));
+        runAgent(TWO_SESSIONS);
+        assertThat(healthy()).isTrue();
     }
 }

@@ -1,0 +1,288 @@
+package org.dsvmpools.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dsvmpools.scaling.UsageReport;
+import org.dsvmpools.scaling.UsageReportJson;
+import org.dsvmpools.testing.RootSandbox;
+import org.dsvmpools.testing.SshKeys;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three VM agents run for real, as root, in a {@link RootSandbox} standing in for a DSVM: real accounts,
+ * real links planted by pool users, real (bind) mounts, real processes. Each attack a pool user or a doctored
+ * manifest can make is one test. Skipped, saying why, where the machine cannot make the sandbox.
+ */
+class VmAgentsIT {
+    private static final Duration LIMIT = Duration.ofMinutes(2);
+    private static final String K1 = SshKeys.ed25519();
+    private static final String K2 = SshKeys.ed25519();
+    /** Shell helpers every script starts with: the manifest, a roster entry, one run of the roster agent. */
+    private static final String HELPERS = """
+            export DSVMPOOLS_SHARE_ROOT="$S/share" DSVMPOOLS_USERS_ROOT="$S/data/users"
+            export DSVMPOOLS_ACCOUNTS_ROOT="$S/accounts" DSVMPOOLS_RUN_DIR="$S/run"
+            manifest() { local IFS=,; printf '{"v":1,"users":[%s]}' "$*" > "$S/share/.pool/users.json"; }
+            entry() { printf '{"name":"%s","uid":%s,"state":"%s","sshPublicKeys":["%s"]}' "$1" "$2" "$3" "${4:-$K1}"; }
+            folder() { mkdir -p "$S/share/users/$1/notebooks"; }
+            roster() {
+              bash "$S/roster-agent.sh" dpmlteam pool-data 2> "$S/roster.err"; echo "exit=$?"
+              sed 's/^/agent: /' "$S/roster.err"
+              echo "said=$(wc -c < "$S/roster.err")"
+            }
+            as() { local uid; uid="$(id -u "$1")"; shift; setpriv --reuid "$uid" --regid "$uid" --clear-groups "$@"; }
+            """;
+
+    @TempDir
+    Path dir;
+    private RootSandbox sandbox;
+
+    @BeforeAll
+    static void sandboxAvailable() {
+        RootSandbox.unavailable().ifPresent(reason -> Assumptions.abort("skipped: " + reason));
+    }
+
+    @BeforeEach
+    void vm() throws IOException {
+        sandbox = new RootSandbox(dir);
+        for (String script : List.of("roster-agent.sh", "mount-share.sh", "usage-agent.sh")) {
+            Files.write(dir.resolve(script), CloudInit.resource(script));
+        }
+    }
+
+    private RootSandbox.Result run(String script) throws IOException {
+        RootSandbox.Result result = sandbox.run(HELPERS + script, Map.of("K1", K1, "K2", K2), LIMIT);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return result;
+    }
+
+    @Test
+    void linksAPoolUserPlantsInTheirHomeAreNeverFollowedAsRoot() throws IOException {
+        RootSandbox.Result result = run("""
+                folder alice; manifest "$(entry alice 20001 active)"; roster
+                install -d -m 700 /root/.ssh; echo root-key > /root/.ssh/authorized_keys
+                echo "etc_before=$(stat -c '%u %a' /etc)"
+                as alice bash -c 'mkdir -p /home/alice/.ssh && ln -sf /root/.ssh/authorized_keys /home/alice/.ssh/authorized_keys
+                                  && rm -f /home/alice/notebooks && ln -s /etc /home/alice/notebooks'
+                manifest "$(entry alice 20001 active "$K2")"; roster
+                echo "root_keys=$(cat /root/.ssh/authorized_keys)"
+                echo "alice_keys=$(cat /etc/dsvmpools/authorized_keys/alice)"
+                echo "etc_after_notebooks=$(stat -c '%u %a' /etc)"
+                as alice bash -c 'rm -rf /home/alice/.ssh && ln -s /etc /home/alice/.ssh'
+                manifest "$(entry alice 20001 active "$K1")"; roster
+                echo "etc_after_ssh=$(stat -c '%u %a' /etc)"
+                echo "alice_keys2=$(cat /etc/dsvmpools/authorized_keys/alice)"
+                echo "keys_file=$(stat -c '%U %a' /etc/dsvmpools/authorized_keys/alice)"
+                """);
+
+        assertThat(result.fact("root_keys")).isEqualTo("root-key");
+        assertThat(result.fact("alice_keys")).isEqualTo(K2);
+        assertThat(result.fact("etc_after_notebooks")).isEqualTo(result.fact("etc_before"));
+        assertThat(result.fact("etc_after_ssh")).isEqualTo(result.fact("etc_before"));
+        assertThat(result.fact("alice_keys2")).isEqualTo(K1);
+        assertThat(result.fact("keys_file")).isEqualTo("root 644");
+    }
+
+    @Test
+    void namesTheImageHasAreRefusedAndEveryoneElseIsStillOnboarded() throws IOException {
+        RootSandbox.Result result = run("""
+                useradd --create-home --shell /bin/bash pooladmin
+                install -d -o pooladmin -m 700 /home/pooladmin/.ssh; echo admin-key > /home/pooladmin/.ssh/authorized_keys
+                mkdir -p "$S/workspace" && /bin/mount --bind "$S/share" "$S/workspace"
+                install -d -o pooladmin /home/pooladmin/notebooks; ln -s "$S/workspace" /home/pooladmin/notebooks/remote
+                folder pooladmin; folder video; folder walter
+                manifest "$(entry pooladmin 20001 active)" "$(entry video 20002 active)" "$(entry walter 20003 active)"
+                roster
+                echo "admin_keys=$(cat /home/pooladmin/.ssh/authorized_keys)"
+                echo "admin_key_file=$(ls /etc/dsvmpools/authorized_keys/pooladmin 2>&1 >/dev/null | wc -l)"
+                echo "video_user=$(getent passwd video | wc -l)"
+                echo "walter=$(id -u walter) $(mountpoint -q "$S/data/users/walter" && echo mounted)"
+                manifest "$(entry pooladmin 20001 removed)" "$(entry root 20004 removed)" "$(entry walter 20003 active)"
+                roster
+                echo "admin_expires=[$(getent shadow pooladmin | cut -d: -f8)]"
+                echo "root_expires=[$(getent shadow root | cut -d: -f8)]"
+                echo "workspace=$(mountpoint -q "$S/workspace" && echo mounted)"
+                """);
+
+        assertThat(result.output()).contains("exit=2").contains("pooladmin: a user of that name exists")
+                .contains("video: a group of that name exists");
+        assertThat(result.fact("admin_keys")).isEqualTo("admin-key");
+        assertThat(result.fact("admin_key_file")).isEqualTo("1");
+        assertThat(result.fact("video_user")).isEqualTo("0");
+        assertThat(result.fact("walter")).isEqualTo("20003 mounted");
+        assertThat(result.fact("admin_expires")).isEqualTo("[]");
+        assertThat(result.fact("root_expires")).isEqualTo("[]");
+        assertThat(result.fact("workspace")).isEqualTo("mounted");
+    }
+
+    @Test
+    void aBusyFolderOfOneRemovedUserHoldsUpNobodyElseAndARunThatChangesNothingSaysNothing() throws IOException {
+        RootSandbox.Result result = run("""
+                folder alice; folder bob
+                manifest "$(entry alice 20001 active)"; roster
+                (cd "$S/data/users/alice" && exec sleep 600) &
+                sleep 0.2
+                manifest "$(entry alice 20001 removed)" "$(entry bob 20002 active)"; roster
+                echo "bob=$(id -u bob) $(mountpoint -q "$S/data/users/bob" && echo mounted)"
+                echo "alice_expires=$(getent shadow alice | cut -d: -f8)"
+                kill %1; wait
+                roster
+                echo "alice_mounted=$(mountpoint -q "$S/data/users/alice" && echo yes || echo no)"
+                roster
+                exec 8> "$S/run/roster.lock"; flock 8
+                roster
+                """);
+
+        String[] runs = result.output().split("exit=");
+        assertThat(runs[2]).as("alice's folder busy, bob onboarded all the same").startsWith("1")
+                .contains("alice: folder still in use");
+        assertThat(result.fact("bob")).isEqualTo("20002 mounted");
+        assertThat(result.fact("alice_expires")).isEqualTo("1");
+        assertThat(runs[3]).as("once free, unmounted").startsWith("0");
+        assertThat(result.fact("alice_mounted")).isEqualTo("no");
+        assertThat(runs[4]).as("nothing to change: nothing said").startsWith("0\nsaid=0");
+        assertThat(runs[5]).as("a run while another holds the lock").startsWith("0").contains("another run");
+    }
+
+    @Test
+    void aManifestCaughtHalfWrittenChangesNothingUntilTheNextRunAndAUidOutsideThePoolsRangeIsLeftOut()
+            throws IOException {
+        RootSandbox.Result result = run("""
+                folder alice; manifest "$(entry alice 20001 active)"; roster
+                head -c 64 /dev/zero > "$S/share/.pool/users.json"; roster
+                echo "alice_keys=$(cat /etc/dsvmpools/authorized_keys/alice)"
+                manifest "$(entry alice 20001 removed)" "$(entry mallory 1000 active)"; roster
+                echo "mallory=$(getent passwd mallory | wc -l) alice=$(getent shadow alice | cut -d: -f8)"
+                """);
+
+        String[] runs = result.output().split("exit=");
+        assertThat(runs[2]).startsWith("0").contains("manifest is being written");
+        assertThat(result.fact("alice_keys")).isEqualTo(K1);
+        assertThat(result.output()).contains("mallory: uid 1000 is outside 20001-59999");
+        assertThat(result.fact("mallory")).isEqualTo("0 alice=1");
+    }
+
+    @Test
+    void theShareIsMountedOnceTheKeysRoleArrivesAndAgainAfterARebootWithARotatedKey() throws IOException {
+        RootSandbox.Result result = run("""
+                useradd --create-home pooladmin
+                cat > "$S/bin/curl" <<'CURL'
+                #!/bin/bash
+                case "$*" in
+                  *oauth2/token*) printf '{"access_token":"t"}' ;;
+                  *listKeys*) [ -e "$S/role" ] || exit 22; printf '{"keys":[{"value":"%s"}]}' "$(cat "$S/role")" ;;
+                esac
+                CURL
+                chmod +x "$S/bin/curl"; mkdir -p "$S/ws"; touch "$S/fstab"
+                export DSVMPOOLS_SHARE_ROOT="$S/ws" DSVMPOOLS_CREDENTIALS_DIR="$S/cred" DSVMPOOLS_FSTAB="$S/fstab"
+                share() { local out; out="$(bash "$S/mount-share.sh" dpmlteam pool-data sub rg pooladmin 2>&1)"; echo "exit=$?"; echo "$out"; }
+                share
+                echo "cred_before=$(ls "$S/cred" 2>/dev/null | wc -l) $(mountpoint -q "$S/ws" && echo mounted)"
+                echo k3y > "$S/role"
+                share
+                echo "mounted=$(mountpoint -q "$S/ws" && echo yes) $(grep -c password=k3y "$S/cred/dpmlteam.cred")"
+                echo "fstab=$(grep -c " $S/ws cifs " "$S/fstab")"
+                share
+                umount "$S/ws"; echo rotated > "$S/role"
+                share
+                echo "after_reboot=$(mountpoint -q "$S/ws" && echo yes) $(grep -c password=rotated "$S/cred/dpmlteam.cred")"
+                echo "fstab_after=$(grep -c " $S/ws cifs " "$S/fstab")"
+                """);
+
+        String[] runs = result.output().split("exit=");
+        assertThat(runs[1]).as("no role yet: the run fails and says why").doesNotStartWith("0")
+                .contains("next run tries again");
+        assertThat(result.fact("cred_before")).isEqualTo("0 ");
+        assertThat(result.fact("mounted")).isEqualTo("yes 1");
+        assertThat(result.fact("fstab")).isEqualTo("1");
+        assertThat(runs[3]).as("mounted: a run does nothing").startsWith("0\n");
+        assertThat(result.fact("after_reboot")).isEqualTo("yes 1");
+        assertThat(result.fact("fstab_after")).isEqualTo("1");
+    }
+
+    @Test
+    void aHungEndpointCostsTheUsageAgentOneBoundedRunAndTakesTheInstanceOutOfRotation() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try (ServerSocket hung = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(hung.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.start();
+            String url = "http://127.0.0.1:" + hung.getLocalPort();
+            Files.createDirectories(dir.resolve("run/health"));
+            Files.createFile(dir.resolve("run/health/healthy"));
+            Instant started = Instant.now();
+
+            RootSandbox.Result result = sandbox.run("bash \"$S/usage-agent.sh\" ml-team " + url + "/usage-reports;"
+                    + " echo \"exit=$?\"", Map.of("DSVMPOOLS_IMDS", url, "DSVMPOOLS_HUB_HEALTH", url + "/hub/health",
+                    "DSVMPOOLS_STATE_DIR", dir.resolve("run").toString(), "DSVMPOOLS_CURL_MAX_TIME", "2"),
+                    Duration.ofSeconds(90));
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("exit=");
+            assertThat(Duration.between(started, Instant.now())).as("bounded by the calls' timeouts")
+                    .isLessThan(Duration.ofSeconds(60));
+            assertThat(dir.resolve("run/health/healthy")).doesNotExist();
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void tunnelsBusyProcessesAndTmuxCountAsActivityAndAnIdleUserDoesNot() throws IOException {
+        RootSandbox.Result result = run("""
+                for u in carol:20003 dave:20004 erin:20005 frank:20006; do
+                  groupadd -g "${u#*:}" "${u%:*}"; useradd -u "${u#*:}" -g "${u#*:}" -m "${u%:*}"
+                done
+                as carol bash -c 'exec -a "sshd: carol@notty" sleep 600' &
+                as dave bash -c 'while :; do :; done' &
+                as erin env HOME=/home/erin TERM=xterm tmux -S /tmp/erin.sock new-session -d 'sleep 600'
+                as frank sleep 600 &
+                cat > "$S/bin/curl" <<'CURL'
+                #!/bin/bash
+                case "$*" in
+                  *compute/name*) printf 'vmss_4' ;;
+                  *oauth2/token*) printf '{"access_token":"t"}' ;;
+                  *--data*) for a in "$@"; do case "$a" in '<QueueMessage>'*) printf '%s' "$a" > "$S/sent.xml" ;; esac; done ;;
+                  *) exit 22 ;;
+                esac
+                CURL
+                chmod +x "$S/bin/curl"
+                export DSVMPOOLS_STATE_DIR="$S/state" DSVMPOOLS_HUB_TOKEN_FILE="$S/none"
+                bash "$S/usage-agent.sh" ml-team https://q.example/usage-reports
+                sleep 2
+                bash "$S/usage-agent.sh" ml-team https://q.example/usage-reports
+                echo "exit=$?"
+                sed -e 's/<QueueMessage><MessageText>//' -e 's#</MessageText></QueueMessage>##' "$S/sent.xml" \\
+                  | base64 -d | sed 's/^/report=/'; echo
+                kill $(jobs -p) 2>/dev/null; tmux -S /tmp/erin.sock kill-server 2>/dev/null; true
+                """);
+
+        UsageReport report = UsageReportJson.read(result.fact("report"), Instant.now()).report();
+        assertThat(report.sessions()).extracting(UsageReport.Session::user)
+                .as(result.output()).contains("carol", "dave", "erin").doesNotContain("frank");
+        assertThat(report.sessions()).filteredOn(s -> s.user().equals("carol"))
+                .allSatisfy(s -> assertThat(s.lastActivity()).isAfter(Instant.now().minusSeconds(60)));
+    }
+}

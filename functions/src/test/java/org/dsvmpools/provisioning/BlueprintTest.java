@@ -40,6 +40,8 @@ class BlueprintTest {
         String cloudInit = CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), withQueue);
         assertThat(cloudInit).contains("/opt/dsvmpools/usage-agent.sh", "dsvmpools-usage.timer")
                 .contains("[systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]");
+        assertThat(withFiles(cloudInit)).as("every run bounded; the probe's responder logs nothing")
+                .contains("TimeoutStartSec=50s", "TimeoutStartSec=10min", "StandardError=null");
         assertThat(((PoolBlueprint.LoadBalancer) withAgent.resource(ResourceKey.LOAD_BALANCER)).probe())
                 .as("the agent's health endpoint, which a drain fails").isEqualTo(new PoolBlueprint.Probe(false,
                         Blueprint.AGENT_HEALTH_PORT, "/healthy"));

@@ -64,7 +64,14 @@ class VmAgentsIT {
     }
 
     private RootSandbox.Result run(String script) throws IOException {
-        RootSandbox.Result result = sandbox.run(HELPERS + script, Map.of("K1", K1, "K2", K2), LIMIT);
+        return run(script, Map.of());
+    }
+
+    private RootSandbox.Result run(String script, Map<String, String> environment) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("K1", K1);
+        all.put("K2", K2);
+        RootSandbox.Result result = sandbox.run(HELPERS + script, all, LIMIT);
         assertThat(result.exitCode()).as(result.output()).isZero();
         return result;
     }
@@ -94,6 +101,41 @@ class VmAgentsIT {
         assertThat(result.fact("etc_after_ssh")).isEqualTo(result.fact("etc_before"));
         assertThat(result.fact("alice_keys2")).isEqualTo(K1);
         assertThat(result.fact("keys_file")).isEqualTo("root 644");
+    }
+
+    /**
+     * The keys the agent writes are the ones a real sshd (Debian's, the same OpenSSH as the DSVM's Ubuntu) takes
+     * through the cloud-config's drop-in, and the admin's own keys in their home still work beside them.
+     */
+    @Test
+    void aRealSshdLetsInAnOnboardedUserAndTheAdminAndNoLongerTheUserOnceRemoved() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        RootSandbox.Result result = run("""
+                /bin/mount -t tmpfs run /run && mkdir -p /run/sshd
+                ssh-keygen -q -A
+                printf '%s' "$SSHD_KEYS" > /etc/ssh/sshd_config.d/dsvmpools.conf
+                ssh-keygen -q -t ed25519 -N '' -f "$S/alice-key"; ssh-keygen -q -t ed25519 -N '' -f "$S/admin-key"
+                useradd --create-home --shell /bin/bash pooladmin
+                install -d -o pooladmin -g pooladmin -m 700 /home/pooladmin/.ssh
+                install -o pooladmin -g pooladmin -m 600 "$S/admin-key.pub" /home/pooladmin/.ssh/authorized_keys
+                folder alice; manifest "$(entry alice 20001 active "$(cat "$S/alice-key.pub")")"; roster
+                /usr/sbin/sshd -p "$PORT" -o ListenAddress=127.0.0.1 -o PasswordAuthentication=no -E "$S/sshd.log"
+                for i in $(seq 50); do ssh-keyscan -p "$PORT" 127.0.0.1 > /dev/null 2>&1 && break; sleep 0.1; done
+                login() { ssh -i "$1" -p "$PORT" -o BatchMode=yes -o StrictHostKeyChecking=no \
+                  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$2@127.0.0.1" 'id -un; readlink ~/notebooks' 2>&1; }
+                echo "alice=$(login "$S/alice-key" alice | tr '\n' ' ')"
+                echo "admin=$(login "$S/admin-key" pooladmin | head -1)"
+                manifest "$(entry alice 20001 removed "$(cat "$S/alice-key.pub")")"; roster
+                echo "alice_after=$(login "$S/alice-key" alice | head -1)"
+                echo "sshd_log=$(tr "\\n" " " < "$S/sshd.log")"; pkill sshd; true
+                """, Map.of("PORT", String.valueOf(port), "SSHD_KEYS", CloudInit.SSHD_KEYS));
+
+        assertThat(result.fact("alice")).as(result.output()).isEqualTo("alice " + dir.resolve("data/users/alice") + " ");
+        assertThat(result.fact("admin")).isEqualTo("pooladmin");
+        assertThat(result.fact("alice_after")).contains("Permission denied");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TableDeltaLinks;
+import org.dsvmpools.azure.TableDemandHistories;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableRosterStore;
 import org.dsvmpools.azure.TableScalerLeases;
@@ -23,6 +24,7 @@ import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.CloudResources;
+import org.dsvmpools.scaling.DemandHistories;
 import org.dsvmpools.scaling.PoolInstances;
 import org.dsvmpools.scaling.ScalerLeases;
 import org.dsvmpools.scaling.ScalingSnapshots;
@@ -36,13 +38,15 @@ import org.dsvmpools.scaling.WakeRequests;
  */
 public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<CloudResources> cloud,
                        Supplier<PoolInstances> instances, UsageReports reports, ScalerLeases leases,
-                       ScalingSnapshots snapshots, WakeRequests wakes, RosterStore roster, PoolShare share,
-                       GroupMembers groups, DeltaLinks deltaLinks) {
+                       ScalingSnapshots snapshots, DemandHistories histories, WakeRequests wakes, RosterStore roster,
+                       PoolShare share, GroupMembers groups, DeltaLinks deltaLinks) {
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
     /** What the scaler last saw and decided per pool, which GET shows. */
     static final String SCALING_TABLE = "scaling";
+    /** Each pool's demand per day and 15-minute slot, eight weeks of it: what the forecast learns from. */
+    static final String DEMAND_TABLE = "demand";
     /** Each pool's users: state, uid and the event time of the last change. */
     static final String ROSTER_TABLE = "roster";
     /** Where each roster group's next Graph members delta query starts. */
@@ -64,6 +68,7 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                 new TableUsageReports(storage.table(USAGE_TABLE)),
                 new TableScalerLeases(storage.table(LEASE_TABLE)),
                 new TableScalingSnapshots(storage.table(SCALING_TABLE)),
+                new TableDemandHistories(storage.table(DEMAND_TABLE)),
                 new StorageQueueWakeRequests(storage.queue(StorageQueueWakeRequests.POOL_WAKES)),
                 new TableRosterStore(storage.table(ROSTER_TABLE)),
                 new AzureFilesPoolShare(armEndpoint, arm),
@@ -72,17 +77,17 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
     }
 
     public Adapters withRepository(PoolRepository replacement) {
-        return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, wakes, roster, share,
-                groups, deltaLinks);
+        return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
+                roster, share, groups, deltaLinks);
     }
 
     public Adapters withQueue(WorkQueue replacement) {
-        return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, wakes, roster,
-                share, groups, deltaLinks);
+        return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, histories,
+                wakes, roster, share, groups, deltaLinks);
     }
 
     public Adapters withCloud(Supplier<CloudResources> replacement) {
-        return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, wakes, roster,
-                share, groups, deltaLinks);
+        return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, histories,
+                wakes, roster, share, groups, deltaLinks);
     }
 }

@@ -59,7 +59,7 @@ public final class App {
         this.poisoned = new PoisonedWork(repository, clock);
         this.snapshots = adapters.snapshots();
         this.scaler = Lazy.of(() -> new Scaler(repository, adapters.instances().get(), adapters.reports(),
-                adapters.leases(), snapshots, clock));
+                adapters.leases(), snapshots, adapters.histories(), clock));
         this.wake = new Wake(repository, adapters.wakes(), clock);
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());

@@ -3,6 +3,7 @@ package org.dsvmpools.scaling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,10 +34,14 @@ public final class Scaler {
     private final UsageReports reports;
     private final ScalerLeases leases;
     private final ScalingSnapshots snapshots;
+    private final DemandHistories histories;
     private final Clock clock;
+    /** How far ahead the pool document shows the forecast. */
+    static final int FORECAST_HOURS = 4;
 
     public Scaler(PoolRepository repository, PoolInstances instances, UsageReports reports, ScalerLeases leases,
-                  ScalingSnapshots snapshots, Clock clock) {
+                  ScalingSnapshots snapshots, DemandHistories histories, Clock clock) {
+        this.histories = histories;
         this.repository = repository;
         this.instances = instances;
         this.reports = reports;
@@ -93,8 +98,11 @@ public final class Scaler {
             List<Instance> seen = instances.list(scaleSet).stream()
                     .map(instance -> instance.draining(isDraining(instance, lastDrained.get(instance.id())))).toList();
             Map<String, UsageReport> latest = reports.latest(name);
-            ScalingDecision decision = ScalingPolicy.decide(ScalingConfigs.of(pool.spec()), seen, latest, now,
-                    wakeSeats);
+            ScalingConfig config = ScalingConfigs.of(pool.spec());
+            List<String> unlearnt = new ArrayList<>();
+            DemandForecast forecast = learn(name, config, latest, wakeSeats, now, unlearnt);
+            ScalingDecision decision = ScalingPolicy.decide(config, seen, latest, now, wakeSeats, forecast)
+                    .withWarnings(unlearnt);
             List<String> applied = new ArrayList<>();
             List<String> failed = new ArrayList<>();
             Map<String, Instant> drained = lastDrained;
@@ -108,10 +116,28 @@ public final class Scaler {
                 }
             }
             record(name, applied, failed, decision.warnings());
-            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained));
+            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained)
+                    .withForecast(ScalingSnapshot.Forecast.of(forecast, now, FORECAST_HOURS)));
             return new Outcome.Evaluated(name, decision, applied, failed);
         } finally {
             leases.release(name, holder);
+        }
+    }
+
+    /**
+     * Notes what the agents report in the pool's history (one row written) and forecasts from it. The history
+     * only sharpens the decision: when its table fails, the pool is scaled on what is seen, with a warning.
+     */
+    private DemandForecast learn(PoolName name, ScalingConfig config, Map<String, UsageReport> latest,
+                                 int wakeSeats, Instant now, List<String> warnings) {
+        try {
+            DemandHistory history = histories.find(name, config.schedule() == null ? ZoneOffset.UTC
+                    : config.schedule().zone());
+            histories.save(name, history.observe(now, latest, wakeSeats));
+            return DemandForecast.of(history, config.schedule(), now);
+        } catch (RuntimeException e) {
+            warnings.add("demand history unavailable (" + e.getMessage() + "); scaled on what is seen");
+            return DemandForecast.NONE;
         }
     }
 

@@ -15,4 +15,14 @@ public record ScalingDecision(List<ScalingAction> actions, List<String> warnings
         actions = List.copyOf(actions);
         warnings = List.copyOf(warnings);
     }
+
+    /** The same decision with {@code more} warnings after its own. */
+    public ScalingDecision withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new ScalingDecision(actions, all, activeUsers, target, summary);
+    }
 }

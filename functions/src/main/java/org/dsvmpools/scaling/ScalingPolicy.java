@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,6 +22,10 @@ import java.util.TreeSet;
  *       start early), and at most {@code max} with the draining ones.</li>
  *   <li>Scale out: take back a draining instance first (it is running already), then start deallocated instances
  *       (a start takes about 90 s, a new instance about 240 s), then create.</li>
+ *   <li>With a {@link DemandForecast}: the free seats cover the sessions expected to begin before new capacity
+ *       could be ready (a start, or a create when no instance is deallocated, plus one tick), even outside work
+ *       hours, so that a morning's first users find seats; and the standby count grows to the instances the
+ *       forecast's peak of the next day needs, so that mornings start instances instead of creating them.</li>
  *   <li>Scale in: instances idle for the idle timeout, most idle first; deallocated up to the standby count,
  *       deleted beyond it. A busy instance is never stopped, and is protected from scale-in while busy. When
  *       the surplus is busy, the least-used instance is drained instead, one per evaluation: it gets no new
@@ -30,6 +35,12 @@ import java.util.TreeSet;
 public final class ScalingPolicy {
     /** Work hours begin this much early, so the floor's instances have started (about 90 s) when people come. */
     static final Duration WARM_UP = Duration.ofMinutes(2);
+    /** How long new capacity takes to serve: a start from deallocated, a create, and the tick before either. */
+    static final Duration START = Duration.ofSeconds(90);
+    static final Duration CREATE = Duration.ofSeconds(240);
+    static final Duration TICK = Duration.ofMinutes(1);
+    /** How far ahead the standby is sized: the next day's peak, whatever the hour now. */
+    static final Duration STANDBY_HORIZON = Duration.ofHours(24);
 
     private ScalingPolicy() {
     }
@@ -37,6 +48,13 @@ public final class ScalingPolicy {
     /** @param wakeSeats free seats someone asked for through wake (0 when nobody did) */
     public static ScalingDecision decide(ScalingConfig config, List<Instance> unordered,
                                          Map<String, UsageReport> reports, Instant now, int wakeSeats) {
+        return decide(config, unordered, reports, now, wakeSeats, DemandForecast.NONE);
+    }
+
+    /** @param forecast what the pool's history expects ({@link DemandForecast#NONE}: decide on what is seen) */
+    public static ScalingDecision decide(ScalingConfig config, List<Instance> unordered,
+                                         Map<String, UsageReport> reports, Instant now, int wakeSeats,
+                                         DemandForecast forecast) {
         List<Instance> instances = sorted(unordered);
         Map<String, Activity> activity = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
@@ -53,13 +71,20 @@ public final class ScalingPolicy {
         activity.values().forEach(a -> users.addAll(a.users()));
         boolean workTime = config.schedule() != null && (config.schedule().isWorkTime(now)
                 || config.schedule().isWorkTime(now.plus(WARM_UP)));
-        Pool pool = new Pool(config, instances, activity, now, Headroom.seats(config, workTime, instances, reports,
-                now));
+        Expected expected = Expected.of(config, instances, forecast, now);
+        int reactive = Headroom.seats(config, workTime, instances, reports, now);
+        // Where the history speaks for this moment, it sizes the headroom (at least one seat in work hours):
+        // it knows a ramp before the first login shows it, and a quiet hour for one despite a burst before it.
+        int headroom = expected.arrivals().map(seats -> Math.max(workTime ? 1 : 0, seats)).orElse(reactive);
+        Pool pool = new Pool(config, instances, activity, now, headroom, expected.standby());
         int target = pool.servingTarget(workTime, wakeSeats);
 
         List<ScalingAction> actions = new ArrayList<>();
         String why = users.size() + " active user(s), " + (workTime ? "work hours" : "outside work hours")
-                + ", target " + target + " serving instance(s)";
+                + ", target " + target + " serving instance(s)" + expected.arrivals()
+                .filter(seats -> seats > 0 && seats >= wakeSeats).map(seats -> ", forecast: " + seats
+                        + " seat(s) for sessions expected to begin within " + expected.lookahead().toSeconds() + " s")
+                .orElse("");
         List<String> drainedEmpty = pool.drainedAndEmpty();
         int serving = pool.serving().size();
         if (serving < target) {
@@ -75,9 +100,40 @@ public final class ScalingPolicy {
         return new ScalingDecision(actions, warnings, users.size(), target, why);
     }
 
+    /**
+     * What the forecast adds: free seats for the sessions expected before new capacity could serve them (empty
+     * where the history says nothing of this time), and the standby count for the next day's peak (never below
+     * the pool's own, never above {@code max}).
+     */
+    private record Expected(Optional<Integer> arrivals, Duration lookahead, int standby) {
+        static Expected of(ScalingConfig config, List<Instance> instances, DemandForecast forecast, Instant now) {
+            if (forecast.isEmpty()) {
+                return new Expected(Optional.empty(), Duration.ZERO, config.standby());
+            }
+            boolean startable = instances.stream().anyMatch(i -> i.power() == PowerState.Deallocated);
+            Duration lookahead = (startable ? START : CREATE).plus(TICK);
+            Optional<Integer> arrivals = forecast.arrivalsBetween(now, now.plus(lookahead))
+                    .map(ScalingPolicy::seatsFor);
+            int peak = forecast.peakBetween(now, now.plus(STANDBY_HORIZON)).orElse(0);
+            int forPeak = Math.min(config.max(), (peak + config.usersPerInstance() - 1) / config.usersPerInstance());
+            return new Expected(arrivals, lookahead, Math.max(config.standby(), forPeak));
+        }
+    }
+
+    /** How many standard deviations above the expected arrivals the free seats reach: 95% of busy minutes. */
+    static final double ARRIVAL_MARGIN = 1.645;
+
+    /**
+     * Seats for {@code expected} arrivals: people arrive independently of each other, so the count in a short
+     * window is Poisson; its mean plus {@link #ARRIVAL_MARGIN} standard deviations covers most windows.
+     */
+    static int seatsFor(double expected) {
+        return expected <= 0 ? 0 : (int) Math.ceil(expected + ARRIVAL_MARGIN * Math.sqrt(expected) - 1e-9);
+    }
+
     /** The instances and their activity, with the counts the rules need. */
     private record Pool(ScalingConfig config, List<Instance> instances, Map<String, Activity> activity,
-                        Instant now, int headroom) {
+                        Instant now, int headroom, int standby) {
         List<Instance> serving() {
             return instances.stream().filter(i -> i.power().isUpOrComing() && !i.draining()).toList();
         }
@@ -151,7 +207,7 @@ public final class ScalingPolicy {
         removable.addAll(idle);
         long standing = pool.instances().stream().filter(i -> i.power() == PowerState.Deallocated
                 || i.power() == PowerState.Deallocating).count();
-        int room = (int) Math.max(0, pool.config().standby() - standing);
+        int room = (int) Math.max(0, pool.standby() - standing);
         List<String> deallocate = removable.subList(0, Math.min(room, removable.size()));
         List<String> delete = removable.subList(deallocate.size(), removable.size());
         String reason = (drainedEmpty.isEmpty() ? "" : "drained and empty: " + drainedEmpty)
@@ -160,11 +216,12 @@ public final class ScalingPolicy {
                 + idle);
         if (!deallocate.isEmpty()) {
             actions.add(new ScalingAction.Deallocate(deallocate, why + ": deallocating " + deallocate + " ("
-                    + reason + "), kept as standby"));
+                    + reason + "), kept as standby" + (pool.standby() > pool.config().standby()
+                    ? " (" + pool.standby() + ", for the forecast's peak of the next day)" : "")));
         }
         if (!delete.isEmpty()) {
             actions.add(new ScalingAction.Delete(delete, why + ": deleting " + delete + " (" + reason
-                    + "), standby full (" + pool.config().standby() + ")"));
+                    + "), standby full (" + pool.standby() + ")"));
         }
     }
 

@@ -27,6 +27,14 @@ public final class ScalingSnapshotJson {
         }
         snapshot.actions().forEach(node.putArray("actions")::add);
         snapshot.warnings().forEach(node.putArray("warnings")::add);
+        if (snapshot.forecast() != null) {
+            ObjectNode forecast = node.putObject("forecast").put("historyDays", snapshot.forecast().historyDays());
+            ArrayNode next = forecast.putArray("next");
+            for (ScalingSnapshot.Forecast.Slot slot : snapshot.forecast().next()) {
+                next.addObject().put("at", slot.at().toString()).put("users", slot.users())
+                        .put("arrivals", slot.arrivals());
+            }
+        }
         return node;
     }
 
@@ -40,8 +48,17 @@ public final class ScalingSnapshotJson {
                     users, item.hasNonNull("drainingSince") ? Instant.parse(item.path("drainingSince").asText())
                     : null));
         }
+        ScalingSnapshot.Forecast forecast = null;
+        if (node.has("forecast")) {
+            List<ScalingSnapshot.Forecast.Slot> next = new ArrayList<>();
+            for (JsonNode slot : node.path("forecast").path("next")) {
+                next.add(new ScalingSnapshot.Forecast.Slot(Instant.parse(slot.path("at").asText()),
+                        slot.path("users").asInt(), slot.path("arrivals").asDouble()));
+            }
+            forecast = new ScalingSnapshot.Forecast(node.path("forecast").path("historyDays").asInt(), next);
+        }
         return new ScalingSnapshot(Instant.parse(node.path("at").asText()), node.path("summary").asText(), instances,
-                texts(node.path("actions")), texts(node.path("warnings")));
+                texts(node.path("actions")), texts(node.path("warnings")), forecast);
     }
 
     private static List<String> texts(JsonNode array) {

@@ -16,14 +16,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.TableDemandHistories;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
 import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.scaling.DemandHistory;
 import org.dsvmpools.scaling.Instance;
 import org.dsvmpools.scaling.PoolInstances;
+import org.dsvmpools.scaling.ScalingSnapshot;
 import org.dsvmpools.scaling.ScaleSetRef;
 import org.dsvmpools.scaling.Scaler;
 import org.dsvmpools.scaling.ScalingAction;
@@ -47,6 +50,7 @@ class ScalerIT {
     private TableUsageReports reports;
     private TableScalerLeases leases;
     private TableScalingSnapshots snapshots;
+    private TableDemandHistories histories;
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,12 +69,17 @@ class ScalerIT {
         reports = new TableUsageReports(local.storage.table("usage" + n));
         leases = new TableScalerLeases(local.storage.table("leases" + n));
         snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
+        histories = new TableDemandHistories(local.storage.table("demand" + n));
         return DeployedPools.deploy(local, repository, "scaled-" + n);
     }
 
     private Scaler scaler(PoolInstances instances) {
-        return new Scaler(repository, instances, reports, leases, snapshots,
-                Clock.fixed(SATURDAY_NIGHT, ZoneOffset.UTC));
+        return scaler(instances, SATURDAY_NIGHT);
+    }
+
+    private Scaler scaler(PoolInstances instances, Instant at) {
+        return new Scaler(repository, instances, reports, leases, snapshots, histories,
+                Clock.fixed(at, ZoneOffset.UTC));
     }
 
     private static Map<String, String> powerStates(PoolName pool) {
@@ -99,6 +108,51 @@ class ScalerIT {
                         Map.entry("1", "deallocated")));
         assertThat(repository.find(pool).orElseThrow().pool().events()).anySatisfy(event ->
                 assertThat(event.reason()).startsWith("Scaler: ").contains("deallocating [0, 1]"));
+    }
+
+    /**
+     * A pool whose last work week saw eight people arrive at 07:00: the evening keeps its instances deallocated
+     * for them, and two minutes before seven the scaler starts one, a start from the standby, not a create,
+     * before anyone has come and with no schedule to say so. The history is read from and written to its table.
+     */
+    @Test
+    void aPoolWithAHistoryOfMorningArrivalsIsStartedFromItsStandbyBeforeTheDayBegins() throws Exception {
+        PoolName pool = readyPool();
+        java.time.LocalDate monday = SATURDAY_NIGHT.atZone(ZoneOffset.UTC).toLocalDate().plusDays(2);
+        for (int back = 7; back >= 3; back--) {
+            histories.save(pool, morning(monday.minusDays(back), 8));
+        }
+        Instant night = monday.atTime(3, 0).toInstant(ZoneOffset.UTC);
+        Instant beforeSeven = monday.atTime(6, 58).toInstant(ZoneOffset.UTC);
+
+        scaler(new ArmPoolInstances(local.arm), night).evaluate(pool, 0);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
+                        Map.entry("1", "deallocated")));
+        Scaler.Outcome early = scaler(new ArmPoolInstances(local.arm), beforeSeven).evaluate(pool, 0);
+
+        assertThat(early).isInstanceOfSatisfying(Scaler.Outcome.Evaluated.class, evaluated -> {
+            assertThat(evaluated.decision().actions()).singleElement().isInstanceOfSatisfying(
+                    ScalingAction.Start.class, start -> assertThat(start.reason()).contains("forecast"));
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(powerStates(pool)).containsValue("running"));
+        ScalingSnapshot shown = snapshots.find(pool).orElseThrow();
+        assertThat(shown.forecast().historyDays()).isEqualTo(5);
+        assertThat(shown.forecast().next()).anySatisfy(slot -> assertThat(slot.users()).isEqualTo(8));
+        assertThat(histories.find(pool, ZoneOffset.UTC).days()).extracting(DemandHistory.Day::date)
+                .contains(monday, monday.minusDays(3));
+    }
+
+    /** A work day's figures: {@code users} arrive at 07:00 and stay until five. */
+    private static DemandHistory.Day morning(java.time.LocalDate date, int users) {
+        DemandHistory.Day day = new DemandHistory.Day(date, new int[DemandHistory.SLOTS_PER_DAY],
+                new int[DemandHistory.SLOTS_PER_DAY]);
+        day.arrivals()[28] = users;
+        for (int slot = 28; slot < 68; slot++) {
+            day.peakUsers()[slot] = users;
+        }
+        return day;
     }
 
     @Test

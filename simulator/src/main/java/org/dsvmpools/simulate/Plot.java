@@ -18,10 +18,11 @@ import org.jfree.data.time.Minute;
 import org.jfree.data.time.TimeSeries;
 import org.jfree.data.time.TimeSeriesCollection;
 
-/** Active users and running instances over time, one panel per policy, as a PNG. */
+/** Active users, running instances and, for our policy, the forecast over time, one panel per policy, as a PNG. */
 final class Plot {
     private static final Color USERS = new Color(0xD62728);
     private static final Color RUNNING = new Color(0x1F77B4);
+    private static final Color FORECAST = new Color(0x2CA02C);
     private Plot() {
     }
 
@@ -30,23 +31,30 @@ final class Plot {
         for (Map.Entry<String, List<Simulation.Sample>> policy : samples.entrySet()) {
             TimeSeries users = new TimeSeries("active users");
             TimeSeries running = new TimeSeries("running instances");
+            TimeSeries forecast = new TimeSeries("forecast users");
             for (Simulation.Sample sample : policy.getValue()) {
                 Minute minute = new Minute(java.util.Date.from(sample.time()), java.util.TimeZone.getTimeZone("UTC"),
                         java.util.Locale.ROOT);
                 users.addOrUpdate(minute, sample.users());
                 running.addOrUpdate(minute, sample.running());
+                if (sample.forecast() != null) {
+                    forecast.addOrUpdate(minute, sample.forecast());
+                }
             }
             TimeSeriesCollection data = new TimeSeriesCollection();
             data.addSeries(users);
             data.addSeries(running);
+            data.addSeries(forecast);
             XYStepRenderer renderer = new XYStepRenderer();
             renderer.setSeriesPaint(0, USERS);
             renderer.setSeriesPaint(1, RUNNING);
+            renderer.setSeriesPaint(2, FORECAST);
             combined.add(new XYPlot(data, null, new NumberAxis(policy.getKey()), renderer));
         }
         LegendItemCollection legend = new LegendItemCollection();
         legend.add(new LegendItem("active or waiting users", USERS));
         legend.add(new LegendItem("running instances", RUNNING));
+        legend.add(new LegendItem("users the forecast expected (dsvmpools)", FORECAST));
         combined.setFixedLegendItems(legend);
         JFreeChart chart = new JFreeChart("dsvm-pools simulation", JFreeChart.DEFAULT_TITLE_FONT, combined, true);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1400, 220 * Math.max(1, samples.size()));

@@ -4,20 +4,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.dsvmpools.scaling.DemandForecast;
+import org.dsvmpools.scaling.DemandHistory;
 import org.dsvmpools.scaling.PowerState;
 import org.dsvmpools.scaling.ScalingAction;
 import org.dsvmpools.scaling.ScalingConfig;
 import org.dsvmpools.scaling.ScalingPolicy;
+import org.dsvmpools.scaling.UsageReport;
 
 /** The policies the simulator compares, by name. */
 final class Policies {
-    static final List<String> NAMES = List.of("dsvmpools", "always-on", "schedule", "cpu-autoscale", "avd", "oracle");
+    static final List<String> NAMES = List.of("dsvmpools", "reactive", "always-on", "schedule", "cpu-autoscale", "avd",
+            "oracle");
 
     private Policies() {
     }
@@ -30,7 +37,8 @@ final class Policies {
     /** @param wakes wake calls made during the trace: only our policy has a wake API, the others ignore them */
     static SimPolicy of(String name, ScalingConfig config, List<WakeCall> wakes) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "dsvmpools" -> new Dsvmpools(config, wakes);
+            case "dsvmpools" -> new Dsvmpools(config, wakes, true);
+            case "reactive" -> new Dsvmpools(config, wakes, false);
             case "always-on" -> new AlwaysOn(config);
             case "schedule" -> new ScheduleOnly(config);
             case "cpu-autoscale" -> new CpuAutoscale(config);
@@ -54,20 +62,27 @@ final class Policies {
 
     /**
      * Ours: the production decide, fed the agents' reports. Waiting users act as the wake call, and so do the
-     * wake calls given, each once, at its time.
+     * wake calls given, each once, at its time. As {@code reactive}, without the forecast: the policy as it was
+     * before it learnt from history, kept as the baseline.
      */
     static final class Dsvmpools implements SimPolicy {
         private final ScalingConfig config;
         private final Deque<WakeCall> wakes;
+        /** Learnt during the replay, from what the scaler would have seen until then: nothing of the future. */
+        private final DemandHistory history;
+        private final boolean learns;
+        private DemandForecast forecast = DemandForecast.NONE;
 
-        Dsvmpools(ScalingConfig config, List<WakeCall> wakes) {
+        Dsvmpools(ScalingConfig config, List<WakeCall> wakes, boolean learns) {
             this.config = config;
+            this.learns = learns;
+            this.history = new DemandHistory(config.schedule() == null ? ZoneOffset.UTC : config.schedule().zone());
             this.wakes = new ArrayDeque<>(wakes.stream().sorted(java.util.Comparator.comparing(WakeCall::at))
                     .toList());
         }
 
         public String name() {
-            return "dsvmpools";
+            return learns ? "dsvmpools" : "reactive";
         }
 
         public List<ScalingAction> decide(SimulatedPool pool, int waiting, Instant now, boolean tick) {
@@ -75,7 +90,17 @@ final class Policies {
             while (!wakes.isEmpty() && !wakes.peekFirst().at().isAfter(now)) {
                 wakeSeats = Math.max(wakeSeats, wakes.removeFirst().seats());
             }
-            return ScalingPolicy.decide(config, pool.instances(), pool.reports(now), now, wakeSeats).actions();
+            Map<String, UsageReport> reports = pool.reports(now);
+            if (tick) {
+                history.observe(now, reports, waiting);
+            }
+            forecast = learns ? DemandForecast.of(history, config.schedule(), now) : DemandForecast.NONE;
+            return ScalingPolicy.decide(config, pool.instances(), reports, now, wakeSeats, forecast).actions();
+        }
+
+        @Override
+        public Optional<Integer> forecastUsers(Instant now) {
+            return forecast.peakBetween(now, now.plus(DemandHistory.SLOT));
         }
     }
 

@@ -2,6 +2,7 @@ package org.dsvmpools.simulate;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.dsvmpools.scaling.ScalingAction;
 
 /** A capacity policy under simulation: ours, or a peer implemented from its documentation. */
@@ -17,4 +18,9 @@ interface SimPolicy {
      * ({@code tick} false), since both the product's wake call and AVD's Start VM on Connect react at once.
      */
     List<ScalingAction> decide(SimulatedPool pool, int waitingUsers, Instant now, boolean tick);
+
+    /** The users its forecast expects at {@code now}, for the plot; empty for a policy that does not forecast. */
+    default Optional<Integer> forecastUsers(Instant now) {
+        return Optional.empty();
+    }
 }

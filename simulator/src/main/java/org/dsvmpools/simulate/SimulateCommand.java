@@ -2,6 +2,7 @@ package org.dsvmpools.simulate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -82,22 +83,33 @@ public final class SimulateCommand {
         }
         if ("all".equals(options.bundled)) {
             Path plot = options.plot;
+            ArrayNode all = new ObjectMapper().createArrayNode();
             for (TraceGenerator.Bundled bundled : TraceGenerator.BUNDLED) {
-                out.println("## " + bundled.file() + "\n");
                 options.bundled = bundled.file();
                 if (plot != null) {
                     String name = plot.getFileName().toString().replaceFirst("\\.png$", "");
                     options.plot = plot.resolveSibling(name + "-" + bundled.file().replace(".csv", ".png"));
                 }
-                compare(options, out, err, terminal);
-                out.println();
+                List<SimulationResult> results = compare(options, err, terminal);
+                if (options.json) {
+                    json(results).forEach(result -> all.add(((ObjectNode) result).put("trace", bundled.file())));
+                } else {
+                    out.println("## " + bundled.file() + "\n");
+                    out.print(table(results));
+                    out.println();
+                }
+            }
+            if (options.json) {
+                out.print(all.toPrettyString() + "\n");
             }
             return;
         }
-        compare(options, out, err, terminal);
+        List<SimulationResult> results = compare(options, err, terminal);
+        out.print(options.json ? json(results).toPrettyString() + "\n" : table(results));
     }
 
-    private static void compare(Options options, PrintStream out, PrintStream err, boolean terminal)
+    /** The figures of every policy asked for; a plot, when asked for, is written and said so on stderr. */
+    private static List<SimulationResult> compare(Options options, PrintStream err, boolean terminal)
             throws Exception {
         List<TraceSession> trace = options.trace();
         ScalingConfig config = ScalingConfigs.of(options.pool());
@@ -106,15 +118,15 @@ public final class SimulateCommand {
             runs.add(simulate(policy, trace, config, options.wakes, options.price,
                     terminal ? bar(err, policy) : p -> { }));
         }
-        double oracle = Simulation.oracle(trace, config, options.price).result().cost();
+        SimulationResult oracle = Simulation.oracle(trace, config, options.price).result();
         List<SimulationResult> results = runs.stream().map(r -> r.result().relativeTo(oracle)).toList();
-        out.print(options.json ? json(results) : table(results));
         if (options.plot != null) {
             Map<String, List<Simulation.Sample>> samples = new LinkedHashMap<>();
             runs.forEach(r -> samples.put(r.result().policy(), r.samples()));
             Plot.write(samples, options.plot);
-            out.println("plot written to " + options.plot);
+            err.println("plot written to " + options.plot);
         }
+        return results;
     }
 
     static Simulation.Run simulate(String policy, List<TraceSession> trace, ScalingConfig config,
@@ -131,7 +143,26 @@ public final class SimulateCommand {
         }
     }
 
+    /** The figures as a table, then each policy's weeks. */
     static String table(List<SimulationResult> results) {
+        return totals(results) + "\n" + weeks(results);
+    }
+
+    static String weeks(List<SimulationResult> results) {
+        StringBuilder table = new StringBuilder("| policy | week of | sessions | waited | p95 wait (s) | cost |"
+                + " cost vs oracle |\n|---|---|---|---|---|---|---|\n");
+        for (SimulationResult r : results) {
+            for (SimulationResult.Week week : r.weeks()) {
+                table.append(String.format(Locale.ROOT, "| %s | %s | %d | %d (%.1f%%) | %.0f | %.2f | %.2f |%n",
+                        r.policy(), week.start(), week.sessions(), week.waitedSessions(),
+                        week.sessions() == 0 ? 0.0 : 100.0 * week.waitedSessions() / week.sessions(),
+                        week.p95WaitSeconds(), week.cost(), week.costVsOracle()));
+            }
+        }
+        return table.toString();
+    }
+
+    static String totals(List<SimulationResult> results) {
         StringBuilder table = new StringBuilder("| policy | instance-hours | cost | sessions | waited | p50 wait (s) |"
                 + " p95 wait (s) | max wait (s) | cost vs oracle | interrupted |\n");
         table.append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -144,16 +175,22 @@ public final class SimulateCommand {
         return table.toString();
     }
 
-    static String json(List<SimulationResult> results) {
+    static ArrayNode json(List<SimulationResult> results) {
         ArrayNode array = new ObjectMapper().createArrayNode();
         for (SimulationResult r : results) {
-            array.addObject().put("policy", r.policy()).put("instanceHours", round(r.instanceHours()))
+            ObjectNode result = array.addObject().put("policy", r.policy()).put("instanceHours", round(r.instanceHours()))
                     .put("cost", round(r.cost())).put("sessions", r.sessions())
                     .put("waitedSessions", r.waitedSessions()).put("p50WaitSeconds", r.p50WaitSeconds())
                     .put("p95WaitSeconds", r.p95WaitSeconds()).put("maxWaitSeconds", r.maxWaitSeconds())
                     .put("costVsOracle", round(r.costVsOracle())).put("interruptedSessions", r.interruptedSessions());
+            ArrayNode weeks = result.putArray("weeks");
+            for (SimulationResult.Week week : r.weeks()) {
+                weeks.addObject().put("start", week.start().toString()).put("sessions", week.sessions())
+                        .put("waitedSessions", week.waitedSessions()).put("p95WaitSeconds", week.p95WaitSeconds())
+                        .put("cost", round(week.cost())).put("costVsOracle", round(week.costVsOracle()));
+            }
         }
-        return array.toPrettyString() + "\n";
+        return array;
     }
 
     private static double round(double value) {
@@ -241,7 +278,9 @@ public final class SimulateCommand {
         }
 
         PoolSpec pool() throws IOException {
-            String text = pool != null ? Files.readString(pool) : resource("simulate/pool.json");
+            String text = pool != null ? Files.readString(pool) : resource(TraceGenerator.BUNDLED.stream()
+                    .filter(b -> b.file().equals(bundled)).map(TraceGenerator.Bundled::pool).findFirst()
+                    .orElse("simulate/pool.json"));
             PoolSpecJson.ReadResult read = PoolSpecJson.read(new ObjectMapper().readTree(text));
             if (!read.isValid()) {
                 throw new IllegalArgumentException("the pool document is invalid: " + read.errors());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,17 +18,31 @@ import java.util.Random;
  * long-running jobs. The bundled traces are made by this class; the same seed always gives the same trace.
  */
 public final class TraceGenerator {
-    /** @param users regular team members; {@code classBurst}: a 30-user class on the first Wednesday at 14:00 */
-    public record Shape(int users, int weeks, boolean classBurst, int overnightJobsPerWorkDay) {
+    /**
+     * @param users      regular team members; {@code classBurst}: a 30-user class on the first Wednesday at 14:00
+     * @param department a department's day instead of a team's: most arrive within the first two hours of the
+     *                   work day (07:00-09:00 UTC) and stay for hours, as in the office traces the issue
+     *                   describes; the team's day ramps up from 7:45 to 11:00 Berlin time
+     */
+    public record Shape(int users, int weeks, boolean classBurst, int overnightJobsPerWorkDay, boolean department) {
+        public Shape(int users, int weeks, boolean classBurst, int overnightJobsPerWorkDay) {
+            this(users, weeks, classBurst, overnightJobsPerWorkDay, false);
+        }
     }
 
     /** The traces shipped in {@code local/src/main/resources/traces}, by file name. */
     public static final List<Bundled> BUNDLED = List.of(
             new Bundled("office-2-weeks.csv", new Shape(30, 2, false, 0), 1),
             new Bundled("class-burst.csv", new Shape(20, 1, true, 0), 2),
-            new Bundled("overnight-jobs.csv", new Shape(15, 1, false, 3), 3));
+            new Bundled("overnight-jobs.csv", new Shape(15, 1, false, 3), 3),
+            new Bundled("department-3-weeks.csv", new Shape(110, 3, false, 0, true), 4,
+                    "simulate/department-pool.json"));
 
-    public record Bundled(String file, Shape shape, long seed) {
+    /** @param pool the bundled pool document it is simulated with unless {@code --pool} names another */
+    public record Bundled(String file, Shape shape, long seed, String pool) {
+        public Bundled(String file, Shape shape, long seed) {
+            this(file, shape, seed, "simulate/pool.json");
+        }
     }
 
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
@@ -47,6 +62,8 @@ public final class TraceGenerator {
                 String name = String.format("user%02d", user);
                 if (weekend) {
                     weekendWork(random, date, name, sessions);
+                } else if (shape.department()) {
+                    departmentDay(random, date, name, sessions);
                 } else {
                     workDay(random, date, name, sessions);
                 }
@@ -85,6 +102,33 @@ public final class TraceGenerator {
         }
         ZonedDateTime back = lunch.plusMinutes(30 + random.nextInt(31));
         ZonedDateTime leave = at(date, LocalTime.of(17, 0)).plusMinutes(clamp(gaussian(random, 0, 45), -60, 120));
+        if (leave.isAfter(back.plusMinutes(20))) {
+            sessions.add(session(user, back, leave));
+        }
+    }
+
+    /**
+     * In between 07:00 and 09:00 UTC (a few later), for most of the day: until lunch, then on into the evening;
+     * a quarter work through in one session. One in ten is away on any day.
+     */
+    private static void departmentDay(Random random, LocalDate date, String user, List<TraceSession> sessions) {
+        if (random.nextDouble() < 0.1) {
+            return;
+        }
+        ZonedDateTime arrive = ZonedDateTime.of(date, LocalTime.of(7, 50), ZoneOffset.UTC)
+                .plusMinutes(clamp(gaussian(random, 0, 30), -50, 150));
+        ZonedDateTime leave = ZonedDateTime.of(date, LocalTime.of(16, 30), ZoneOffset.UTC)
+                .plusMinutes(clamp(gaussian(random, 0, 50), -150, 150));
+        if (random.nextDouble() < 0.25) {
+            sessions.add(session(user, arrive, leave));
+            return;
+        }
+        ZonedDateTime lunch = ZonedDateTime.of(date, LocalTime.of(11, 30), ZoneOffset.UTC)
+                .plusMinutes(random.nextInt(90));
+        if (lunch.isAfter(arrive.plusMinutes(20))) {
+            sessions.add(session(user, arrive, lunch));
+        }
+        ZonedDateTime back = lunch.plusMinutes(20 + random.nextInt(41));
         if (leave.isAfter(back.plusMinutes(20))) {
             sessions.add(session(user, back, leave));
         }

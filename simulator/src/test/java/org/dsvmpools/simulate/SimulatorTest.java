@@ -99,11 +99,10 @@ class SimulatorTest {
             "oracle", "--json", "--plot", png.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err, false);
 
-        String text = out.toString(StandardCharsets.UTF_8);
-        JsonNode results = new ObjectMapper().readTree(text.substring(0, text.lastIndexOf(']') + 1));
-        assertThat(results).hasSize(2);
+        JsonNode results = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertThat(results).as("stdout is the JSON alone: | jq works").hasSize(2);
         assertThat(results.get(0).fieldNames()).toIterable().contains("policy", "instanceHours", "cost", "sessions",
-                "waitedSessions", "p50WaitSeconds", "p95WaitSeconds", "maxWaitSeconds", "costVsOracle");
+                "waitedSessions", "p50WaitSeconds", "p95WaitSeconds", "maxWaitSeconds", "costVsOracle", "weeks");
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
     }
@@ -117,6 +116,62 @@ class SimulatorTest {
         assertThat(reactive.path("waitedSessions").asInt()).as("30 students within 5 minutes").isGreaterThan(20);
         assertThat(woken.path("waitedSessions").asInt()).isLessThan(reactive.path("waitedSessions").asInt() / 4);
         assertThat(woken.path("p95WaitSeconds").asDouble()).isZero();
+    }
+
+    @Test
+    void everyBundledTraceAsOneJsonDocumentWithItsWeeks() throws Exception {
+        JsonNode all = json("--bundled", "all", "--policy", "dsvmpools", "--policy", "oracle");
+
+        assertThat(all).hasSize(2 * TraceGenerator.BUNDLED.size());
+        JsonNode department = java.util.stream.StreamSupport.stream(all.spliterator(), false)
+                .filter(r -> r.path("trace").asText().equals("department-3-weeks.csv")
+                        && r.path("policy").asText().equals("dsvmpools")).findFirst().orElseThrow();
+        assertThat(department.path("weeks")).hasSize(3);
+        assertThat(department.path("weeks").get(1).path("start").asText()).isEqualTo("2026-11-09");
+        int sessions = 0;
+        for (JsonNode week : department.path("weeks")) {
+            sessions += week.path("sessions").asInt();
+            assertThat(week.fieldNames()).toIterable().contains("waitedSessions", "cost", "costVsOracle");
+        }
+        assertThat(sessions).isEqualTo(department.path("sessions").asInt());
+    }
+
+    /**
+     * The forecast learns only from what happened before: two traces equal until a Wednesday noon and different
+     * after it give the same decisions until then, and the history does change decisions (unlike the reactive
+     * policy's), so the comparison is not vacuous.
+     */
+    @Test
+    void nothingAfterAMomentChangesAnyDecisionBeforeIt() {
+        List<TraceSession> trace = TraceGenerator.generate(new TraceGenerator.Shape(40, 2, false, 0, true), 7);
+        Instant cut = Instant.parse("2026-11-11T12:00:00Z");
+        List<TraceSession> changed = new java.util.ArrayList<>(trace.stream()
+                .filter(session -> session.start().isBefore(cut)).toList());
+        for (int i = 0; i < 30; i++) {
+            changed.add(new TraceSession("late" + i, cut.plusSeconds(3600 + i), cut.plusSeconds(7200)));
+        }
+        var config = org.dsvmpools.scaling.ScalingConfigs.of(pool("simulate/department-pool.json"));
+
+        List<Simulation.Sample> original = Simulation.run(trace, config, Policies.of("dsvmpools", config), 1,
+                p -> { }).samples();
+        List<Simulation.Sample> altered = Simulation.run(changed, config, Policies.of("dsvmpools", config), 1,
+                p -> { }).samples();
+        List<Simulation.Sample> reactive = Simulation.run(trace, config, Policies.of("reactive", config), 1,
+                p -> { }).samples();
+
+        assertThat(altered.stream().filter(s -> s.time().isBefore(cut)).toList())
+                .isEqualTo(original.stream().filter(s -> s.time().isBefore(cut)).toList());
+        assertThat(original.stream().filter(s -> s.time().isBefore(cut)).toList())
+                .isNotEqualTo(reactive.stream().filter(s -> s.time().isBefore(cut)).toList());
+        assertThat(original).isNotEqualTo(altered);
+    }
+
+    private static org.dsvmpools.pool.PoolSpec pool(String resource) {
+        try (var in = SimulatorTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return org.dsvmpools.pool.PoolSpecJson.read(new ObjectMapper().readTree(in)).spec();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

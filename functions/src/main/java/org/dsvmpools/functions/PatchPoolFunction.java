@@ -10,7 +10,6 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 import org.dsvmpools.pool.PatchResult;
 import org.dsvmpools.pool.PoolDocuments;
-import org.dsvmpools.pool.PoolSpec;
 
 /**
  * {@code PATCH /api/pools/{name}} with a JSON merge patch of {@code capacity}, {@code usersPerInstance},
@@ -27,16 +26,6 @@ public final class PatchPoolFunction {
         this.app = app;
     }
 
-    /** The patch turned out invalid for the spec it was applied to: carries the problem out of the use case. */
-    private static final class InvalidPatch extends RuntimeException {
-        private final transient Problem problem;
-
-        InvalidPatch(Problem problem) {
-            super(problem.detail());
-            this.problem = problem;
-        }
-    }
-
     @FunctionName("PatchPool")
     public HttpResponseMessage run(
             @HttpTrigger(name = "request", methods = {HttpMethod.PATCH}, route = "pools/{name}",
@@ -46,13 +35,12 @@ public final class PatchPoolFunction {
         String body = request.getBody().orElse("");
         PoolRequestReader reader = new PoolRequestReader(app.rules());
         return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, poolName -> {
-            PatchResult result;
-            try {
-                result = app.intake().changeScaling(poolName, caller, current -> patched(reader, contentType,
-                        body, current));
-            } catch (InvalidPatch invalid) {
-                return Http.problem(request, invalid.problem);
+            PoolRequestReader.Patch patch = reader.readPatch(contentType, body);
+            if (patch.problem() != null) {
+                return Http.problem(request, patch.problem());
             }
+            PatchResult result = app.intake().changeScaling(poolName, caller,
+                    current -> reader.applyPatch(patch.document(), current));
             if (result instanceof PatchResult.Changed changed) {
                 return Http.json(request, 200, PoolDocuments.of(changed.pool()));
             }
@@ -64,15 +52,10 @@ public final class PatchPoolFunction {
                 return Http.problem(request, Problem.of(409, "pool-not-changeable", "Pool cannot be changed",
                         "pool '" + name + "' is " + notChangeable.pool().status()));
             }
+            if (result instanceof PatchResult.Invalid invalid) {
+                return Http.problem(request, PoolRequestReader.invalid(invalid.errors()));
+            }
             return Http.problem(request, Http.poolNotFound(name));
         }));
-    }
-
-    private static PoolSpec patched(PoolRequestReader reader, String contentType, String body, PoolSpec current) {
-        PoolRequestReader.Outcome outcome = reader.readPatch(contentType, body, current);
-        if (outcome.problem() != null) {
-            throw new InvalidPatch(outcome.problem());
-        }
-        return outcome.spec();
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.dsvmpools.pool.CheckedSpec;
 import org.dsvmpools.pool.FieldError;
 import org.dsvmpools.pool.PoolSpec;
 import org.dsvmpools.pool.PoolSpecJson;
@@ -37,17 +38,21 @@ final class PoolRequestReader {
     static final Set<String> PATCHABLE = Set.of("capacity", "usersPerInstance", "idleTimeoutMinutes", "schedule",
             "scaling", "image");
 
+    /** A patch that parsed, or the problem with the request; never both. */
+    record Patch(ObjectNode document, Problem problem) {
+    }
+
     /**
-     * {@code PATCH /api/pools/{name}}: a JSON merge patch (RFC 7396) of the fields the scaler reads, applied to
-     * the current spec and validated as a whole, so that a patch never leaves a pool with rules a POST would refuse.
+     * {@code PATCH /api/pools/{name}}, what can be judged before the pool is read: a JSON object (RFC 7396 merge
+     * patch) of the fields the scaler reads only.
      */
-    Outcome readPatch(String contentType, String body, PoolSpec current) {
+    Patch readPatch(String contentType, String body) {
         JsonBody.Parsed parsed = JsonBody.read(contentType, body, "the patch");
         if (parsed.problem() != null) {
-            return failed(parsed.problem());
+            return new Patch(null, parsed.problem());
         }
         if (!parsed.document().isObject()) {
-            return failed(Problem.invalid("the patch is not valid", List.of(new FieldError("",
+            return new Patch(null, Problem.invalid("the patch is not valid", List.of(new FieldError("",
                     "must be a JSON object"))));
         }
         List<FieldError> fixed = new ArrayList<>();
@@ -57,10 +62,21 @@ final class PoolRequestReader {
                         + new TreeSet<>(PATCHABLE)));
             }
         });
-        if (!fixed.isEmpty()) {
-            return failed(Problem.invalid(fixed.size() + " field(s) of the patch cannot be changed", fixed));
-        }
-        return validate(merge(PoolSpecJson.write(current), (ObjectNode) parsed.document()));
+        return fixed.isEmpty() ? new Patch((ObjectNode) parsed.document(), null)
+                : new Patch(null, Problem.invalid(fixed.size() + " field(s) of the patch cannot be changed", fixed));
+    }
+
+    /**
+     * The patch applied to the current spec and validated as a whole, so that a patch never leaves a pool with
+     * rules a POST would refuse.
+     */
+    CheckedSpec applyPatch(ObjectNode patch, PoolSpec current) {
+        return check(merge(PoolSpecJson.write(current), patch.deepCopy()));
+    }
+
+    /** The problem a patch's invalid result is answered with, as a POST's would be. */
+    static Problem invalid(List<FieldError> errors) {
+        return Problem.invalid(errors.size() + " field(s) of the pool document are not valid", errors);
     }
 
     /** RFC 7396: objects merge field by field, null removes, anything else replaces. */
@@ -79,14 +95,17 @@ final class PoolRequestReader {
     }
 
     private Outcome validate(JsonNode document) {
+        CheckedSpec checked = check(document);
+        return checked.isValid() ? new Outcome(checked.spec(), null) : failed(invalid(checked.errors()));
+    }
+
+    private CheckedSpec check(JsonNode document) {
         PoolSpecJson.ReadResult read = PoolSpecJson.read(document);
         List<FieldError> errors = new ArrayList<>(read.errors());
         rules.check(read.spec()).stream()
                 .filter(error -> !coveredBy(read.errors(), error))
                 .forEach(errors::add);
-        return errors.isEmpty()
-                ? new Outcome(rules.completed(read.spec()), null)
-                : failed(Problem.invalid(errors.size() + " field(s) of the pool document are not valid", errors));
+        return errors.isEmpty() ? CheckedSpec.valid(rules.completed(read.spec())) : CheckedSpec.invalid(errors);
     }
 
     /** A rule error under a field that is already reported missing or mistyped only repeats that error. */

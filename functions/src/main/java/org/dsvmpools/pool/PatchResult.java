@@ -1,5 +1,7 @@
 package org.dsvmpools.pool;
 
+import java.util.List;
+
 /** What became of a change to a pool's scaling rules. */
 public sealed interface PatchResult {
 
@@ -10,6 +12,10 @@ public sealed interface PatchResult {
     }
 
     record Forbidden(Pool pool) implements PatchResult {
+    }
+
+    /** The patch, applied to the pool's current rules, gives rules a new pool would be refused. */
+    record Invalid(List<FieldError> errors) implements PatchResult {
     }
 
     /** A pool being deleted, or deleted, keeps the rules it had. */

@@ -83,8 +83,9 @@ public final class PoolIntake {
      * a write lost to another writer is redone from a fresh read, so a concurrent change is never overwritten
      * unseen.
      */
+    /** @param change the pool's new rules from its current ones, checked as a whole */
     public PatchResult changeScaling(PoolName name, Caller caller,
-                                     java.util.function.Function<PoolSpec, PoolSpec> change) {
+                                     java.util.function.Function<PoolSpec, CheckedSpec> change) {
         return PoolUpdate.apply(repository, name, found -> {
             if (found.isEmpty()) {
                 return PoolUpdate.answer(new PatchResult.NotFound(name));
@@ -96,7 +97,11 @@ public final class PoolIntake {
             if (pool.status() == PoolStatus.Deleting || pool.status() == PoolStatus.Deleted) {
                 return PoolUpdate.answer(new PatchResult.NotChangeable(pool));
             }
-            return PoolUpdate.write(pool.changeScaling(change.apply(pool.spec()), caller, clock.instant()),
+            CheckedSpec changed = change.apply(pool.spec());
+            if (!changed.isValid()) {
+                return PoolUpdate.answer(new PatchResult.Invalid(changed.errors()));
+            }
+            return PoolUpdate.write(pool.changeScaling(changed.spec(), caller, clock.instant()),
                     PatchResult.Changed::new);
         });
     }

@@ -73,14 +73,15 @@ class PoolRequestReaderTest {
                 java.util.Set.of("Standard_D4s_v5"), List.of(IntakePolicy.defaults().defaultImage(), successor))));
         var current = withSuccessor.read("application/json", PoolDocumentsFixture.document("ml-team").toString()).spec();
 
-        PoolRequestReader.Outcome patched = withSuccessor.readPatch("application/merge-patch+json",
-                "{\"image\":\"" + successor + "\"}", current);
-        PoolRequestReader.Outcome refused = withSuccessor.readPatch("application/merge-patch+json",
-                "{\"image\":\"canonical:ubuntu:server:latest\"}", current);
+        var patched = withSuccessor.applyPatch(withSuccessor.readPatch("application/merge-patch+json",
+                "{\"image\":\"" + successor + "\"}").document(), current);
+        var refused = withSuccessor.applyPatch(withSuccessor.readPatch("application/merge-patch+json",
+                "{\"image\":\"canonical:ubuntu:server:latest\"}").document(), current);
 
         assertThat(patched.spec().image()).isEqualTo(successor);
         assertThat(patched.spec().withImage(current.image())).isEqualTo(current);
-        assertThat(refused.problem().errors()).extracting(FieldError::pointer).containsExactly("/image");
+        assertThat(refused.isValid()).isFalse();
+        assertThat(refused.errors()).extracting(FieldError::pointer).containsExactly("/image");
     }
 
     @Test

@@ -262,8 +262,12 @@ class PoolsApiIT {
                 new org.dsvmpools.pool.PoolName("ml-team"), new org.dsvmpools.scaling.ScalingSnapshot(clock.instant(),
                         "0 active user(s), outside work hours, target 0 instance(s)", List.of(
                         new org.dsvmpools.scaling.ScalingSnapshot.InstanceState("0",
-                                org.dsvmpools.scaling.PowerState.Deallocated, false, List.of(), null)), List.of(), List.of()));
+                                org.dsvmpools.scaling.PowerState.Deallocated, false, List.of(), null)), List.of(), List.of(),
+                        new org.dsvmpools.scaling.ScalingSnapshot.Forecast(5, List.of(
+                                new org.dsvmpools.scaling.ScalingSnapshot.Forecast.Slot(clock.instant(), 12, 3.5)))));
         var shown = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
+        assertThat(shown.path("scaling").path("forecast").path("historyDays").asInt()).isEqualTo(5);
+        assertThat(shown.path("scaling").path("forecast").path("next").get(0).path("users").asInt()).isEqualTo(12);
         assertThat(shown.path("scaling").path("instances").get(0).path("power").asText()).isEqualTo("Deallocated");
         assertThat(shown.path("scaling").path("summary").asText()).startsWith("0 active user(s)");
 

@@ -36,6 +36,19 @@ class PoolIntakeTest {
     }
 
     @Test
+    void aChangeWhoseResultIsInvalidIsAnsweredWithItsErrorsAndStoresNothing() {
+        intake.submit(spec, ALICE);
+        Pool before = repository.find(spec.poolName()).orElseThrow().pool();
+
+        PatchResult result = intake.changeScaling(spec.poolName(), ALICE, current -> CheckedSpec.invalid(
+                java.util.List.of(new FieldError("/capacity/max", "must be at least min"))));
+
+        assertThat(result).isEqualTo(new PatchResult.Invalid(java.util.List.of(new FieldError("/capacity/max",
+                "must be at least min"))));
+        assertThat(repository.find(spec.poolName()).orElseThrow().pool()).isEqualTo(before);
+    }
+
+    @Test
     void theSameRequestAgainChangesNothing() {
         intake.submit(spec, ALICE);
         clock.advance(Duration.ofMinutes(1));

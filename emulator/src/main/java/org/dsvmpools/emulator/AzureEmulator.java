@@ -26,7 +26,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final RequestLog requests = new RequestLog();
     private final RequestLog fileRequests = new RequestLog();
-    private final GraphApi graph = new GraphApi();
+    private GraphApi graph;
     private ArmApi armApi;
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
@@ -49,6 +49,7 @@ public final class AzureEmulator implements AutoCloseable {
         TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
         Faults faults = new Faults();
         emulator.faults = faults;
+        emulator.graph = new GraphApi(faults);
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         ArmContract contract = ArmContract.withDefaultSchemas();
         System.err.println("emulator: " + contract.describe());
@@ -121,9 +122,37 @@ public final class AzureEmulator implements AutoCloseable {
         return requests;
     }
 
-    /** Sets a Microsoft Graph group's members: objects with {@code id}, {@code mail} and {@code displayName}. */
+    /**
+     * Sets a Microsoft Graph group's members: objects with {@code id} and, for users, {@code mail},
+     * {@code userPrincipalName} and {@code displayName}; {@code @odata.type} for other kinds (a nested group is
+     * {@code #microsoft.graph.group} with the id of a group set the same way).
+     */
     public void setGroupMembers(String groupId, java.util.List<com.fasterxml.jackson.databind.JsonNode> members) {
         graph.setMembers(groupId, members);
+    }
+
+    /** The application roles the app's Graph token carries (by default Group.Read.All and User.Read.All). */
+    public void setGraphRoles(java.util.Set<String> roles) {
+        graph.setRoles(roles);
+    }
+
+    /** How long Graph keeps a delta link valid (seven days); zero makes every link issued already expired. */
+    public void setGraphDeltaLinkAge(java.time.Duration age) {
+        graph.setDeltaLinkAge(age);
+    }
+
+    /** Sets the injected faults as {@code POST /emulator/faults} does ({@code {}}: none). */
+    public void injectFaults(String config) {
+        try {
+            faults.configure(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("fault configuration is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Graph subscriptions made so far. */
+    public java.util.List<com.fasterxml.jackson.databind.JsonNode> graphSubscriptions() {
+        return graph.subscriptions();
     }
 
     /** Graph's base URL here: the same host and port as ARM. */

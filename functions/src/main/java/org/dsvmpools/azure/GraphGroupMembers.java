@@ -8,27 +8,48 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.dsvmpools.onboarding.GroupMembers;
 
 /**
- * {@link GroupMembers} on Microsoft Graph's REST API: {@code GET /v1.0/groups/{id}/members} and the members delta
- * query, following {@code @odata.nextLink}, with a token for Graph from the app's identity. The identity needs the
- * {@code GroupMember.Read.All} application permission. Against the local emulator the token is its fixed one.
+ * {@link GroupMembers} on Microsoft Graph's REST API, with a token for Graph from the app's identity, which needs
+ * the application permissions {@link #PERMISSIONS} names. Against the local emulator the token is its fixed one.
+ * <ul>
+ *   <li>A full read is {@code GET /v1.0/groups/{id}/transitiveMembers}: members of nested groups count, users
+ *       only (service principals, devices and the nested groups themselves have no account to get).</li>
+ *   <li>Changes come from the members delta query. Its member entries carry ids only; the added users' mail and
+ *       name are read with {@code GET /v1.0/users?$filter=id in (...)}, 15 ids a request, which
+ *       {@code User.Read.All} covers ({@code directoryObjects/getByIds} would need {@code Directory.Read.All}).
+ *       A nested group added or removed, or a delta link Graph no longer knows (410 or
+ *       {@code syncStateNotFound} after seven days), makes the answer a full read.</li>
+ *   <li>Throttling (429) and Graph's 503 and 504 are retried after Graph's {@code Retry-After}, a few times,
+ *       waiting at most {@link #MAX_WAIT} in all; then the call fails with the reason.</li>
+ * </ul>
  */
 public final class GraphGroupMembers implements GroupMembers {
     public static final String GRAPH = "https://graph.microsoft.com";
-    /** getByIds takes at most this many ids per request. */
-    static final int BY_IDS = 1000;
+    /**
+     * The least application permissions that work, in one place for the docs and the deployment: Group.Read.All
+     * because Graph subscriptions on groups require it (it also reads members and their delta, which alone would
+     * need GroupMember.Read.All); User.Read.All because without a permission to read users, members come back as
+     * ids only, and listing users by id needs it (Graph names no lesser application permission for either).
+     */
+    public static final List<String> PERMISSIONS = List.of("Group.Read.All", "User.Read.All");
+    /** Graph refuses a $filter with more than 15 expressions. */
+    static final int IDS_PER_LOOKUP = 15;
+    static final int ATTEMPTS = 4;
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USER = "#microsoft.graph.user";
+    private static final String GROUP = "#microsoft.graph.group";
 
     private final String endpoint;
     private final Supplier<ArmClients> arm;
@@ -43,11 +64,12 @@ public final class GraphGroupMembers implements GroupMembers {
     public List<Member> members(String groupId) {
         String token = token();
         List<Member> members = new ArrayList<>();
-        String next = endpoint + "/v1.0/groups/" + groupId + "/members?$select=id,mail,userPrincipalName,displayName";
+        String next = endpoint + "/v1.0/groups/" + groupId
+                + "/transitiveMembers?$select=id,mail,userPrincipalName,displayName&$top=999";
         while (next != null) {
             JsonNode page = get(next, token, groupId);
             for (JsonNode item : page.path("value")) {
-                if (item.path("@odata.type").asText("#microsoft.graph.user").equals("#microsoft.graph.user")) {
+                if (item.path("@odata.type").asText(USER).equals(USER)) {
                     members.add(member(item));
                 }
             }
@@ -56,29 +78,46 @@ public final class GraphGroupMembers implements GroupMembers {
         return members;
     }
 
+    @Override
+    public String latestLink(String groupId) {
+        JsonNode page = get(deltaQuery(groupId) + "&$deltatoken=latest", token(), groupId);
+        return page.path("@odata.deltaLink").asText(null);
+    }
+
     /**
      * {@code GET /v1.0/groups/delta?$filter=id eq '{id}'&$select=members}, following {@code @odata.nextLink} to the
-     * {@code @odata.deltaLink}. Members come as object ids only (removed ones marked {@code @removed}); the added
-     * ones' mail and name are read with {@code POST /v1.0/directoryObjects/getByIds}, up to 1,000 at a time.
+     * {@code @odata.deltaLink}. Without a link, or with one Graph no longer knows, a full read.
      */
     @Override
     public Delta changes(String groupId, String deltaLink) {
+        if (deltaLink == null) {
+            return fullRead(groupId);
+        }
         String token = token();
-        boolean complete = deltaLink == null;
-        String next = complete ? endpoint + "/v1.0/groups/delta?$filter=" + URLEncoder.encode("id eq '" + groupId
-                + "'", StandardCharsets.UTF_8).replace("+", "%20") + "&$select=members" : deltaLink;
         Set<String> added = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
-        boolean groupSeen = false;
+        String next = deltaLink;
         String link = null;
         while (next != null) {
-            JsonNode page = get(next, token, groupId);
+            JsonNode page;
+            try {
+                page = get(next, token, groupId);
+            } catch (ExpiredDeltaException expired) {
+                return fullRead(groupId);
+            }
             for (JsonNode group : page.path("value")) {
                 if (!groupId.equalsIgnoreCase(group.path("id").asText())) {
                     continue;
                 }
-                groupSeen = true;
                 for (JsonNode member : group.path("members@delta")) {
+                    String type = member.path("@odata.type").asText(USER);
+                    if (type.equals(GROUP)) {
+                        // Who a nested group brings or takes away is not in this delta: read the group again.
+                        return fullRead(groupId);
+                    }
+                    if (!type.equals(USER)) {
+                        continue;
+                    }
                     String id = member.path("id").asText();
                     if (member.has("@removed")) {
                         removed.add(id);
@@ -92,29 +131,52 @@ public final class GraphGroupMembers implements GroupMembers {
             link = page.path("@odata.deltaLink").asText(null);
             next = page.hasNonNull("@odata.nextLink") ? page.path("@odata.nextLink").asText() : null;
         }
-        if (complete && !groupSeen) {
-            throw new GroupNotFoundException(groupId);
-        }
-        return new Delta(usersByIds(List.copyOf(added), token, groupId), List.copyOf(removed), complete, link);
+        return new Delta(usersByIds(List.copyOf(added), token, groupId), List.copyOf(removed), false, link);
+    }
+
+    /** Every member now, and a link from before the read, so that nothing changed during it is missed. */
+    private Delta fullRead(String groupId) {
+        String link = latestLink(groupId);
+        return new Delta(members(groupId), List.of(), true, link);
+    }
+
+    private String deltaQuery(String groupId) {
+        return endpoint + "/v1.0/groups/delta?$filter=" + URLEncoder.encode("id eq '" + groupId + "'",
+                StandardCharsets.UTF_8).replace("+", "%20") + "&$select=members";
     }
 
     private List<Member> usersByIds(List<String> ids, String token, String groupId) {
         List<Member> users = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BY_IDS) {
-            ObjectNode body = JSON.createObjectNode();
-            ids.subList(from, Math.min(ids.size(), from + BY_IDS)).forEach(body.putArray("ids")::add);
-            body.putArray("types").add("user");
-            JsonNode page = send(new HttpRequest(HttpMethod.POST, endpoint + "/v1.0/directoryObjects/getByIds")
-                    .setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body.toString()), token,
-                    groupId);
+        for (int from = 0; from < ids.size(); from += IDS_PER_LOOKUP) {
+            StringBuilder in = new StringBuilder();
+            for (String id : ids.subList(from, Math.min(ids.size(), from + IDS_PER_LOOKUP))) {
+                in.append(in.length() == 0 ? "" : ",").append('\'').append(id).append('\'');
+            }
+            JsonNode page = get(endpoint + "/v1.0/users?$filter=" + URLEncoder.encode("id in (" + in + ")",
+                    StandardCharsets.UTF_8).replace("+", "%20") + "&$select=id,mail,userPrincipalName,displayName",
+                    token, groupId);
             page.path("value").forEach(item -> users.add(member(item)));
         }
         return users;
     }
 
+    /**
+     * A member's address: its mail, else its user principal name; a guest's UPN ({@code alice_contoso.com#EXT#@
+     * tenant.onmicrosoft.com}) is turned back into the address it was invited with.
+     */
     private static Member member(JsonNode item) {
-        String email = item.hasNonNull("mail") ? item.path("mail").asText() : item.path("userPrincipalName").asText(null);
+        String email = item.hasNonNull("mail") ? item.path("mail").asText() : guestAddress(
+                item.path("userPrincipalName").asText(null));
         return new Member(item.path("id").asText(), email, item.path("displayName").asText(null));
+    }
+
+    static String guestAddress(String upn) {
+        if (upn == null || !upn.contains("#EXT#")) {
+            return upn;
+        }
+        String invited = upn.substring(0, upn.indexOf("#EXT#"));
+        int at = invited.lastIndexOf('_');
+        return at < 0 ? invited : invited.substring(0, at) + "@" + invited.substring(at + 1);
     }
 
     private String token() {
@@ -123,23 +185,64 @@ public final class GraphGroupMembers implements GroupMembers {
     }
 
     private JsonNode get(String url, String token, String groupId) {
-        return send(new HttpRequest(HttpMethod.GET, url), token, groupId);
+        long waited = 0;
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest request = new HttpRequest(HttpMethod.GET, url)
+                    .setHeader(HttpHeaderName.AUTHORIZATION, "Bearer " + token)
+                    .setHeader(HttpHeaderName.ACCEPT, "application/json");
+            try (HttpResponse response = arm.get().http().sendSync(request, Context.NONE)) {
+                int status = response.getStatusCode();
+                byte[] body = response.getBodyAsBinaryData().toBytes();
+                if (status == 200) {
+                    return JSON.readTree(body);
+                }
+                String code = errorCode(body);
+                if (status == 404) {
+                    throw new GroupNotFoundException(groupId);
+                }
+                if (status == 410 || code.equals("syncStateNotFound") || code.equals("syncStateInvalid")
+                        || code.equals("resyncRequired")) {
+                    throw new ExpiredDeltaException();
+                }
+                long wait = retryAfterMillis(response.getHeaderValue(HttpHeaderName.RETRY_AFTER));
+                boolean transientFault = status == 429 || status == 503 || status == 504;
+                if (!transientFault || attempt >= ATTEMPTS || waited + wait > MAX_WAIT.toMillis()) {
+                    throw new GraphException("Microsoft Graph answered " + status + " " + code + " for group "
+                            + groupId + (status == 403 ? "; the app needs the application permissions "
+                            + PERMISSIONS : transientFault ? " after " + attempt + " attempts" : ""));
+                }
+                Thread.sleep(wait);
+                waited += wait;
+            } catch (IOException e) {
+                throw new GraphException("Microsoft Graph's answer is unreadable: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GraphException("interrupted while waiting for Microsoft Graph");
+            }
+        }
     }
 
-    private JsonNode send(HttpRequest request, String token, String groupId) {
-        request.setHeader(HttpHeaderName.AUTHORIZATION, "Bearer " + token)
-                .setHeader(HttpHeaderName.ACCEPT, "application/json");
-        try (HttpResponse response = arm.get().http().sendSync(request, Context.NONE)) {
-            if (response.getStatusCode() == 404) {
-                throw new GroupNotFoundException(groupId);
-            }
-            if (response.getStatusCode() != 200) {
-                throw new IllegalStateException("Microsoft Graph answered " + response.getStatusCode() + " for group "
-                        + groupId);
-            }
-            return JSON.readTree(response.getBodyAsBinaryData().toBytes());
+    /** Graph's Retry-After is in seconds; without one, two seconds. */
+    private static long retryAfterMillis(String header) {
+        try {
+            return header == null ? 2000 : Math.max(0, Long.parseLong(header.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            return 2000;
+        }
+    }
+
+    private static String errorCode(byte[] body) {
+        try {
+            return JSON.readTree(body).path("error").path("code").asText("");
         } catch (IOException e) {
-            throw new IllegalStateException("Microsoft Graph's answer is unreadable: " + e.getMessage(), e);
+            return "";
+        }
+    }
+
+    /** Graph no longer knows the delta link: start again with a full read. */
+    private static final class ExpiredDeltaException extends RuntimeException {
+        ExpiredDeltaException() {
+            super("the delta link has expired");
         }
     }
 }

@@ -66,11 +66,11 @@ public final class App {
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
                 onboarding);
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
-        // A pool's initial users are onboarded once it is Ready; if that fails, the daily reconciliation does it.
+        // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
                 blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
                 Settings.RECHECK_SECONDS, DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()),
-                pool -> "initial users " + rosterSync.onboardInitialUsers(pool).changes()));
+                pool -> "onboarded " + rosterSync.poolReady(pool, clock.instant()).changes()));
     }
 
     public static App get() {

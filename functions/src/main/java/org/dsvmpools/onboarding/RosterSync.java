@@ -55,7 +55,9 @@ public final class RosterSync {
 
     /**
      * The users a pool's spec lists when it is requested, onboarded as of the pool's creation, so that any later
-     * change wins. Run when the pool first becomes Ready, and again by the daily reconciliation.
+     * change wins; and, for a pool that follows a group, the group's members read whole (the group's stored delta
+     * link may belong to another pool's history, so this pool would otherwise get only later changes). Run when
+     * the pool first becomes Ready, and again by the daily reconciliation.
      */
     public Report onboardInitialUsers(PoolName poolName) {
         List<String> changes = new ArrayList<>();
@@ -65,6 +67,21 @@ public final class RosterSync {
                         user.name()), null, null, user.sshPublicKeys(), null), pool.createdAt())));
             }
         });
+        return new Report(poolName.value(), changes);
+    }
+
+    /** A pool that has just become Ready: its initial users, and its group's members read whole. */
+    public Report poolReady(PoolName poolName, Instant at) {
+        List<String> changes = new ArrayList<>(onboardInitialUsers(poolName).changes());
+        pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready
+                && p.spec().rosterGroupId() != null).ifPresent(pool -> {
+                    try {
+                        add(pool, graph.members(pool.spec().rosterGroupId()), fromGroup(pool), at, changes);
+                    } catch (RuntimeException e) {
+                        changes.add("group " + pool.spec().rosterGroupId() + " not read (" + e.getMessage()
+                                + "); the daily reconciliation reads it again");
+                    }
+                });
         return new Report(poolName.value(), changes);
     }
 
@@ -100,35 +117,58 @@ public final class RosterSync {
 
     /**
      * The daily safety net, for missed change events: every Ready pool's initial users, each roster group's
-     * members read whole, and every pool's manifest repaired from the roster.
+     * members read whole (and its delta link renewed from before the read, since Graph forgets links after seven
+     * days), and every pool's manifest repaired from the roster. One group or pool that fails is reported and the
+     * others go on.
      */
     public List<Report> reconcileAll(Instant at) {
         Map<String, List<GroupMembers.Member>> read = new HashMap<>();
         List<Report> reports = new ArrayList<>();
         for (Pool pool : readyPools()) {
-            if (!pool.spec().users().isEmpty()) {
-                reports.add(onboardInitialUsers(pool.name()));
-            }
-            String group = pool.spec().rosterGroupId();
-            if (group == null) {
-                onboarding.refreshManifest(pool.name());
-                continue;
-            }
-            List<GroupMembers.Member> members;
             try {
-                members = read.computeIfAbsent(group, graph::members);
-            } catch (GroupMembers.GroupNotFoundException e) {
-                reports.add(new Report(pool.name().value(), List.of(e.getMessage() + "; roster left as it is")));
-                continue;
+                reports.addAll(reconcile(pool, read, at));
+            } catch (RuntimeException e) {
+                reports.add(new Report(pool.name().value(), List.of("not reconciled: " + e.getMessage()
+                        + "; the next run tries again")));
             }
-            List<String> changes = new ArrayList<>();
-            Map<String, Member> fromGroup = fromGroup(pool);
-            add(pool, members, fromGroup, at, changes);
-            remove(pool, missing(fromGroup, members), fromGroup, at, changes);
-            onboarding.refreshManifest(pool.name());
-            reports.add(new Report(pool.name().value(), changes));
         }
         return reports;
+    }
+
+    private List<Report> reconcile(Pool pool, Map<String, List<GroupMembers.Member>> read, Instant at) {
+        List<Report> reports = new ArrayList<>();
+        if (!pool.spec().users().isEmpty()) {
+            reports.add(onboardInitialUsers(pool.name()));
+        }
+        String group = pool.spec().rosterGroupId();
+        if (group == null) {
+            onboarding.refreshManifest(pool.name());
+            return reports;
+        }
+        List<GroupMembers.Member> members;
+        try {
+            members = read.computeIfAbsent(group, this::readWhole);
+        } catch (GroupMembers.GroupNotFoundException | GroupMembers.GraphException e) {
+            reports.add(new Report(pool.name().value(), List.of(e.getMessage() + "; roster left as it is")));
+            return reports;
+        }
+        List<String> changes = new ArrayList<>();
+        Map<String, Member> fromGroup = fromGroup(pool);
+        add(pool, members, fromGroup, at, changes);
+        remove(pool, missing(fromGroup, members), fromGroup, at, changes);
+        onboarding.refreshManifest(pool.name());
+        reports.add(new Report(pool.name().value(), changes));
+        return reports;
+    }
+
+    /** A group's members now, with its delta link renewed from before the read. */
+    private List<GroupMembers.Member> readWhole(String group) {
+        String link = graph.latestLink(group);
+        List<GroupMembers.Member> members = graph.members(group);
+        if (link != null) {
+            links.save(group, link);
+        }
+        return members;
     }
 
     /** The pool's users who came from its group, by Entra object id. */

@@ -23,8 +23,10 @@ public final class LocalCloud implements AutoCloseable {
     public final StorageClients storage;
     public final ArmClients arm;
     final EmulatorClients verify;
+    private final SSLContext trust;
 
     private LocalCloud(AzureEmulator emulator, AzuriteProcess azurite, SSLContext trust) {
+        this.trust = trust;
         this.emulator = emulator;
         this.azurite = azurite;
         this.storage = new StorageClients(azurite.connectionString());
@@ -45,6 +47,11 @@ public final class LocalCloud implements AutoCloseable {
             emulator.close();
             throw e;
         }
+    }
+
+    /** TLS that trusts the emulator's certificate, for a test's own HTTP client. */
+    public SSLContext trust() {
+        return trust;
     }
 
     /** A pool's file share through the Files SDK with the account key, as a test or a baseline reads it. */

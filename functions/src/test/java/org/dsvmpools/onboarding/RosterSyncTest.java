@@ -64,6 +64,13 @@ class RosterSyncTest {
                     before.stream().filter(m -> !now.contains(m)).map(Member::objectId).toList(), deltaLink == null,
                     link);
         }
+
+        @Override
+        public String latestLink(String groupId) {
+            String link = "link-" + versions.size();
+            versions.put(link, members(groupId));
+            return link;
+        }
     }
 
     @BeforeEach

@@ -1,0 +1,217 @@
+package org.dsvmpools.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.onboarding.GroupMembers;
+import org.dsvmpools.onboarding.MemberState;
+import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.onboarding.RosterSync;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.PoolName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rosters from Entra groups against the emulator's Graph, which answers as Microsoft Graph does: permissions per
+ * endpoint, members of every kind, delta links that expire, throttling. Each of issue #17's findings is a test
+ * through the production adapter and the roster's use case.
+ */
+class GraphRostersIT {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalCloud local;
+    private static int pools;
+    private TablePoolRepository repository;
+    private TableRosterStore roster;
+    private TableDeltaLinks links;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = LocalCloud.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.close();
+    }
+
+    @AfterEach
+    void graphAsDocumented() {
+        local.emulator.setGraphRoles(Set.copyOf(GraphGroupMembers.PERMISSIONS));
+        local.emulator.setGraphDeltaLinkAge(Duration.ofDays(7));
+        local.emulator.injectFaults("{}");
+    }
+
+    /** A Ready pool following {@code group}; the pools of one test share their tables. */
+    private PoolName poolFollowing(String group) throws Exception {
+        int n = ++pools;
+        if (repository == null) {
+            repository = new TablePoolRepository(local.storage.table("graphpools" + n));
+            roster = new TableRosterStore(local.storage.table("graphroster" + n));
+            links = new TableDeltaLinks(local.storage.table("graphdelta" + n));
+        }
+        return DeployedPools.deploy(local, repository, "graph-" + n, SamplePools.document("graph-" + n)
+                .replace("\"vmSize\"", "\"rosterGroupId\":\"" + group + "\",\"vmSize\""));
+    }
+
+    private Onboarding onboarding() {
+        return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
+                () -> local.arm));
+    }
+
+    private RosterSync sync() {
+        return new RosterSync(repository, roster, graph(), links, onboarding());
+    }
+
+    private static GraphGroupMembers graph() {
+        return new GraphGroupMembers(local.emulator.graphEndpoint(), () -> local.arm);
+    }
+
+    private static String id(int n) {
+        return String.format("00000000-0000-0000-0000-%012d", n);
+    }
+
+    private static ObjectNode user(int n, String mail) {
+        return JSON.createObjectNode().put("id", id(n)).put("mail", mail).put("displayName", "User " + n);
+    }
+
+    private MemberState state(PoolName pool, String name) {
+        return roster.find(pool, new LinuxUserName(name)).orElseThrow().member().state();
+    }
+
+    @Test
+    void withTheDocumentedPermissionsEveryKindOfUserIsOnboardedAndWithoutUserReadNoNameCanBeDerived()
+            throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000001";
+        PoolName pool = poolFollowing(group);
+        List<JsonNode> members = List.of(user(1, "ann@contoso.example"),
+                JSON.createObjectNode().put("id", id(2)).put("userPrincipalName", "bo@contoso.example"),
+                JSON.createObjectNode().put("id", id(3)).put("userPrincipalName",
+                        "cy_partner.example#EXT#@contoso.onmicrosoft.com"),
+                JSON.createObjectNode().put("@odata.type", "#microsoft.graph.servicePrincipal").put("id", id(4)),
+                JSON.createObjectNode().put("@odata.type", "#microsoft.graph.device").put("id", id(5)));
+        local.emulator.setGroupMembers(group, members);
+
+        List<RosterSync.Report> reports = sync().groupChanged(group, T0);
+
+        assertThat(reports).singleElement().satisfies(r -> assertThat(r.changes()).containsExactlyInAnyOrder(
+                "ann Ready", "bo Ready", "cy Ready"));
+
+        local.emulator.setGraphRoles(Set.of("GroupMember.Read.All"));
+        local.emulator.setGroupMembers(group, List.of(user(6, "dee@contoso.example")));
+        RosterSync.Report withoutUserRead = sync().reconcileAll(T0.plusSeconds(60)).get(0);
+        assertThat(withoutUserRead.changes()).as("members come back as ids only")
+                .anyMatch(change -> change.contains(id(6)) && change.contains("no user name can be derived"));
+    }
+
+    @Test
+    void theLookupsTheAppMakesNeedNoMoreThanTheDocumentedPermissionsWhileGetByIdsWouldNeedDirectoryReadAll()
+            throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000002";
+        local.emulator.setGroupMembers(group, List.of(user(11, "eve@contoso.example")));
+        String link = graph().latestLink(group);
+        local.emulator.setGroupMembers(group, List.of(user(11, "eve@contoso.example"), user(12, "fay@contoso.example")));
+
+        GroupMembers.Delta delta = graph().changes(group, link);
+
+        assertThat(delta.complete()).isFalse();
+        assertThat(delta.added()).extracting(GroupMembers.Member::email).containsExactly("fay@contoso.example");
+        var http = java.net.http.HttpClient.newBuilder().sslContext(local.trust()).build();
+        var byIds = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                local.emulator.graphEndpoint() + "/v1.0/directoryObjects/getByIds"))
+                .header("Authorization", "Bearer local-emulator").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"ids\":[\"" + id(12) + "\"]}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(byIds.statusCode()).isEqualTo(403);
+        assertThat(byIds.body()).contains("Authorization_RequestDenied");
+    }
+
+    @Test
+    void anExpiredDeltaLinkFallsBackToAFullReadAndANewLinkIsStored() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000003";
+        PoolName pool = poolFollowing(group);
+        local.emulator.setGroupMembers(group, List.of(user(21, "gil@contoso.example"), user(22, "hal@contoso.example")));
+        sync().groupChanged(group, T0);
+        String firstLink = links.find(group).orElseThrow();
+
+        local.emulator.setGroupMembers(group, List.of(user(22, "hal@contoso.example"), user(23, "ivy@contoso.example")));
+        local.emulator.setGraphDeltaLinkAge(Duration.ZERO);
+        Thread.sleep(5);
+        List<RosterSync.Report> afterExpiry = sync().groupChanged(group, T0.plusSeconds(60));
+
+        assertThat(afterExpiry.get(0).changes()).containsExactlyInAnyOrder("gil Removed", "ivy Ready");
+        assertThat(links.find(group).orElseThrow()).isNotEqualTo(firstLink);
+        local.emulator.setGraphDeltaLinkAge(Duration.ofDays(7));
+        local.emulator.setGroupMembers(group, List.of(user(23, "ivy@contoso.example")));
+        assertThat(sync().groupChanged(group, T0.plusSeconds(120)).get(0).changes()).as("incremental again")
+                .containsExactly("hal Removed");
+        assertThat(state(pool, "ivy")).isEqualTo(MemberState.Pending);
+    }
+
+    @Test
+    void membersOfNestedGroupsCountAndANestedGroupAddedMakesAFullRead() throws Exception {
+        String parent = "1a000000-0000-0000-0000-000000000004";
+        String child = "1a000000-0000-0000-0000-000000000005";
+        String late = "1a000000-0000-0000-0000-000000000006";
+        PoolName pool = poolFollowing(parent);
+        local.emulator.setGroupMembers(child, List.of(user(32, "kim@contoso.example")));
+        local.emulator.setGroupMembers(late, List.of(user(33, "lea@contoso.example")));
+        ObjectNode nested = JSON.createObjectNode().put("@odata.type", "#microsoft.graph.group").put("id", child);
+        local.emulator.setGroupMembers(parent, List.of(user(31, "jo@contoso.example"), nested));
+
+        assertThat(sync().groupChanged(parent, T0).get(0).changes()).containsExactlyInAnyOrder("jo Ready",
+                "kim Ready");
+
+        local.emulator.setGroupMembers(parent, List.of(user(31, "jo@contoso.example"), nested,
+                JSON.createObjectNode().put("@odata.type", "#microsoft.graph.group").put("id", late)));
+        assertThat(sync().groupChanged(parent, T0.plusSeconds(60)).get(0).changes()).containsExactly("lea Ready");
+        assertThat(state(pool, "kim")).isIn(MemberState.Ready, MemberState.Pending);
+    }
+
+    @Test
+    void aNewPoolFollowingAGroupAnotherPoolFollowsGetsEveryMemberWhenItBecomesReady() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000007";
+        poolFollowing(group);
+        local.emulator.setGroupMembers(group, List.of(user(41, "max@contoso.example"), user(42, "ned@contoso.example")));
+        sync().groupChanged(group, T0);
+
+        PoolName second = poolFollowing(group);
+        RosterSync.Report ready = sync().poolReady(second, T0.plusSeconds(60));
+
+        assertThat(ready.changes()).containsExactlyInAnyOrder("max Ready", "ned Ready");
+        assertThat(state(second, "max")).isNotEqualTo(MemberState.Removed);
+    }
+
+    @Test
+    void throttlingIsWaitedOutAndAGroupThatStaysDownLeavesTheOtherPoolsReconciled() throws Exception {
+        String slow = "1a000000-0000-0000-0000-000000000008";
+        String down = "1a000000-0000-0000-0000-000000000009";
+        PoolName first = poolFollowing(slow);
+        PoolName second = poolFollowing(down);
+        local.emulator.setGroupMembers(slow, List.of(user(51, "oz@contoso.example")));
+        local.emulator.setGroupMembers(down, List.of(user(52, "pia@contoso.example")));
+        local.emulator.injectFaults("{\"rules\":[{\"match\":\"" + slow + "/transitiveMembers\",\"kind\":\"throttle\","
+                + "\"retryAfterSeconds\":1,\"count\":2},{\"match\":\"" + down + "/transitiveMembers\","
+                + "\"kind\":\"unavailable\",\"retryAfterSeconds\":1}]}");
+
+        List<RosterSync.Report> reports = sync().reconcileAll(T0);
+
+        assertThat(reports).filteredOn(r -> r.pool().equals(first.value())).singleElement()
+                .satisfies(r -> assertThat(r.changes()).containsExactly("oz Ready"));
+        assertThat(reports).filteredOn(r -> r.pool().equals(second.value())).singleElement()
+                .satisfies(r -> assertThat(r.changes()).singleElement().asString().contains("503")
+                        .contains("roster left as it is"));
+        assertThat(roster.find(second, new LinuxUserName("pia"))).isEmpty();
+    }
+}

@@ -1,17 +1,8 @@
 package org.dsvmpools.azure;
 
-import com.azure.core.credential.TokenRequestContext;
-import com.azure.core.http.HttpHeaderName;
-import com.azure.core.http.HttpMethod;
-import com.azure.core.http.HttpRequest;
-import com.azure.core.http.HttpResponse;
-import com.azure.core.util.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,8 +21,7 @@ import org.dsvmpools.onboarding.GroupMembers;
  *       {@code User.Read.All} covers ({@code directoryObjects/getByIds} would need {@code Directory.Read.All}).
  *       A nested group added or removed, or a delta link Graph no longer knows (410 or
  *       {@code syncStateNotFound} after seven days), makes the answer a full read.</li>
- *   <li>Throttling (429) and Graph's 503 and 504 are retried after Graph's {@code Retry-After}, a few times,
- *       waiting at most {@link #MAX_WAIT} in all; then the call fails with the reason.</li>
+ *   <li>Throttling and Graph's outages are waited out as {@link GraphRequests} says.</li>
  * </ul>
  */
 public final class GraphGroupMembers implements GroupMembers {
@@ -45,29 +35,25 @@ public final class GraphGroupMembers implements GroupMembers {
     public static final List<String> PERMISSIONS = List.of("Group.Read.All", "User.Read.All");
     /** Graph refuses a $filter with more than 15 expressions. */
     static final int IDS_PER_LOOKUP = 15;
-    static final int ATTEMPTS = 4;
-    static final Duration MAX_WAIT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER = "#microsoft.graph.user";
     private static final String GROUP = "#microsoft.graph.group";
 
     private final String endpoint;
-    private final Supplier<ArmClients> arm;
+    private final GraphRequests graph;
 
     /** @param arm the identity and HTTP client of the ARM clients, built on first use */
     public GraphGroupMembers(String endpoint, Supplier<ArmClients> arm) {
         this.endpoint = endpoint.replaceAll("/+$", "");
-        this.arm = arm;
+        this.graph = new GraphRequests(arm);
     }
 
     @Override
     public List<Member> members(String groupId) {
-        String token = token();
-        List<Member> members = new ArrayList<>();
+                List<Member> members = new ArrayList<>();
         String next = endpoint + "/v1.0/groups/" + groupId
                 + "/transitiveMembers?$select=id,mail,userPrincipalName,displayName&$top=999";
         while (next != null) {
-            JsonNode page = get(next, token, groupId);
+            JsonNode page = graph.get(next, groupId);
             for (JsonNode item : page.path("value")) {
                 if (item.path("@odata.type").asText(USER).equals(USER)) {
                     members.add(member(item));
@@ -80,7 +66,7 @@ public final class GraphGroupMembers implements GroupMembers {
 
     @Override
     public String latestLink(String groupId) {
-        JsonNode page = get(deltaQuery(groupId) + "&$deltatoken=latest", token(), groupId);
+        JsonNode page = graph.get(deltaQuery(groupId) + "&$deltatoken=latest", groupId);
         return page.path("@odata.deltaLink").asText(null);
     }
 
@@ -93,16 +79,15 @@ public final class GraphGroupMembers implements GroupMembers {
         if (deltaLink == null) {
             return fullRead(groupId);
         }
-        String token = token();
-        Set<String> added = new LinkedHashSet<>();
+                Set<String> added = new LinkedHashSet<>();
         Set<String> removed = new LinkedHashSet<>();
         String next = deltaLink;
         String link = null;
         while (next != null) {
             JsonNode page;
             try {
-                page = get(next, token, groupId);
-            } catch (ExpiredDeltaException expired) {
+                page = graph.get(next, groupId);
+            } catch (GraphRequests.ExpiredDeltaException expired) {
                 return fullRead(groupId);
             }
             for (JsonNode group : page.path("value")) {
@@ -131,7 +116,7 @@ public final class GraphGroupMembers implements GroupMembers {
             link = page.path("@odata.deltaLink").asText(null);
             next = page.hasNonNull("@odata.nextLink") ? page.path("@odata.nextLink").asText() : null;
         }
-        return new Delta(usersByIds(List.copyOf(added), token, groupId), List.copyOf(removed), false, link);
+        return new Delta(usersByIds(List.copyOf(added), groupId), List.copyOf(removed), false, link);
     }
 
     /** Every member now, and a link from before the read, so that nothing changed during it is missed. */
@@ -145,16 +130,16 @@ public final class GraphGroupMembers implements GroupMembers {
                 StandardCharsets.UTF_8).replace("+", "%20") + "&$select=members";
     }
 
-    private List<Member> usersByIds(List<String> ids, String token, String groupId) {
+    private List<Member> usersByIds(List<String> ids, String groupId) {
         List<Member> users = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += IDS_PER_LOOKUP) {
             StringBuilder in = new StringBuilder();
             for (String id : ids.subList(from, Math.min(ids.size(), from + IDS_PER_LOOKUP))) {
                 in.append(in.length() == 0 ? "" : ",").append('\'').append(id).append('\'');
             }
-            JsonNode page = get(endpoint + "/v1.0/users?$filter=" + URLEncoder.encode("id in (" + in + ")",
+            JsonNode page = graph.get(endpoint + "/v1.0/users?$filter=" + URLEncoder.encode("id in (" + in + ")",
                     StandardCharsets.UTF_8).replace("+", "%20") + "&$select=id,mail,userPrincipalName,displayName",
-                    token, groupId);
+                    groupId);
             page.path("value").forEach(item -> users.add(member(item)));
         }
         return users;
@@ -179,70 +164,4 @@ public final class GraphGroupMembers implements GroupMembers {
         return at < 0 ? invited : invited.substring(0, at) + "@" + invited.substring(at + 1);
     }
 
-    private String token() {
-        return arm.get().credential().getTokenSync(new TokenRequestContext().addScopes(GRAPH + "/.default"))
-                .getToken();
-    }
-
-    private JsonNode get(String url, String token, String groupId) {
-        long waited = 0;
-        for (int attempt = 1; ; attempt++) {
-            HttpRequest request = new HttpRequest(HttpMethod.GET, url)
-                    .setHeader(HttpHeaderName.AUTHORIZATION, "Bearer " + token)
-                    .setHeader(HttpHeaderName.ACCEPT, "application/json");
-            try (HttpResponse response = arm.get().http().sendSync(request, Context.NONE)) {
-                int status = response.getStatusCode();
-                byte[] body = response.getBodyAsBinaryData().toBytes();
-                if (status == 200) {
-                    return JSON.readTree(body);
-                }
-                String code = errorCode(body);
-                if (status == 404) {
-                    throw new GroupNotFoundException(groupId);
-                }
-                if (status == 410 || code.equals("syncStateNotFound") || code.equals("syncStateInvalid")
-                        || code.equals("resyncRequired")) {
-                    throw new ExpiredDeltaException();
-                }
-                long wait = retryAfterMillis(response.getHeaderValue(HttpHeaderName.RETRY_AFTER));
-                boolean transientFault = status == 429 || status == 503 || status == 504;
-                if (!transientFault || attempt >= ATTEMPTS || waited + wait > MAX_WAIT.toMillis()) {
-                    throw new GraphException("Microsoft Graph answered " + status + " " + code + " for group "
-                            + groupId + (status == 403 ? "; the app needs the application permissions "
-                            + PERMISSIONS : transientFault ? " after " + attempt + " attempts" : ""));
-                }
-                Thread.sleep(wait);
-                waited += wait;
-            } catch (IOException e) {
-                throw new GraphException("Microsoft Graph's answer is unreadable: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GraphException("interrupted while waiting for Microsoft Graph");
-            }
-        }
-    }
-
-    /** Graph's Retry-After is in seconds; without one, two seconds. */
-    private static long retryAfterMillis(String header) {
-        try {
-            return header == null ? 2000 : Math.max(0, Long.parseLong(header.trim())) * 1000;
-        } catch (NumberFormatException e) {
-            return 2000;
-        }
-    }
-
-    private static String errorCode(byte[] body) {
-        try {
-            return JSON.readTree(body).path("error").path("code").asText("");
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    /** Graph no longer knows the delta link: start again with a full read. */
-    private static final class ExpiredDeltaException extends RuntimeException {
-        ExpiredDeltaException() {
-            super("the delta link has expired");
-        }
-    }
 }

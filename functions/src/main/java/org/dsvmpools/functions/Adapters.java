@@ -6,6 +6,7 @@ import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
 import org.dsvmpools.azure.AzureFilesPoolShare;
 import org.dsvmpools.azure.GraphGroupMembers;
+import org.dsvmpools.azure.GraphGroupSubscriptions;
 import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWakeRequests;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
@@ -18,6 +19,7 @@ import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
 import org.dsvmpools.onboarding.DeltaLinks;
 import org.dsvmpools.onboarding.GroupMembers;
+import org.dsvmpools.onboarding.GroupSubscriptions;
 import org.dsvmpools.onboarding.PoolShare;
 import org.dsvmpools.onboarding.RosterStore;
 import org.dsvmpools.pool.PoolRepository;
@@ -33,13 +35,15 @@ import org.dsvmpools.scaling.WakeRequests;
 
 /**
  * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
- * it fakes and keeps the rest. The ARM-backed ones are suppliers, asked for on first use, since building ARM
+ * it fakes and keeps the rest ({@code subscriptions} is null when no Graph notification target is set). The
+ * ARM-backed ones are suppliers, asked for on first use, since building ARM
  * clients takes seconds and the HTTP paths never need them.
  */
 public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<CloudResources> cloud,
                        Supplier<PoolInstances> instances, UsageReports reports, ScalerLeases leases,
                        ScalingSnapshots snapshots, DemandHistories histories, WakeRequests wakes, RosterStore roster,
-                       PoolShare share, GroupMembers groups, DeltaLinks deltaLinks) {
+                       PoolShare share, GroupMembers groups, DeltaLinks deltaLinks,
+                       GroupSubscriptions subscriptions) {
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
@@ -56,6 +60,7 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
     public static Adapters fromSettings(Settings settings) {
         StorageClients storage = new StorageClients(settings.required(Settings.STORAGE_CONNECTION));
         String armEndpoint = settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM);
+        String graph = settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH);
         Supplier<ArmClients> arm = Lazy.of(() -> new ArmClients(armEndpoint,
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
@@ -72,22 +77,24 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                 new StorageQueueWakeRequests(storage.queue(StorageQueueWakeRequests.POOL_WAKES)),
                 new TableRosterStore(storage.table(ROSTER_TABLE)),
                 new AzureFilesPoolShare(armEndpoint, arm),
-                new GraphGroupMembers(settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH), arm),
-                new TableDeltaLinks(storage.table(DELTA_TABLE)));
+                new GraphGroupMembers(graph, arm),
+                new TableDeltaLinks(storage.table(DELTA_TABLE)),
+                settings.optional(Settings.GRAPH_NOTIFICATION_URL)
+                        .map(url -> new GraphGroupSubscriptions(graph, url, arm)).orElse(null));
     }
 
     public Adapters withRepository(PoolRepository replacement) {
         return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks);
+                roster, share, groups, deltaLinks, subscriptions);
     }
 
     public Adapters withQueue(WorkQueue replacement) {
         return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks);
+                wakes, roster, share, groups, deltaLinks, subscriptions);
     }
 
     public Adapters withCloud(Supplier<CloudResources> replacement) {
         return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks);
+                wakes, roster, share, groups, deltaLinks, subscriptions);
     }
 }

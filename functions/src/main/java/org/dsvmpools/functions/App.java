@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.onboarding.RosterEventDispatch;
 import org.dsvmpools.onboarding.RosterSync;
+import org.dsvmpools.onboarding.SubscriptionKeeper;
 import org.dsvmpools.pool.IntakePolicy;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolSpecRules;
@@ -64,7 +65,7 @@ public final class App {
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
-                onboarding);
+                onboarding, new SubscriptionKeeper(adapters.subscriptions()));
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),

@@ -28,6 +28,8 @@ public record Settings(Map<String, String> values) {
     public static final String CONTROL_PLANE_PRINCIPAL_ID = "DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID";
     /** Microsoft Graph, for roster groups. Default: Graph's public cloud; the dev stack points it at the emulator. */
     public static final String GRAPH_ENDPOINT = "DSVMPOOLS_GRAPH_ENDPOINT";
+    /** Where Graph sends the followed groups' changes: the Event Grid partner topic, as Graph names it. */
+    public static final String GRAPH_NOTIFICATION_URL = "DSVMPOOLS_GRAPH_NOTIFICATION_URL";
     /** Azure Resource Manager; a loopback URL means the local emulator. Default: Azure's public cloud. */
     public static final String ARM_ENDPOINT = "DSVMPOOLS_ARM_ENDPOINT";
     /** The subscription pools are deployed to. */

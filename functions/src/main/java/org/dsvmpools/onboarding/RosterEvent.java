@@ -19,6 +19,14 @@ public sealed interface RosterEvent {
     }
 
     /** An event type this function does not handle: acknowledged, so that Event Grid does not retry it. */
+    /**
+     * Graph's notice about a subscription itself: {@code reauthorizationRequired}, {@code subscriptionRemoved} or
+     * {@code missed} (changes Graph could not deliver); {@code groupId} when the notice names the group.
+     */
+    record SubscriptionLifecycle(String id, Instant time, String subscriptionId, String lifecycleEvent,
+                                 String groupId) implements RosterEvent {
+    }
+
     record Ignored(String id, String type) implements RosterEvent {
     }
 

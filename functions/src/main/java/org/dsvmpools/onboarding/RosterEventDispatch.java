@@ -30,6 +30,9 @@ public final class RosterEventDispatch {
             outcome = onboarding.remove(removed.pool(), removed.name(), removed.time());
         } else if (event instanceof RosterEvent.GroupUpdated group) {
             return "group " + group.groupId() + " changed: " + rosterSync.groupChanged(group.groupId(), group.time());
+        } else if (event instanceof RosterEvent.SubscriptionLifecycle notice) {
+            return "subscription " + notice.subscriptionId() + " " + notice.lifecycleEvent() + ": "
+                    + rosterSync.subscriptionNotice(notice);
         } else if (event instanceof RosterEvent.Ignored ignored) {
             return "type '" + ignored.type() + "' is not handled here, ignored";
         } else {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.stream.Collectors;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
@@ -20,6 +21,8 @@ public final class RosterEvents {
     public static final String USER_ADDED = "DsvmPools.UserAdded";
     public static final String USER_REMOVED = "DsvmPools.UserRemoved";
     public static final String GROUP_UPDATED = "Microsoft.Graph.GroupUpdated";
+    /** Graph's lifecycle notices through Event Grid, such as Microsoft.Graph.SubscriptionReauthorizationRequired. */
+    public static final String SUBSCRIPTION_EVENTS = "Microsoft.Graph.Subscription";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RosterEvents() {
@@ -51,7 +54,8 @@ public final class RosterEvents {
             case USER_ADDED -> userAdded(id, time.get(), data);
             case USER_REMOVED -> userRemoved(id, time.get(), data);
             case GROUP_UPDATED -> groupUpdated(id, time.get(), data);
-            default -> new RosterEvent.Ignored(id, type);
+            default -> type.startsWith(SUBSCRIPTION_EVENTS) ? lifecycle(id, time.get(), type, data)
+                    : new RosterEvent.Ignored(id, type);
         };
     }
 
@@ -95,6 +99,24 @@ public final class RosterEvents {
             return new RosterEvent.Malformed(id, "the group change names no group id");
         }
         return new RosterEvent.GroupUpdated(id, time, group.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The notice is in {@code data.lifecycleEvent}; the type says it too, for a notice that lacks the field. */
+    private static RosterEvent lifecycle(String id, Instant time, String type, JsonNode data) {
+        String subscription = data.path("subscriptionId").asText("");
+        if (subscription.isBlank()) {
+            return new RosterEvent.Malformed(id, "the subscription notice names no subscription");
+        }
+        String notice = data.path("lifecycleEvent").asText("");
+        if (notice.isBlank()) {
+            String suffix = type.substring(SUBSCRIPTION_EVENTS.length());
+            notice = suffix.startsWith("Reauthorization") ? "reauthorizationRequired"
+                    : suffix.startsWith("Removed") ? "subscriptionRemoved" : suffix.startsWith("Missed") ? "missed" : suffix;
+        }
+        Matcher group = java.util.regex.Pattern.compile("(?i)groups/([0-9a-f-]{36})")
+                .matcher(data.path("resource").asText(""));
+        return new RosterEvent.SubscriptionLifecycle(id, time, subscription, notice,
+                group.find() ? group.group(1).toLowerCase(java.util.Locale.ROOT) : null);
     }
 
     private static Optional<PoolName> pool(JsonNode data) {

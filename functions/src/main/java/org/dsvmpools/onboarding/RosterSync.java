@@ -39,15 +39,25 @@ public final class RosterSync {
     private final GroupMembers graph;
     private final DeltaLinks links;
     private final Onboarding onboarding;
+    private final SubscriptionKeeper subscriptions;
 
     public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, DeltaLinks links,
                       Onboarding onboarding) {
+        this(pools, roster, graph, links, onboarding, SubscriptionKeeper.UNMANAGED);
+    }
+
+    public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, DeltaLinks links,
+                      Onboarding onboarding, SubscriptionKeeper subscriptions) {
+        this.subscriptions = subscriptions;
         this.pools = pools;
         this.roster = roster;
         this.graph = graph;
         this.links = links;
         this.onboarding = onboarding;
     }
+
+    /** The report of what was done to the Graph subscriptions, which belong to groups, not to one pool. */
+    public static final String SUBSCRIPTIONS = "(Graph subscriptions)";
 
     /** What one pool's synchronisation did, one line per change or refusal. */
     public record Report(String pool, List<String> changes) {
@@ -70,13 +80,17 @@ public final class RosterSync {
         return new Report(poolName.value(), changes);
     }
 
-    /** A pool that has just become Ready: its initial users, and its group's members read whole. */
+    /**
+     * A pool that has just become Ready: its initial users, its group's members read whole, and a Graph
+     * subscription on its group if none exists yet.
+     */
     public Report poolReady(PoolName poolName, Instant at) {
         List<String> changes = new ArrayList<>(onboardInitialUsers(poolName).changes());
         pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready
                 && p.spec().rosterGroupId() != null).ifPresent(pool -> {
                     try {
                         add(pool, graph.members(pool.spec().rosterGroupId()), fromGroup(pool), at, changes);
+                        changes.addAll(subscriptions.keep(followedGroups(), at));
                     } catch (RuntimeException e) {
                         changes.add("group " + pool.spec().rosterGroupId() + " not read (" + e.getMessage()
                                 + "); the daily reconciliation reads it again");
@@ -90,13 +104,42 @@ public final class RosterSync {
      * time), and the next query starts where this one ended.
      */
     public List<Report> groupChanged(String groupId, Instant at) {
+        return groupChanged(groupId, at, false);
+    }
+
+    /**
+     * Graph's notice about a subscription: a renewal when it asks for reauthorization; when it removed the
+     * subscription or could not deliver changes, the subscriptions kept again and the group read whole.
+     */
+    public List<Report> subscriptionNotice(RosterEvent.SubscriptionLifecycle notice) {
+        List<Report> reports = new ArrayList<>();
+        if (notice.lifecycleEvent().equals("reauthorizationRequired")) {
+            reports.add(new Report(SUBSCRIPTIONS, List.of(subscriptions.reauthorize(notice.subscriptionId(), notice.time()))));
+            return reports;
+        }
+        if (notice.lifecycleEvent().equals("subscriptionRemoved")) {
+            reports.add(new Report(SUBSCRIPTIONS, subscriptions.keep(followedGroups(), notice.time())));
+        }
+        if (notice.groupId() != null) {
+            reports.addAll(groupChanged(notice.groupId(), notice.time(), true));
+        }
+        return reports;
+    }
+
+    private java.util.Set<String> followedGroups() {
+        return readyPools().stream().map(p -> p.spec().rosterGroupId()).filter(java.util.Objects::nonNull)
+                .map(g -> g.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    /** @param whole read the group whole whatever link is stored (changes may have been missed) */
+    private List<Report> groupChanged(String groupId, Instant at, boolean whole) {
         List<Pool> following = readyPools().stream().filter(p -> groupId.equals(p.spec().rosterGroupId())).toList();
         if (following.isEmpty()) {
             return List.of();
         }
         GroupMembers.Delta delta;
         try {
-            delta = graph.changes(groupId, links.find(groupId).orElse(null));
+            delta = graph.changes(groupId, whole ? null : links.find(groupId).orElse(null));
         } catch (GroupMembers.GroupNotFoundException e) {
             return following.stream().map(p -> new Report(p.name().value(), List.of(e.getMessage()
                     + "; roster left as it is"))).toList();
@@ -131,6 +174,12 @@ public final class RosterSync {
                 reports.add(new Report(pool.name().value(), List.of("not reconciled: " + e.getMessage()
                         + "; the next run tries again")));
             }
+        }
+        try {
+            reports.add(new Report(SUBSCRIPTIONS, subscriptions.keep(followedGroups(), at)));
+        } catch (RuntimeException e) {
+            reports.add(new Report(SUBSCRIPTIONS, List.of("Graph subscriptions not kept: " + e.getMessage()
+                    + "; the next run tries again")));
         }
         return reports;
     }

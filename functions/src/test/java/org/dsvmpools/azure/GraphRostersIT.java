@@ -1,6 +1,7 @@
 package org.dsvmpools.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +13,13 @@ import java.util.List;
 import java.util.Set;
 import org.dsvmpools.kit.SamplePools;
 import org.dsvmpools.onboarding.GroupMembers;
+import org.dsvmpools.onboarding.GroupSubscriptions;
 import org.dsvmpools.onboarding.MemberState;
 import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.onboarding.RosterEventDispatch;
+import org.dsvmpools.onboarding.RosterEvents;
 import org.dsvmpools.onboarding.RosterSync;
+import org.dsvmpools.onboarding.SubscriptionKeeper;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
 import org.junit.jupiter.api.AfterAll;
@@ -70,8 +75,21 @@ class GraphRostersIT {
                 () -> local.arm));
     }
 
+    private static final String PARTNER_TOPIC = "EventGrid:?azuresubscriptionid=00000000-0000-0000-0000-0000000000aa"
+            + "&resourcegroup=dsvmpools&partnertopic=dsvmpools-graph&location=westeurope";
+
     private RosterSync sync() {
-        return new RosterSync(repository, roster, graph(), links, onboarding());
+        return new RosterSync(repository, roster, graph(), links, onboarding(), new SubscriptionKeeper(
+                subscriptions()));
+    }
+
+    private static GraphGroupSubscriptions subscriptions() {
+        return new GraphGroupSubscriptions(local.emulator.graphEndpoint(), PARTNER_TOPIC, () -> local.arm);
+    }
+
+    private static List<JsonNode> subscriptionsOn(String group) {
+        return local.emulator.graphSubscriptions().stream()
+                .filter(s -> s.path("resource").asText().equals("groups/" + group)).toList();
     }
 
     private static GraphGroupMembers graph() {
@@ -189,7 +207,8 @@ class GraphRostersIT {
         PoolName second = poolFollowing(group);
         RosterSync.Report ready = sync().poolReady(second, T0.plusSeconds(60));
 
-        assertThat(ready.changes()).containsExactlyInAnyOrder("max Ready", "ned Ready");
+        assertThat(ready.changes()).contains("max Ready", "ned Ready")
+                .anyMatch(change -> change.startsWith("subscription ") && change.contains(group));
         assertThat(state(second, "max")).isNotEqualTo(MemberState.Removed);
     }
 
@@ -213,5 +232,97 @@ class GraphRostersIT {
                 .satisfies(r -> assertThat(r.changes()).singleElement().asString().contains("503")
                         .contains("roster left as it is"));
         assertThat(roster.find(second, new LinuxUserName("pia"))).isEmpty();
+    }
+
+    @Test
+    void theAppKeepsOneSubscriptionPerFollowedGroupRenewsItAWeekAheadAndDropsOnesNobodyFollows() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000010";
+        String unfollowed = "1a000000-0000-0000-0000-000000000011";
+        poolFollowing(group);
+        local.emulator.setGroupMembers(group, List.of(user(61, "quinn@contoso.example")));
+        local.emulator.setGroupMembers(unfollowed, List.of());
+        GroupSubscriptions.Subscription stray = subscriptions().create(unfollowed,
+                Instant.now().plus(Duration.ofDays(3)));
+        Instant now = Instant.now();
+
+        sync().reconcileAll(now);
+
+        assertThat(subscriptionsOn(group)).singleElement().satisfies(made -> {
+            assertThat(made.path("notificationUrl").asText()).isEqualTo(PARTNER_TOPIC);
+            assertThat(made.path("lifecycleNotificationUrl").asText()).isEqualTo(PARTNER_TOPIC);
+            assertThat(Instant.parse(made.path("expirationDateTime").asText()))
+                    .isBetween(now.plus(Duration.ofDays(28)), now.plus(Duration.ofMinutes(41_760)));
+        });
+        assertThat(local.emulator.graphSubscriptions()).noneMatch(s -> s.path("id").asText().equals(stray.id()));
+
+        String id = subscriptionsOn(group).get(0).path("id").asText();
+        subscriptions().renew(id, now.plus(Duration.ofDays(2)));
+        sync().reconcileAll(now);
+        assertThat(Instant.parse(subscriptionsOn(group).get(0).path("expirationDateTime").asText()))
+                .as("renewed, since it would lapse within a week").isAfter(now.plus(Duration.ofDays(28)));
+        assertThat(subscriptionsOn(group)).as("still one").hasSize(1);
+    }
+
+    @Test
+    void graphRefusesASubscriptionLongerThan41760MinutesAndTheReasonIsNamed() {
+        String group = "1a000000-0000-0000-0000-000000000012";
+        local.emulator.setGroupMembers(group, List.of());
+
+        assertThatThrownBy(() -> subscriptions().create(group, Instant.now().plus(Duration.ofDays(30))))
+                .isInstanceOf(GroupMembers.GraphException.class).hasMessageContaining("400")
+                .hasMessageContaining("ExtensionError");
+        local.emulator.setGraphRoles(Set.of("GroupMember.Read.All", "User.Read.All"));
+        assertThatThrownBy(() -> subscriptions().create(group, Instant.now().plus(Duration.ofDays(1))))
+                .as("a subscription on groups needs Group.Read.All").hasMessageContaining("403")
+                .hasMessageContaining("Group.Read.All");
+    }
+
+    @Test
+    void graphsNoticeOfMissedChangesMakesAFullReadThroughTheEventTrigger() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000013";
+        PoolName pool = poolFollowing(group);
+        local.emulator.setGroupMembers(group, List.of(user(71, "rae@contoso.example")));
+        sync().groupChanged(group, T0);
+        local.emulator.setGroupMembers(group, List.of(user(72, "sol@contoso.example")));
+        String notice = "{\"specversion\":\"1.0\",\"id\":\"n1\",\"type\":"
+                + "\"Microsoft.Graph.SubscriptionReauthorizationRequired\",\"time\":\"2026-11-27T11:00:00Z\","
+                + "\"data\":{\"subscriptionId\":\"s-1\",\"lifecycleEvent\":\"missed\",\"resource\":\"groups/"
+                + group + "\"}}";
+
+        String handled = new RosterEventDispatch(onboarding(), sync()).handle(RosterEvents.read(notice));
+
+        assertThat(handled).contains("missed").contains("rae Removed").contains("sol Ready");
+        assertThat(state(pool, "sol")).isNotEqualTo(MemberState.Removed);
+    }
+
+    /** Fidelity the tests above rely on: delta pages, Graph's limits, and what it says when refused. */
+    @Test
+    void theEmulatorPagesDeltaAndRefusesWhatGraphRefuses() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000014";
+        local.emulator.setGroupMembers(group, List.of());
+        String link = graph().latestLink(group);
+        List<JsonNode> many = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            many.add(user(100 + i, "u" + i + "@contoso.example"));
+        }
+        local.emulator.setGroupMembers(group, many);
+
+        GroupMembers.Delta delta = graph().changes(group, link);
+
+        assertThat(delta.added()).as("two pages of changes, four lookups of 15").hasSize(60);
+        var http = java.net.http.HttpClient.newBuilder().sslContext(local.trust()).build();
+        StringBuilder sixteen = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            sixteen.append(i == 0 ? "" : ",").append("'").append(id(100 + i)).append("'");
+        }
+        var tooMany = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                local.emulator.graphEndpoint() + "/v1.0/users?$filter=" + java.net.URLEncoder.encode("id in ("
+                        + sixteen + ")", java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")))
+                .header("Authorization", "Bearer local-emulator").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        local.emulator.setGraphRoles(Set.of("Group.Read.All"));
+        assertThatThrownBy(() -> graph().changes(group, link)).isInstanceOf(GroupMembers.GraphException.class)
+                .hasMessageContaining("403").hasMessageContaining("User.Read.All");
     }
 }

@@ -64,4 +64,18 @@ class RosterEventsTest {
         assertThat(event).isInstanceOf(RosterEvent.Malformed.class);
         assertThat(((RosterEvent.Malformed) event).reason()).contains(reason);
     }
+
+    @Test
+    void graphsSubscriptionNoticesAreReadWithTheirGroup() {
+        RosterEvent read = RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"n1\",\"type\":"
+                + "\"Microsoft.Graph.SubscriptionReauthorizationRequired\",\"time\":\"2026-11-27T11:00:00Z\","
+                + "\"data\":{\"subscriptionId\":\"s-1\",\"resource\":\"Groups/0F3A0C2E-1111-2222-3333-444455556666\"}}");
+
+        assertThat(read).isEqualTo(new RosterEvent.SubscriptionLifecycle("n1",
+                java.time.Instant.parse("2026-11-27T11:00:00Z"), "s-1", "reauthorizationRequired",
+                "0f3a0c2e-1111-2222-3333-444455556666"));
+        assertThat(RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"n2\",\"type\":"
+                + "\"Microsoft.Graph.SubscriptionRemoved\",\"time\":\"2026-11-27T11:00:00Z\",\"data\":{}}"))
+                .isInstanceOf(RosterEvent.Malformed.class);
+    }
 }

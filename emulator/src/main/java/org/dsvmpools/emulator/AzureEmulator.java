@@ -78,7 +78,7 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.sendResponseHeaders(204, -1);
             }
         });
-        files.createContext("/", new FilesApi(storage, emulator.fileRequests));
+        files.createContext("/", new FilesApi(storage, emulator.fileRequests, faults));
         arm.setExecutor(emulator.executor);
         files.setExecutor(emulator.executor);
         arm.start();

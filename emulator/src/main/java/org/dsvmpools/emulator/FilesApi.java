@@ -37,13 +37,27 @@ final class FilesApi implements HttpHandler {
     private final StorageAccounts accounts;
     private final Map<Path, String> etags = new ConcurrentHashMap<>();
     private final Map<Path, String> leases = new ConcurrentHashMap<>();
+    /** Leases broken and not yet released: their ids no longer authorise writes (Lease File: Broken state). */
+    private final Map<Path, String> broken = new ConcurrentHashMap<>();
+    private final Map<Path, Map<String, String>> metadata = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong(System.nanoTime());
+    /** Put Range: "The maximum size of a range is 4 MiB." */
+    static final long MAX_RANGE = 4L * 1024 * 1024;
+    /**
+     * Naming and referencing shares, directories, files and metadata: these names are reserved, in any case, and
+     * with any extension.
+     */
+    static final java.util.Set<String> RESERVED = java.util.Set.of("con", "prn", "aux", "nul", "com1", "com2", "com3",
+            "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7",
+            "lpt8", "lpt9", "clock$");
 
     private final RequestLog log;
+    private final Faults faults;
 
-    FilesApi(StorageAccounts accounts, RequestLog log) {
+    FilesApi(StorageAccounts accounts, RequestLog log, Faults faults) {
         this.accounts = accounts;
         this.log = log;
+        this.faults = faults;
     }
 
     /** A service error: status, code and message, sent as the service sends them. */
@@ -76,8 +90,29 @@ final class FilesApi implements HttpHandler {
                 + (query == null ? "" : "?" + query), exchange.getResponseCode(), java.time.Duration.ZERO));
     }
 
-    private synchronized void serve(HttpExchange exchange) throws IOException {
+    private void serve(HttpExchange exchange) throws IOException {
         String rawPath = exchange.getRequestURI().getRawPath();
+        Optional<Faults.Fault> fault = faults.check(exchange.getRequestMethod(), rawPath + "?"
+                + exchange.getRequestURI().getRawQuery(), "files");
+        if (fault.isPresent() && fault.get().latencyMillis() > 0) {
+            sleep(fault.get().latencyMillis());
+        }
+        if (fault.isPresent() && fault.get().status() > 0) {
+            throw new FilesError(fault.get().status(), fault.get().status() == 503 ? "ServerBusy"
+                    : fault.get().code(), fault.get().message());
+        }
+        served(exchange, rawPath);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void served(HttpExchange exchange, String rawPath) throws IOException {
         // Nested names arrive percent-encoded ("users%2Falice"); Azure reads the decoded slashes as the path.
         List<String> segments = new ArrayList<>();
         for (String segment : URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
@@ -104,7 +139,7 @@ final class FilesApi implements HttpHandler {
         } else if (restype.equals("directory")) {
             directory(exchange, method, target, query, account, segments);
         } else if (segments.size() >= 3) {
-            file(exchange, method, target, query);
+            file(exchange, method, target, query, account, segments.get(1));
         } else {
             throw new FilesError(400, "InvalidQueryParameterValue", "restype is required for " + rawPath);
         }
@@ -114,8 +149,9 @@ final class FilesApi implements HttpHandler {
     private static Path resolve(Path root, List<String> segments) {
         Path path = root;
         for (String segment : segments) {
+            String base = segment.toLowerCase(Locale.ROOT).split("\\.", 2)[0];
             if (segment.equals(".") || segment.equals("..") || segment.contains("/") || segment.contains("\\")
-                    || segment.indexOf('\0') >= 0) {
+                    || segment.indexOf('\0') >= 0 || RESERVED.contains(base)) {
                 throw new FilesError(400, "InvalidResourceName", "The specifed resource name contains invalid"
                         + " characters.");
             }
@@ -224,16 +260,32 @@ final class FilesApi implements HttpHandler {
         sendEmpty(exchange, 200, smb(touched(destination), "Directory"));
     }
 
-    private void file(HttpExchange exchange, String method, Path file, Map<String, String> query) throws IOException {
+    private void file(HttpExchange exchange, String method, Path file, Map<String, String> query,
+                      StorageAccounts.Account account, String share) throws IOException {
         Headers request = exchange.getRequestHeaders();
         String comp = query.getOrDefault("comp", "");
         if (comp.equals("lease")) {
             lease(exchange, file);
             return;
         }
+        if (comp.equals("rename") && method.equals("PUT")) {
+            renameFile(exchange, file, request, account, share);
+            return;
+        }
         switch (method) {
             case "PUT" -> {
-                if (comp.equals("range")) {
+                if (comp.equals("metadata")) {
+                    requireFile(file);
+                    checkLease(request, file);
+                    Map<String, String> given = new java.util.TreeMap<>();
+                    request.forEach((name, values) -> {
+                        if (name.toLowerCase(Locale.ROOT).startsWith("x-ms-meta-")) {
+                            given.put(name.substring("x-ms-meta-".length()).toLowerCase(Locale.ROOT), values.get(0));
+                        }
+                    });
+                    metadata.put(file, given);
+                    sendEmpty(exchange, 200, touched(file));
+                } else if (comp.equals("range")) {
                     requireFile(file);
                     checkConditions(request, file);
                     checkLease(request, file);
@@ -269,6 +321,8 @@ final class FilesApi implements HttpHandler {
                 Files.delete(file);
                 etags.remove(file);
                 leases.remove(file);
+                broken.remove(file);
+                metadata.remove(file);
                 sendEmpty(exchange, 202, new Headers());
             }
             default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on files");
@@ -279,6 +333,10 @@ final class FilesApi implements HttpHandler {
         long[] range = range(exchange.getRequestHeaders().getFirst("x-ms-range"))
                 .or(() -> range(exchange.getRequestHeaders().getFirst("Range")))
                 .orElseThrow(() -> new FilesError(400, "MissingRequiredHeader", "x-ms-range is required"));
+        if (range[1] - range[0] + 1 > MAX_RANGE) {
+            throw new FilesError(413, "RequestBodyTooLarge", "The request body is too large and exceeds the maximum"
+                    + " permissible limit.");
+        }
         byte[] body = exchange.getRequestBody().readAllBytes();
         boolean clear = "clear".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("x-ms-write"));
         long size = Files.size(file);
@@ -301,6 +359,7 @@ final class FilesApi implements HttpHandler {
         headers.set("Accept-Ranges", "bytes");
         headers.set("x-ms-lease-state", leases.containsKey(file) ? "leased" : "available");
         headers.set("x-ms-lease-status", leases.containsKey(file) ? "locked" : "unlocked");
+        metadata.getOrDefault(file, Map.of()).forEach((name, value) -> headers.set("x-ms-meta-" + name, value));
         smb(headers, "Archive");
         Optional<long[]> range = range(exchange.getRequestHeaders().getFirst("x-ms-range"))
                 .or(() -> range(exchange.getRequestHeaders().getFirst("Range")));
@@ -317,6 +376,11 @@ final class FilesApi implements HttpHandler {
         send(exchange, status, headers, headOnly ? null : content, content.length);
     }
 
+    /**
+     * Lease File, as its state table has it: a lease is infinite and a break ends it at once. Acquire on a leased
+     * file is 409 (the same proposed id renews it); break on an available file is 409; release or change with
+     * another id is 409; a broken lease can be released by its id, and its id no longer authorises writes.
+     */
     private void lease(HttpExchange exchange, Path file) throws IOException {
         requireFile(file);
         Headers request = exchange.getRequestHeaders();
@@ -326,17 +390,28 @@ final class FilesApi implements HttpHandler {
         Headers headers = withEtag(file);
         switch (action) {
             case "acquire" -> {
-                if (held != null) {
+                String proposed = request.getFirst("x-ms-proposed-lease-id");
+                if (held != null && !held.equals(proposed)) {
                     throw new FilesError(409, "LeaseAlreadyPresent", "There is already a lease present.");
                 }
-                String id = Optional.ofNullable(request.getFirst("x-ms-proposed-lease-id"))
-                        .orElse(UUID.randomUUID().toString());
+                String id = Optional.ofNullable(proposed).orElse(UUID.randomUUID().toString());
                 leases.put(file, id);
+                broken.remove(file);
                 headers.set("x-ms-lease-id", id);
                 sendEmpty(exchange, 201, headers);
             }
             case "release", "change" -> {
-                if (held == null || !held.equals(presented)) {
+                if (held == null && action.equals("release") && presented != null
+                        && presented.equals(broken.get(file))) {
+                    broken.remove(file);
+                    sendEmpty(exchange, 200, headers);
+                    return;
+                }
+                if (held == null) {
+                    throw new FilesError(409, "LeaseNotPresentWithLeaseOperation", "There is currently no lease on"
+                            + " the file.");
+                }
+                if (!held.equals(presented)) {
                     throw new FilesError(409, "LeaseIdMismatchWithLeaseOperation", "The lease ID specified did not"
                             + " match the lease ID for the file.");
                 }
@@ -350,12 +425,66 @@ final class FilesApi implements HttpHandler {
                 sendEmpty(exchange, 200, headers);
             }
             case "break" -> {
-                leases.remove(file);
+                if (held == null) {
+                    throw new FilesError(409, "LeaseNotPresentWithLeaseOperation", "There is currently no lease on"
+                            + " the file.");
+                }
+                broken.put(file, leases.remove(file));
                 headers.set("x-ms-lease-time", "0");
                 sendEmpty(exchange, 202, headers);
             }
             default -> throw new FilesError(400, "InvalidHeaderValue", "x-ms-lease-action '" + action + "'");
         }
+    }
+
+    /**
+     * Rename File: {@code x-ms-file-rename-source} names the source in the same share. An existing destination is
+     * replaced only with {@code x-ms-file-rename-replace-if-exists: true}, and, when it is leased, only with its
+     * lease id in {@code x-ms-destination-lease-id}. The destination's lease ends with the file it replaces.
+     */
+    private void renameFile(HttpExchange exchange, Path destination, Headers request, StorageAccounts.Account account,
+                            String share) throws IOException {
+        String header = request.getFirst("x-ms-file-rename-source");
+        if (header == null) {
+            throw new FilesError(400, "MissingRequiredHeader", "x-ms-file-rename-source is required");
+        }
+        String sourcePath = java.net.URI.create(header.replace(" ", "%20")).getRawPath();
+        List<String> source = new ArrayList<>();
+        for (String segment : URLDecoder.decode(sourcePath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
+            if (!segment.isEmpty()) {
+                source.add(segment);
+            }
+        }
+        if (!source.isEmpty() && source.get(0).equals(account.name())) {
+            source.remove(0);
+        }
+        if (source.size() < 2 || !source.get(0).equals(share)) {
+            throw new FilesError(400, "InvalidHeaderValue", "the rename source must be in the same share");
+        }
+        Path from = resolve(account.root(), source);
+        requireFile(from);
+        if (Files.exists(destination)) {
+            if (!"true".equalsIgnoreCase(request.getFirst("x-ms-file-rename-replace-if-exists"))) {
+                throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
+            }
+            String held = leases.get(destination);
+            if (held != null && !held.equals(request.getFirst("x-ms-destination-lease-id"))) {
+                throw new FilesError(412, request.getFirst("x-ms-destination-lease-id") == null ? "LeaseIdMissing"
+                        : "LeaseIdMismatchWithFileOperation", "There is currently a lease on the destination file"
+                        + " and the lease ID specified did not match it.");
+            }
+        }
+        if (!Files.isDirectory(destination.getParent())) {
+            throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
+        }
+        Files.move(from, destination, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        etags.remove(from);
+        leases.remove(destination);
+        broken.remove(destination);
+        metadata.put(destination, metadata.getOrDefault(from, Map.of()));
+        metadata.remove(from);
+        sendEmpty(exchange, 200, smb(touched(destination), "Archive"));
     }
 
     private void checkLease(Headers request, Path file) {

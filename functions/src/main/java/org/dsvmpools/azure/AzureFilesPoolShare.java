@@ -6,6 +6,8 @@ import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.file.share.ShareClient;
 import com.azure.storage.file.share.ShareDirectoryClient;
 import com.azure.storage.file.share.ShareFileClient;
@@ -27,6 +29,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.dsvmpools.onboarding.Manifest;
@@ -43,8 +46,20 @@ import org.dsvmpools.pool.LinuxUserName;
  * ARM, once per share.
  */
 public final class AzureFilesPoolShare implements PoolShare {
-    /** A manifest write holds the lease for a few requests; one held far longer belongs to a crashed writer. */
+    /**
+     * How long a writer may hold the manifest's lease: declared in the file's metadata when it takes the lease, and
+     * longer than its requests can take with the Files client's retries ({@link #RETRIES}: three tries of at most
+     * 10 s each per request). Another writer breaks the lease only once this has passed, never for a holder merely
+     * slow; Azure Files' leases never expire by themselves.
+     */
+    static final Duration HOLD = Duration.ofMinutes(2);
+    /** A lease without a declared deadline (its holder died before declaring one) is broken after this wait. */
     static final Duration STALE_LEASE = Duration.ofSeconds(30);
+    static final String DEADLINE = "leasedeadline";
+    /** Put Range takes at most 4 MiB. */
+    static final int RANGE = 4 * 1024 * 1024;
+    static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
+            Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofSeconds(4), null);
     /** Azure's public cloud; pools live there (the blueprint's regions are its regions). */
     static final String FILE_ENDPOINT_SUFFIX = ".file.core.windows.net";
 
@@ -116,48 +131,83 @@ public final class AzureFilesPoolShare implements PoolShare {
         });
     }
 
+    /** @throws Manifest.UnreadableException when the manifest does not parse (only a repair fixes that) */
     @Override
     public Map<LinuxUserName, Instant> published(ShareRef share) {
-        ShareFileClient file = manifest(share);
-        for (int attempt = 1; ; attempt++) {
-            ByteArrayOutputStream current = new ByteArrayOutputStream();
-            file.download(current);
-            try {
-                return Manifest.changeTimes(current.toByteArray());
-            } catch (IllegalStateException halfWritten) {
-                // A writer sets the file's new length, then its contents: read between the two, it is zeros.
-                if (attempt == 3) {
-                    throw halfWritten;
-                }
-                sleep(50L * attempt);
-            }
-        }
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        manifest(share).download(current);
+        return Manifest.changeTimes(current.toByteArray());
     }
 
     /** The manifest as this instance last wrote it, with the version Azure Files gave that write. */
     private record Written(byte[] contents, String etag) {
     }
 
+    @Override
+    public void rebuildManifest(ShareRef share, List<Member> members) {
+        write(share, read -> Manifest.of(members));
+    }
+
     private void writeUnderLease(ShareRef share, List<Member> changes) {
+        write(share, read -> Manifest.apply(read, changes));
+    }
+
+    /**
+     * One manifest write, never leaving readers (the app, the VM agents) a file that does not parse: under the
+     * manifest's lease, the new contents go to a file of their own, which then replaces the manifest in one Rename
+     * File (replace-if-exists, the lease id as the destination's). A crash or a failed request before the rename
+     * leaves the old manifest whole and a stray file; after it, the new one. The rename is fenced: a writer whose
+     * lease was broken (past its deadline) cannot replace a newer manifest, since the lease id no longer matches;
+     * it starts again from the lease.
+     */
+    private void write(ShareRef share, java.util.function.UnaryOperator<byte[]> change) {
+        ShareClient client = share(share);
         ShareFileClient file = manifest(share);
-        ShareLeaseClient lease = new ShareLeaseClientBuilder().fileClient(file).buildClient();
-        Response<String> leased = acquire(lease);
-        ShareRequestConditions held = new ShareRequestConditions().setLeaseId(leased.getValue());
-        try {
-            byte[] read = contents(share, file, held, leased.getHeaders().getValue(HttpHeaderName.ETAG));
-            byte[] bytes = Manifest.apply(read, changes);
-            if (bytes == read) {
+        for (int attempt = 1; ; attempt++) {
+            ShareLeaseClient lease = new ShareLeaseClientBuilder().fileClient(file).buildClient();
+            Response<String> leased = acquire(file, lease);
+            ShareRequestConditions held = new ShareRequestConditions().setLeaseId(leased.getValue());
+            ShareFileClient next = client.getFileClient(UserFolders.MANIFEST + "." + UUID.randomUUID() + ".new");
+            boolean replaced = false;
+            try {
+                file.setMetadataWithResponse(Map.of(DEADLINE, Instant.now().plus(HOLD).toString()), held, null,
+                        Context.NONE);
+                byte[] read = contents(share, file, held, leased.getHeaders().getValue(HttpHeaderName.ETAG));
+                byte[] bytes = change.apply(read);
+                if (bytes == read) {
+                    return;
+                }
+                next.create(bytes.length);
+                for (int from = 0; from < bytes.length; from += RANGE) {
+                    int length = Math.min(RANGE, bytes.length - from);
+                    next.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes, from,
+                            length), length).setOffset((long) from), null, Context.NONE);
+                }
+                String etag = next.renameWithResponse(new ShareFileRenameOptions(UserFolders.MANIFEST)
+                        .setReplaceIfExists(true).setDestinationRequestConditions(held), null, Context.NONE)
+                        .getValue().getProperties().getETag();
+                replaced = true;
+                lastWritten.put(share, new Written(bytes, etag));
                 return;
+            } catch (ShareStorageException e) {
+                if (e.getStatusCode() != 412 || attempt >= 3) {
+                    throw e;
+                }
+                // The lease was broken and another writer may have written since: read again under a new lease.
+            } finally {
+                if (!replaced) {
+                    quietly(() -> next.deleteIfExists());
+                    quietly(lease::releaseLease);
+                }
             }
-            String etag = file.createWithResponse(bytes.length, null, null, null, null, held, null, Context.NONE)
-                    .getValue().getETag();
-            if (bytes.length > 0) {
-                etag = file.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes),
-                        bytes.length).setRequestConditions(held), null, Context.NONE).getValue().getETag();
-            }
-            lastWritten.put(share, new Written(bytes, etag));
-        } finally {
-            lease.releaseLease();
+        }
+    }
+
+    private static void quietly(Runnable cleanup) {
+        try {
+            cleanup.run();
+        } catch (RuntimeException e) {
+            // The lease already ended (broken, or gone with the file it was on), or the file never existed.
         }
     }
 
@@ -172,9 +222,13 @@ public final class AzureFilesPoolShare implements PoolShare {
         return current.toByteArray();
     }
 
-    /** Takes the manifest's lease, waiting for other writers; a lease older than {@link #STALE_LEASE} is broken. */
-    private static Response<String> acquire(ShareLeaseClient lease) {
-        long deadline = System.nanoTime() + STALE_LEASE.toNanos();
+    /**
+     * Takes the manifest's lease, waiting for other writers. A holder's lease is broken only past the deadline it
+     * declared, or, when it declared none, after {@link #STALE_LEASE} of waiting; breaking a lease its holder has
+     * just released is 409 on Azure, which only means it is free.
+     */
+    private static Response<String> acquire(ShareFileClient file, ShareLeaseClient lease) {
+        long waitedSince = System.nanoTime();
         long pause = 10;
         while (true) {
             try {
@@ -183,14 +237,31 @@ public final class AzureFilesPoolShare implements PoolShare {
                 if (e.getStatusCode() != 409 || !"LeaseAlreadyPresent".equals(String.valueOf(e.getErrorCode()))) {
                     throw e;
                 }
-                if (System.nanoTime() > deadline) {
-                    lease.breakLease();
-                    deadline = System.nanoTime() + STALE_LEASE.toNanos();
-                }
+            }
+            if (holderOverdue(file, waitedSince)) {
+                quietly(lease::breakLease);
+                waitedSince = System.nanoTime();
             }
             sleep(pause);
             pause = Math.min(pause * 2, 200);
         }
+    }
+
+    private static boolean holderOverdue(ShareFileClient file, long waitedSince) {
+        String deadline;
+        try {
+            deadline = file.getProperties().getMetadata().get(DEADLINE);
+        } catch (ShareStorageException e) {
+            return false;
+        }
+        if (deadline != null) {
+            try {
+                return Instant.now().isAfter(Instant.parse(deadline));
+            } catch (java.time.format.DateTimeParseException e) {
+                return true;
+            }
+        }
+        return System.nanoTime() - waitedSince > STALE_LEASE.toNanos();
     }
 
     private ShareFileClient manifest(ShareRef share) {
@@ -232,7 +303,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     private ShareClient connect(ShareRef share) {
         if (!emulator) {
             return new ShareServiceClientBuilder().endpoint("https://" + share.storageAccount() + FILE_ENDPOINT_SUFFIX)
-                    .credential(identity()).shareTokenIntent(ShareTokenIntent.BACKUP).buildClient()
+                    .credential(identity()).shareTokenIntent(ShareTokenIntent.BACKUP).retryOptions(RETRIES).buildClient()
                     .getShareClient(share.share());
         }
         ArmClients arm = this.arm.get();
@@ -241,7 +312,7 @@ public final class AzureFilesPoolShare implements PoolShare {
                 share.storageAccount())).primaryEndpoints().file();
         String key = ArmCalls.call(() -> accounts.listKeys(share.resourceGroup(), share.storageAccount()).keys()
                 .get(0).value());
-        return new ShareServiceClientBuilder().endpoint(endpoint).httpClient(arm.http())
+        return new ShareServiceClientBuilder().endpoint(endpoint).httpClient(arm.http()).retryOptions(RETRIES)
                 .credential(new StorageSharedKeyCredential(share.storageAccount(), key))
                 .addPolicy(new FilesEndpointRestore(URI.create(endpoint).getPort(), share.storageAccount()))
                 .buildClient().getShareClient(share.share());

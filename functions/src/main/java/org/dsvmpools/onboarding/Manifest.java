@@ -28,6 +28,19 @@ public final class Manifest {
     private Manifest() {
     }
 
+    /** The manifest on the share does not parse: it is rebuilt from the roster, which is the record. */
+    public static final class UnreadableException extends RuntimeException {
+        UnreadableException(Throwable cause) {
+            super("the roster manifest on the share is unreadable", cause);
+        }
+    }
+
+    /** A manifest of exactly these members, for a rebuild. */
+    public static byte[] of(Collection<Member> members) {
+        byte[] built = apply(new byte[0], members);
+        return built.length == 0 ? "{\"v\":1,\"users\":[]}".getBytes(StandardCharsets.UTF_8) : built;
+    }
+
     /**
      * The manifest with each member's entry set, unless the entry there is from a later change: changes of one user
      * may reach the manifest out of order when several app instances write it. The contents are read and written
@@ -69,7 +82,7 @@ public final class Manifest {
                 JSON.readTree(manifest).path("users").forEach(user -> users.put(user.path("name").asText(),
                         (ObjectNode) user));
             } catch (IOException e) {
-                throw new IllegalStateException("the roster manifest on the share is unreadable", e);
+                throw new UnreadableException(e);
             }
         }
         return users;

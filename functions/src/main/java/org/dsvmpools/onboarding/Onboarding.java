@@ -103,7 +103,7 @@ public final class Onboarding {
                     return new Outcome.Unchanged(known, "a change as new or newer was applied at "
                             + known.changedAt());
                 }
-                if (published(where, known)) {
+                if (published(poolName, where, known)) {
                     return new Outcome.Unchanged(known.with(MemberState.Ready, at, null), "already applied");
                 }
             }
@@ -120,7 +120,7 @@ public final class Onboarding {
             roster.create(poolName, pending);
         }
         share.ensureDirectories(where, UserFolders.home(user.name()));
-        share.updateManifest(where, List.of(pending));
+        publish(poolName, where, List.of(pending));
         return new Outcome.Done(pending.with(MemberState.Ready, at, null));
     }
 
@@ -134,8 +134,29 @@ public final class Onboarding {
     }
 
     /** Whether the manifest carries {@code member}'s change: a duplicate touches no file but this read. */
-    private boolean published(ShareRef where, Member member) {
-        return carries(share.published(where), member);
+    private boolean published(PoolName pool, ShareRef where, Member member) {
+        return carries(publishedIn(pool, where), member);
+    }
+
+    /**
+     * Sets these entries in the manifest. One that does not parse (left so by a writer of an older version, or
+     * damaged) is rebuilt from the roster, which is the record and already holds these changes.
+     */
+    private void publish(PoolName pool, ShareRef where, List<Member> changes) {
+        try {
+            share.updateManifest(where, changes);
+        } catch (Manifest.UnreadableException unreadable) {
+            share.rebuildManifest(where, roster.list(pool));
+        }
+    }
+
+    private Map<LinuxUserName, Instant> publishedIn(PoolName pool, ShareRef where) {
+        try {
+            return share.published(where);
+        } catch (Manifest.UnreadableException unreadable) {
+            share.rebuildManifest(where, roster.list(pool));
+            return share.published(where);
+        }
     }
 
     /** Whether a manifest whose entries changed at {@code published} carries {@code member}'s latest change. */
@@ -166,7 +187,7 @@ public final class Onboarding {
         Member known = current.get().member();
         if (at.equals(known.changedAt()) && known.state() == MemberState.Removed && known.archive() != null) {
             // This very removal again: its move and manifest change may have failed half-way; both repeat safely.
-            archive(where, known);
+            archive(poolName, where, known);
             return new Outcome.Done(known);
         }
         if (!at.isAfter(known.changedAt())) {
@@ -177,13 +198,13 @@ public final class Onboarding {
         }
         Member removed = known.with(MemberState.Removed, at, UserFolders.archive(name, at));
         roster.replace(poolName, current.get(), removed);
-        archive(where, removed);
+        archive(poolName, where, removed);
         return new Outcome.Done(removed);
     }
 
-    private void archive(ShareRef where, Member removed) {
+    private void archive(PoolName pool, ShareRef where, Member removed) {
         share.move(where, UserFolders.USERS + "/" + removed.name().value(), removed.archive());
-        share.updateManifest(where, List.of(removed));
+        publish(pool, where, List.of(removed));
     }
 
     /**
@@ -198,13 +219,19 @@ public final class Onboarding {
         }
         ShareRef where = shareOf(pool.get().pool());
         List<Member> members = roster.list(poolName);
-        Map<LinuxUserName, Instant> published = share.published(where);
+        Map<LinuxUserName, Instant> published = publishedIn(poolName, where);
         for (Member member : members) {
             if (member.state() == MemberState.Pending && !carries(published, member)) {
-                share.ensureDirectories(where, UserFolders.home(member.name()));
+                try {
+                    share.ensureDirectories(where, UserFolders.home(member.name()));
+                } catch (RuntimeException e) {
+                    // One user's folder (a name Files refuses, say) must not keep the others out of the manifest.
+                    System.getLogger(Onboarding.class.getName()).log(System.Logger.Level.WARNING, "pool " + poolName
+                            + ": folder of " + member.name() + " not made: " + e.getMessage());
+                }
             }
         }
-        share.updateManifest(where, members);
+        publish(poolName, where, members);
     }
 
     /**
@@ -235,7 +262,7 @@ public final class Onboarding {
                 || blocked(poolName, pool).isPresent()) {
             return Optional.of(members);
         }
-        Map<LinuxUserName, Instant> published = share.published(shareOf(pool.get().pool()));
+        Map<LinuxUserName, Instant> published = publishedIn(poolName, shareOf(pool.get().pool()));
         return Optional.of(members.stream().map(m -> m.state() == MemberState.Pending && carries(published, m)
                 ? m.with(MemberState.Ready, m.changedAt(), null) : m).toList());
     }

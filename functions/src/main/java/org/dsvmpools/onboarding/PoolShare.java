@@ -19,6 +19,9 @@ public interface PoolShare {
      */
     void updateManifest(ShareRef share, List<Member> changes);
 
+    /** Replaces the manifest by one of exactly {@code members}, under its lease: the repair of an unreadable one. */
+    void rebuildManifest(ShareRef share, List<Member> members);
+
     /** When each user's entry in the manifest was changed ({@link Manifest#changeTimes}), read without the lease. */
     Map<LinuxUserName, Instant> published(ShareRef share);
 }

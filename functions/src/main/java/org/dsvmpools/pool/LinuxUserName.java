@@ -35,6 +35,14 @@ public record LinuxUserName(String value) {
             "usbmux", "rtkit", "avahi", "colord", "pulse", "lightdm", "xrdp", "sshd", "ubuntu", "omsagent",
             "nxautomation", "jupyterhub", "docker", "postgres", "mysql", "dsvmpools");
 
+    /**
+     * Names Azure Files refuses for a directory, in any case (Naming and referencing shares, directories, files and
+     * metadata): a user's folder could never be made. Those a Linux name can spell; {@code CLOCK$} cannot.
+     */
+    static final Set<String> FILES_RESERVED = Set.of("con", "prn", "aux", "nul", "com1", "com2", "com3", "com4",
+            "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
+            "lpt9");
+
     public LinuxUserName {
         problem(value).ifPresent(message -> {
             throw new IllegalArgumentException("invalid user name '" + value + "': " + message);
@@ -48,6 +56,9 @@ public record LinuxUserName(String value) {
         }
         if (AZURE_RESERVED_ADMIN_NAMES.contains(candidate)) {
             return Optional.of("'" + candidate + "' is a name Azure refuses for a VM's administrator");
+        }
+        if (FILES_RESERVED.contains(candidate)) {
+            return Optional.of("'" + candidate + "' is a name Azure Files refuses for the user's folder");
         }
         if (SYSTEM.contains(candidate)) {
             return Optional.of("'" + candidate + "' is reserved on the VMs");

@@ -30,6 +30,12 @@ class RecordingShare implements PoolShare {
     }
 
     @Override
+    public synchronized void rebuildManifest(ShareRef share, List<Member> members) {
+        manifest = new String(Manifest.of(members), StandardCharsets.UTF_8);
+        calls.add("rebuild");
+    }
+
+    @Override
     public synchronized Map<LinuxUserName, Instant> published(ShareRef share) {
         return Manifest.changeTimes(manifest == null ? new byte[0] : manifest.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,193 @@
+package org.dsvmpools.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.storage.file.share.ShareClient;
+import com.azure.storage.file.share.ShareFileClient;
+import com.azure.storage.file.share.models.ShareRequestConditions;
+import com.azure.storage.file.share.models.ShareStorageException;
+import com.azure.storage.file.share.options.ShareFileRenameOptions;
+import com.azure.storage.file.share.specialized.ShareLeaseClient;
+import com.azure.storage.file.share.specialized.ShareLeaseClientBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.onboarding.NewUser;
+import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.onboarding.UserFolders;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.PoolName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The roster manifest on the emulator's Azure Files, which answers as the service does (the Lease File state
+ * table, 4 MiB ranges, reserved names, Rename File with replace-if-exists and the destination's lease) and takes
+ * injected faults: no failure between two calls of a manifest update leaves readers a broken manifest.
+ */
+class FilesManifestIT {
+    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static LocalCloud local;
+    private static int pools;
+    private TablePoolRepository repository;
+    private TableRosterStore roster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        local = LocalCloud.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.close();
+    }
+
+    @AfterEach
+    void noFaults() {
+        local.emulator.injectFaults("{}");
+    }
+
+    private PoolName readyPool() throws Exception {
+        int n = ++pools;
+        repository = new TablePoolRepository(local.storage.table("filespools" + n));
+        roster = new TableRosterStore(local.storage.table("filesroster" + n));
+        return DeployedPools.deploy(local, repository, "files-" + n, SamplePools.document("files-" + n));
+    }
+
+    private Onboarding onboarding() {
+        return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
+                () -> local.arm));
+    }
+
+    private static NewUser user(String name) {
+        return new NewUser(new LinuxUserName(name), name + "@example.org", name, List.of(), null);
+    }
+
+    private static List<String> manifestNames(ShareClient share) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        share.getFileClient(UserFolders.MANIFEST).download(out);
+        JsonNode manifest = new ObjectMapper().readTree(out.toByteArray());
+        List<String> names = new ArrayList<>();
+        manifest.path("users").forEach(u -> names.add(u.path("name").asText()));
+        return names;
+    }
+
+    /** Each request of a manifest update failing for good (all of the SDK's tries): the old manifest stays whole. */
+    @ParameterizedTest(name = "failing: {0}")
+    @ValueSource(strings = {"comp=metadata", ".new?", "comp=range", "comp=rename"})
+    void aFailureAtAnyStepOfAnUpdateLeavesTheManifestWholeAndTheNextUpdateWorks(String step) throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        onboarding.add(pool, user("ann"), T0);
+        local.emulator.injectFaults("{\"rules\":[{\"match\":\"" + step + "\",\"kind\":\"internal\",\"count\":3}]}");
+
+        assertThatThrownBy(() -> onboarding.add(pool, user("bob"), T0.plusSeconds(1)))
+                .isInstanceOf(ShareStorageException.class);
+
+        ShareClient share = local.share(pool);
+        assertThat(manifestNames(share)).as("still parses, still has ann").containsExactly("ann");
+        local.emulator.injectFaults("{}");
+        onboarding.add(pool, user("cy"), T0.plusSeconds(2));
+        assertThat(manifestNames(share)).contains("ann", "cy");
+        assertThat(onboarding().members(pool).orElseThrow()).extracting(m -> m.name().value())
+                .contains("ann", "bob", "cy");
+        onboarding.refreshManifest(pool);
+        assertThat(manifestNames(share)).as("the daily repair puts bob in").contains("ann", "bob", "cy");
+    }
+
+    @Test
+    void aManifestThatDoesNotParseIsRebuiltFromTheRosterAtTheNextChange() throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        onboarding.add(pool, user("dee"), T0);
+        ShareFileClient file = local.share(pool).getFileClient(UserFolders.MANIFEST);
+        byte[] zeros = new byte[64];
+        file.create(zeros.length);
+        file.uploadRange(new ByteArrayInputStream(zeros), zeros.length);
+
+        onboarding.add(pool, user("eli"), T0.plusSeconds(1));
+
+        assertThat(manifestNames(local.share(pool))).containsExactlyInAnyOrder("dee", "eli");
+    }
+
+    /** A writer that holds the lease with a deadline ahead is waited for, not broken, however long it takes. */
+    @Test
+    void aSlowHoldersLeaseIsNotBrokenAndTheWaitingWriterGoesOnAfterIt() throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        onboarding.add(pool, user("fay"), T0);
+        ShareFileClient file = local.share(pool).getFileClient(UserFolders.MANIFEST);
+        ShareLeaseClient holder = new ShareLeaseClientBuilder().fileClient(file).buildClient();
+        String held = holder.acquireLease();
+        file.setMetadataWithResponse(Map.of(AzureFilesPoolShare.DEADLINE, Instant.now().plusSeconds(120).toString()),
+                new ShareRequestConditions().setLeaseId(held), null, com.azure.core.util.Context.NONE);
+
+        CompletableFuture<Onboarding.Outcome> waiting = CompletableFuture.supplyAsync(
+                () -> onboarding.add(pool, user("gus"), T0.plusSeconds(1)));
+        Thread.sleep(AzureFilesPoolShare.STALE_LEASE.toMillis() / 10);
+
+        assertThat(waiting).isNotDone();
+        file.setMetadataWithResponse(Map.of("still", "mine"), new ShareRequestConditions().setLeaseId(held), null,
+                com.azure.core.util.Context.NONE);
+        holder.releaseLease();
+        assertThat(waiting.get(30, TimeUnit.SECONDS)).isInstanceOf(Onboarding.Outcome.Done.class);
+        assertThat(manifestNames(local.share(pool))).contains("fay", "gus");
+    }
+
+    /** What the manifest protocol relies on, as Azure Files documents it, through the SDK. */
+    @Test
+    void theEmulatorsFilesKeepTheLeaseTableRangesNamesAndRenameAsTheServiceDoes() throws Exception {
+        PoolName pool = readyPool();
+        onboarding().add(pool, user("hal"), T0);
+        ShareClient share = local.share(pool);
+        ShareFileClient file = share.getFileClient(UserFolders.MANIFEST);
+        ShareLeaseClient lease = new ShareLeaseClientBuilder().fileClient(file).buildClient();
+
+        assertThatThrownBy(lease::breakLease).as("break on an available file")
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
+        String id = lease.acquireLease();
+        lease.breakLease();
+        assertThatThrownBy(() -> file.setMetadataWithResponse(Map.of("a", "b"), new ShareRequestConditions()
+                .setLeaseId(id), null, com.azure.core.util.Context.NONE)).as("a broken lease's id writes nothing")
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(412));
+        lease.releaseLease();
+
+        ShareFileClient big = share.getFileClient(".pool/big");
+        byte[] five = new byte[5 * 1024 * 1024];
+        big.create(five.length);
+        assertThatThrownBy(() -> big.uploadRange(new ByteArrayInputStream(five), five.length))
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(413));
+
+        assertThatThrownBy(() -> share.getDirectoryClient("users/COM3").create())
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(400));
+
+        ShareFileClient next = share.getFileClient(".pool/next");
+        byte[] json = "{\"v\":1,\"users\":[]}".getBytes(StandardCharsets.UTF_8);
+        next.create(json.length);
+        next.uploadRange(new ByteArrayInputStream(json), json.length);
+        String leased = lease.acquireLease();
+        assertThatThrownBy(() -> next.rename(UserFolders.MANIFEST)).as("no replace without asking")
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(409));
+        assertThatThrownBy(() -> next.renameWithResponse(new ShareFileRenameOptions(UserFolders.MANIFEST)
+                .setReplaceIfExists(true), null, com.azure.core.util.Context.NONE)).as("a leased destination")
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(412));
+        next.renameWithResponse(new ShareFileRenameOptions(UserFolders.MANIFEST).setReplaceIfExists(true)
+                .setDestinationRequestConditions(new ShareRequestConditions().setLeaseId(leased)), null,
+                com.azure.core.util.Context.NONE);
+        assertThat(manifestNames(share)).isEmpty();
+    }
+}

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * The Azure Files REST API on a real folder per storage account ({@code files/<account>/<share>/...} under the
  * data folder, so a person can look at what was provisioned): shares, directories, small files (create, put
- * range, get), leases and ETag conditions, SharedKey authorisation against the keys listKeys returns, and errors
+ * range, get, rename), leases, SharedKey authorisation against the keys listKeys returns, and errors
  * as the service sends them ({@code x-ms-error-code} and an XML body).
  */
 final class FilesApi implements HttpHandler {
@@ -287,7 +287,6 @@ final class FilesApi implements HttpHandler {
                     sendEmpty(exchange, 200, touched(file));
                 } else if (comp.equals("range")) {
                     requireFile(file);
-                    checkConditions(request, file);
                     checkLease(request, file);
                     putRange(exchange, file);
                 } else if (comp.isEmpty() || comp.equals("properties")) {
@@ -295,11 +294,7 @@ final class FilesApi implements HttpHandler {
                         throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
                     }
                     if (Files.exists(file)) {
-                        checkConditions(request, file);
                         checkLease(request, file);
-                    } else if (request.getFirst("If-Match") != null) {
-                        throw new FilesError(412, "ConditionNotMet", "The condition specified using HTTP conditional"
-                                + " header(s) is not met.");
                     }
                     long length = Long.parseLong(Optional.ofNullable(request.getFirst("x-ms-content-length")).orElse("0"));
                     try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
@@ -312,7 +307,6 @@ final class FilesApi implements HttpHandler {
             }
             case "GET", "HEAD" -> {
                 requireFile(file);
-                checkConditions(request, file);
                 getFile(exchange, file, method.equals("HEAD"));
             }
             case "DELETE" -> {
@@ -503,18 +497,6 @@ final class FilesApi implements HttpHandler {
         }
     }
 
-    /** ETags compare with or without their quotes, as the service does (the SDK hands them back unquoted). */
-    private void checkConditions(Headers request, Path file) {
-        String etag = unquoted(etag(file));
-        String ifMatch = unquoted(request.getFirst("If-Match"));
-        String ifNoneMatch = unquoted(request.getFirst("If-None-Match"));
-        if ((ifMatch != null && !ifMatch.equals("*") && !ifMatch.equals(etag))
-                || (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.equals(etag)))) {
-            throw new FilesError(412, "ConditionNotMet", "The condition specified using HTTP conditional header(s)"
-                    + " is not met.");
-        }
-    }
-
     private String listing(Path directory, StorageAccounts.Account account, List<String> segments) throws IOException {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults"
                 + " ServiceEndpoint=\"/" + escape(account.name()) + "/\" ShareName=\"" + escape(segments.get(1))
@@ -532,11 +514,6 @@ final class FilesApi implements HttpHandler {
             }
         }
         return xml.append("</Entries><NextMarker /></EnumerationResults>").toString();
-    }
-
-    private static String unquoted(String etag) {
-        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     private static void requireDirectory(Path path, String code, String message) {

@@ -62,7 +62,7 @@ public final class ArmClients {
         return new AzureProfile(tenantId, subscriptionId, new AzureEnvironment(endpoints));
     }
 
-    static boolean isLoopback(String endpoint) {
+    public static boolean isLoopback(String endpoint) {
         String host = URI.create(endpoint).getHost();
         return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
     }

@@ -56,6 +56,9 @@ public final class AzureFilesPoolShare implements PoolShare {
     /** A lease without a declared deadline (its holder died before declaring one) is broken after this wait. */
     static final Duration STALE_LEASE = Duration.ofSeconds(30);
     static final String DEADLINE = "leasedeadline";
+    /** How long a removed user's entry stays in the manifest ({@link Manifest#apply(byte[], java.util.Collection,
+     * Instant)}). */
+    static final Duration REMOVED_KEPT = Duration.ofDays(7);
     /** Put Range takes at most 4 MiB. */
     static final int RANGE = 4 * 1024 * 1024;
     static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
@@ -149,7 +152,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     private void writeUnderLease(ShareRef share, List<Member> changes) {
-        write(share, read -> Manifest.apply(read, changes));
+        write(share, read -> Manifest.apply(read, changes, Instant.now().minus(REMOVED_KEPT)));
     }
 
     /**

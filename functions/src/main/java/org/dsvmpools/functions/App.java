@@ -89,6 +89,8 @@ public final class App {
     }
 
     public static App fromSettings(Settings settings, Clock clock) {
+        StartupChecks.warnings(settings).forEach(warning -> System.getLogger(App.class.getName())
+                .log(System.Logger.Level.WARNING, warning));
         return wire(settings, clock, Adapters.fromSettings(settings));
     }
 

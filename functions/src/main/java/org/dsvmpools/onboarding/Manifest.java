@@ -47,13 +47,25 @@ public final class Manifest {
      * once, however many members change: a batch of a thousand costs what one does.
      */
     public static byte[] apply(byte[] current, Collection<Member> members) {
+        return apply(current, members, Instant.MIN);
+    }
+
+    /**
+     * As {@link #apply(byte[], Collection)}, and entries of users removed before {@code removedBefore} leave the
+     * manifest: the roster agent offboards any account it made that the manifest no longer lists, so an entry is
+     * not needed for the removal to reach an instance, even one that was off for weeks; it stays a week for a
+     * readable history. This keeps the manifest the size of the pool's current users.
+     */
+    public static byte[] apply(byte[] current, Collection<Member> members, Instant removedBefore) {
         Map<String, ObjectNode> users = entries(current);
-        boolean changed = false;
+        boolean changed = users.values().removeIf(entry -> entry.path("state").asText().equals("removed")
+                && entry.hasNonNull("changedAt") && Instant.parse(entry.path("changedAt").asText()).isBefore(removedBefore));
         for (Member member : members) {
             ObjectNode known = users.get(member.name().value());
             boolean newer = known == null || !known.hasNonNull("changedAt")
                     || !Instant.parse(known.path("changedAt").asText()).isAfter(member.changedAt());
-            if (newer && member.uid() > 0) {
+            boolean expired = member.state() == MemberState.Removed && member.changedAt().isBefore(removedBefore);
+            if (newer && member.uid() > 0 && !expired) {
                 users.put(member.name().value(), entry(member));
                 changed = true;
             }

@@ -16,7 +16,7 @@ import org.dsvmpools.pool.SshPublicKey;
  * Linux rules (it is not folded, so a look-alike letter is refused, not quietly changed).
  */
 public final class NewUserJson {
-    static final int MAX_KEYS = 10;
+    static final int MAX_KEYS = org.dsvmpools.pool.SshPublicKey.MAX_PER_USER;
     static final int MAX_TEXT = 256;
     private static final Set<String> FIELDS = Set.of("name", "email", "displayName", "sshPublicKeys", "entraObjectId");
 

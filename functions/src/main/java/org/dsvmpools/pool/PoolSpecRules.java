@@ -164,6 +164,9 @@ public final class PoolSpecRules {
         if (required && keys.isEmpty()) {
             errors.add(new FieldError(pointer, "at least one SSH public key is required (logins are by key only)"));
         }
+        if (keys.size() > SshPublicKey.MAX_PER_USER) {
+            errors.add(new FieldError(pointer, "at most " + SshPublicKey.MAX_PER_USER + " keys"));
+        }
         for (int i = 0; i < keys.size(); i++) {
             value(errors, pointer + "/" + i, keys.get(i), SshPublicKey::problem);
         }

@@ -23,9 +23,17 @@ public record SshPublicKey(String value) {
     }
 
     /** Why {@code line} is not an acceptable public key, or empty when it is. */
+    /** An RSA key of 16,384 bits is about 2,800 characters; the manifest every VM reads carries each key. */
+    public static final int MAX_LENGTH = 4096;
+    /** Keys a user or the admin may have: the manifest's size grows with them. */
+    public static final int MAX_PER_USER = 10;
+
     public static Optional<String> problem(String line) {
         if (line == null || line.isBlank()) {
             return Optional.of("must be an OpenSSH public key line such as 'ssh-ed25519 AAAA... user@host'");
+        }
+        if (line.length() > MAX_LENGTH) {
+            return Optional.of("must be at most " + MAX_LENGTH + " characters");
         }
         if (line.contains("PRIVATE KEY")) {
             return Optional.of("is a private key: send the public key (the .pub file) and keep this one secret");

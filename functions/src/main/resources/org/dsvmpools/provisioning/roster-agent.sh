@@ -9,7 +9,8 @@
 #   AuthorizedKeysFile (cloud-init's drop-in); a user cannot point that file anywhere.
 # - A user's folder on the share is mounted at /data/users/<name>, a root-owned path under a root-owned
 #   directory, and ~/notebooks is a link to it the user may change at will: only their own files are behind it.
-# - It manages only the accounts it created, recorded in /var/lib/dsvmpools/accounts/. A name that already
+# - It manages only the accounts it created, recorded in /var/lib/dsvmpools/accounts/; one the manifest no longer
+#   lists is offboarded, so the control plane may drop removed users from the manifest. A name that already
 #   exists on the image (a user or a group: the pool's admin, root, video, ...) or a uid outside the pool's
 #   range is refused and logged, never taken over; a removal names only accounts it manages.
 # Each user is applied on their own: a failure is logged with the user and the reason, the rest go on, and the
@@ -78,6 +79,7 @@ def in_place(name, state, keys):
     return (recorded == "active" and read(os.path.join(keys_root, name)) == wanted
             and os.path.join(users_root, name) in mounted)
 
+listed = set()
 for user in manifest.get("users", []):
     name, uid, state = user.get("name", ""), user.get("uid"), user.get("state")
     if not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", name) or state not in ("active", "removed"):
@@ -87,8 +89,13 @@ for user in manifest.get("users", []):
         print(f"roster-agent: {name}: uid {uid!r} is outside {first}-{last}; left out", file=sys.stderr)
         continue
     keys = [k for k in user.get("sshPublicKeys", []) if re.fullmatch(r"(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/=]+( [^\t\n]*)?", k)]
+    listed.add(name)
     if not in_place(name, state, keys):
         print("\t".join([name, str(uid), state] + keys))
+# An account this agent made that the manifest no longer lists was removed (its entry has been compacted away).
+for name in sorted(os.listdir(state_root)) if os.path.isdir(state_root) else []:
+    if name not in listed and re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", name) and not in_place(name, "removed", []):
+        print("\t".join([name, "0", "removed"]))
 PY
 }
 

@@ -190,4 +190,31 @@ class FilesManifestIT {
                 com.azure.core.util.Context.NONE);
         assertThat(manifestNames(share)).isEmpty();
     }
+
+    /** Put Range takes 4 MiB; a manifest of a large pool with many keys is written in ranges and reads back whole. */
+    @Test
+    void aManifestOverFourMiBIsWrittenInRangesAndReadsBackWhole() throws Exception {
+        PoolName pool = readyPool();
+        onboarding().add(pool, user("ivy"), T0);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            keys.add(org.dsvmpools.testing.SshKeys.rsa2048());
+        }
+        List<org.dsvmpools.onboarding.Member> members = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            members.add(new org.dsvmpools.onboarding.Member(new LinuxUserName("member" + i), null, null, keys, null,
+                    20001 + i, org.dsvmpools.onboarding.MemberState.Pending, T0, null));
+        }
+        AzureFilesPoolShare share = new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm);
+        org.dsvmpools.pool.AzureNames names = org.dsvmpools.pool.AzureNames.of(pool);
+        org.dsvmpools.onboarding.ShareRef where = new org.dsvmpools.onboarding.ShareRef(names.resourceGroup(),
+                names.storageAccount(), names.fileShare());
+
+        share.rebuildManifest(where, members);
+
+        long size = local.share(pool).getFileClient(UserFolders.MANIFEST).getProperties().getContentLength();
+        assertThat(size).as("more than one Put Range").isGreaterThan(4L * 1024 * 1024);
+        assertThat(manifestNames(local.share(pool))).hasSize(1500);
+        assertThat(share.published(where)).hasSize(1500);
+    }
 }

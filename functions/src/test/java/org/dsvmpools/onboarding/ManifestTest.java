@@ -1,6 +1,7 @@
 package org.dsvmpools.onboarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -48,5 +49,20 @@ class ManifestTest {
                 member("alice", 20001, MemberState.Removed, T0)));
 
         assertThat(again).isSameAs(first);
+    }
+
+    @Test
+    void removedUsersLeaveTheManifestAWeekAfterTheirRemovalSoItKeepsThePoolsSize() {
+        byte[] both = Manifest.apply(new byte[0], List.of(member("alice", 20001, MemberState.Removed, T0),
+                member("bob", 20002, MemberState.Removed, T0.plusSeconds(3600)),
+                member("carol", 20003, MemberState.Ready, T0)));
+
+        String compacted = text(Manifest.apply(both, List.of(member("dan", 20004, MemberState.Removed, T0)),
+                T0.plusSeconds(60)));
+
+        assertThat(compacted).doesNotContain("\"alice\"").doesNotContain("\"dan\"").contains("\"bob\"", "\"carol\"");
+        assertThatThrownBy(() -> Manifest.changeTimes(new byte[64]))
+                .isInstanceOf(Manifest.UnreadableException.class);
+        assertThat(text(Manifest.of(List.of()))).isEqualTo("{\"v\":1,\"users\":[]}");
     }
 }

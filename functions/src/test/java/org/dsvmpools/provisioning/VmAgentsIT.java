@@ -218,6 +218,24 @@ class VmAgentsIT {
     }
 
     @Test
+    void anAccountTheManifestNoLongerListsIsOffboardedSoRemovedEntriesCanLeaveIt() throws IOException {
+        RootSandbox.Result result = run("""
+                folder ann; folder ben
+                manifest "$(entry ann 20001 active)" "$(entry ben 20002 active)"; roster
+                manifest "$(entry ben 20002 active)"; roster
+                echo "ann=$(getent shadow ann | cut -d: -f8) ben=[$(getent shadow ben | cut -d: -f8)]"
+                echo "ann_mounted=$(mountpoint -q "$S/data/users/ann" && echo yes || echo no)"
+                manifest '{"v":1,"users"'; roster
+                echo "ben_after_broken=[$(getent shadow ben | cut -d: -f8)]"
+                """);
+
+        assertThat(result.fact("ann")).isEqualTo("1 ben=[]");
+        assertThat(result.fact("ann_mounted")).isEqualTo("no");
+        assertThat(result.fact("ben_after_broken")).as("a manifest that does not parse offboards nobody")
+                .isEqualTo("[]");
+    }
+
+    @Test
     void theShareIsMountedOnceTheKeysRoleArrivesAndAgainAfterARebootWithARotatedKey() throws IOException {
         RootSandbox.Result result = run("""
                 useradd --create-home pooladmin

@@ -141,15 +141,6 @@ public final class AzureEmulator implements AutoCloseable {
         graph.setDeltaLinkAge(age);
     }
 
-    /** Sets the injected faults as {@code POST /emulator/faults} does ({@code {}}: none). */
-    public void injectFaults(String config) {
-        try {
-            faults.configure(new com.fasterxml.jackson.databind.ObjectMapper().readTree(config));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("fault configuration is not JSON: " + e.getMessage(), e);
-        }
-    }
-
     /** The Graph subscriptions made so far. */
     public java.util.List<com.fasterxml.jackson.databind.JsonNode> graphSubscriptions() {
         return graph.subscriptions();

@@ -224,13 +224,9 @@ final class FilesApi implements HttpHandler {
         }
     }
 
-    /**
-     * Rename Directory: {@code x-ms-file-rename-source} is the source's URL in the same share. The destination
-     * must not exist (no replace-if-exists here), and its parent must.
-     */
-    private void rename(HttpExchange exchange, Path destination, StorageAccounts.Account account,
-                        List<String> segments) throws IOException {
-        String header = exchange.getRequestHeaders().getFirst("x-ms-file-rename-source");
+    /** {@code x-ms-file-rename-source}: the source's URL (or path), which must be in the same share. */
+    private static Path renameSource(Headers request, StorageAccounts.Account account, String share) {
+        String header = request.getFirst("x-ms-file-rename-source");
         if (header == null) {
             throw new FilesError(400, "MissingRequiredHeader", "x-ms-file-rename-source is required");
         }
@@ -244,10 +240,19 @@ final class FilesApi implements HttpHandler {
         if (!source.isEmpty() && source.get(0).equals(account.name())) {
             source.remove(0);
         }
-        if (source.size() < 2 || !source.get(0).equals(segments.get(1))) {
+        if (source.size() < 2 || !source.get(0).equals(share)) {
             throw new FilesError(400, "InvalidHeaderValue", "the rename source must be in the same share");
         }
-        Path from = resolve(account.root(), source);
+        return resolve(account.root(), source);
+    }
+
+    /**
+     * Rename Directory: {@code x-ms-file-rename-source} is the source's URL in the same share. The destination
+     * must not exist (no replace-if-exists here), and its parent must.
+     */
+    private void rename(HttpExchange exchange, Path destination, StorageAccounts.Account account,
+                        List<String> segments) throws IOException {
+        Path from = renameSource(exchange.getRequestHeaders(), account, segments.get(1));
         requireDirectory(from, "ResourceNotFound", "The specified resource does not exist.");
         if (Files.exists(destination)) {
             throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
@@ -438,24 +443,7 @@ final class FilesApi implements HttpHandler {
      */
     private void renameFile(HttpExchange exchange, Path destination, Headers request, StorageAccounts.Account account,
                             String share) throws IOException {
-        String header = request.getFirst("x-ms-file-rename-source");
-        if (header == null) {
-            throw new FilesError(400, "MissingRequiredHeader", "x-ms-file-rename-source is required");
-        }
-        String sourcePath = java.net.URI.create(header.replace(" ", "%20")).getRawPath();
-        List<String> source = new ArrayList<>();
-        for (String segment : URLDecoder.decode(sourcePath.replace("+", "%2B"), StandardCharsets.UTF_8).split("/")) {
-            if (!segment.isEmpty()) {
-                source.add(segment);
-            }
-        }
-        if (!source.isEmpty() && source.get(0).equals(account.name())) {
-            source.remove(0);
-        }
-        if (source.size() < 2 || !source.get(0).equals(share)) {
-            throw new FilesError(400, "InvalidHeaderValue", "the rename source must be in the same share");
-        }
-        Path from = resolve(account.root(), source);
+        Path from = renameSource(request, account, share);
         requireFile(from);
         if (Files.exists(destination)) {
             if (!"true".equalsIgnoreCase(request.getFirst("x-ms-file-rename-replace-if-exists"))) {

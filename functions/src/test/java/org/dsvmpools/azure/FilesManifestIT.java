@@ -27,9 +27,7 @@ import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.onboarding.UserFolders;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,26 +37,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * table, 4 MiB ranges, reserved names, Rename File with replace-if-exists and the destination's lease) and takes
  * injected faults: no failure between two calls of a manifest update leaves readers a broken manifest.
  */
-class FilesManifestIT {
+class FilesManifestIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-    private static LocalCloud local;
     private static int pools;
     private TablePoolRepository repository;
     private TableRosterStore roster;
 
-    @BeforeAll
-    static void start() throws Exception {
-        local = LocalCloud.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
-
     @AfterEach
-    void noFaults() {
-        local.emulator.injectFaults("{}");
+    void noFaults() throws Exception {
+        local.emulator.configureFaults("{}");
     }
 
     private PoolName readyPool() throws Exception {
@@ -93,14 +80,14 @@ class FilesManifestIT {
         PoolName pool = readyPool();
         Onboarding onboarding = onboarding();
         onboarding.add(pool, user("ann"), T0);
-        local.emulator.injectFaults("{\"rules\":[{\"match\":\"" + step + "\",\"kind\":\"internal\",\"count\":3}]}");
+        local.emulator.configureFaults("{\"rules\":[{\"match\":\"" + step + "\",\"kind\":\"internal\",\"count\":3}]}");
 
         assertThatThrownBy(() -> onboarding.add(pool, user("bob"), T0.plusSeconds(1)))
                 .isInstanceOf(ShareStorageException.class);
 
         ShareClient share = local.share(pool);
         assertThat(manifestNames(share)).as("still parses, still has ann").containsExactly("ann");
-        local.emulator.injectFaults("{}");
+        local.emulator.configureFaults("{}");
         onboarding.add(pool, user("cy"), T0.plusSeconds(2));
         assertThat(manifestNames(share)).contains("ann", "cy");
         assertThat(onboarding().members(pool).orElseThrow()).extracting(m -> m.name().value())

@@ -22,9 +22,7 @@ import org.dsvmpools.onboarding.RosterSync;
 import org.dsvmpools.onboarding.SubscriptionKeeper;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,30 +30,19 @@ import org.junit.jupiter.api.Test;
  * endpoint, members of every kind, delta links that expire, throttling. Each of issue #17's findings is a test
  * through the production adapter and the roster's use case.
  */
-class GraphRostersIT {
+class GraphRostersIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LocalCloud local;
     private static int pools;
     private TablePoolRepository repository;
     private TableRosterStore roster;
     private TableDeltaLinks links;
 
-    @BeforeAll
-    static void start() throws Exception {
-        local = LocalCloud.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
-
     @AfterEach
-    void graphAsDocumented() {
+    void graphAsDocumented() throws Exception {
         local.emulator.setGraphRoles(Set.copyOf(GraphGroupMembers.PERMISSIONS));
         local.emulator.setGraphDeltaLinkAge(Duration.ofDays(7));
-        local.emulator.injectFaults("{}");
+        local.emulator.configureFaults("{}");
     }
 
     /** A Ready pool following {@code group}; the pools of one test share their tables. */
@@ -220,7 +207,7 @@ class GraphRostersIT {
         PoolName second = poolFollowing(down);
         local.emulator.setGroupMembers(slow, List.of(user(51, "oz@contoso.example")));
         local.emulator.setGroupMembers(down, List.of(user(52, "pia@contoso.example")));
-        local.emulator.injectFaults("{\"rules\":[{\"match\":\"" + slow + "/transitiveMembers\",\"kind\":\"throttle\","
+        local.emulator.configureFaults("{\"rules\":[{\"match\":\"" + slow + "/transitiveMembers\",\"kind\":\"throttle\","
                 + "\"retryAfterSeconds\":1,\"count\":2},{\"match\":\"" + down + "/transitiveMembers\","
                 + "\"kind\":\"unavailable\",\"retryAfterSeconds\":1}]}");
 

@@ -25,30 +25,17 @@ import org.dsvmpools.onboarding.NewUser;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.pool.LinuxUserName;
 import org.dsvmpools.pool.PoolName;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Onboarding with its production adapters: the roster in Azurite's tables, folders and the manifest on the
  * emulator's Azure Files share through the Files SDK, the share found through the ARM SDK.
  */
-class OnboardingIT {
+class OnboardingIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
-    private static LocalCloud local;
     private static int pools;
     private TablePoolRepository repository;
     private TableRosterStore roster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        local = LocalCloud.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
 
     private PoolName readyPool() throws Exception {
         return readyPool(SamplePools::document);

@@ -45,7 +45,6 @@ import org.dsvmpools.provisioning.PoolBlueprint;
 import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +53,8 @@ import org.junit.jupiter.api.Test;
  * The provisioning worker with every real part: pool records in Azurite's tables, work on Azurite's queue, and
  * Azure through the real resource-manager SDK against the emulator. Results are read back with the SDK.
  */
-class ProvisioningIT {
+class ProvisioningIT extends LocalCloudTest {
     private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
-    private static LocalCloud local;
     private static AzureEmulator emulator;
     private static EmulatorClients verify;
     private static ArmCloudResources cloud;
@@ -68,17 +66,11 @@ class ProvisioningIT {
     private PoolIntake intake;
 
     @BeforeAll
-    static void start() throws Exception {
-        local = LocalCloud.start();
+    static void start() {
         emulator = local.emulator;
         storage = local.storage;
         verify = local.verify;
         cloud = new ArmCloudResources(local.arm);
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
     }
 
     @AfterEach

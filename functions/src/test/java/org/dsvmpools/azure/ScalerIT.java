@@ -31,8 +31,6 @@ import org.dsvmpools.scaling.ScaleSetRef;
 import org.dsvmpools.scaling.Scaler;
 import org.dsvmpools.scaling.ScalingAction;
 import org.dsvmpools.scaling.UsageReport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,10 +38,9 @@ import org.junit.jupiter.api.Test;
  * emulator, reports and leases in Azurite's tables. The scaler's clock is set to a Saturday night a week ahead,
  * so that the pool deployed a moment ago has been idle for days by then.
  */
-class ScalerIT {
+class ScalerIT extends LocalCloudTest {
     private static final Instant SATURDAY_NIGHT = Instant.now().plus(Duration.ofDays(7))
             .atZone(ZoneOffset.UTC).with(java.time.DayOfWeek.SATURDAY).withHour(2).toInstant();
-    private static LocalCloud local;
     private static int pools;
 
     private TablePoolRepository repository;
@@ -51,16 +48,6 @@ class ScalerIT {
     private TableScalerLeases leases;
     private TableScalingSnapshots snapshots;
     private TableDemandHistories histories;
-
-    @BeforeAll
-    static void start() throws Exception {
-        local = LocalCloud.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
 
     /** A Ready pool of two running instances, deployed by the worker. */
     private PoolName readyPool() throws Exception {

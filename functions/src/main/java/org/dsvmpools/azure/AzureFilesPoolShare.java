@@ -87,9 +87,27 @@ public final class AzureFilesPoolShare implements PoolShare {
 
     @Override
     public void ensureDirectories(ShareRef share, List<String> paths) {
-        ShareClient client = share(share);
-        for (String path : paths) {
-            ensure(client, path);
+        guarded(() -> {
+            ShareClient client = share(share);
+            for (String path : paths) {
+                ensure(client, path);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Azure Files' 403 to the app's identity: its role on the account has not taken effect yet (RBAC takes up to
+     * ten minutes), or the firewall does not admit the app's subnet.
+     */
+    private static <T> T guarded(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ShareStorageException e) {
+            if (e.getStatusCode() == 403) {
+                throw new PoolShare.AccessDeniedException(String.valueOf(e.getErrorCode()), e);
+            }
+            throw e;
         }
     }
 
@@ -108,6 +126,13 @@ public final class AzureFilesPoolShare implements PoolShare {
 
     @Override
     public void move(ShareRef share, String from, String to) {
+        guarded(() -> {
+            moveDirectory(share, from, to);
+            return null;
+        });
+    }
+
+    private void moveDirectory(ShareRef share, String from, String to) {
         ShareClient client = share(share);
         ShareDirectoryClient source = client.getDirectoryClient(from);
         ensure(client, to.substring(0, to.lastIndexOf('/')));
@@ -128,17 +153,21 @@ public final class AzureFilesPoolShare implements PoolShare {
      */
     @Override
     public void updateManifest(ShareRef share, List<Member> changes) {
-        manifestWrites.computeIfAbsent(share, ref -> new GroupCommit<>(Integer.MAX_VALUE)).run(changes, batch -> {
-            writeUnderLease(share, batch.stream().flatMap(List::stream).toList());
-            return Collections.nCopies(batch.size(), Boolean.TRUE);
-        });
+        guarded(() -> manifestWrites.computeIfAbsent(share, ref -> new GroupCommit<>(Integer.MAX_VALUE))
+                .run(changes, batch -> {
+                    writeUnderLease(share, batch.stream().flatMap(List::stream).toList());
+                    return Collections.nCopies(batch.size(), Boolean.TRUE);
+                }));
     }
 
     /** @throws Manifest.UnreadableException when the manifest does not parse (only a repair fixes that) */
     @Override
     public Map<LinuxUserName, Instant> published(ShareRef share) {
         ByteArrayOutputStream current = new ByteArrayOutputStream();
-        manifest(share).download(current);
+        guarded(() -> {
+            manifest(share).download(current);
+            return null;
+        });
         return Manifest.changeTimes(current.toByteArray());
     }
 
@@ -148,7 +177,10 @@ public final class AzureFilesPoolShare implements PoolShare {
 
     @Override
     public void rebuildManifest(ShareRef share, List<Member> members) {
-        write(share, read -> Manifest.of(members));
+        guarded(() -> {
+            write(share, read -> Manifest.of(members));
+            return null;
+        });
     }
 
     private void writeUnderLease(ShareRef share, List<Member> changes) {

@@ -65,7 +65,7 @@ public final class App {
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
-                onboarding, new SubscriptionKeeper(adapters.subscriptions()));
+                onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),

@@ -24,4 +24,15 @@ public interface PoolShare {
 
     /** When each user's entry in the manifest was changed ({@link Manifest#changeTimes}), read without the lease. */
     Map<LinuxUserName, Instant> published(ShareRef share);
+
+    /**
+     * The share refused the app: its role on the storage account has not taken effect yet (Azure RBAC takes up to
+     * ten minutes after the assignment), or the account's firewall does not admit the app's subnet.
+     */
+    final class AccessDeniedException extends RuntimeException {
+        public AccessDeniedException(String code, Throwable cause) {
+            super("the pool's share refused the app (403 " + code + "): its role may not have taken effect yet,"
+                    + " or the storage firewall does not admit the app's subnet", cause);
+        }
+    }
 }

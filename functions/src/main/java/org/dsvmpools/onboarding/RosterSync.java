@@ -40,14 +40,16 @@ public final class RosterSync {
     private final DeltaLinks links;
     private final Onboarding onboarding;
     private final SubscriptionKeeper subscriptions;
+    private final Waiter waiter;
 
     public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, DeltaLinks links,
                       Onboarding onboarding) {
-        this(pools, roster, graph, links, onboarding, SubscriptionKeeper.UNMANAGED);
+        this(pools, roster, graph, links, onboarding, SubscriptionKeeper.UNMANAGED, Waiter.REAL);
     }
 
     public RosterSync(PoolRepository pools, RosterStore roster, GroupMembers graph, DeltaLinks links,
-                      Onboarding onboarding, SubscriptionKeeper subscriptions) {
+                      Onboarding onboarding, SubscriptionKeeper subscriptions, Waiter waiter) {
+        this.waiter = waiter;
         this.subscriptions = subscriptions;
         this.pools = pools;
         this.roster = roster;
@@ -85,11 +87,19 @@ public final class RosterSync {
      * subscription on its group if none exists yet.
      */
     public Report poolReady(PoolName poolName, Instant at) {
-        List<String> changes = new ArrayList<>(onboardInitialUsers(poolName).changes());
+        List<String> changes = new ArrayList<>(untilShareAdmits(() -> onboardInitialUsers(poolName)).changes());
         pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready
                 && p.spec().rosterGroupId() != null).ifPresent(pool -> {
                     try {
-                        add(pool, graph.members(pool.spec().rosterGroupId()), fromGroup(pool), at, changes);
+                        List<GroupMembers.Member> members = graph.members(pool.spec().rosterGroupId());
+                        untilShareAdmits(() -> {
+                            // Each try asks for every member again: a try cut off by the share may have recorded
+                            // some in the roster without their folders, and the same change again completes them.
+                            List<String> tried = new ArrayList<>();
+                            add(pool, members, Map.of(), at, tried);
+                            changes.addAll(tried);
+                            return null;
+                        });
                         changes.addAll(subscriptions.keep(followedGroups(), at));
                     } catch (RuntimeException e) {
                         changes.add("group " + pool.spec().rosterGroupId() + " not read (" + e.getMessage()
@@ -97,6 +107,40 @@ public final class RosterSync {
                     }
                 });
         return new Report(poolName.value(), changes);
+    }
+
+    /** Waits before each new try while the share refuses the app: the role made with the pool takes minutes. */
+    static final List<java.time.Duration> SHARE_WAITS = List.of(java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(40), java.time.Duration.ofSeconds(80),
+            java.time.Duration.ofSeconds(150));
+
+    /** Runs {@code step} again after each of {@link #SHARE_WAITS} while the share answers 403; then gives up. */
+    private <T> T untilShareAdmits(java.util.function.Supplier<T> step) {
+        for (int tried = 0; ; tried++) {
+            try {
+                return step.get();
+            } catch (PoolShare.AccessDeniedException denied) {
+                if (tried >= SHARE_WAITS.size()) {
+                    throw denied;
+                }
+                waiter.sleep(SHARE_WAITS.get(tried));
+            }
+        }
+    }
+
+    /** How a retry waits; tests pass one that does not. */
+    @FunctionalInterface
+    public interface Waiter {
+        void sleep(java.time.Duration duration);
+
+        Waiter REAL = duration -> {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the share", e);
+            }
+        };
     }
 
     /**

@@ -65,9 +65,11 @@ class GraphRostersIT extends LocalCloudTest {
     private static final String PARTNER_TOPIC = "EventGrid:?azuresubscriptionid=00000000-0000-0000-0000-0000000000aa"
             + "&resourcegroup=dsvmpools&partnertopic=dsvmpools-graph&location=westeurope";
 
+    private final List<Duration> waits = new ArrayList<>();
+
     private RosterSync sync() {
         return new RosterSync(repository, roster, graph(), links, onboarding(), new SubscriptionKeeper(
-                subscriptions()));
+                subscriptions()), waits::add);
     }
 
     private static GraphGroupSubscriptions subscriptions() {
@@ -311,5 +313,20 @@ class GraphRostersIT extends LocalCloudTest {
         local.emulator.setGraphRoles(Set.of("Group.Read.All"));
         assertThatThrownBy(() -> graph().changes(group, link)).isInstanceOf(GroupMembers.GraphException.class)
                 .hasMessageContaining("403").hasMessageContaining("User.Read.All");
+    }
+
+    /** The share's role is made with the pool and takes minutes: a new pool's onboarding waits for it. */
+    @Test
+    void aNewPoolsOnboardingWaitsWhileTheShareStillRefusesTheApp() throws Exception {
+        String group = "1a000000-0000-0000-0000-000000000015";
+        PoolName pool = poolFollowing(group);
+        local.emulator.setGroupMembers(group, List.of(user(81, "una@contoso.example")));
+        local.emulator.configureFaults("{\"rules\":[{\"match\":\"/pool-data/\",\"kind\":\"error\",\"status\":403,"
+                + "\"code\":\"AuthorizationPermissionMismatch\",\"count\":2}]}");
+
+        RosterSync.Report ready = sync().poolReady(pool, T0);
+
+        assertThat(ready.changes()).contains("una Ready");
+        assertThat(waits).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20));
     }
 }

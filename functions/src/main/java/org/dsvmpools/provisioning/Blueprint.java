@@ -35,8 +35,6 @@ public final class Blueprint {
      */
     public static final int IDLE_TIMEOUT_MINUTES = 30;
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
-    /** Larger shares need the account's large file shares, which Azure never turns off again once on. */
-    static final int STANDARD_SHARE_LIMIT_GIB = 5120;
 
     private Blueprint() {
     }
@@ -56,8 +54,10 @@ public final class Blueprint {
                         "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
                 new PoolBlueprint.LoadBalancer(ResourceKey.LOAD_BALANCER, names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
                         probe, SSH_NAT_FIRST, SSH_NAT_LAST, IDLE_TIMEOUT_MINUTES),
+                // Large file shares always: a standard share serves 1,000 IOPS without them and 20,000 with them,
+                // at no extra cost on LRS, and an onboarding burst alone goes past 1,000 (docs/onboarding.md).
                 new PoolBlueprint.StorageAccount(ResourceKey.STORAGE, names.storageAccount(), "Standard_LRS", true,
-                        settings.controlPlaneSubnetId(), spec.share().quotaGiB() > STANDARD_SHARE_LIMIT_GIB),
+                        settings.controlPlaneSubnetId(), true),
                 new PoolBlueprint.FileShare(ResourceKey.SHARE, names.fileShare(), names.storageAccount(),
                         spec.share().quotaGiB(), SHARE_SOFT_DELETE_DAYS),
                 new PoolBlueprint.ScaleSet(ResourceKey.SCALE_SET, names.scaleSet(), spec.vmSize(), spec.capacity().initial(),

@@ -142,6 +142,7 @@ class BlueprintTest {
         var network = (PoolBlueprint.VirtualNetwork) withControlPlane.resource(ResourceKey.NETWORK);
 
         assertThat(storage.allowPoolSubnet()).isTrue();
+        assertThat(storage.largeFileShares()).as("20,000 IOPS for onboarding bursts, not 1,000").isTrue();
         assertThat(storage.controlPlaneSubnetId()).endsWith("/subnets/app");
         assertThat(network.serviceEndpoints()).containsExactly("Microsoft.Storage");
         assertThat(((PoolBlueprint.FileShare) withControlPlane.resource(ResourceKey.SHARE)).quotaGiB()).isEqualTo(1024);

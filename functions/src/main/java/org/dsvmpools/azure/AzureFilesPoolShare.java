@@ -13,6 +13,7 @@ import com.azure.storage.file.share.ShareDirectoryClient;
 import com.azure.storage.file.share.ShareFileClient;
 import com.azure.storage.file.share.ShareServiceClientBuilder;
 import com.azure.storage.file.share.models.ShareErrorCode;
+import com.azure.storage.file.share.models.ShareFileItem;
 import com.azure.storage.file.share.models.ShareFileUploadRangeOptions;
 import com.azure.storage.file.share.models.ShareRequestConditions;
 import com.azure.storage.file.share.models.ShareStorageException;
@@ -73,6 +74,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     private final Map<ShareRef, Boolean> manifestReady = new ConcurrentHashMap<>();
     private final Map<ShareRef, GroupCommit<List<Member>, Boolean>> manifestWrites = new ConcurrentHashMap<>();
     private final Map<ShareRef, Written> lastWritten = new ConcurrentHashMap<>();
+    private final java.util.Set<ShareRef> swept = ConcurrentHashMap.newKeySet();
 
     /**
      * @param armEndpoint where ARM is: a loopback URL is the emulator, whose Files takes account keys read through
@@ -207,6 +209,7 @@ public final class AzureFilesPoolShare implements PoolShare {
             try {
                 file.setMetadataWithResponse(Map.of(DEADLINE, Instant.now().plus(HOLD).toString()), held, null,
                         Context.NONE);
+                sweepOnce(share, client);
                 byte[] read = contents(share, file, held, leased.getHeaders().getValue(HttpHeaderName.ETAG));
                 byte[] bytes = change.apply(read);
                 if (bytes == read) {
@@ -234,6 +237,24 @@ public final class AzureFilesPoolShare implements PoolShare {
                     quietly(() -> next.deleteIfExists());
                     quietly(lease::releaseLease);
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes the new-manifest files a crashed writer left, once per share and app instance. Under the lease no
+     * other writer is writing one: a writer whose lease was broken and is still writing loses its file, and its
+     * rename fails, as it would have anyway.
+     */
+    private void sweepOnce(ShareRef share, ShareClient client) {
+        if (!swept.add(share)) {
+            return;
+        }
+        for (ShareFileItem item : client.getDirectoryClient(UserFolders.MANIFEST_DIRECTORY).listFilesAndDirectories()) {
+            if (!item.isDirectory() && item.getName().startsWith(UserFolders.MANIFEST.substring(
+                    UserFolders.MANIFEST.lastIndexOf('/') + 1) + ".") && item.getName().endsWith(".new")) {
+                quietly(() -> client.getFileClient(UserFolders.MANIFEST_DIRECTORY + "/" + item.getName())
+                        .deleteIfExists());
             }
         }
     }

@@ -111,6 +111,19 @@ class FilesManifestIT extends LocalCloudTest {
         assertThat(manifestNames(local.share(pool))).containsExactlyInAnyOrder("dee", "eli");
     }
 
+    @Test
+    void aNewManifestFileACrashedWriterLeftIsSweptByTheNextWriter() throws Exception {
+        PoolName pool = readyPool();
+        onboarding().add(pool, user("jan"), T0);
+        ShareFileClient stray = local.share(pool).getFileClient(UserFolders.MANIFEST + ".0a1b2c.new");
+        stray.create(3);
+
+        onboarding().add(pool, user("kit"), T0.plusSeconds(1));
+
+        assertThat(stray.exists()).isFalse();
+        assertThat(manifestNames(local.share(pool))).contains("jan", "kit");
+    }
+
     /** A writer that holds the lease with a deadline ahead is waited for, not broken, however long it takes. */
     @Test
     void aSlowHoldersLeaseIsNotBrokenAndTheWaitingWriterGoesOnAfterIt() throws Exception {

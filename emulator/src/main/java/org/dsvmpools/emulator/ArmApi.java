@@ -286,6 +286,9 @@ final class ArmApi implements HttpHandler, ArmState {
         if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts/fileServices/shares")) {
             storage.createShare(accountOf(arm), arm.name());
         }
+        if (arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
+            storage.firewall(arm.name(), document.path("properties").path("networkAcls"));
+        }
         if (arm.isResourceGroup() || isInstantResource(arm)) {
             resource.readyAt = null;
             // A file service's properties are set, not created: the Storage RP answers 200 either way.

@@ -27,6 +27,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final RequestLog fileRequests = new RequestLog();
     private GraphApi graph;
+    private FilesApi filesApi;
     private ArmApi armApi;
 
     private AzureEmulator(HttpsServer arm, HttpServer files) {
@@ -78,7 +79,8 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.sendResponseHeaders(204, -1);
             }
         });
-        files.createContext("/", new FilesApi(storage, emulator.fileRequests, faults));
+        emulator.filesApi = new FilesApi(storage, emulator.fileRequests, faults);
+        files.createContext("/", emulator.filesApi);
         arm.setExecutor(emulator.executor);
         files.setExecutor(emulator.executor);
         arm.start();
@@ -139,6 +141,15 @@ public final class AzureEmulator implements AutoCloseable {
     /** How long Graph keeps a delta link valid (seven days); zero makes every link issued already expired. */
     public void setGraphDeltaLinkAge(java.time.Duration age) {
         graph.setDeltaLinkAge(age);
+    }
+
+    /**
+     * The subnet the app's Files requests come from (the Function App's VNet integration): each pool's storage
+     * firewall is then checked against it, and a request it does not admit is 403, as Azure answers it. Null: not
+     * checked, as for a caller on the account's own network.
+     */
+    public void setFilesCallerSubnet(String subnetId) {
+        filesApi.callerSubnet(subnetId);
     }
 
     /** The Graph subscriptions made so far. */

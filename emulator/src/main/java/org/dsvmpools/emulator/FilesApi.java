@@ -53,11 +53,18 @@ final class FilesApi implements HttpHandler {
 
     private final RequestLog log;
     private final Faults faults;
+    /** The subnet the app's requests come from, when a test or the dev stack says; null: not checked. */
+    private volatile String callerSubnet;
 
     FilesApi(StorageAccounts accounts, RequestLog log, Faults faults) {
         this.accounts = accounts;
         this.log = log;
         this.faults = faults;
+    }
+
+    /** Requests come from {@code subnetId} from now on, and each account's firewall is checked against it. */
+    void callerSubnet(String subnetId) {
+        callerSubnet = subnetId;
     }
 
     /** A service error: status, code and message, sent as the service sends them. */
@@ -129,6 +136,11 @@ final class FilesApi implements HttpHandler {
                 exchange.getRequestHeaders(), account.name(), account.keys())) {
             throw new FilesError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure"
                     + " the value of Authorization header is formed correctly including the signature.");
+        }
+        if (callerSubnet != null && !accounts.admits(account.name(), callerSubnet)) {
+            // Azure Storage's answer to a request its network rules refuse.
+            throw new FilesError(403, "AuthorizationFailure", "This request is not authorized to perform this"
+                    + " operation.");
         }
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         Path target = resolve(account.root(), segments.subList(1, segments.size()));

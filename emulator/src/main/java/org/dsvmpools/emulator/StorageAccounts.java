@@ -28,6 +28,8 @@ final class StorageAccounts {
     }
 
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    /** Per account, the subnets its firewall admits, lower case; absent: the firewall allows every network. */
+    private final Map<String, java.util.Set<String>> admitted = new ConcurrentHashMap<>();
     private final Path dataDir;
     private final String filesBaseUrl;
 
@@ -47,6 +49,24 @@ final class StorageAccounts {
             throw new ArmError(409, "StorageAccountAlreadyTaken", "The storage account named " + name
                     + " is already taken.");
         }
+    }
+
+    /** Keeps the account's firewall as ARM last accepted it ({@code networkAcls}). */
+    void firewall(String name, com.fasterxml.jackson.databind.JsonNode networkAcls) {
+        if (!"Deny".equalsIgnoreCase(networkAcls.path("defaultAction").asText("Allow"))) {
+            admitted.remove(name);
+            return;
+        }
+        java.util.Set<String> subnets = new java.util.HashSet<>();
+        networkAcls.path("virtualNetworkRules").forEach(rule -> subnets.add(rule.path("id").asText()
+                .toLowerCase(java.util.Locale.ROOT)));
+        admitted.put(name, subnets);
+    }
+
+    /** Whether a caller in {@code subnetId} gets through the account's firewall. */
+    boolean admits(String name, String subnetId) {
+        java.util.Set<String> subnets = admitted.get(name);
+        return subnets == null || subnets.contains(subnetId.toLowerCase(java.util.Locale.ROOT));
     }
 
     void register(String name, String id) {

@@ -46,6 +46,7 @@ class FilesManifestIT extends LocalCloudTest {
     @AfterEach
     void noFaults() throws Exception {
         local.emulator.configureFaults("{}");
+        local.emulator.setFilesCallerSubnet(null);
     }
 
     private PoolName readyPool() throws Exception {
@@ -122,6 +123,24 @@ class FilesManifestIT extends LocalCloudTest {
 
         assertThat(stray.exists()).isFalse();
         assertThat(manifestNames(local.share(pool))).contains("jan", "kit");
+    }
+
+    /** A pool's storage firewall admits its subnet and the control plane's: an app elsewhere is refused, plainly. */
+    @Test
+    void anAppOutsideThePoolsAdmittedSubnetsIsRefusedByTheStorageFirewall() throws Exception {
+        PoolName pool = readyPool();
+        local.emulator.setFilesCallerSubnet("/subscriptions/" + EmulatorClients.SUBSCRIPTION
+                + "/resourceGroups/elsewhere/providers/Microsoft.Network/virtualNetworks/v/subnets/app");
+
+        assertThatThrownBy(() -> onboarding().add(pool, user("lou"), T0))
+                .isInstanceOf(org.dsvmpools.onboarding.PoolShare.AccessDeniedException.class)
+                .hasMessageContaining("AuthorizationFailure").hasMessageContaining("storage firewall");
+        org.dsvmpools.pool.AzureNames names = org.dsvmpools.pool.AzureNames.of(pool);
+        local.emulator.setFilesCallerSubnet("/subscriptions/" + EmulatorClients.SUBSCRIPTION + "/resourceGroups/"
+                + names.resourceGroup() + "/providers/Microsoft.Network/virtualNetworks/" + names.virtualNetwork()
+                + "/subnets/" + names.subnet());
+        assertThat(onboarding().add(pool, user("lou"), T0.plusSeconds(1)))
+                .isInstanceOf(Onboarding.Outcome.Done.class);
     }
 
     /** A writer that holds the lease with a deadline ahead is waited for, not broken, however long it takes. */

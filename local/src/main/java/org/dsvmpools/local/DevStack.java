@@ -184,6 +184,8 @@ public final class DevStack {
                     Integer.parseInt(options.getOrDefault("files-port", "7444")),
                     Double.parseDouble(options.getOrDefault("time-scale", "0.01")), dataDir, tls.serverContext());
             controlPlane.create(emulator, tls.clientContext());
+            // The app runs in the control plane's subnet, so each pool's storage firewall must admit it, as in Azure.
+            emulator.setFilesCallerSubnet(controlPlane.subnetId());
             if (options.containsKey("faults")) {
                 emulator.configureFaults(Files.readString(Paths.get(options.get("faults"))));
             }

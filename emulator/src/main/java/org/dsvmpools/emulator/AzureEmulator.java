@@ -152,6 +152,11 @@ public final class AzureEmulator implements AutoCloseable {
         filesApi.callerSubnet(subnetId);
     }
 
+    /** At most this many Files requests a second per share (0: no limit); beyond it 503 ServerBusy. */
+    public void setFilesIopsLimit(int perSecond) {
+        filesApi.iopsLimit(perSecond);
+    }
+
     /** The Graph subscriptions made so far. */
     public java.util.List<com.fasterxml.jackson.databind.JsonNode> graphSubscriptions() {
         return graph.subscriptions();

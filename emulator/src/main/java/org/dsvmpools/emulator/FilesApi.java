@@ -55,11 +55,39 @@ final class FilesApi implements HttpHandler {
     private final Faults faults;
     /** The subnet the app's requests come from, when a test or the dev stack says; null: not checked. */
     private volatile String callerSubnet;
+    private volatile int iopsLimit;
+    private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
     FilesApi(StorageAccounts accounts, RequestLog log, Faults faults) {
         this.accounts = accounts;
         this.log = log;
         this.faults = faults;
+    }
+
+    /**
+     * At most {@code perSecond} requests a second to one share, as Azure Files' scale targets cap a share's IOPS
+     * (1,000 for a standard share, 20,000 with large file shares); beyond it, 503 {@code ServerBusy}. 0: no limit.
+     */
+    void iopsLimit(int perSecond) {
+        iopsLimit = perSecond;
+        windows.clear();
+    }
+
+    /** Whether one more request to {@code share} fits in the current second. */
+    private boolean withinIops(String share) {
+        int limit = iopsLimit;
+        if (limit <= 0) {
+            return true;
+        }
+        long second = System.currentTimeMillis() / 1000;
+        long[] window = windows.computeIfAbsent(share, s -> new long[2]);
+        synchronized (window) {
+            if (window[0] != second) {
+                window[0] = second;
+                window[1] = 0;
+            }
+            return ++window[1] <= limit;
+        }
     }
 
     /** Requests come from {@code subnetId} from now on, and each account's firewall is checked against it. */
@@ -136,6 +164,9 @@ final class FilesApi implements HttpHandler {
                 exchange.getRequestHeaders(), account.name(), account.keys())) {
             throw new FilesError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure"
                     + " the value of Authorization header is formed correctly including the signature.");
+        }
+        if (segments.size() >= 2 && !withinIops(account.name() + "/" + segments.get(1))) {
+            throw new FilesError(503, "ServerBusy", "Operations per second is over the account limit.");
         }
         if (callerSubnet != null && !accounts.admits(account.name(), callerSubnet)) {
             // Azure Storage's answer to a request its network rules refuse.

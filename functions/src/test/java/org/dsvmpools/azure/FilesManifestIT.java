@@ -47,6 +47,7 @@ class FilesManifestIT extends LocalCloudTest {
     void noFaults() throws Exception {
         local.emulator.configureFaults("{}");
         local.emulator.setFilesCallerSubnet(null);
+        local.emulator.setFilesIopsLimit(0);
     }
 
     private PoolName readyPool() throws Exception {
@@ -141,6 +142,30 @@ class FilesManifestIT extends LocalCloudTest {
                 + "/subnets/" + names.subnet());
         assertThat(onboarding().add(pool, user("lou"), T0.plusSeconds(1)))
                 .isInstanceOf(Onboarding.Outcome.Done.class);
+    }
+
+    /** A share over its IOPS answers 503 ServerBusy; the Files client backs off and every user still arrives. */
+    @Test
+    void aBurstOverTheSharesIopsIsBackedOffAndEveryUserArrives() throws Exception {
+        PoolName pool = readyPool();
+        Onboarding onboarding = onboarding();
+        onboarding.add(pool, user("max"), T0);
+        local.emulator.fileRequests().clear();
+        local.emulator.setFilesIopsLimit(25);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<Onboarding.Outcome>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String name = "burst" + i;
+            outcomes.add(callers.submit(() -> onboarding.add(pool, user(name), T0.plusSeconds(1))));
+        }
+        for (var outcome : outcomes) {
+            assertThat(outcome.get(60, TimeUnit.SECONDS)).isInstanceOf(Onboarding.Outcome.Done.class);
+        }
+        callers.shutdown();
+
+        assertThat(local.emulator.fileRequests().entries()).as("the share was throttled")
+                .anyMatch(entry -> entry.status() == 503);
+        assertThat(manifestNames(local.share(pool))).hasSize(17);
     }
 
     /** A writer that holds the lease with a deadline ahead is waited for, not broken, however long it takes. */

@@ -228,10 +228,15 @@ public final class AzureFilesPoolShare implements PoolShare {
                 lastWritten.put(share, new Written(bytes, etag));
                 return;
             } catch (ShareStorageException e) {
-                if (e.getStatusCode() != 412 || attempt >= 3) {
+                boolean fenced = e.getStatusCode() == 412;
+                // A VM agent reading the manifest over SMB at that moment can hold the rename off.
+                boolean inUse = e.getStatusCode() == 409 && "SharingViolation".equals(String.valueOf(e.getErrorCode()));
+                if (!(fenced || inUse) || attempt >= 3) {
                     throw e;
                 }
-                // The lease was broken and another writer may have written since: read again under a new lease.
+                // Fenced: the lease was broken and another writer may have written since. Either way, read again
+                // under a new lease and write again.
+                sleep(100L * attempt);
             } finally {
                 if (!replaced) {
                     quietly(() -> next.deleteIfExists());

@@ -131,7 +131,7 @@ share_in_place() {
 # Sessions from processes: SSH connections, CPU use and tmux/screen servers, as JSON objects separated by commas.
 process_sessions() {
   python3 - "$proc" "$state_dir/cpu.json" "$(date -u +%s)" <<'PY'
-import json, os, pwd, sys
+import json, os, pwd, re, sys
 proc, state_file, now = sys.argv[1], sys.argv[2], int(sys.argv[3])
 tick = os.sysconf("SC_CLK_TCK")
 try:
@@ -163,6 +163,8 @@ for pid in os.listdir(proc):
         user = pwd.getpwuid(uid).pw_name
     except KeyError:
         continue
+    if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", user):
+        continue  # the control plane refuses a report naming one, and such a name is none of the pool's
     ticks[user] = ticks.get(user, 0) + int(fields[11]) + int(fields[12])
     if cmdline.startswith("sshd: " + user + "@"):
         ssh.add(user)

@@ -125,7 +125,8 @@ final class ArmModels {
     }
 
     /**
-     * JupyterHub balanced with client-IP affinity, SSH per instance through an inbound NAT rule (V2) on its own
+     * JupyterHub and users' SSH balanced with client-IP affinity, the admin's SSH per instance (sshd's second
+     * port) through an inbound NAT rule (V2) on its own
      * backend pool, and an outbound rule: a Standard load balancer gives its backends no way out otherwise, and
      * the instances need one to fetch the storage key and packages.
      */
@@ -145,22 +146,31 @@ final class ArmModels {
                         .withProtocol(lb.probe().https() ? ProbeProtocol.HTTPS : ProbeProtocol.HTTP)
                         .withPort(lb.probe().port()).withRequestPath(lb.probe().path()).withIntervalInSeconds(15)
                         .withNumberOfProbes(2)))
-                .withLoadBalancingRules(List.of(new LoadBalancingRuleInner().withName("jupyterhub")
-                        .withFrontendIpConfiguration(frontend).withBackendAddressPool(backend)
-                        .withProbe(new SubResource().withId(id + "/probes/" + PROBE))
-                        .withProtocol(TransportProtocol.TCP).withFrontendPort(lb.jupyterPort())
-                        .withBackendPort(lb.jupyterPort()).withLoadDistribution(LoadDistribution.SOURCE_IP)
-                        .withIdleTimeoutInMinutes(lb.idleTimeoutMinutes()).withEnableTcpReset(true)
-                        .withDisableOutboundSnat(true)))
+                .withLoadBalancingRules(List.of(balanced("jupyterhub", lb.jupyterPort(), id, frontend, backend, lb),
+                        balanced("ssh-pool", lb.sshPort(), id, frontend, backend, lb)))
                 .withInboundNatRules(List.of(new InboundNatRuleInner().withName(SSH_NAT_RULE)
                         .withFrontendIpConfiguration(frontend).withBackendAddressPool(sshBackend)
                         .withProtocol(TransportProtocol.TCP).withFrontendPortRangeStart(lb.sshFrontendFirst())
-                        .withFrontendPortRangeEnd(lb.sshFrontendLast()).withBackendPort(22)
+                        .withFrontendPortRangeEnd(lb.sshFrontendLast()).withBackendPort(lb.adminSshPort())
                         .withIdleTimeoutInMinutes(lb.idleTimeoutMinutes()).withEnableTcpReset(true)))
                 .withOutboundRules(List.of(new OutboundRuleInner().withName("outbound")
                         .withFrontendIpConfigurations(List.of(frontend)).withBackendAddressPool(backend)
                         .withProtocol(LoadBalancerOutboundRuleProtocol.ALL)))
                 .withLocation(group.location()).withTags(group.tags());
+    }
+
+    /**
+     * A port balanced over the serving instances: client-IP affinity (a reconnect lands on the same instance), the
+     * drain-aware probe, TCP reset, and no outbound SNAT of its own (the outbound rule gives the way out).
+     */
+    private static LoadBalancingRuleInner balanced(String name, int port, String id, SubResource frontend,
+                                                   SubResource backend, PoolBlueprint.LoadBalancer lb) {
+        return new LoadBalancingRuleInner().withName(name)
+                .withFrontendIpConfiguration(frontend).withBackendAddressPool(backend)
+                .withProbe(new SubResource().withId(id + "/probes/" + PROBE))
+                .withProtocol(TransportProtocol.TCP).withFrontendPort(port).withBackendPort(port)
+                .withLoadDistribution(LoadDistribution.SOURCE_IP).withIdleTimeoutInMinutes(lb.idleTimeoutMinutes())
+                .withEnableTcpReset(true).withDisableOutboundSnat(true);
     }
 
     StorageAccountCreateParameters storageAccount(PoolBlueprint.ResourceGroup group,

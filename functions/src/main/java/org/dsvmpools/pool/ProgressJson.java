@@ -56,6 +56,7 @@ public final class ProgressJson {
     public static ObjectNode endpoints(PoolEndpoints endpoints) {
         ObjectNode node = JsonNodeFactory.instance.objectNode().put("dnsName", endpoints.dnsName())
                 .put("jupyterHub", endpoints.jupyterHub());
+        node.put("sshLogin", endpoints.sshLogin());
         ArrayNode ssh = node.putArray("ssh");
         for (PoolEndpoints.Ssh instance : endpoints.ssh()) {
             ssh.addObject().put("instanceId", instance.instanceId()).put("port", instance.port())
@@ -98,6 +99,9 @@ public final class ProgressJson {
             ssh.add(new PoolEndpoints.Ssh(item.path("instanceId").asText(), item.path("port").asInt(),
                     item.path("command").asText()));
         }
-        return new PoolEndpoints(node.path("dnsName").asText(), node.path("jupyterHub").asText(), ssh);
+        // Pools made Ready before the pool-wide SSH rule have no login stored; their address is the same.
+        String dns = node.path("dnsName").asText();
+        return new PoolEndpoints(dns, node.path("jupyterHub").asText(),
+                node.path("sshLogin").asText(PoolEndpoints.sshLogin(dns)), ssh);
     }
 }

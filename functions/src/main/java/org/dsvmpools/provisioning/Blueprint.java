@@ -34,6 +34,10 @@ public final class Blueprint {
      * and a silent drop): as long as JupyterHub's rule keeps a browser's.
      */
     public static final int IDLE_TIMEOUT_MINUTES = 30;
+    /** Users' SSH at the pool's address. */
+    public static final int SSH_PORT = 22;
+    /** sshd's second port, which the per-instance admin NAT rule maps to. */
+    public static final int ADMIN_SSH_PORT = 2222;
     private static final int SHARE_SOFT_DELETE_DAYS = 7;
 
     private Blueprint() {
@@ -53,7 +57,7 @@ public final class Blueprint {
                 new PoolBlueprint.VirtualNetwork(ResourceKey.NETWORK, names.virtualNetwork(), "10.0.0.0/16", names.subnet(),
                         "10.0.0.0/24", names.networkSecurityGroup(), List.of("Microsoft.Storage")),
                 new PoolBlueprint.LoadBalancer(ResourceKey.LOAD_BALANCER, names.loadBalancer(), names.publicIp(), JUPYTERHUB_PORT,
-                        probe, SSH_NAT_FIRST, SSH_NAT_LAST, IDLE_TIMEOUT_MINUTES),
+                        probe, SSH_NAT_FIRST, SSH_NAT_LAST, IDLE_TIMEOUT_MINUTES, SSH_PORT, ADMIN_SSH_PORT),
                 // Large file shares always: a standard share serves 1,000 IOPS without them and 20,000 with them,
                 // at no extra cost on LRS, and an onboarding burst alone goes past 1,000 (docs/onboarding.md).
                 new PoolBlueprint.StorageAccount(ResourceKey.STORAGE, names.storageAccount(), "Standard_LRS", true,
@@ -98,7 +102,8 @@ public final class Blueprint {
     private static List<PoolBlueprint.SecurityRule> inboundRules(PoolSpec spec, PoolBlueprint.Probe probe) {
         List<String> sources = spec.access().allowedSourceCidrs();
         List<PoolBlueprint.SecurityRule> rules = new ArrayList<>();
-        rules.add(new PoolBlueprint.SecurityRule("allow-ssh", 100, true, "Tcp", sources, "22"));
+        rules.add(new PoolBlueprint.SecurityRule("allow-ssh", 100, true, "Tcp", sources, "" + SSH_PORT));
+        rules.add(new PoolBlueprint.SecurityRule("allow-admin-ssh", 105, true, "Tcp", sources, "" + ADMIN_SSH_PORT));
         rules.add(new PoolBlueprint.SecurityRule("allow-jupyterhub", 110, true, "Tcp", sources, "" + JUPYTERHUB_PORT));
         rules.add(new PoolBlueprint.SecurityRule("allow-load-balancer-probe", 120, true, "Tcp",
                 List.of("AzureLoadBalancer"), "" + probe.port()));

@@ -39,9 +39,14 @@ public final class CloudInit {
     /** Until the share is mounted, and after every boot: the key's role takes minutes to propagate. */
     private static final String SHARE_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools share, mounted until it is\n\n"
             + "[Timer]\nOnBootSec=10s\nOnUnitInactiveSec=1min\nAccuracySec=5s\n\n[Install]\nWantedBy=timers.target\n";
-    /** sshd reads pool users' keys from a root-owned file the roster agent writes, never from their homes. */
+    /**
+     * sshd reads pool users' keys from a root-owned file the roster agent writes, never from their homes; and it
+     * listens on the admin's port too, which the per-instance NAT rule maps to (a port given ends the default 22).
+     */
     static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/dsvmpools.conf";
     static final String SSHD_KEYS = "AuthorizedKeysFile .ssh/authorized_keys /etc/dsvmpools/authorized_keys/%u\n";
+    static final String SSHD_CONFIG = "Port " + Blueprint.SSH_PORT + "\nPort " + Blueprint.ADMIN_SSH_PORT + "\n"
+            + SSHD_KEYS;
 
     /** The health responder: a static file server on the directory where the agent keeps {@link #HEALTH_PATH}. */
     private static final String HEALTH_SERVICE = "/etc/systemd/system/dsvmpools-health.service";
@@ -66,7 +71,7 @@ public final class CloudInit {
                 .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)))
                 .append(file(SHARE_SERVICE, "0644", shareService(spec, names, settings)))
                 .append(file(SHARE_TIMER, "0644", SHARE_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)))
-                .append(file(SSHD_DROP_IN, "0644", SSHD_KEYS.getBytes(StandardCharsets.UTF_8)))
+                .append(file(SSHD_DROP_IN, "0644", SSHD_CONFIG.getBytes(StandardCharsets.UTF_8)))
                 .append(file(ROSTER_SCRIPT, "0700", resource("roster-agent.sh")))
                 .append(file(ROSTER_SERVICE, "0644", rosterService(names)))
                 .append(file(ROSTER_TIMER, "0644", ROSTER_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
@@ -77,6 +82,8 @@ public final class CloudInit {
                     .append(file(HEALTH_SERVICE, "0644", HEALTH_SERVICE_UNIT.getBytes(StandardCharsets.UTF_8)));
         }
         config.append("runcmd:\n")
+                // Ubuntu 24.04's ssh.socket takes its ports from sshd_config through a generator: daemon-reload runs it.
+                .append("  - [systemctl, daemon-reload]\n")
                 .append("  - [systemctl, reload-or-restart, ssh]\n")
                 .append("  - [systemctl, enable, --now, dsvmpools-share.timer, dsvmpools-roster.timer]\n");
         if (settings.usageQueue() != null) {

@@ -8,8 +8,8 @@ import org.dsvmpools.pool.PoolEndpoints;
 
 /**
  * How users reach a pool, derived from what ARM reported: the public IP's DNS name, JupyterHub (served over
- * https by the DSVM image) on its port, and SSH to each instance on the frontend port the load balancer's
- * inbound NAT rule mapped to it.
+ * https by the DSVM image) on its port and users' SSH on port 22 there, and the admin's SSH to each instance on
+ * the frontend port the load balancer's inbound NAT rule mapped to it.
  */
 final class Endpoints {
     private Endpoints() {
@@ -21,6 +21,7 @@ final class Endpoints {
                 .sorted(Comparator.comparingInt(e -> Integer.parseInt(e.getKey())))
                 .forEach(e -> ssh.add(new PoolEndpoints.Ssh(e.getKey(), e.getValue(),
                         "ssh -p " + e.getValue() + " " + adminUsername + "@" + fqdn)));
-        return new PoolEndpoints(fqdn, "https://" + fqdn + ":" + Blueprint.JUPYTERHUB_PORT + "/", ssh);
+        return new PoolEndpoints(fqdn, "https://" + fqdn + ":" + Blueprint.JUPYTERHUB_PORT + "/",
+                PoolEndpoints.sshLogin(fqdn), ssh);
     }
 }

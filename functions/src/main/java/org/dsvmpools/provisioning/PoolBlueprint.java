@@ -87,8 +87,15 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
      * on a backend pool of its own, which maps frontend ports {@code sshFrontendFirst}..{@code sshFrontendLast}
      * onto the pool's members, with a TCP reset after {@code idleTimeoutMinutes}.
      */
+    /**
+     * @param sshPort          the pool's one address for users' SSH: balanced to a serving instance, the same
+     *                         one again for the same client, never to a drained one
+     * @param adminSshPort     the second port sshd listens on, behind the per-instance NAT rule: a balancing
+     *                         rule and NAT rules do not share one backend port
+     */
     public record LoadBalancer(ResourceKey key, String name, String publicIp, int jupyterPort, Probe probe,
-                               int sshFrontendFirst, int sshFrontendLast, int idleTimeoutMinutes) implements Resource {
+                               int sshFrontendFirst, int sshFrontendLast, int idleTimeoutMinutes, int sshPort,
+                               int adminSshPort) implements Resource {
     }
 
     /**

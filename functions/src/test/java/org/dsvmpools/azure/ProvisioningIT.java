@@ -137,7 +137,8 @@ class ProvisioningIT extends LocalCloudTest {
                 .getByResourceGroup(rg, names.networkSecurityGroup());
         assertThat(nsg.securityRules()).extracting(r -> r.name() + ":" + r.access() + ":" + r.destinationPortRange()
                 + ":" + r.sourceAddressPrefix() + ":" + r.sourceAddressPrefixes()).contains(
-                "allow-ssh:Allow:22:203.0.113.0/24:null", "allow-jupyterhub:Allow:8000:203.0.113.0/24:null",
+                "allow-ssh:Allow:22:203.0.113.0/24:null", "allow-admin-ssh:Allow:2222:203.0.113.0/24:null",
+                "allow-jupyterhub:Allow:8000:203.0.113.0/24:null",
                 "allow-load-balancer-probe:Allow:8000:AzureLoadBalancer:null", "deny-all-inbound:Deny:*:*:null");
 
         StorageAccountInner account = verify.storage().serviceClient().getStorageAccounts()
@@ -161,11 +162,17 @@ class ProvisioningIT extends LocalCloudTest {
             assertThat(ssh.backendAddressPool().id()).endsWith("/backendAddressPools/ssh");
             assertThat(ssh.frontendPortRangeStart()).isEqualTo(50000);
             assertThat(ssh.frontendPortRangeEnd() - ssh.frontendPortRangeStart() + 1).isEqualTo(100);
-            assertThat(ssh.backendPort()).isEqualTo(22);
+            assertThat(ssh.backendPort()).as("sshd's second port: the pool-wide rule has 22").isEqualTo(2222);
             assertThat(ssh.enableTcpReset()).isTrue();
             assertThat(ssh.idleTimeoutInMinutes()).isEqualTo(30);
         });
-        assertThat(lb.loadBalancingRules().get(0).loadDistribution().toString()).isEqualTo("SourceIP");
+        assertThat(lb.loadBalancingRules()).extracting(rule -> rule.name() + ":" + rule.frontendPort() + ":"
+                + rule.backendPort() + ":" + rule.loadDistribution() + ":" + rule.enableTcpReset()).containsExactly(
+                "jupyterhub:8000:8000:SourceIP:true", "ssh-pool:22:22:SourceIP:true");
+        assertThat(lb.loadBalancingRules().get(1).probe().id()).as("the drain-aware probe, as JupyterHub's")
+                .isEqualTo(lb.loadBalancingRules().get(0).probe().id());
+        assertThat(ready.progress().endpoints().sshLogin()).isEqualTo("ssh <user>@" + ready.progress().endpoints()
+                .dnsName());
 
         VirtualMachineScaleSetInner vmss = verify.compute().serviceClient().getVirtualMachineScaleSets()
                 .getByResourceGroup(rg, names.scaleSet());

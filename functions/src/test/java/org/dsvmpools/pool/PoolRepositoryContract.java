@@ -84,7 +84,7 @@ public abstract class PoolRepositoryContract {
                 new PoolResource("share", "pool-data", null, ResourceState.Kept, java.util.Map.of())), 2,
                 new PoolFailure(WorkItem.Kind.provision, "scaleSet", "QuotaExceeded", "no cores left"),
                 new PoolEndpoints("ml.westeurope.cloudapp.azure.com", "https://ml.westeurope.cloudapp.azure.com:8000/",
-                        List.of(new PoolEndpoints.Ssh("0", 50000, "ssh -p 50000 a@ml"))));
+                        "ssh <user>@ml.westeurope.cloudapp.azure.com", List.of(new PoolEndpoints.Ssh("0", 50000, "ssh -p 50000 a@ml"))));
         Pool working = pool.moveTo(PoolStatus.Provisioning, "started", T0.plusSeconds(1)).withProgress(progress);
 
         repository.replace(repository.find(pool.name()).orElseThrow(), working);

@@ -95,7 +95,11 @@ class BlueprintTest {
         assertThat(nsg.inboundRules()).filteredOn(PoolBlueprint.SecurityRule::allow)
                 .allMatch(rule -> rule.sources().equals(List.of("203.0.113.0/24"))
                         || rule.sources().equals(List.of("AzureLoadBalancer")))
-                .extracting(PoolBlueprint.SecurityRule::destinationPort).containsExactlyInAnyOrder("22", "8000", "8000");
+                .extracting(PoolBlueprint.SecurityRule::destinationPort)
+                .containsExactlyInAnyOrder("22", "2222", "8000", "8000");
+        var lb = (PoolBlueprint.LoadBalancer) blueprint.resource(ResourceKey.LOAD_BALANCER);
+        assertThat(lb.sshPort()).as("users' SSH at the pool's address").isEqualTo(22);
+        assertThat(lb.adminSshPort()).as("the admin's NAT rule maps to sshd's second port").isEqualTo(2222);
         assertThat(nsg.inboundRules()).last().satisfies(rule -> {
             assertThat(rule.allow()).isFalse();
             assertThat(rule.sources()).containsExactly("*");
@@ -124,7 +128,8 @@ class BlueprintTest {
         assertThat(withFiles(cloudConfig)).as("the share's unit, retried by its timer, bounded")
                 .contains("ExecStart=" + CloudInit.MOUNT_SCRIPT + " dpmlteam", " pool-data ", " dsvmpools-ml-team ",
                         " pooladmin ", "TimeoutStartSec=3min", "OnUnitInactiveSec=1min")
-                .as("pool users' keys from a root-owned file").contains(CloudInit.SSHD_KEYS);
+                .as("pool users' keys from a root-owned file, sshd on the admin's port too")
+                .contains(CloudInit.SSHD_KEYS, "Port 22\nPort 2222\n");
         assertThat(cloudConfig).doesNotContainIgnoringCase("password").doesNotContain("AccountKey")
                 .doesNotContainIgnoringCase("sig=");
         assertThat(script).contains("nofail").contains("vers=3.1.1").contains("/data/workspace")

@@ -111,6 +111,8 @@ class ProvisioningWorkerTest {
         assertThat(runToTheEnd()).isEqualTo(new WorkOutcome.Finished(PoolStatus.Ready));
         Pool ready = pool();
         assertThat(ready.progress().resources()).extracting(PoolResource::state).containsOnly(ResourceState.Succeeded);
+        assertThat(ready.progress().endpoints().sshLogin()).as("users: one address for the pool")
+                .isEqualTo("ssh <user>@ml-team.westeurope.cloudapp.azure.com");
         assertThat(ready.progress().endpoints().ssh()).extracting(ssh -> ssh.command()).containsExactly(
                 "ssh -p 50000 pooladmin@ml-team.westeurope.cloudapp.azure.com",
                 "ssh -p 50001 pooladmin@ml-team.westeurope.cloudapp.azure.com");

@@ -14,8 +14,10 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import java.time.Duration;
 
 /**
- * Builds the Storage clients of the app from a connection string, all on one JDK HTTP client (one small jar,
- * no Netty: cold start matters in Functions). Retries are kept short because these clients serve HTTP requests:
+ * Builds the Storage clients of the app from a connection string (Azurite, or an account that allows keys) or,
+ * in Azure, from the account's service URIs and the app's managed identity, as the Functions host reads an
+ * identity-based {@code AzureWebJobsStorage}; all on one JDK HTTP client (one small jar, no Netty: cold start
+ * matters in Functions). Retries are kept short because these clients serve HTTP requests:
  * a caller waiting half a minute for a queue outage is worse than a quick, honest answer.
  */
 public final class StorageClients {
@@ -25,16 +27,41 @@ public final class StorageClients {
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
     private final String connectionString;
+    private final Identity identity;
     private final HttpClient httpClient;
+
+    /**
+     * The identity-based form: the service URIs, and the user-assigned identity's client id (null: the
+     * system-assigned one).
+     */
+    public record Identity(String tableServiceUri, String queueServiceUri, String clientId) {
+    }
 
     public StorageClients(String connectionString) {
         this.connectionString = connectionString;
+        this.identity = null;
         this.httpClient = new JdkHttpClientBuilder().build();
     }
 
+    public StorageClients(Identity identity) {
+        this.connectionString = null;
+        this.identity = identity;
+        this.httpClient = new JdkHttpClientBuilder().build();
+    }
+
+    private com.azure.core.credential.TokenCredential credential() {
+        var builder = new com.azure.identity.ManagedIdentityCredentialBuilder();
+        return identity.clientId() == null ? builder.build() : builder.clientId(identity.clientId()).build();
+    }
+
     public TableClient table(String name) {
-        return new TableClientBuilder()
-                .connectionString(connectionString)
+        TableClientBuilder builder = new TableClientBuilder();
+        if (identity == null) {
+            builder.connectionString(connectionString);
+        } else {
+            builder.endpoint(identity.tableServiceUri()).credential(credential());
+        }
+        return builder
                 .tableName(name)
                 .httpClient(httpClient)
                 .retryOptions(new RetryOptions(new ExponentialBackoffOptions()
@@ -46,8 +73,13 @@ public final class StorageClients {
 
     /** A queue client that writes messages base64-encoded, as the Functions queue trigger reads them by default. */
     public QueueClient queue(String name) {
-        return new QueueClientBuilder()
-                .connectionString(connectionString)
+        QueueClientBuilder builder = new QueueClientBuilder();
+        if (identity == null) {
+            builder.connectionString(connectionString);
+        } else {
+            builder.endpoint(identity.queueServiceUri()).credential(credential());
+        }
+        return builder
                 .queueName(name)
                 .httpClient(httpClient)
                 .messageEncoding(QueueMessageEncoding.BASE64)

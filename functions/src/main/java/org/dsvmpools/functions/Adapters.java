@@ -58,7 +58,7 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
 
     /** Storage, ARM and Graph as the settings name them; nothing here touches the network. */
     public static Adapters fromSettings(Settings settings) {
-        StorageClients storage = new StorageClients(settings.required(Settings.STORAGE_CONNECTION));
+        StorageClients storage = settings.storage();
         String armEndpoint = settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM);
         String graph = settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH);
         Supplier<ArmClients> arm = Lazy.of(() -> new ArmClients(armEndpoint,

@@ -57,6 +57,36 @@ public record Settings(Map<String, String> values) {
         return new Settings(System.getenv());
     }
 
+    /**
+     * The app's own storage as the Functions host reads {@code AzureWebJobsStorage}: a connection string, or the
+     * identity-based form ({@code AzureWebJobsStorage__accountName}, or {@code __tableServiceUri} and
+     * {@code __queueServiceUri}; {@code __credential=managedidentity}; {@code __clientId} for a user-assigned
+     * identity), which needs no key and works on an account with shared-key access off.
+     */
+    public org.dsvmpools.azure.StorageClients storage() {
+        Optional<String> connection = optional(STORAGE_CONNECTION);
+        if (connection.isPresent()) {
+            return new org.dsvmpools.azure.StorageClients(connection.get());
+        }
+        String prefix = STORAGE_CONNECTION + "__";
+        Optional<String> account = optional(prefix + "accountName");
+        Optional<String> tables = optional(prefix + "tableServiceUri")
+                .or(() -> account.map(name -> "https://" + name + ".table.core.windows.net"));
+        Optional<String> queues = optional(prefix + "queueServiceUri")
+                .or(() -> account.map(name -> "https://" + name + ".queue.core.windows.net"));
+        if (tables.isEmpty() || queues.isEmpty()) {
+            throw new IllegalStateException("app setting " + STORAGE_CONNECTION + " is required: a connection string,"
+                    + " or " + prefix + "accountName (or " + prefix + "tableServiceUri and " + prefix
+                    + "queueServiceUri) with " + prefix + "credential=managedidentity");
+        }
+        String credential = optional(prefix + "credential").orElse("managedidentity");
+        if (!credential.equalsIgnoreCase("managedidentity")) {
+            throw new IllegalStateException(prefix + "credential must be managedidentity, not '" + credential + "'");
+        }
+        return new org.dsvmpools.azure.StorageClients(new org.dsvmpools.azure.StorageClients.Identity(tables.get(),
+                queues.get(), optional(prefix + "clientId").orElse(null)));
+    }
+
     public String required(String name) {
         return optional(name).orElseThrow(() -> new IllegalStateException(
                 "app setting " + name + " is not set (see the settings table in docs/configuration.md)"));

@@ -15,7 +15,7 @@ class StorageSettingsTest {
     void aConnectionStringGivesClientsOnItsAccount() {
         var storage = new Settings(Map.of(Settings.STORAGE_CONNECTION, "UseDevelopmentStorage=true")).storage();
 
-        assertThat(storage.table("pools").getTableEndpoint()).startsWith("http://127.0.0.1:10002/devstoreaccount1");
+        assertThat(storage.table("pools").getTableEndpoint()).isEqualTo("http://127.0.0.1:10002/pools");
         assertThat(storage.queue("pool-requests").getQueueUrl()).startsWith("http://127.0.0.1:10001/devstoreaccount1");
     }
 
@@ -25,12 +25,12 @@ class StorageSettingsTest {
                 "AzureWebJobsStorage__credential", "managedidentity",
                 "AzureWebJobsStorage__clientId", "00000000-0000-0000-0000-0000000000c1")).storage();
 
-        assertThat(storage.table("pools").getTableEndpoint()).isEqualTo("https://dpcontrol.table.core.windows.net");
+        assertThat(storage.table("pools").getTableEndpoint()).isEqualTo("https://dpcontrol.table.core.windows.net/pools");
         assertThat(storage.queue("pool-requests").getQueueUrl())
                 .isEqualTo("https://dpcontrol.queue.core.windows.net/pool-requests");
         var explicit = new Settings(Map.of("AzureWebJobsStorage__tableServiceUri", "https://t.example",
                 "AzureWebJobsStorage__queueServiceUri", "https://q.example")).storage();
-        assertThat(explicit.table("pools").getTableEndpoint()).isEqualTo("https://t.example");
+        assertThat(explicit.table("pools").getTableEndpoint()).isEqualTo("https://t.example/pools");
     }
 
     @Test

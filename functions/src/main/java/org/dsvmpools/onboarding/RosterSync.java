@@ -170,8 +170,14 @@ public final class RosterSync {
         return reports;
     }
 
+    /**
+     * The groups some pool follows or is about to: a pool being deployed (or retried) keeps its group's
+     * subscription, so it is not deleted and made again around its deployment.
+     */
     private java.util.Set<String> followedGroups() {
-        return readyPools().stream().map(p -> p.spec().rosterGroupId()).filter(java.util.Objects::nonNull)
+        return pools(p -> p.status() == PoolStatus.Ready || p.status() == PoolStatus.Accepted
+                || p.status() == PoolStatus.Provisioning || p.status() == PoolStatus.Failed).stream()
+                .map(p -> p.spec().rosterGroupId()).filter(java.util.Objects::nonNull)
                 .map(g -> g.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toSet());
     }
 
@@ -333,11 +339,15 @@ public final class RosterSync {
     }
 
     private List<Pool> readyPools() {
+        return pools(p -> p.status() == PoolStatus.Ready);
+    }
+
+    private List<Pool> pools(java.util.function.Predicate<Pool> wanted) {
         List<Pool> found = new ArrayList<>();
         String token = null;
         do {
             PoolPage page = pools.list(token, 100);
-            page.pools().stream().filter(p -> p.status() == PoolStatus.Ready).forEach(found::add);
+            page.pools().stream().filter(wanted).forEach(found::add);
             token = page.continuationToken();
         } while (token != null);
         return found;

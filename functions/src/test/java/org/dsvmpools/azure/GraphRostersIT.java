@@ -244,6 +244,15 @@ class GraphRostersIT extends LocalCloudTest {
         });
         assertThat(local.emulator.graphSubscriptions()).noneMatch(s -> s.path("id").asText().equals(stray.id()));
 
+        String deploying = "1a000000-0000-0000-0000-000000000016";
+        local.emulator.setGroupMembers(deploying, List.of());
+        new org.dsvmpools.pool.PoolIntake(repository, (item, delay) -> { }, java.time.Clock.systemUTC()).submit(
+                org.dsvmpools.pool.PoolSpecJson.read(JSON.readTree(SamplePools.document("graph-deploying")
+                        .replace("\"vmSize\"", "\"rosterGroupId\":\"" + deploying + "\",\"vmSize\""))).spec(),
+                new org.dsvmpools.pool.Caller("a", "A", Set.of()));
+        sync().reconcileAll(now);
+        assertThat(subscriptionsOn(deploying)).as("a pool being deployed keeps its group's subscription").hasSize(1);
+
         String id = subscriptionsOn(group).get(0).path("id").asText();
         subscriptions().renew(id, now.plus(Duration.ofDays(2)));
         sync().reconcileAll(now);

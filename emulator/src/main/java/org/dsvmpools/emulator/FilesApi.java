@@ -127,8 +127,9 @@ final class FilesApi implements HttpHandler {
 
     private void serve(HttpExchange exchange) throws IOException {
         String rawPath = exchange.getRequestURI().getRawPath();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
         Optional<Faults.Fault> fault = faults.check(exchange.getRequestMethod(), rawPath + "?"
-                + exchange.getRequestURI().getRawQuery(), "files");
+                + (rawQuery == null ? "" : rawQuery), "files");
         if (fault.isPresent() && fault.get().latencyMillis() > 0) {
             sleep(fault.get().latencyMillis());
         }

@@ -310,7 +310,6 @@ final class GraphApi {
             if (id == null && method.equals("GET")) {
                 ObjectNode page = JSON.createObjectNode();
                 subscriptions.values().forEach(page.withArray("value")::add);
-                page.withArray("value");
                 return Answer.of(200, page);
             }
             ObjectNode existing = id == null ? null : subscriptions.get(id);

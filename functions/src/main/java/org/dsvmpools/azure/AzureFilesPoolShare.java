@@ -221,9 +221,10 @@ public final class AzureFilesPoolShare implements PoolShare {
                     next.uploadRangeWithResponse(new ShareFileUploadRangeOptions(new ByteArrayInputStream(bytes, from,
                             length), length).setOffset((long) from), null, Context.NONE);
                 }
+                // Rename File answers with the new manifest's ETag: no properties read needed for the cache.
                 String etag = next.renameWithResponse(new ShareFileRenameOptions(UserFolders.MANIFEST)
                         .setReplaceIfExists(true).setDestinationRequestConditions(held), null, Context.NONE)
-                        .getValue().getProperties().getETag();
+                        .getHeaders().getValue(HttpHeaderName.ETAG);
                 replaced = true;
                 lastWritten.put(share, new Written(bytes, etag));
                 return;

@@ -27,6 +27,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final RequestLog requests = new RequestLog();
     private final RequestLog fileRequests = new RequestLog();
     private GraphApi graph;
+    private EntraApps apps;
     private FilesApi filesApi;
     private ArmApi armApi;
 
@@ -50,7 +51,10 @@ public final class AzureEmulator implements AutoCloseable {
         TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
         Faults faults = new Faults();
         emulator.faults = faults;
-        emulator.graph = new GraphApi(faults);
+        EntraApps apps = new EntraApps();
+        emulator.apps = apps;
+        emulator.graph = new GraphApi(faults, apps);
+        EntraApi entra = new EntraApi(new Jwt(), apps, emulator.graph::userSigningInAs, Clock.systemUTC());
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         ArmContract contract = ArmContract.withDefaultSchemas();
         System.err.println("emulator: " + contract.describe());
@@ -71,6 +75,8 @@ public final class AzureEmulator implements AutoCloseable {
         });
         arm.createContext("/v1.0/", emulator.graph::handle);
         arm.createContext("/emulator/graph/", emulator.graph::control);
+        arm.createContext("/" + EntraApi.TENANT + "/", entra::handle);
+        arm.createContext("/metadata/identity/", entra::handle);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -155,6 +161,35 @@ public final class AzureEmulator implements AutoCloseable {
     /** At most this many Files requests a second per share (0: no limit); beyond it 503 ServerBusy. */
     public void setFilesIopsLimit(int perSecond) {
         filesApi.iopsLimit(perSecond);
+    }
+
+    /**
+     * Registers an app registration ({@code {displayName, web:{redirectUris}, federatedIdentityCredentials}}), as
+     * its operator would; {@code ownedByControlPlane}: the control plane's identity is among its owners.
+     */
+    public void registerApplication(String appId, com.fasterxml.jackson.databind.JsonNode application,
+                                    boolean ownedByControlPlane) {
+        apps.register(appId, application, ownedByControlPlane);
+    }
+
+    /** The application as Graph holds it now, or null. */
+    public com.fasterxml.jackson.databind.JsonNode application(String appId) {
+        return apps.byAppId(appId).map(app -> (com.fasterxml.jackson.databind.JsonNode) app.deepCopy()).orElse(null);
+    }
+
+    /** A user-assigned managed identity whose tokens the metadata endpoint issues (subject: its principal id). */
+    public void registerManagedIdentity(String clientId, String principalId) {
+        apps.registerIdentity(clientId, principalId);
+    }
+
+    /** The tenant's OpenID Connect authority, as {@code https://login.microsoftonline.com/{tenant}/v2.0} is. */
+    public String entraAuthority() {
+        return EntraApi.issuer(graphEndpoint());
+    }
+
+    /** The tenant the emulator's Entra serves. */
+    public String entraTenant() {
+        return EntraApi.TENANT;
     }
 
     /** The Graph subscriptions made so far. */

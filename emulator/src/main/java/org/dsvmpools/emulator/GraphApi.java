@@ -72,7 +72,14 @@ final class GraphApi {
     static final Set<String> SUBSCRIBE_GROUPS = Set.of("Group.Read.All", "Group.ReadWrite.All", "Directory.Read.All",
             "Directory.ReadWrite.All");
     /** What the app is granted unless a test says otherwise: the set the project's docs name. */
-    static final Set<String> DEFAULT_ROLES = Set.of("Group.Read.All", "User.Read.All");
+    static final Set<String> DEFAULT_ROLES = Set.of("Group.Read.All", "User.Read.All",
+            "Application.ReadWrite.OwnedBy");
+    /** application: get and update (application): these for any application; OwnedBy for those the caller owns. */
+    static final Set<String> READ_APPLICATIONS = Set.of("Application.Read.All", "Application.ReadWrite.All",
+            "Directory.Read.All");
+    static final Set<String> WRITE_APPLICATIONS = Set.of("Application.ReadWrite.All");
+    static final String OWNED_APPLICATIONS = "Application.ReadWrite.OwnedBy";
+    private static final Pattern APPLICATION = Pattern.compile("/v1\\.0/applications\\(appId='([0-9a-fA-F-]{36})'\\)");
 
     private static final Pattern MEMBERS = Pattern.compile("/v1\\.0/groups/([0-9a-fA-F-]{36})/(members|transitiveMembers)");
     private static final Pattern SUBSCRIPTION = Pattern.compile("/v1\\.0/subscriptions(?:/([0-9a-fA-F-]{36}))?(/reauthorize)?");
@@ -80,6 +87,7 @@ final class GraphApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Faults faults;
+    private final EntraApps apps;
     private final Map<String, List<String>> groups = new ConcurrentHashMap<>();
     /** Every membership a group has had, oldest first: a delta token names one of them and when it was issued. */
     private final Map<String, List<Set<String>>> history = new ConcurrentHashMap<>();
@@ -88,8 +96,9 @@ final class GraphApi {
     private volatile Set<String> roles = DEFAULT_ROLES;
     private volatile Duration deltaLinkAge = DELTA_LINK_AGE;
 
-    GraphApi(Faults faults) {
+    GraphApi(Faults faults, EntraApps apps) {
         this.faults = faults;
+        this.apps = apps;
     }
 
     /** An answer, with the headers it needs. */
@@ -125,6 +134,10 @@ final class GraphApi {
         String host = "https://" + exchange.getRequestHeaders().getFirst("Host");
         Matcher members = MEMBERS.matcher(path);
         Matcher subscription = SUBSCRIPTION.matcher(path);
+        Matcher application = APPLICATION.matcher(path);
+        if (application.matches()) {
+            return application(method, application.group(1), exchange.getRequestBody().readAllBytes());
+        }
         if (path.equals("/v1.0/groups/delta") && method.equals("GET")) {
             return allowed(READ_MEMBERS).orElseGet(() -> delta(query, host));
         }
@@ -145,6 +158,54 @@ final class GraphApi {
                     subscription.group(2) != null, body));
         }
         return Answer.of(400, error("BadRequest", "Unsupported request " + method + " " + exchange.getRequestURI()));
+    }
+
+    /** {@code GET} and {@code PATCH} (its {@code web.redirectUris}) of an application addressed by its appId. */
+    private Answer application(String method, String appId, byte[] body) throws IOException {
+        Optional<ObjectNode> app = apps.byAppId(appId);
+        boolean owner = app.isPresent() && apps.ownedByControlPlane(app.get()) && roles.contains(OWNED_APPLICATIONS);
+        boolean reading = method.equals("GET");
+        Set<String> needed = reading ? READ_APPLICATIONS : WRITE_APPLICATIONS;
+        if (!owner && roles.stream().noneMatch(needed::contains)) {
+            return Answer.of(403, error("Authorization_RequestDenied", "Insufficient privileges to complete the"
+                    + " operation."));
+        }
+        if (app.isEmpty()) {
+            return Answer.of(404, error("Request_ResourceNotFound", "Resource '" + appId
+                    + "' does not exist or one of its queried reference-property objects are not present."));
+        }
+        if (reading) {
+            return Answer.of(200, app.get().deepCopy().put("@odata.context",
+                    "https://graph.microsoft.com/v1.0/$metadata#applications/$entity"));
+        }
+        if (!method.equals("PATCH")) {
+            return Answer.of(405, error("Request_BadRequest", "Method " + method + " is not supported here."));
+        }
+        JsonNode patch = JSON.readTree(body);
+        java.util.Iterator<String> names = patch.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("web")) {
+                return Answer.of(400, error("Request_BadRequest", "Property '" + name + "' is read-only or not"
+                        + " supported by this emulator."));
+            }
+        }
+        JsonNode uris = patch.path("web").path("redirectUris");
+        Optional<String> invalid = EntraApps.invalidRedirectUris(uris);
+        if (invalid.isPresent()) {
+            return Answer.of(400, error("Request_BadRequest", "One or more properties contains invalid values: "
+                    + invalid.get()));
+        }
+        apps.setRedirectUris(app.get(), uris);
+        return Answer.of(204, null);
+    }
+
+    /** The directory's user who signs in with this name: mail or user principal name, in any case. */
+    Optional<JsonNode> userSigningInAs(String login) {
+        return directory.values().stream().filter(o -> o.path("@odata.type").asText().equals("#microsoft.graph.user"))
+                .filter(o -> login.equalsIgnoreCase(o.path("mail").asText(null))
+                        || login.equalsIgnoreCase(o.path("userPrincipalName").asText(null)))
+                .findFirst().map(JsonNode.class::cast);
     }
 
     private Optional<Answer> allowed(Set<String> anyOf) {

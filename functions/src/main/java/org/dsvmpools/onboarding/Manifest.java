@@ -16,9 +16,9 @@ import org.dsvmpools.pool.LinuxUserName;
 /**
  * {@code .pool/users.json}, what every instance's agent reconciles its accounts with:
  * <pre>{"v":1,"users":[{"name":"alice","uid":20001,"sshPublicKeys":["ssh-ed25519 ..."],"state":"active",
- *   "changedAt":"..."}]}</pre>
+ *   "entraObjectId":"...","email":"alice@contoso.com","changedAt":"..."}]}</pre>
  * Active users get an account, their keys and their folder mounted; removed users are locked and unmounted, their
- * data kept. Names, uids and public keys only: nothing secret.
+ * data kept. Names, uids, public keys and the sign-in identities (object id, email) only: nothing secret.
  */
 public final class Manifest {
     /** Accounts of pool users start here, above Ubuntu's regular users and the image's own. */
@@ -104,6 +104,13 @@ public final class Manifest {
         ObjectNode user = JsonNodeFactory.instance.objectNode().put("name", member.name().value())
                 .put("uid", member.uid());
         member.sshPublicKeys().forEach(user.putArray("sshPublicKeys")::add);
+        // JupyterHub's sign-in maps an Entra identity to the entry: by object id, else by email.
+        if (member.entraObjectId() != null) {
+            user.put("entraObjectId", member.entraObjectId());
+        }
+        if (member.email() != null) {
+            user.put("email", member.email());
+        }
         return user.put("state", member.state() == MemberState.Removed ? "removed" : "active")
                 .put("changedAt", member.changedAt().toString());
     }

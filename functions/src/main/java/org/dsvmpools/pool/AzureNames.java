@@ -73,6 +73,14 @@ public record AzureNames(
                 name);
     }
 
+    /**
+     * The DNS name Azure gives the pool's public IP in a region: {@code <label>.<region>.cloudapp.azure.com} (Azure
+     * public cloud), known before the IP exists, so the instances' configuration can name it.
+     */
+    public String dnsName(String region) {
+        return dnsLabel + "." + region + ".cloudapp.azure.com";
+    }
+
     /** The resource group a pool lives in: the existing one its spec names, or its own. */
     public static String resourceGroupOf(PoolSpec spec) {
         return spec.resourceGroup() != null ? spec.resourceGroup() : of(spec.poolName()).resourceGroup();

@@ -13,9 +13,10 @@ import org.dsvmpools.pool.PoolImage;
  *                              onboarding can write users' folders; {@code null} when the app is not in a VNet
  * @param armEndpoint           Azure Resource Manager, as seen from the VMs
  * @param usageQueue            where the VM agents send usage reports, or {@code null} to install no agent
+ * @param hubSignIn             JupyterHub's sign-in through Entra ID, or {@code null} to leave the image's (PAM)
  */
 public record BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
-                                UsageQueue usageQueue, String controlPlanePrincipalId) {
+                                UsageQueue usageQueue, String controlPlanePrincipalId, HubSignIn hubSignIn) {
     public static final String DEFAULT_IMAGE = PoolImage.DEFAULT;
     public static final String AZURE_ARM = "https://management.azure.com";
 
@@ -28,7 +29,18 @@ public record BlueprintSettings(String image, String subscriptionId, String cont
     }
 
     public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint) {
-        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, null, null);
+        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, null, null, null);
+    }
+
+    public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,
+                             UsageQueue usageQueue, String controlPlanePrincipalId) {
+        this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, usageQueue, controlPlanePrincipalId, null);
+    }
+
+    /** These settings, with JupyterHub signing users in through Entra ID. */
+    public BlueprintSettings withHubSignIn(HubSignIn signIn) {
+        return new BlueprintSettings(image, subscriptionId, controlPlaneSubnetId, armEndpoint, usageQueue,
+                controlPlanePrincipalId, signIn);
     }
 
     public BlueprintSettings(String image, String subscriptionId, String controlPlaneSubnetId, String armEndpoint,

@@ -24,6 +24,10 @@ public final class CloudInit {
     private static final String ROSTER_SERVICE = "/etc/systemd/system/dsvmpools-roster.service";
     private static final String ROSTER_TIMER = "/etc/systemd/system/dsvmpools-roster.timer";
     private static final String AGENT_SCRIPT_RESOURCE = "usage-agent.sh";
+    static final String HUB_MODULE_RESOURCE = "dsvmpools_hub.py";
+    /** The image's hub configuration, which loads the project's after its own settings. */
+    static final String IMAGE_HUB_CONFIG = "/etc/jupyterhub/jupyterhub_config.py";
+    static final String HUB_CONFIG = "/etc/dsvmpools/jupyterhub_config.py";
     private static final String AGENT_SERVICE = "/etc/systemd/system/dsvmpools-usage.service";
     private static final String AGENT_TIMER = "/etc/systemd/system/dsvmpools-usage.timer";
     /** Once a minute, as the scaler expects; it counts three missed reports as a silent agent. */
@@ -75,6 +79,13 @@ public final class CloudInit {
                 .append(file(ROSTER_SCRIPT, "0700", resource("roster-agent.sh")))
                 .append(file(ROSTER_SERVICE, "0644", rosterService(names)))
                 .append(file(ROSTER_TIMER, "0644", ROSTER_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)));
+        if (settings.hubSignIn() != null) {
+            HubConfig.Paths paths = HubConfig.Paths.ON_THE_VM;
+            config.append(file(paths.moduleDir() + "/" + HUB_MODULE_RESOURCE, "0644", resource(HUB_MODULE_RESOURCE)))
+                    .append(file(HUB_CONFIG, "0644", HubConfig.render(settings.hubSignIn(),
+                            HubSignIn.callbackUrl(names.dnsName(spec.location())), paths)
+                            .getBytes(StandardCharsets.UTF_8)));
+        }
         if (settings.usageQueue() != null) {
             config.append(file(AGENT_SCRIPT, "0700", resource(AGENT_SCRIPT_RESOURCE)))
                     .append(file(AGENT_SERVICE, "0644", agentService(spec, settings)))
@@ -88,6 +99,13 @@ public final class CloudInit {
                 .append("  - [systemctl, enable, --now, dsvmpools-share.timer, dsvmpools-roster.timer]\n");
         if (settings.usageQueue() != null) {
             config.append("  - [systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]\n");
+        }
+        if (settings.hubSignIn() != null) {
+            // Once per image config, however often cloud-init runs; the hub then signs in through Entra ID only.
+            String load = "load_subconfig('" + HUB_CONFIG + "')";
+            config.append("  - [sh, -c, \"grep -qxF \\\"").append(load).append("\\\" ").append(IMAGE_HUB_CONFIG)
+                    .append(" || echo \\\"").append(load).append("\\\" >> ").append(IMAGE_HUB_CONFIG).append("\"]\n")
+                    .append("  - [systemctl, restart, jupyterhub]\n");
         }
         return config.toString();
     }

@@ -8,7 +8,10 @@
 # - SSH keys go to /etc/dsvmpools/authorized_keys/<name>, root-owned, which sshd reads through
 #   AuthorizedKeysFile (cloud-init's drop-in); a user cannot point that file anywhere.
 # - A user's folder on the share is mounted at /data/users/<name>, a root-owned path under a root-owned
-#   directory, and ~/notebooks is a link to it the user may change at will: only their own files are behind it.
+#   directory, and ~/notebooks/remote is a link to it the user may change at will: only their own files are
+#   behind it. JupyterHub starts their server in ~/notebooks.
+# - A removed user is also deleted from JupyterHub (their server stopped, their cookies and tokens void), with
+#   the roster agent's own hub token, when the hub has made one.
 # - It manages only the accounts it created, recorded in /var/lib/dsvmpools/accounts/; one the manifest no longer
 #   lists is offboarded, so the control plane may drop removed users from the manifest. A name that already
 #   exists on the image (a user or a group: the pool's admin, root, video, ...) or a uid outside the pool's
@@ -33,6 +36,8 @@ keys_root="${DSVMPOOLS_KEYS_ROOT:-/etc/dsvmpools/authorized_keys}"
 state_root="${DSVMPOOLS_ACCOUNTS_ROOT:-/var/lib/dsvmpools/accounts}"
 run_dir="${DSVMPOOLS_RUN_DIR:-/run/dsvmpools}"
 credentials="${DSVMPOOLS_CREDENTIALS_DIR:-/etc/smbcredentials}/${account}.cred"
+hub_api="${DSVMPOOLS_HUB_API:-http://127.0.0.1:8081/hub/api}"
+hub_token_file="${DSVMPOOLS_HUB_ROSTER_TOKEN_FILE:-/etc/dsvmpools/jupyterhub-roster-token}"
 manifest="${share_root}/.pool/users.json"
 # Pool users' uids: above every account the image or its packages make, below nobody (65534).
 first_uid=20001
@@ -149,8 +154,11 @@ ensure_account() {
   groupadd --gid "$uid" "$name" || return 1
   useradd --uid "$uid" --gid "$uid" --create-home --home-dir "$home" --shell /bin/bash "$name" || return 1
   record_state "$name" created
-  setpriv --reuid "$uid" --regid "$uid" --clear-groups ln -sfn "${users_root}/${name}" "${home}/notebooks" \
-    || log "${name}: ~/notebooks link not made; the folder is at ${users_root}/${name}"
+  # JupyterHub starts the user's server in ~/notebooks; "remote" in it is their folder on the share.
+  # shellcheck disable=SC2016 # the inner shell expands its own arguments
+  setpriv --reuid "$uid" --regid "$uid" --clear-groups \
+    sh -c 'mkdir -p "$1/notebooks" && ln -sfn "$2" "$1/notebooks/remote"' sh "$home" "${users_root}/${name}" \
+    || log "${name}: ~/notebooks/remote not made; the folder is at ${users_root}/${name}"
 }
 
 # Keys in a root-owned file, written only when they changed.
@@ -183,14 +191,28 @@ apply_active() {
   [ "$(state_of "$name")" = active ] || record_state "$name" active
 }
 
-# Locks the account (expired: SSH keys stop working too), stops its processes, unmounts its folder. Once done,
-# it is recorded and never repeated.
+# Deletes the user from JupyterHub, which stops their server first; a user the hub never saw is done already.
+# Without a hub token (no hub on this image, or it has not started yet) there is nothing to sign out.
+hub_forget() {
+  local name="$1" status
+  [ -r "$hub_token_file" ] || return 0
+  status="$(curl -s -o /dev/null -w '%{http_code}' --connect-timeout 3 --max-time 60 -X DELETE \
+    -H "Authorization: token $(cat "$hub_token_file")" "${hub_api}/users/${name}")"
+  case "$status" in
+    204|404) return 0 ;;
+    *) log "${name}: JupyterHub answered ${status} to the deletion; next run tries again"; return 1 ;;
+  esac
+}
+
+# Locks the account (expired: SSH keys stop working too), signs it out of JupyterHub, stops its processes,
+# unmounts its folder. Once done, it is recorded and never repeated.
 apply_removed() {
   local name="$1" target="${users_root}/$1"
   managed "$name" || return 0
   [ "$(state_of "$name")" != removed ] || return 0
   usermod --expiredate 1 "$name" || return 1
   rm -f "${keys_root}/${name}"
+  hub_forget "$name" || return 1
   pkill -KILL -u "$name"
   if mountpoint -q "$target" && ! umount "$target"; then
     log "${name}: folder still in use, not unmounted; next run tries again"

@@ -8,7 +8,8 @@
 #   a tmux job, a training run) is busy now; the ticks are read from /proc;
 # - tmux and screen servers: a session, active as of the user's last CPU use (or the server's start), so a
 #   forgotten idle tmux does not keep an instance up forever.
-# Kernels: from JupyterHub's API when a token file exists (root-only); without one, none are reported.
+# Kernels: from JupyterHub's API and each user's server, with the agent's own hub token (a root-only file the
+# hub's configuration makes at its start); without one, none are reported.
 # Parsing runs with LC_ALL=C.UTF-8: `who` prints its idle column by the locale.
 # Last activity: the newest seen since boot, kept in /run (cleared at boot), so the scaler knows how long an
 # instance everybody has left has been idle.
@@ -28,7 +29,8 @@ queue_url="$2"
 imds="${DSVMPOOLS_IMDS:-http://169.254.169.254}"
 hub_api="${DSVMPOOLS_HUB_API:-http://127.0.0.1:8081/hub/api}"
 hub_token_file="${DSVMPOOLS_HUB_TOKEN_FILE:-/etc/dsvmpools/jupyterhub-token}"
-hub_health="${DSVMPOOLS_HUB_HEALTH:-https://127.0.0.1:8000/hub/health}"
+hub_url="${DSVMPOOLS_HUB_URL:-https://127.0.0.1:8000}"
+hub_health="${DSVMPOOLS_HUB_HEALTH:-${hub_url}/hub/health}"
 state_dir="${DSVMPOOLS_STATE_DIR:-/run/dsvmpools}"
 proc="${DSVMPOOLS_PROC:-/proc}"
 share_root="${DSVMPOOLS_SHARE_ROOT:-/data/workspace}"
@@ -73,15 +75,47 @@ sessions_json() {
   printf ']'
 }
 
-# Busy or idle by the Jupyter API's execution state: a kernel computing silently is busy.
+# Busy or idle by the Jupyter API's execution state: a kernel computing silently is busy. The hub lists the
+# users with a running server (its API, with the usage agent's own token: list:users, read:servers), and each
+# server's kernels are read through the hub's proxy (access:servers), on loopback, where the hub's certificate is
+# its own self-signed one. Without a token (no hub, or not started yet), none are reported.
 kernels_json() {
-  local token
   if [ ! -r "$hub_token_file" ]; then
     printf '[]'
     return
   fi
-  token="$(cat "$hub_token_file")"
-  curl "${curl_opts[@]}" -H "Authorization: token ${token}" "${hub_api}/dsvmpools/kernels" || printf '[]'
+  python3 - "$hub_api" "$hub_url" "$hub_token_file" "${DSVMPOOLS_CURL_MAX_TIME:-10}" <<'PY' || printf '[]'
+import json, ssl, sys, time, urllib.parse, urllib.request
+api, base, token_file, timeout = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3], float(sys.argv[4])
+with open(token_file) as f:
+    token = f.read().strip()
+loopback_tls = ssl.create_default_context()
+loopback_tls.check_hostname = False
+loopback_tls.verify_mode = ssl.CERT_NONE
+
+
+def get(url):
+    request = urllib.request.Request(url, headers={"Authorization": "token " + token})
+    with urllib.request.urlopen(request, timeout=timeout, context=loopback_tls) as response:
+        return json.load(response)
+
+
+now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+kernels = []
+for user in get(api + "/users?state=active"):
+    for server in (user.get("servers") or {}).values():
+        if not server.get("ready") or not str(server.get("url", "")).startswith("/"):
+            continue
+        try:
+            listed = get(base + urllib.parse.quote(server["url"]) + "api/kernels")
+        except (OSError, ValueError) as e:
+            print(f"usage-agent: kernels of {user.get('name')}: {e}", file=sys.stderr)
+            continue
+        for kernel in listed:
+            kernels.append({"user": user["name"], "busy": kernel.get("execution_state") == "busy",
+                            "lastActivity": kernel.get("last_activity") or now})
+print(json.dumps(kernels, separators=(",", ":")))
+PY
 }
 
 cpu_percent() {
@@ -240,4 +274,7 @@ main() {
     "${queue_url}/messages" > /dev/null
 }
 
-main
+# Run, or sourced by a test that calls one function.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main
+fi

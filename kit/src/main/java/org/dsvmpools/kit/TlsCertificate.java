@@ -82,6 +82,14 @@ public final class TlsCertificate {
         Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** The certificate in PEM, for a client that takes a CA bundle file (Python's ssl, curl). */
+    public String pem() throws GeneralSecurityException {
+        java.security.cert.Certificate certificate = keyStore.getCertificate(keyStore.aliases().nextElement());
+        return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
     /** The server side: presents the certificate. */
     public SSLContext serverContext() throws GeneralSecurityException {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

@@ -1,0 +1,405 @@
+package org.dsvmpools.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Microsoft Entra ID's sign-in endpoints for one tenant, as a web app that signs users in meets them:
+ * <ul>
+ *   <li>{@code GET /{tenant}/v2.0/.well-known/openid-configuration} and {@code GET /{tenant}/discovery/v2.0/keys}
+ *       (RS256 keys with a {@code kid});</li>
+ *   <li>{@code GET /{tenant}/oauth2/v2.0/authorize}: an unknown {@code client_id} (AADSTS700016) or a
+ *       {@code redirect_uri} the app does not list (AADSTS50011) is an error page, never a redirect; otherwise the
+ *       sign-in form, whose {@code POST} (the account's mail or user principal name, among the directory's users)
+ *       redirects to the app with {@code code} and {@code state};</li>
+ *   <li>{@code POST /{tenant}/oauth2/v2.0/token} for {@code authorization_code}: the client authenticates with a
+ *       {@code client_assertion} that one of the app's federated identity credentials trusts (issuer, subject,
+ *       audience; AADSTS700211/700213/700212), a code is redeemed once (AADSTS54005), within ten minutes
+ *       (AADSTS70008), with the same redirect URI, and with the PKCE verifier of its challenge (AADSTS50148);
+ *       the answer carries an id token signed RS256 with {@code oid}, {@code tid}, {@code preferred_username},
+ *       {@code email} (with the email scope) and the request's {@code nonce};</li>
+ *   <li>{@code GET /metadata/identity/oauth2/token}: the instance metadata service's managed-identity token for a
+ *       registered user-assigned identity ({@code client_id}), with {@code Metadata: true}.</li>
+ * </ul>
+ */
+final class EntraApi {
+    static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jwt jwt;
+    private final EntraApps apps;
+    private final Function<String, Optional<JsonNode>> users;
+    private final Clock clock;
+    private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+
+    /** What a code stands for until it is redeemed. */
+    private record Grant(String clientId, String redirectUri, String challenge, String method, String nonce,
+                         String scope, JsonNode user, Instant issued, boolean[] redeemed) {
+    }
+
+    /**
+     * @param users the directory's user for a sign-in name (mail or user principal name, any case)
+     */
+    EntraApi(Jwt jwt, EntraApps apps, Function<String, Optional<JsonNode>> users, Clock clock) {
+        this.jwt = jwt;
+        this.apps = apps;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    static String issuer(String host) {
+        return host + "/" + TENANT + "/v2.0";
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String host = "https://" + exchange.getRequestHeaders().getFirst("Host");
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Map<String, String> query = form(exchange.getRequestURI().getRawQuery());
+            String base = "/" + TENANT;
+            if (path.equals(base + "/v2.0/.well-known/openid-configuration")) {
+                json(exchange, 200, discovery(host));
+            } else if (path.equals(base + "/discovery/v2.0/keys")) {
+                json(exchange, 200, jwt.jwks());
+            } else if (path.equals(base + "/oauth2/v2.0/authorize")) {
+                authorize(exchange, method, query);
+            } else if (path.equals(base + "/oauth2/v2.0/token") && method.equals("POST")) {
+                Map<String, String> body = form(new String(exchange.getRequestBody().readAllBytes(),
+                        StandardCharsets.UTF_8));
+                token(exchange, host, body);
+            } else if (path.equals("/metadata/identity/oauth2/token") && method.equals("GET")) {
+                managedIdentityToken(exchange, host, query);
+            } else {
+                json(exchange, 404, oauthError("invalid_request", "AADSTS90012", "Unsupported path " + path));
+            }
+        }
+    }
+
+    private ObjectNode discovery(String host) {
+        String oauth = host + "/" + TENANT + "/oauth2/v2.0";
+        ObjectNode document = JSON.createObjectNode().put("issuer", issuer(host))
+                .put("authorization_endpoint", oauth + "/authorize").put("token_endpoint", oauth + "/token")
+                .put("jwks_uri", host + "/" + TENANT + "/discovery/v2.0/keys")
+                .put("end_session_endpoint", oauth + "/logout");
+        document.putArray("response_types_supported").add("code").add("id_token").add("code id_token");
+        document.putArray("subject_types_supported").add("pairwise");
+        document.putArray("id_token_signing_alg_values_supported").add("RS256");
+        document.putArray("scopes_supported").add("openid").add("profile").add("email").add("offline_access");
+        document.putArray("token_endpoint_auth_methods_supported").add("client_secret_post")
+                .add("private_key_jwt").add("client_secret_basic");
+        return document;
+    }
+
+    private void authorize(HttpExchange exchange, String method, Map<String, String> query) throws IOException {
+        String clientId = query.getOrDefault("client_id", "");
+        Optional<ObjectNode> app = apps.byAppId(clientId);
+        if (app.isEmpty()) {
+            page(exchange, 400, "AADSTS700016: Application with identifier '" + clientId
+                    + "' was not found in the directory.");
+            return;
+        }
+        String redirect = query.getOrDefault("redirect_uri", "");
+        if (!apps.redirectUris(app.get()).contains(redirect)) {
+            page(exchange, 400, "AADSTS50011: The redirect URI '" + redirect + "' specified in the request does not"
+                    + " match the redirect URIs configured for the application '" + clientId + "'.");
+            return;
+        }
+        String state = query.get("state");
+        if (!"code".equals(query.get("response_type"))) {
+            redirect(exchange, redirect, Map.of("error", "unsupported_response_type", "error_description",
+                    "AADSTS700054: response_type '" + query.get("response_type") + "' is not enabled for the"
+                            + " application."), state);
+            return;
+        }
+        String challengeMethod = query.getOrDefault("code_challenge_method", query.containsKey("code_challenge")
+                ? "plain" : "");
+        if (query.containsKey("code_challenge") && !challengeMethod.equals("S256") && !challengeMethod.equals("plain")) {
+            redirect(exchange, redirect, Map.of("error", "invalid_request", "error_description",
+                    "AADSTS501491: Invalid code_challenge_method."), state);
+            return;
+        }
+        if (!method.equals("POST")) {
+            signInForm(exchange, exchange.getRequestURI().getRawQuery(), null);
+            return;
+        }
+        String login = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                .getOrDefault("login", "");
+        Optional<JsonNode> user = users.apply(login);
+        if (user.isEmpty()) {
+            signInForm(exchange, exchange.getRequestURI().getRawQuery(), "AADSTS50034: The user account {EUII Hidden}"
+                    + " does not exist in the directory. To sign into this application, the account must be added to"
+                    + " the directory.");
+            return;
+        }
+        String code = random(32);
+        codes.put(code, new Grant(clientId, redirect, query.get("code_challenge"), challengeMethod,
+                query.get("nonce"), query.getOrDefault("scope", ""), user.get(), clock.instant(), new boolean[1]));
+        redirect(exchange, redirect, Map.of("code", code, "session_state", UUID.randomUUID().toString()), state);
+    }
+
+    private void token(HttpExchange exchange, String host, Map<String, String> body) throws IOException {
+        String clientId = body.getOrDefault("client_id", "");
+        Optional<ObjectNode> app = apps.byAppId(clientId);
+        if (!"authorization_code".equals(body.get("grant_type"))) {
+            json(exchange, 400, oauthError("unsupported_grant_type", "AADSTS70003",
+                    "The app requested an unsupported grant type '" + body.get("grant_type") + "'."));
+            return;
+        }
+        if (app.isEmpty()) {
+            json(exchange, 400, oauthError("unauthorized_client", "AADSTS700016", "Application with identifier '"
+                    + clientId + "' was not found in the directory."));
+            return;
+        }
+        Optional<ObjectNode> clientError = clientAuthenticationError(app.get(), host, body);
+        if (clientError.isPresent()) {
+            json(exchange, 401, clientError.get());
+            return;
+        }
+        Grant grant = codes.get(body.getOrDefault("code", ""));
+        Optional<ObjectNode> grantError = grantError(grant, clientId, body);
+        if (grantError.isPresent()) {
+            json(exchange, 400, grantError.get());
+            return;
+        }
+        json(exchange, 200, tokens(host, grant));
+    }
+
+    /** A federated credential: a token from a trusted issuer, for a trusted subject, with a listed audience. */
+    private Optional<ObjectNode> clientAuthenticationError(ObjectNode app, String host, Map<String, String> body) {
+        if (!"urn:ietf:params:oauth:client-assertion-type:jwt-bearer".equals(body.get("client_assertion_type"))
+                || !body.containsKey("client_assertion")) {
+            return Optional.of(oauthError("invalid_client", "AADSTS7000218", "The request body must contain the"
+                    + " following parameter: 'client_assertion' or 'client_secret'."));
+        }
+        Optional<JsonNode> claims = jwt.verified(body.get("client_assertion"));
+        if (claims.isEmpty()) {
+            return Optional.of(oauthError("invalid_client", "AADSTS700027", "Client assertion failed signature"
+                    + " validation."));
+        }
+        long now = clock.instant().getEpochSecond();
+        if (claims.get().path("exp").asLong() < now || claims.get().path("nbf").asLong(0) > now + 300) {
+            return Optional.of(oauthError("invalid_client", "AADSTS700024", "Client assertion is not within its"
+                    + " valid time range."));
+        }
+        String issuer = claims.get().path("iss").asText();
+        String subject = claims.get().path("sub").asText();
+        String audience = claims.get().path("aud").asText();
+        JsonNode trusted = app.path("federatedIdentityCredentials");
+        if (!any(trusted, c -> c.path("issuer").asText().equals(issuer))) {
+            return Optional.of(oauthError("invalid_client", "AADSTS700211", "No matching federated identity record"
+                    + " found for presented assertion issuer '" + issuer + "'."));
+        }
+        if (!any(trusted, c -> c.path("issuer").asText().equals(issuer) && c.path("subject").asText().equals(subject))) {
+            return Optional.of(oauthError("invalid_client", "AADSTS700213", "No matching federated identity record"
+                    + " found for presented assertion subject '" + subject + "'."));
+        }
+        if (!any(trusted, c -> c.path("subject").asText().equals(subject)
+                && any(c.path("audiences"), a -> a.asText().equals(audience)))) {
+            return Optional.of(oauthError("invalid_client", "AADSTS700212", "No matching federated identity record"
+                    + " found for presented assertion audience '" + audience + "'."));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<ObjectNode> grantError(Grant grant, String clientId, Map<String, String> body) {
+        if (grant == null || !grant.clientId().equalsIgnoreCase(clientId)) {
+            return Optional.of(oauthError("invalid_grant", "AADSTS9002313", "Invalid request. Request is malformed"
+                    + " or invalid."));
+        }
+        synchronized (grant) {
+            if (grant.redeemed()[0]) {
+                return Optional.of(oauthError("invalid_grant", "AADSTS54005", "OAuth2 Authorization code was"
+                        + " already redeemed, please retry with a new valid code or use an existing refresh token."));
+            }
+            grant.redeemed()[0] = true;
+        }
+        if (grant.issued().plus(CODE_LIFETIME).isBefore(clock.instant())) {
+            return Optional.of(oauthError("invalid_grant", "AADSTS70008", "The provided authorization code or"
+                    + " refresh token has expired due to inactivity."));
+        }
+        if (!grant.redirectUri().equals(body.get("redirect_uri"))) {
+            return Optional.of(oauthError("invalid_grant", "AADSTS50011", "The redirect URI '" + body.get("redirect_uri")
+                    + "' specified in the request does not match the redirect URI of the authorization request."));
+        }
+        if (grant.challenge() != null && !grant.challenge().equals(challengeOf(body.get("code_verifier"),
+                grant.method()))) {
+            return Optional.of(oauthError("invalid_grant", "AADSTS50148", "The code_verifier does not match the"
+                    + " code_challenge supplied in the authorization request for PKCE."));
+        }
+        return Optional.empty();
+    }
+
+    private ObjectNode tokens(String host, Grant grant) {
+        Instant now = clock.instant();
+        JsonNode user = grant.user();
+        String oid = user.path("id").asText();
+        ObjectNode id = claims(host, grant.clientId(), now, Duration.ofHours(1))
+                .put("sub", hash(oid + grant.clientId())).put("oid", oid).put("tid", TENANT)
+                .put("name", user.path("displayName").asText(""))
+                .put("preferred_username", user.path("userPrincipalName").asText(user.path("mail").asText("")));
+        if (grant.scope().contains("email") && user.hasNonNull("mail")) {
+            id.put("email", user.path("mail").asText());
+        }
+        if (grant.nonce() != null) {
+            id.put("nonce", grant.nonce());
+        }
+        ObjectNode access = claims(host, "00000003-0000-0000-c000-000000000000", now, Duration.ofHours(1))
+                .put("oid", oid).put("tid", TENANT).put("scp", "openid profile email").put("appid", grant.clientId());
+        return JSON.createObjectNode().put("token_type", "Bearer").put("scope", grant.scope())
+                .put("expires_in", 3599).put("ext_expires_in", 3599).put("access_token", jwt.sign(access))
+                .put("id_token", jwt.sign(id));
+    }
+
+    /** What the instance metadata service answers a VM asking for its user-assigned identity's token. */
+    private void managedIdentityToken(HttpExchange exchange, String host, Map<String, String> query) throws IOException {
+        if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {
+            json(exchange, 400, JSON.createObjectNode().put("error", "invalid_request")
+                    .put("error_description", "Required metadata header not specified"));
+            return;
+        }
+        String resource = query.get("resource");
+        Optional<String> principal = apps.principalOf(query.getOrDefault("client_id", ""));
+        if (resource == null || principal.isEmpty()) {
+            json(exchange, 400, JSON.createObjectNode().put("error", "invalid_request").put("error_description",
+                    resource == null ? "Required audience parameter not specified"
+                            : "Identity not found"));
+            return;
+        }
+        Instant now = clock.instant();
+        ObjectNode claims = claims(host, resource, now, Duration.ofHours(24)).put("sub", principal.get())
+                .put("oid", principal.get()).put("tid", TENANT).put("appid", query.get("client_id"))
+                .put("idtyp", "app");
+        json(exchange, 200, JSON.createObjectNode().put("access_token", jwt.sign(claims))
+                .put("client_id", query.get("client_id")).put("expires_in", "86399")
+                .put("expires_on", "" + now.plus(Duration.ofHours(24)).getEpochSecond()).put("resource", resource)
+                .put("token_type", "Bearer"));
+    }
+
+    private ObjectNode claims(String host, String audience, Instant now, Duration lifetime) {
+        return JSON.createObjectNode().put("aud", audience).put("iss", issuer(host)).put("iat", now.getEpochSecond())
+                .put("nbf", now.getEpochSecond()).put("exp", now.plus(lifetime).getEpochSecond()).put("ver", "2.0");
+    }
+
+    static String challengeOf(String verifier, String method) {
+        if (verifier == null) {
+            return null;
+        }
+        if (method.equals("plain")) {
+            return verifier;
+        }
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hash(String text) {
+        return challengeOf(text, "S256").substring(0, 43);
+    }
+
+    private static boolean any(JsonNode array, java.util.function.Predicate<JsonNode> test) {
+        for (JsonNode item : array) {
+            if (test.test(item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ObjectNode oauthError(String error, String code, String message) {
+        ObjectNode body = JSON.createObjectNode().put("error", error)
+                .put("error_description", code + ": " + message)
+                .put("timestamp", Instant.now().toString()).put("trace_id", UUID.randomUUID().toString())
+                .put("correlation_id", UUID.randomUUID().toString());
+        body.putArray("error_codes").add(Integer.parseInt(code.substring("AADSTS".length())));
+        return body;
+    }
+
+    private void signInForm(HttpExchange exchange, String rawQuery, String problem) throws IOException {
+        String html = "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>"
+                + "<h1>Sign in</h1>" + (problem == null ? "" : "<p id=\"error\">" + escape(problem) + "</p>")
+                + "<form method=\"post\" action=\"/" + TENANT + "/oauth2/v2.0/authorize?" + escape(rawQuery) + "\">"
+                + "<input type=\"email\" name=\"login\" placeholder=\"Email, phone, or Skype\">"
+                + "<input type=\"submit\" value=\"Next\"></form></body></html>";
+        send(exchange, problem == null ? 200 : 400, "text/html; charset=utf-8", html);
+    }
+
+    private static void page(HttpExchange exchange, int status, String message) throws IOException {
+        send(exchange, status, "text/html; charset=utf-8", "<!DOCTYPE html><html><body><h1>Sign in</h1><p id=\"error\">"
+                + escape(message) + "</p></body></html>");
+    }
+
+    private static void redirect(HttpExchange exchange, String to, Map<String, String> parameters, String state)
+            throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(parameters);
+        if (state != null) {
+            all.put("state", state);
+        }
+        StringBuilder location = new StringBuilder(to).append(to.contains("?") ? '&' : '?');
+        all.forEach((name, value) -> location.append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&'));
+        location.setLength(location.length() - 1);
+        exchange.getResponseHeaders().set("Location", location.toString());
+        exchange.sendResponseHeaders(302, -1);
+    }
+
+    private static void json(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        send(exchange, status, "application/json; charset=utf-8", body.toString());
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    static Map<String, String> form(String raw) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return values;
+        }
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            values.putIfAbsent(name, equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1),
+                    StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        RANDOM.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+}

@@ -218,6 +218,17 @@ class JupyterHubSignInIT {
     }
 
     @Test
+    @Order(3)
+    void aCallbackThisBrowserDidNotStartIsRefused() throws Exception {
+        HttpClient stranger = browser();
+        get(stranger, hubUrl + "/hub/login");
+        HttpResponse<String> forged = get(stranger, hubUrl + HubSignIn.CALLBACK_PATH + "?code=stolen&state=forged");
+
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).contains("was not started here");
+    }
+
+    @Test
     @Order(4)
     void aUserAddedByEmailOnlySignsInByTheirEmailInAnyCase() throws Exception {
         HttpClient carol = browser();

@@ -69,6 +69,52 @@ final class ArmApi implements HttpHandler, ArmState {
         this.contract = contract;
     }
 
+    /** User-assigned identities made outside the pools (by the control plane's template): ARM id to its ids. */
+    private final Map<String, ObjectNode> userAssignedIdentities = new ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern USER_ASSIGNED_ID = java.util.regex.Pattern.compile(
+            "/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/[^/]+",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** A user-assigned identity that resources may carry; its principal joins the directory. */
+    void registerUserAssignedIdentity(String id, String clientId, String principalId) {
+        userAssignedIdentities.put(id.toLowerCase(Locale.ROOT), new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("principalId", principalId).put("clientId", clientId));
+        registerPrincipal(principalId);
+    }
+
+    /**
+     * The user-assigned identities a resource names must be identity ids (400 InvalidIdentityValues) that exist
+     * (400 FailedIdentityOperation, as the identity resource provider's "was not found" comes back); each gets
+     * its principal and client id, as ARM shows them.
+     */
+    private void attachUserAssignedIdentities(ArmPath arm, ObjectNode document) {
+        JsonNode named = document.path("identity").path("userAssignedIdentities");
+        boolean userAssigned = document.path("identity").path("type").asText("").contains("UserAssigned");
+        if (!named.isObject() || named.isEmpty()) {
+            if (userAssigned) {
+                throw new ArmError(400, "InvalidIdentityValues", "Invalid value for the identities ''. The"
+                        + " 'userAssignedIdentities' property must name the identities of type UserAssigned.");
+            }
+            return;
+        }
+        ObjectNode attached = document.withObjectProperty("identity").putObject("userAssignedIdentities");
+        named.fieldNames().forEachRemaining(id -> {
+            if (!USER_ASSIGNED_ID.matcher(id).matches() || !userAssigned) {
+                throw new ArmError(400, "InvalidIdentityValues", "Invalid value for the identities '" + id
+                        + "'. The 'userAssignedIdentities' property keys should only be empty or valid ARM resource"
+                        + " identifiers of user assigned identities.");
+            }
+            ObjectNode known = userAssignedIdentities.get(id.toLowerCase(Locale.ROOT));
+            if (known == null) {
+                throw new ArmError(400, "FailedIdentityOperation", "Identity operation for resource '" + arm.id()
+                        + "' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'."
+                        + " Response: '{\"error\":{\"code\":\"BadRequest\",\"message\":\"Resource '" + id
+                        + "' was not found.\"}}'.'.");
+            }
+            attached.set(id, known.deepCopy());
+        });
+    }
+
     /** A principal of the directory outside this emulator's resources (the control plane's identity, a user). */
     void registerPrincipal(String principalId) {
         principals.add(principalId.toLowerCase(Locale.ROOT));
@@ -269,6 +315,7 @@ final class ArmApi implements HttpHandler, ArmState {
         if (existing == null && arm.resourceType().equalsIgnoreCase("Microsoft.Storage/storageAccounts")) {
             storage.register(arm.name(), arm.id());
         }
+        attachUserAssignedIdentities(arm, document);
         String earlierPrincipal = existing == null ? ""
                 : existing.document.path("identity").path("principalId").asText("");
         Resource resource = existing != null ? existing : new Resource(arm.id(), arm.resourceType(), arm.name(), document);

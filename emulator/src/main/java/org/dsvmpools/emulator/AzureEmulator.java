@@ -177,8 +177,12 @@ public final class AzureEmulator implements AutoCloseable {
         return apps.byAppId(appId).map(app -> (com.fasterxml.jackson.databind.JsonNode) app.deepCopy()).orElse(null);
     }
 
-    /** A user-assigned managed identity whose tokens the metadata endpoint issues (subject: its principal id). */
-    public void registerManagedIdentity(String clientId, String principalId) {
+    /**
+     * A user-assigned managed identity made outside the pools (the control plane's template makes the hub's):
+     * scale sets may carry it, and the metadata endpoint issues its tokens (subject: its principal id).
+     */
+    public void registerManagedIdentity(String resourceId, String clientId, String principalId) {
+        armApi.registerUserAssignedIdentity(resourceId, clientId, principalId);
         apps.registerIdentity(clientId, principalId);
     }
 

@@ -34,6 +34,8 @@ class EntraApiTest {
     private static final String APP = "6b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
     private static final String OTHER_APP = "7c2d3e4f-5a6b-4c7d-9e8f-0a1b2c3d4e5f";
     private static final String IDENTITY = "8d3e4f5a-6b7c-4d8e-af90-1b2c3d4e5f60";
+    private static final String IDENTITY_ID = "/subscriptions/s/resourceGroups/g/providers"
+            + "/Microsoft.ManagedIdentity/userAssignedIdentities/pool-hub";
     private static final String PRINCIPAL = "9e4f5a6b-7c8d-4e9f-b0a1-2c3d4e5f6071";
     private static final String STRANGER = "0f5a6b7c-8d9e-4fa0-81b2-3d4e5f607182";
     private static final String REDIRECT = "https://pool.westeurope.cloudapp.azure.com:8000/hub/oauth_callback";
@@ -56,8 +58,8 @@ class EntraApiTest {
                 .put("subject", PRINCIPAL).putArray("audiences").add("api://AzureADTokenExchange");
         emulator.registerApplication(APP, app, true);
         emulator.registerApplication(OTHER_APP, JSON.createObjectNode(), false);
-        emulator.registerManagedIdentity(IDENTITY, PRINCIPAL);
-        emulator.registerManagedIdentity(STRANGER, UUID.randomUUID().toString());
+        emulator.registerManagedIdentity(IDENTITY_ID, IDENTITY, PRINCIPAL);
+        emulator.registerManagedIdentity(IDENTITY_ID + "-stranger", STRANGER, UUID.randomUUID().toString());
         emulator.setGroupMembers(UUID.randomUUID().toString(), List.of(JSON.createObjectNode().put("id", USER_ID)
                 .put("mail", "alice@contoso.com").put("userPrincipalName", "alice@contoso.onmicrosoft.com")));
     }

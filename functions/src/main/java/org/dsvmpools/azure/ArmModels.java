@@ -201,7 +201,7 @@ final class ArmModels {
                 new DeleteRetentionPolicy().withEnabled(true).withDays(share.softDeleteDays()));
     }
 
-    /** Uniform orchestration (see {@code Blueprint}), SSH keys only, a system-assigned identity, manual upgrades. */
+    /** Uniform orchestration (see {@code Blueprint}), SSH keys only, managed identities, manual upgrades. */
     VirtualMachineScaleSetInner scaleSet(PoolBlueprint.ResourceGroup group, PoolBlueprint.ScaleSet vmss,
                                          Map<String, PoolResource> known) {
         String lb = known.get(ResourceKey.LOAD_BALANCER.value()).id();
@@ -234,12 +234,23 @@ final class ArmModels {
         return new VirtualMachineScaleSetInner()
                 .withSku(new com.azure.resourcemanager.compute.models.Sku().withName(vmss.vmSize()).withTier("Standard")
                         .withCapacity((long) vmss.capacity()))
-                .withIdentity(new VirtualMachineScaleSetIdentity().withType(
-                        com.azure.resourcemanager.compute.models.ResourceIdentityType.SYSTEM_ASSIGNED))
+                .withIdentity(identity(vmss))
                 .withOrchestrationMode(OrchestrationMode.UNIFORM)
                 .withUpgradePolicy(new UpgradePolicy().withMode(UpgradeMode.MANUAL))
                 .withOverprovision(false).withSinglePlacementGroup(true)
                 .withVirtualMachineProfile(profile).withLocation(group.location()).withTags(group.tags());
+    }
+
+    /** Its own identity always; the installation's hub identity too when JupyterHub signs in through Entra ID. */
+    private static VirtualMachineScaleSetIdentity identity(PoolBlueprint.ScaleSet vmss) {
+        if (vmss.hubIdentityId() == null) {
+            return new VirtualMachineScaleSetIdentity().withType(
+                    com.azure.resourcemanager.compute.models.ResourceIdentityType.SYSTEM_ASSIGNED);
+        }
+        return new VirtualMachineScaleSetIdentity()
+                .withType(com.azure.resourcemanager.compute.models.ResourceIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED)
+                .withUserAssignedIdentities(Map.of(vmss.hubIdentityId(),
+                        new com.azure.resourcemanager.compute.models.VirtualMachineIdentityUserAssignedIdentities()));
     }
 
     /** The managed identity is a service principal: saying so spares ARM a directory lookup that can lag. */

@@ -67,7 +67,8 @@ public final class Blueprint {
                 new PoolBlueprint.ScaleSet(ResourceKey.SCALE_SET, names.scaleSet(), spec.vmSize(), spec.capacity().initial(),
                         image.publisher(), image.offer(), image.sku(), image.version(), spec.access().adminUsername(),
                         spec.access().sshPublicKeys(), names.computerNamePrefix(),
-                        CloudInit.customData(spec, names, settings)),
+                        CloudInit.customData(spec, names, settings),
+                        settings.hubSignIn() == null ? null : settings.hubSignIn().identityId()),
                 new PoolBlueprint.RoleAssignment(ResourceKey.STORAGE_KEY_ROLE, stableGuid(spec.name() + "/storage-key-operator"),
                         ResourceKey.STORAGE, null, ResourceKey.SCALE_SET, roleDefinition(settings, PoolRole.STORAGE_ACCOUNT_KEY_OPERATOR)));
         if (settings.controlPlanePrincipalId() != null) {

@@ -1,6 +1,5 @@
 package org.dsvmpools.provisioning;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -60,8 +59,18 @@ public final class HubConfig {
                 .toString();
     }
 
-    /** A Python string literal: JSON's escapes are Python's. */
-    private static String python(String value) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
+    /** A Python string literal of any text: backslash, quote and every non-printable character escaped. */
+    static String python(String value) {
+        StringBuilder literal = new StringBuilder("\"");
+        value.chars().forEach(c -> {
+            if (c == '\\' || c == '"') {
+                literal.append('\\').append((char) c);
+            } else if (c < 0x20 || c > 0x7e) {
+                literal.append(String.format("\\u%04x", c));
+            } else {
+                literal.append((char) c);
+            }
+        });
+        return literal.append('"').toString();
     }
 }

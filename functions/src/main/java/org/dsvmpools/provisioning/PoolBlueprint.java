@@ -106,9 +106,15 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     public record Probe(boolean https, int port, String path) {
     }
 
+    /**
+     * The pool's scale set; it carries a system-assigned identity (the agents' roles) and, when JupyterHub signs in
+     * through Entra ID, the installation's user-assigned identity ({@code hubIdentityId}, else null) that the app
+     * registration's federated credential trusts.
+     */
     public record ScaleSet(ResourceKey key, String name, String vmSize, int capacity, String imagePublisher,
                            String imageOffer, String imageSku, String imageVersion, String adminUsername,
-                           List<String> sshPublicKeys, String computerNamePrefix, String customData) implements Resource {
+                           List<String> sshPublicKeys, String computerNamePrefix, String customData,
+                           String hubIdentityId) implements Resource {
     }
 
     /**

@@ -87,7 +87,11 @@ class ProvisioningIT extends LocalCloudTest {
     }
 
     private ProvisioningWorker worker(CloudResources arm, WorkerPolicy policy) {
-        return new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue), arm, settings(), policy,
+        return worker(arm, policy, settings());
+    }
+
+    private ProvisioningWorker worker(CloudResources arm, WorkerPolicy policy, BlueprintSettings settings) {
+        return new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue), arm, settings, policy,
                 Duration.ofSeconds(1), Clock.systemUTC(), duration -> Thread.sleep(Math.min(duration.toMillis(), 50)));
     }
 
@@ -310,6 +314,32 @@ class ProvisioningIT extends LocalCloudTest {
         emulator.configureFaults("{}");
         intake.retry(new PoolName("no-quota"), ALICE);
         assertThat(drive("no-quota", worker()).status()).isEqualTo(PoolStatus.Ready);
+    }
+
+    @Test
+    void theInstancesCarryTheHubIdentityWhichMustExistBeforeAPoolCanUseIt() throws Exception {
+        freshStore();
+        String identity = "/subscriptions/" + EmulatorClients.SUBSCRIPTION + "/resourceGroups/dsvmpools-control"
+                + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/dsvmpools-hub-" + tables;
+        BlueprintSettings signIn = settings().withHubSignIn(new org.dsvmpools.provisioning.HubSignIn(
+                emulator.entraAuthority(), java.util.UUID.randomUUID().toString(), identity, "hub-client-" + tables));
+        intake.submit(spec("hub-identity"), ALICE);
+
+        Pool failed = drive("hub-identity", worker(cloud, WorkerPolicy.defaults(), signIn));
+        assertThat(failed.status()).isEqualTo(PoolStatus.Failed);
+        assertThat(failed.progress().failure().code()).isEqualTo("FailedIdentityOperation");
+        assertThat(failed.progress().failure().message()).contains(identity, "was not found");
+
+        String principal = java.util.UUID.randomUUID().toString();
+        emulator.registerManagedIdentity(identity, "hub-client-" + tables, principal);
+        intake.retry(new PoolName("hub-identity"), ALICE);
+        assertThat(drive("hub-identity", worker(cloud, WorkerPolicy.defaults(), signIn)).status())
+                .isEqualTo(PoolStatus.Ready);
+        var scaleSet = verify.compute().serviceClient().getVirtualMachineScaleSets()
+                .getByResourceGroup(group("hub-identity"), AzureNames.of(new PoolName("hub-identity")).scaleSet());
+        assertThat(scaleSet.identity().type().toString()).isEqualTo("SystemAssigned, UserAssigned");
+        assertThat(scaleSet.identity().userAssignedIdentities().get(identity).principalId()).isEqualTo(principal);
+        assertThat(scaleSet.identity().principalId()).as("its own identity, for the agents' roles").isNotBlank();
     }
 
     @Test

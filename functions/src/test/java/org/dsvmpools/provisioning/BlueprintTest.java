@@ -59,6 +59,38 @@ class BlueprintTest {
     }
 
     @Test
+    void withHubSignInTheInstancesCarryTheHubIdentityAndLoadTheProjectsHubConfiguration() {
+        String identity = "/subscriptions/sub/resourceGroups/cp/providers/Microsoft.ManagedIdentity"
+                + "/userAssignedIdentities/dsvmpools-hub";
+        BlueprintSettings signIn = SETTINGS.withHubSignIn(new HubSignIn(HubSignIn.authorityOf("tenant-1"),
+                "app-1", identity, "identity-client-1"));
+
+        PoolBlueprint withHub = Blueprint.of(spec, signIn);
+
+        assertThat(((PoolBlueprint.ScaleSet) withHub.resource(ResourceKey.SCALE_SET)).hubIdentityId())
+                .isEqualTo(identity);
+        assertThat(((PoolBlueprint.ScaleSet) blueprint.resource(ResourceKey.SCALE_SET)).hubIdentityId()).isNull();
+        String cloudInit = CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), signIn);
+        String files = withFiles(cloudInit);
+        assertThat(cloudInit).contains("path: /opt/dsvmpools/hub/dsvmpools_hub.py",
+                "path: /etc/dsvmpools/jupyterhub_config.py", "[systemctl, restart, jupyterhub]",
+                "load_subconfig('/etc/dsvmpools/jupyterhub_config.py')");
+        assertThat(files).contains("c.EntraRosterAuthenticator.client_id = \"app-1\"",
+                "c.EntraRosterAuthenticator.identity_client_id = \"identity-client-1\"",
+                "c.EntraRosterAuthenticator.authority = \"https://login.microsoftonline.com/tenant-1/v2.0\"",
+                "c.EntraRosterAuthenticator.callback_url = \"https://"
+                        + org.dsvmpools.pool.AzureNames.of(spec.poolName()).dnsLabel()
+                        + ".westeurope.cloudapp.azure.com:8000/hub/oauth_callback\"",
+                "c.Spawner.notebook_dir = '~/notebooks'")
+                .as("no secret: the hub's client credential is its identity's token").doesNotContain("client_secret");
+        assertThat(HubConfig.render(signIn.hubSignIn(), "https://x:8000/hub/oauth_callback", HubConfig.Paths.ON_THE_VM))
+                .as("the agents' hub tokens are made on the instance, named here by their files only")
+                .doesNotContain("api_token").contains("'dsvmpools-usage': \"/etc/dsvmpools/jupyterhub-token\"");
+        assertThat(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), SETTINGS))
+                .as("without sign-in the image's own hub stays as it is").doesNotContain("jupyterhub");
+    }
+
+    @Test
     void withTheControlPlanesIdentityItGetsFilesDataAccessOnThePoolsStorageOnly() {
         PoolSpec spec = org.dsvmpools.pool.PoolSpecJson.read(PoolDocumentsFixture.document("ml-team")).spec();
         BlueprintSettings settings = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,

@@ -54,6 +54,8 @@ class JupyterHubSignInIT {
     private static final String MALLORY_OID = "5d3c9b1e-2f4a-4d6b-8c7e-1a2b3c4d5e6f";
     private static final String CAROL_OID = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
     private static final String IDENTITY_CLIENT_ID = "3b4a9d1c-8e7f-4a6b-9c5d-2e1f0a9b8c7d";
+    private static final String IDENTITY_ID = "/subscriptions/s/resourceGroups/g/providers"
+            + "/Microsoft.ManagedIdentity/userAssignedIdentities/pool-hub";
     private static final String IDENTITY_PRINCIPAL_ID = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f";
     private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(1);
 
@@ -91,7 +93,7 @@ class JupyterHubSignInIT {
                 .put("issuer", emulator.entraAuthority()).put("subject", IDENTITY_PRINCIPAL_ID)
                 .putArray("audiences").add("api://AzureADTokenExchange");
         emulator.registerApplication(appId, app, true);
-        emulator.registerManagedIdentity(IDENTITY_CLIENT_ID, IDENTITY_PRINCIPAL_ID);
+        emulator.registerManagedIdentity(IDENTITY_ID, IDENTITY_CLIENT_ID, IDENTITY_PRINCIPAL_ID);
         emulator.setGroupMembers(UUID.randomUUID().toString(), List.of(
                 user(ALICE_OID, "Alice@Contoso.com", "alice@contoso.onmicrosoft.com"),
                 user(MALLORY_OID, "mallory@contoso.com", "mallory@contoso.onmicrosoft.com"),
@@ -104,8 +106,7 @@ class JupyterHubSignInIT {
         HubConfig.Paths paths = new HubConfig.Paths(hubDir.resolve("module").toString(),
                 dir.resolve("share/.pool/users.json").toString(), hubDir.resolve("usage-token").toString(),
                 hubDir.resolve("roster-token").toString(), emulator.graphEndpoint(), hubDir.resolve("ca.pem").toString());
-        HubSignIn signIn = new HubSignIn(emulator.entraAuthority(), appId, "/subscriptions/s/resourceGroups/g"
-                + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/pool-hub", IDENTITY_CLIENT_ID);
+        HubSignIn signIn = new HubSignIn(emulator.entraAuthority(), appId, IDENTITY_ID, IDENTITY_CLIENT_ID);
         Files.writeString(hubDir.resolve("dsvmpools_config.py"), HubConfig.render(signIn, callback, paths));
         // What only this stand-in needs: its ports, its state in the test's folder, patient timeouts.
         Files.writeString(hubDir.resolve("test_config.py"), String.join("\n",

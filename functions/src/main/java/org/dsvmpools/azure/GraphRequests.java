@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.dsvmpools.onboarding.GroupMembers;
 
@@ -24,9 +25,16 @@ final class GraphRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<ArmClients> arm;
+    private final List<String> permissions;
 
     GraphRequests(Supplier<ArmClients> arm) {
+        this(arm, GraphGroupMembers.PERMISSIONS);
+    }
+
+    /** @param permissions what a 403 says the app needs */
+    GraphRequests(Supplier<ArmClients> arm, List<String> permissions) {
         this.arm = arm;
+        this.permissions = List.copyOf(permissions);
     }
 
     /** Graph no longer knows a delta link (410, or syncStateNotFound): start again with a full read. */
@@ -75,7 +83,7 @@ final class GraphRequests {
                 if (!transientFault || attempt >= ATTEMPTS || waited + wait > MAX_WAIT.toMillis()) {
                     throw new GroupMembers.GraphException("Microsoft Graph answered " + status + " " + code
                             + " for " + about + (status == 403 ? "; the app needs the application permissions "
-                            + GraphGroupMembers.PERMISSIONS : transientFault ? " after " + attempt + " attempts" : ""));
+                            + permissions : transientFault ? " after " + attempt + " attempts" : ""));
                 }
                 Thread.sleep(wait);
                 waited += wait;

@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import org.dsvmpools.azure.ArmClients;
 import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.ArmPoolInstances;
+import org.dsvmpools.azure.GraphAppRedirects;
 import org.dsvmpools.azure.AzureFilesPoolShare;
 import org.dsvmpools.azure.GraphGroupMembers;
 import org.dsvmpools.azure.GraphGroupSubscriptions;
@@ -26,6 +27,7 @@ import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.CloudResources;
+import org.dsvmpools.provisioning.SignInRedirects;
 import org.dsvmpools.scaling.DemandHistories;
 import org.dsvmpools.scaling.PoolInstances;
 import org.dsvmpools.scaling.ScalerLeases;
@@ -35,7 +37,8 @@ import org.dsvmpools.scaling.WakeRequests;
 
 /**
  * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
- * it fakes and keeps the rest ({@code subscriptions} is null when no Graph notification target is set). The
+ * it fakes and keeps the rest ({@code subscriptions} is null when no Graph notification target is set, and
+ * {@code redirects} when JupyterHub keeps the image's sign-in). The
  * ARM-backed ones are suppliers, asked for on first use, since building ARM
  * clients takes seconds and the HTTP paths never need them.
  */
@@ -43,7 +46,7 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                        Supplier<PoolInstances> instances, UsageReports reports, ScalerLeases leases,
                        ScalingSnapshots snapshots, DemandHistories histories, WakeRequests wakes, RosterStore roster,
                        PoolShare share, GroupMembers groups, DeltaLinks deltaLinks,
-                       GroupSubscriptions subscriptions) {
+                       GroupSubscriptions subscriptions, SignInRedirects redirects) {
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
@@ -80,21 +83,28 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                 new GraphGroupMembers(graph, arm),
                 new TableDeltaLinks(storage.table(DELTA_TABLE)),
                 settings.optional(Settings.GRAPH_NOTIFICATION_URL)
-                        .map(url -> new GraphGroupSubscriptions(graph, url, arm)).orElse(null));
+                        .map(url -> new GraphGroupSubscriptions(graph, url, arm)).orElse(null),
+                settings.optional(Settings.HUB_CLIENT_ID)
+                        .map(appId -> new GraphAppRedirects(graph, appId, arm)).orElse(null));
     }
 
     public Adapters withRepository(PoolRepository replacement) {
         return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions);
+                roster, share, groups, deltaLinks, subscriptions, redirects);
     }
 
     public Adapters withQueue(WorkQueue replacement) {
         return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects);
+    }
+
+    public Adapters withRedirects(SignInRedirects replacement) {
+        return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
+                roster, share, groups, deltaLinks, subscriptions, replacement);
     }
 
     public Adapters withCloud(Supplier<CloudResources> replacement) {
         return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects);
     }
 }

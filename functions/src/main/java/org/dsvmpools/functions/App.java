@@ -17,6 +17,10 @@ import org.dsvmpools.pool.PoolSpecRules;
 import org.dsvmpools.pool.StuckPoolRecovery;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.PoisonedWork;
+import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.provisioning.FollowUps;
+import org.dsvmpools.provisioning.HubRedirects;
+import org.dsvmpools.provisioning.HubSignIn;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Scaler;
@@ -71,7 +75,32 @@ public final class App {
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
                 blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
                 Settings.RECHECK_SECONDS, DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()),
-                pool -> "onboarded " + rosterSync.poolReady(pool, clock.instant()).changes()));
+                followUps(clock, adapters.redirects() == null ? null : new HubRedirects(repository, adapters.redirects()))));
+    }
+
+    /** Onboarding once Ready; the pools' sign-in addresses in Entra ID after Ready and Deleted, when the hub signs in there. */
+    private FollowUps followUps(Clock clock, HubRedirects redirects) {
+        return new FollowUps() {
+            @Override
+            public String afterReady(PoolName pool) {
+                String signIn = redirects == null ? "" : "; " + syncRedirects(redirects);
+                return "onboarded " + rosterSync.poolReady(pool, clock.instant()).changes() + signIn;
+            }
+
+            @Override
+            public String afterDeleted(PoolName pool) {
+                return redirects == null ? "" : syncRedirects(redirects);
+            }
+        };
+    }
+
+    /** Its failure leaves the next pool's sync to mend the list; onboarding goes on regardless. */
+    private static String syncRedirects(HubRedirects redirects) {
+        try {
+            return redirects.sync();
+        } catch (RuntimeException e) {
+            return "sign-in redirect URIs not updated: " + e.getMessage();
+        }
     }
 
     public static App get() {
@@ -106,7 +135,12 @@ public final class App {
                 settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
                 settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
                         settings.required(Settings.USAGE_QUEUE_ID))).orElse(null),
-                settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null));
+                settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null),
+                settings.optional(Settings.HUB_CLIENT_ID).map(clientId -> new HubSignIn(
+                        settings.optional(Settings.ENTRA_AUTHORITY).orElseGet(() -> HubSignIn.authorityOf(
+                                settings.required(Settings.TENANT_ID))), clientId,
+                        settings.required(Settings.HUB_IDENTITY_ID), settings.required(Settings.HUB_IDENTITY_CLIENT_ID)))
+                        .orElse(null));
     }
 
     /** The default image is the first allowed: a pool that names none gets it. */

@@ -46,6 +46,14 @@ public record Settings(Map<String, String> values) {
     public static final String USAGE_QUEUE_ID = "DSVMPOOLS_USAGE_QUEUE_ID";
     /** How long the worker waits before looking again at an ARM operation that gave no Retry-After. */
     public static final String RECHECK_SECONDS = "DSVMPOOLS_RECHECK_SECONDS";
+    /** The hub app registration's client id; unset: pools keep the image's JupyterHub sign-in (PAM). */
+    public static final String HUB_CLIENT_ID = "DSVMPOOLS_HUB_CLIENT_ID";
+    /** ARM id of the user-assigned identity every pool's instances carry, which that app registration trusts. */
+    public static final String HUB_IDENTITY_ID = "DSVMPOOLS_HUB_IDENTITY_ID";
+    /** That identity's client id, which the hub names when it asks the metadata service for its token. */
+    public static final String HUB_IDENTITY_CLIENT_ID = "DSVMPOOLS_HUB_IDENTITY_CLIENT_ID";
+    /** Entra ID's OpenID Connect authority; default: login.microsoftonline.com for {@link #TENANT_ID}. */
+    public static final String ENTRA_AUTHORITY = "DSVMPOOLS_ENTRA_AUTHORITY";
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 

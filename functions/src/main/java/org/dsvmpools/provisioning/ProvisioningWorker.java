@@ -39,7 +39,7 @@ public final class ProvisioningWorker {
     private final WorkerPolicy policy;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final WhenReady whenReady;
+    private final FollowUps followUps;
 
     /** Waits between inline passes; tests replace it. */
     @FunctionalInterface
@@ -50,12 +50,12 @@ public final class ProvisioningWorker {
     public ProvisioningWorker(PoolRepository repository, WorkQueue queue, CloudResources cloud,
                               BlueprintSettings settings, WorkerPolicy policy, Duration recheckAfter, Clock clock,
                               Sleeper sleeper) {
-        this(repository, queue, cloud, settings, policy, recheckAfter, clock, sleeper, WhenReady.NOTHING);
+        this(repository, queue, cloud, settings, policy, recheckAfter, clock, sleeper, FollowUps.NONE);
     }
 
     public ProvisioningWorker(PoolRepository repository, WorkQueue queue, CloudResources cloud,
                               BlueprintSettings settings, WorkerPolicy policy, Duration recheckAfter, Clock clock,
-                              Sleeper sleeper, WhenReady whenReady) {
+                              Sleeper sleeper, FollowUps followUps) {
         this.repository = repository;
         this.queue = queue;
         this.cloud = cloud;
@@ -64,7 +64,7 @@ public final class ProvisioningWorker {
         this.policy = policy;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.whenReady = whenReady;
+        this.followUps = followUps;
     }
 
     public WorkOutcome handle(WorkItem item) throws InterruptedException {
@@ -99,13 +99,15 @@ public final class ProvisioningWorker {
     }
 
     private WorkOutcome finished(Pool pool) {
-        if (pool.status() != PoolStatus.Ready) {
+        if (pool.status() != PoolStatus.Ready && pool.status() != PoolStatus.Deleted) {
             return new WorkOutcome.Finished(pool.status());
         }
         try {
-            return new WorkOutcome.Finished(pool.status(), whenReady.follow(pool.name()));
+            return new WorkOutcome.Finished(pool.status(), pool.status() == PoolStatus.Ready
+                    ? followUps.afterReady(pool.name()) : followUps.afterDeleted(pool.name()));
         } catch (RuntimeException e) {
-            return new WorkOutcome.Finished(pool.status(), "what follows Ready failed, the pool stays Ready: " + e);
+            return new WorkOutcome.Finished(pool.status(), "what follows " + pool.status() + " failed, the pool stays "
+                    + pool.status() + ": " + e);
         }
     }
 

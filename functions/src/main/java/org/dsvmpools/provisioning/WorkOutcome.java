@@ -17,7 +17,7 @@ public sealed interface WorkOutcome {
     record Requeued(PoolStatus status, long pass, Duration delay, String waitingFor) implements WorkOutcome {
     }
 
-    /** The pool reached a settled state; {@code followUp} says what {@link WhenReady} did after Ready. */
+    /** The pool reached a settled state; {@code followUp} says what {@link FollowUps} did after Ready or Deleted. */
     record Finished(PoolStatus status, String followUp) implements WorkOutcome {
         public Finished(PoolStatus status) {
             this(status, "");

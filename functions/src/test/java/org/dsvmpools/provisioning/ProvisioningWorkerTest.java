@@ -73,11 +73,11 @@ class ProvisioningWorkerTest {
     void whatFollowsReadyRunsOnceThePoolIsReadyAndItsFailureLeavesThePoolReady() throws InterruptedException {
         List<PoolName> followed = new ArrayList<>();
         ProvisioningWorker onboarding = new ProvisioningWorker(repository, queue, cloud, SETTINGS,
-                WorkerPolicy.defaults(), Duration.ofSeconds(15), clock, clock::advance, pool -> {
+                WorkerPolicy.defaults(), Duration.ofSeconds(15), clock, clock::advance, FollowUps.afterReady(pool -> {
                     followed.add(pool);
                     assertThat(repository.find(pool).orElseThrow().pool().status()).isEqualTo(PoolStatus.Ready);
                     throw new IllegalStateException("share unreachable");
-                });
+                }));
         intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
 
         WorkOutcome outcome = onboarding.handle(lastSent());

@@ -46,7 +46,8 @@ public final class AddPoolUserFunction {
             if (!user.isValid()) {
                 return Http.problem(request, Problem.invalid("the user is invalid", user.errors()));
             }
-            return UserResponses.of(request, pool, app.onboarding().add(pool, user.user(), clock.instant()));
+            return UserResponses.of(request, pool, app.onboarding().add(pool, user.user(), clock.instant()),
+                    app.hubSignsInWithEntra());
         }));
     }
 }

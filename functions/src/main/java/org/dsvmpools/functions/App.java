@@ -50,6 +50,7 @@ public final class App {
     private final UsageIngestion usage;
     private final ScalingSnapshots snapshots;
     private final Onboarding onboarding;
+    private final boolean hubSignsInWithEntra;
     private final RosterSync rosterSync;
     private final RosterEventDispatch rosterEvents;
 
@@ -68,6 +69,7 @@ public final class App {
         this.wake = new Wake(repository, adapters.wakes(), clock);
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
+        this.hubSignsInWithEntra = settings.optional(Settings.HUB_CLIENT_ID).isPresent();
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
                 onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
@@ -199,6 +201,11 @@ public final class App {
 
     Onboarding onboarding() {
         return onboarding;
+    }
+
+    /** JupyterHub on the pools signs users in with Entra ID (else the image's PAM, which pool users cannot use). */
+    boolean hubSignsInWithEntra() {
+        return hubSignsInWithEntra;
     }
 
     RosterSync rosterSync() {

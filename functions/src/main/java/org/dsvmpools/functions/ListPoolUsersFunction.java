@@ -31,7 +31,8 @@ public final class ListPoolUsersFunction {
         return Http.asCaller(app, request, caller -> Http.withPoolName(request, name, pool ->
                 app.onboarding().members(pool)
                         .map(members -> Http.json(request, 200, JsonNodeFactory.instance.objectNode()
-                                .put("pool", pool.value()).set("users", MemberJson.write(members))))
+                                .put("pool", pool.value()).set("users", MemberJson.write(members,
+                                        app.hubSignsInWithEntra()))))
                         .orElseGet(() -> Http.problem(request, Http.poolNotFound(pool.value())))));
     }
 }

@@ -46,7 +46,8 @@ public final class RemovePoolUserFunction {
                 return Http.problem(request, Problem.of(404, "user-not-found", "User not found",
                         "pool '" + pool + "' has no user '" + user + "'"));
             }
-            return UserResponses.of(request, pool, app.onboarding().remove(pool, userName, clock.instant()));
+            return UserResponses.of(request, pool, app.onboarding().remove(pool, userName, clock.instant()),
+                    app.hubSignsInWithEntra());
         }));
     }
 }

@@ -16,12 +16,13 @@ final class UserResponses {
                 + "' or an admin may change its users"));
     }
 
-    static HttpResponseMessage of(HttpRequestMessage<?> request, PoolName pool, Onboarding.Outcome outcome) {
+    static HttpResponseMessage of(HttpRequestMessage<?> request, PoolName pool, Onboarding.Outcome outcome,
+                                  boolean hubSignsInWithEntra) {
         if (outcome instanceof Onboarding.Outcome.Done done) {
-            return Http.json(request, 200, MemberJson.write(done.member()));
+            return Http.json(request, 200, MemberJson.write(done.member(), hubSignsInWithEntra));
         }
         if (outcome instanceof Onboarding.Outcome.Unchanged unchanged) {
-            return Http.json(request, 200, MemberJson.write(unchanged.member()));
+            return Http.json(request, 200, MemberJson.write(unchanged.member(), hubSignsInWithEntra));
         }
         if (outcome instanceof Onboarding.Outcome.PoolNotReady notReady) {
             return Http.problem(request, Problem.of(409, "pool-not-ready", "Pool is not Ready", "pool '" + pool

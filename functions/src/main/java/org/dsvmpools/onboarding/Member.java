@@ -22,6 +22,24 @@ public record Member(LinuxUserName name, String email, String displayName, List<
         sshPublicKeys = List.copyOf(sshPublicKeys);
     }
 
+    /**
+     * The ways this user gets in: SSH with a key; JupyterHub when the pools' hub signs in with Entra ID and the
+     * entry has an identity it maps (the object id or the email). A Removed user has none.
+     */
+    public List<String> signInWays(boolean hubSignsInWithEntra) {
+        if (state == MemberState.Removed) {
+            return List.of();
+        }
+        List<String> ways = new java.util.ArrayList<>();
+        if (!sshPublicKeys.isEmpty()) {
+            ways.add("ssh");
+        }
+        if (hubSignsInWithEntra && (entraObjectId != null || email != null)) {
+            ways.add("jupyterhub");
+        }
+        return ways;
+    }
+
     public String folder() {
         return UserFolders.notebooks(name);
     }

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Comparator;
 import java.util.List;
 
-/** A roster entry as the admin API shows it: state, folder, uid; for a removed user, where the folder went. */
+/**
+ * A roster entry as the admin API shows it: state, folder, uid, how many SSH keys, the ways the user signs in;
+ * for a removed user, where the folder went.
+ */
 public final class MemberJson {
     private MemberJson() {
     }
 
-    public static ObjectNode write(Member member) {
+    public static ObjectNode write(Member member, boolean hubSignsInWithEntra) {
         ObjectNode node = JsonNodeFactory.instance.objectNode().put("name", member.name().value())
                 .put("state", member.state().name()).put("folder", member.folder())
                 .put("changedAt", member.changedAt().toString());
@@ -28,12 +31,13 @@ public final class MemberJson {
             node.put("archive", member.archive());
         }
         node.put("sshPublicKeys", member.sshPublicKeys().size());
+        member.signInWays(hubSignsInWithEntra).forEach(node.putArray("signIn")::add);
         return node;
     }
 
-    public static ArrayNode write(List<Member> members) {
+    public static ArrayNode write(List<Member> members, boolean hubSignsInWithEntra) {
         ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        members.stream().sorted(Comparator.comparing(m -> m.name().value())).forEach(m -> array.add(write(m)));
+        members.stream().sorted(Comparator.comparing(m -> m.name().value())).forEach(m -> array.add(write(m, hubSignsInWithEntra)));
         return array;
     }
 }

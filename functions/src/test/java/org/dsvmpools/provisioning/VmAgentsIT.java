@@ -83,7 +83,7 @@ class VmAgentsIT {
                 install -d -m 700 /root/.ssh; echo root-key > /root/.ssh/authorized_keys
                 echo "etc_before=$(stat -c '%u %a' /etc)"
                 as alice bash -c 'mkdir -p /home/alice/.ssh && ln -sf /root/.ssh/authorized_keys /home/alice/.ssh/authorized_keys
-                                  && rm -f /home/alice/notebooks && ln -s /etc /home/alice/notebooks'
+                                  && rm -rf /home/alice/notebooks && ln -s /etc /home/alice/notebooks'
                 manifest "$(entry alice 20001 active "$K2")"; roster
                 echo "root_keys=$(cat /root/.ssh/authorized_keys)"
                 echo "alice_keys=$(cat /etc/dsvmpools/authorized_keys/alice)"
@@ -125,7 +125,7 @@ class VmAgentsIT {
                 /usr/sbin/sshd -p "$PORT" -o ListenAddress=127.0.0.1 -o PasswordAuthentication=no -E "$S/sshd.log"
                 for i in $(seq 50); do ssh-keyscan -p "$PORT" 127.0.0.1 > /dev/null 2>&1 && break; sleep 0.1; done
                 login() { ssh -i "$1" -p "$PORT" -o BatchMode=yes -o StrictHostKeyChecking=no \
-                  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$2@127.0.0.1" 'id -un; readlink ~/notebooks' 2>&1; }
+                  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$2@127.0.0.1" 'id -un; readlink ~/notebooks/remote' 2>&1; }
                 echo "alice=$(login "$S/alice-key" alice | tr '\n' ' ')"
                 echo "admin=$(login "$S/admin-key" pooladmin | head -1)"
                 manifest "$(entry alice 20001 removed "$(cat "$S/alice-key.pub")")"; roster

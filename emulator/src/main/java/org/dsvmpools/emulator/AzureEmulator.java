@@ -20,6 +20,8 @@ import org.dsvmpools.kit.TlsCertificate;
  * {@code GET /emulator/requests} lists the ARM requests answered so far ({@code DELETE} clears the list).
  */
 public final class AzureEmulator implements AutoCloseable {
+    /** The tenant the emulator's Entra ID serves. */
+    public static final String ENTRA_TENANT = EntraApi.TENANT;
     private final HttpsServer arm;
     private final HttpServer files;
     private Faults faults;
@@ -189,11 +191,6 @@ public final class AzureEmulator implements AutoCloseable {
     /** The tenant's OpenID Connect authority, as {@code https://login.microsoftonline.com/{tenant}/v2.0} is. */
     public String entraAuthority() {
         return EntraApi.issuer(graphEndpoint());
-    }
-
-    /** The tenant the emulator's Entra serves. */
-    public String entraTenant() {
-        return EntraApi.TENANT;
     }
 
     /** The Graph subscriptions made so far. */

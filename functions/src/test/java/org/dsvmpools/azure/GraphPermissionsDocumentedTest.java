@@ -19,5 +19,7 @@ class GraphPermissionsDocumentedTest {
             assertThat(deploying).contains("for permission in " + String.join(" ", GraphGroupMembers.PERMISSIONS));
         }
         assertThat(onboarding).doesNotContain("needs the `GroupMember.Read.All` application permission");
+        assertThat(Files.readString(Path.of("..", "docs", "sign-in.md"))).contains("`" + GraphAppRedirects.PERMISSION
+                + "`");
     }
 }

@@ -1,5 +1,7 @@
 package org.dsvmpools.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,14 +16,20 @@ import org.dsvmpools.emulator.AzureEmulator;
 /**
  * What a deployed control plane has in Azure and the dev stack has in the emulator, so that every optional
  * setting is on locally as it is in a real installation: the Function App's subnet (with the storage service
- * endpoint pools' firewalls need), its identity (a principal the emulator's directory knows) and the account of
- * its {@code usage-reports} queue. Made with ARM requests, so the emulator holds them to Azure's contract too.
+ * endpoint pools' firewalls need), its identity (a principal the emulator's directory knows), the account of
+ * its {@code usage-reports} queue, and JupyterHub's sign-in: the hub app registration, owned by the control plane,
+ * trusting the hub identity every pool's instances carry. The network and storage are made with ARM requests, so
+ * the emulator holds them to Azure's contract too.
  */
 final class EmulatedControlPlane {
     static final String GROUP = "dsvmpools-control";
     static final String LOCATION = "westeurope";
     /** The Function App's identity in the emulator's directory: a fixed id, as a deployment's would be. */
     static final String PRINCIPAL_ID = "6d3c1c61-8d2f-4b8c-9a0e-2f1e8e5a7b10";
+    /** The hub app registration and the user-assigned identity its federated credential trusts: fixed ids. */
+    static final String HUB_APP_ID = "4a1f8e2d-7c3b-4e9a-b6d5-0c2f1e3d4a5b";
+    static final String HUB_IDENTITY_CLIENT_ID = "5b2a9f3e-8d4c-4fab-87e6-1d3a2f4e5b6c";
+    static final String HUB_IDENTITY_PRINCIPAL_ID = "6c3bafe4-9e5d-4abc-98f7-2e4b3a5f6c7d";
     private static final String NETWORK_API = "2025-03-01";
     private static final String STORAGE_API = "2025-06-01";
     private static final String RESOURCES_API = "2025-04-01";
@@ -33,13 +41,17 @@ final class EmulatedControlPlane {
     }
 
     /** The app settings that point pools at this control plane; the operator's own values win. */
-    Map<String, String> settings(int azuritePort) {
+    Map<String, String> settings(int azuritePort, int armPort) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DSVMPOOLS_CONTROL_PLANE_SUBNET_ID", subnetId());
         settings.put("DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID", PRINCIPAL_ID);
         settings.put("DSVMPOOLS_USAGE_QUEUE_URL", "http://127.0.0.1:" + (azuritePort + 1) + "/"
                 + AzuriteProcess.ACCOUNT + "/usage-reports");
         settings.put("DSVMPOOLS_USAGE_QUEUE_ID", queueId());
+        settings.put("DSVMPOOLS_HUB_CLIENT_ID", HUB_APP_ID);
+        settings.put("DSVMPOOLS_HUB_IDENTITY_ID", hubIdentityId());
+        settings.put("DSVMPOOLS_HUB_IDENTITY_CLIENT_ID", HUB_IDENTITY_CLIENT_ID);
+        settings.put("DSVMPOOLS_ENTRA_AUTHORITY", authority(armPort));
         return settings;
     }
 
@@ -50,6 +62,13 @@ final class EmulatedControlPlane {
      */
     void create(AzureEmulator emulator, SSLContext trust) throws IOException, InterruptedException {
         emulator.registerPrincipal(PRINCIPAL_ID);
+        emulator.registerManagedIdentity(hubIdentityId(), HUB_IDENTITY_CLIENT_ID, HUB_IDENTITY_PRINCIPAL_ID);
+        ObjectNode app = new ObjectMapper().createObjectNode().put("displayName", "dsvm-pools JupyterHub");
+        app.putObject("web").putArray("redirectUris");
+        app.putArray("federatedIdentityCredentials").addObject().put("name", "pool-instances")
+                .put("issuer", emulator.entraAuthority()).put("subject", HUB_IDENTITY_PRINCIPAL_ID)
+                .putArray("audiences").add("api://AzureADTokenExchange");
+        emulator.registerApplication(HUB_APP_ID, app, true);
         HttpClient http = HttpClient.newBuilder().sslContext(trust).build();
         String arm = emulator.armEndpoint().replaceAll("/+$", "");
         put(http, arm + groupId() + "?api-version=" + RESOURCES_API, "{\"location\":\"" + LOCATION + "\"}");
@@ -71,6 +90,14 @@ final class EmulatedControlPlane {
             throw new IllegalStateException("the emulator refused the control plane's " + url + ": "
                     + response.statusCode() + " " + response.body());
         }
+    }
+
+    private static String authority(int armPort) {
+        return "https://127.0.0.1:" + armPort + "/" + AzureEmulator.ENTRA_TENANT + "/v2.0";
+    }
+
+    String hubIdentityId() {
+        return groupId() + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/dsvmpools-hub";
     }
 
     private String groupId() {

@@ -5,33 +5,24 @@ import java.util.stream.Collectors;
 
 /**
  * The built-in roles a pool's deployment assigns, and nothing else: the control plane's identity may grant these
- * and only these, which the deployment guide's role-assignment condition says in ARM's condition language. The
- * condition is made here, from this list, so that the two cannot drift apart.
+ * and only these, which the template's role-assignment condition says in ARM's condition language. Their ids
+ * are written once, in {@code infra/pool-roles.json}, which both this enum and the template read.
  */
 public enum PoolRole {
     /** The scale set's identity lists the pool storage account's keys to mount the share: nothing else. */
-    STORAGE_ACCOUNT_KEY_OPERATOR("81a9662b-bebf-436f-a333-f67b29880f12", "Storage Account Key Operator Service Role"),
+    STORAGE_ACCOUNT_KEY_OPERATOR,
     /** The control plane's identity writes users' folders over OAuth with the backup intent (onboarding). */
-    STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR("69566ab7-960f-475b-8e7c-b3118f30c6bd",
-            "Storage File Data Privileged Contributor"),
+    STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
     /** The scale set's identity adds usage reports to the control plane's queue (the usage agent). */
-    STORAGE_QUEUE_DATA_MESSAGE_SENDER("c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", "Storage Queue Data Message Sender");
+    STORAGE_QUEUE_DATA_MESSAGE_SENDER;
 
-    private final String id;
-    private final String displayName;
-
-    PoolRole(String id, String displayName) {
-        this.id = id;
-        this.displayName = displayName;
-    }
-
-    /** The role definition's GUID, the same in every subscription. */
+    /** The role definition's GUID, the same in every subscription: from {@code infra/pool-roles.json}. */
     public String id() {
-        return id;
+        return PoolRolesJson.id(name());
     }
 
     public String displayName() {
-        return displayName;
+        return PoolRolesJson.displayName(name());
     }
 
     /**

@@ -104,6 +104,20 @@ public final class AzureSchemas {
     }
 
     /**
+     * The properties a template resource's body names that the schema for its type and api-version does not
+     * define, as paths ({@code properties.allowSharedKeyAcess}); literal names only, expressions left alone.
+     *
+     * @throws IllegalArgumentException when no schema describes the type at the api-version ({@link #knows})
+     */
+    public List<String> undefinedProperties(String type, String apiVersion, JsonNode body) {
+        String location = definitions.getOrDefault(type.toLowerCase(Locale.ROOT), Map.of()).get(apiVersion);
+        if (location == null) {
+            throw new IllegalArgumentException("no schema for " + type + "@" + apiVersion + " in " + folder);
+        }
+        return new UndefinedProperties(this).in(location, body);
+    }
+
+    /**
      * What ARM would refuse in this body: one violation per fault, in the body's order; a type or api-version
      * without a schema is a violation in itself, so that an SDK upgrade cannot slip past unchecked.
      */

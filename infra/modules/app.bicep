@@ -1,0 +1,153 @@
+// The Function App on Flex Consumption: Java 17 in functionAppConfig (no FUNCTIONS_WORKER_RUNTIME or
+// FUNCTIONS_EXTENSION_VERSION app setting on this plan), its package in a blob container reached with its
+// identity, its storage by identity (AzureWebJobsStorage__credential), timers in UTC.
+param location string
+param tags object
+param planName string
+param appName string
+param identityId string
+param identityClientId string
+param identityPrincipalId string
+param storageName string
+param deploymentContainer string
+param insightsName string
+param subnetId string
+param usageQueueUrl string
+param usageQueueId string
+param hubClientId string
+param hubIdentityId string
+param hubIdentityClientId string
+param authClientId string
+param graphNotificationUrl string
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
+  name: storageName
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: insightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: 2048
+        maximumInstanceCount: 40
+      }
+      runtime: {
+        name: 'java'
+        version: '17'
+      }
+    }
+  }
+}
+
+var baseSettings = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+  APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  AZURE_CLIENT_ID: identityClientId
+  AZURE_TENANT_ID: tenant().tenantId
+  DSVMPOOLS_SUBSCRIPTION_ID: subscription().subscriptionId
+  DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID: identityPrincipalId
+  DSVMPOOLS_RECOVERY_SCHEDULE: '0 */5 * * * *'
+  DSVMPOOLS_SCALE_SCHEDULE: '0 * * * * *'
+  DSVMPOOLS_ROSTER_SCHEDULE: '0 0 3 * * *'
+}
+var networkSettings = empty(subnetId) ? {} : {
+  DSVMPOOLS_CONTROL_PLANE_SUBNET_ID: subnetId
+}
+var usageSettings = empty(usageQueueUrl) ? {} : {
+  DSVMPOOLS_USAGE_QUEUE_URL: usageQueueUrl
+  DSVMPOOLS_USAGE_QUEUE_ID: usageQueueId
+}
+var hubSettings = empty(hubClientId) ? {} : {
+  DSVMPOOLS_HUB_CLIENT_ID: hubClientId
+  DSVMPOOLS_HUB_IDENTITY_ID: hubIdentityId
+  DSVMPOOLS_HUB_IDENTITY_CLIENT_ID: hubIdentityClientId
+}
+var graphSettings = empty(graphNotificationUrl) ? {} : {
+  DSVMPOOLS_GRAPH_NOTIFICATION_URL: graphNotificationUrl
+}
+
+resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, graphSettings)
+}
+
+// App Service Authentication, when an API app registration is given: callers without an Entra token get 401, and
+// the app reads the caller from X-MS-CLIENT-PRINCIPAL (owners, Pools.Admin).
+resource authentication 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(authClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: 'Return401'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: authClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: ['api://${authClientId}']
+        }
+      }
+    }
+  }
+}
+
+output name string = site.name
+output id string = site.id
+output url string = 'https://${site.properties.defaultHostName}'

@@ -26,7 +26,7 @@ param usageQueueEnabled bool = true
 @description('The JupyterHub app registration\'s client id (docs/sign-in.md); empty: pools keep the image\'s sign-in.')
 param hubClientId string = ''
 
-@description('App Service Authentication with Entra ID: the API app registration\'s client id; empty: function keys only.')
+@description('The API app registration\'s client id: every call then needs an Entra access token for api://<it>, which the app checks; empty: function keys only.')
 param authClientId string = ''
 
 @description('Where Graph sends followed groups\' changes: the Event Grid partner topic, as Graph names it; empty: no Graph subscriptions.')

@@ -112,6 +112,11 @@ var hubSettings = empty(hubClientId) ? {} : {
   DSVMPOOLS_HUB_IDENTITY_ID: hubIdentityId
   DSVMPOOLS_HUB_IDENTITY_CLIENT_ID: hubIdentityClientId
 }
+// Callers' Entra tokens are checked by the app itself: on Flex Consumption, App Service Authentication does not
+// block unauthenticated callers (Microsoft's "Flex Consumption plan hosting", Considerations).
+var apiSettings = empty(authClientId) ? {} : {
+  DSVMPOOLS_API_AUDIENCE: 'api://${authClientId}'
+}
 var graphSettings = empty(graphNotificationUrl) ? {} : {
   DSVMPOOLS_GRAPH_NOTIFICATION_URL: graphNotificationUrl
 }
@@ -119,33 +124,7 @@ var graphSettings = empty(graphNotificationUrl) ? {} : {
 resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, graphSettings)
-}
-
-// App Service Authentication, when an API app registration is given: callers without an Entra token get 401, and
-// the app reads the caller from X-MS-CLIENT-PRINCIPAL (owners, Pools.Admin).
-resource authentication 'Microsoft.Web/sites/config@2024-11-01' = if (!empty(authClientId)) {
-  parent: site
-  name: 'authsettingsV2'
-  properties: {
-    platform: { enabled: true }
-    globalValidation: {
-      requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
-    }
-    identityProviders: {
-      azureActiveDirectory: {
-        enabled: true
-        registration: {
-          clientId: authClientId
-          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
-        }
-        validation: {
-          allowedAudiences: ['api://${authClientId}']
-        }
-      }
-    }
-  }
+  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, apiSettings, graphSettings)
 }
 
 output name string = site.name

@@ -30,6 +30,7 @@ public final class AzureEmulator implements AutoCloseable {
     private final RequestLog fileRequests = new RequestLog();
     private GraphApi graph;
     private EntraApps apps;
+    private EntraApi entra;
     private FilesApi filesApi;
     private ArmApi armApi;
 
@@ -57,6 +58,7 @@ public final class AzureEmulator implements AutoCloseable {
         emulator.apps = apps;
         emulator.graph = new GraphApi(faults, apps);
         EntraApi entra = new EntraApi(new Jwt(), apps, emulator.graph::userSigningInAs, Clock.systemUTC());
+        emulator.entra = entra;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         ArmContract contract = ArmContract.withDefaultSchemas();
         System.err.println("emulator: " + contract.describe());
@@ -186,6 +188,18 @@ public final class AzureEmulator implements AutoCloseable {
     public void registerManagedIdentity(String resourceId, String clientId, String principalId) {
         armApi.registerUserAssignedIdentity(resourceId, clientId, principalId);
         apps.registerIdentity(clientId, principalId);
+    }
+
+    /**
+     * An access token for an API ({@code api://<client id>}) issued to a directory user (by mail or user principal
+     * name) with these app roles, as a caller gets one with {@code az account get-access-token}; a negative
+     * lifetime gives an expired one.
+     */
+    public String entraAccessToken(String audience, String login, java.util.Set<String> roles,
+                                   java.time.Duration lifetime) {
+        com.fasterxml.jackson.databind.JsonNode user = graph.userSigningInAs(login).orElseThrow(
+                () -> new IllegalArgumentException("no directory user signs in as " + login));
+        return entra.accessToken(graphEndpoint(), audience, user, roles, lifetime);
     }
 
     /** The tenant's OpenID Connect authority, as {@code https://login.microsoftonline.com/{tenant}/v2.0} is. */

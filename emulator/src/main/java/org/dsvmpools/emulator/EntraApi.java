@@ -272,6 +272,21 @@ final class EntraApi {
                 .put("id_token", jwt.sign(id));
     }
 
+    /**
+     * An access token for an API, as Entra issues one to a signed-in user who asked for {@code <audience>/.default}:
+     * the user's object id and name, the app roles they are assigned; {@code lifetime} may be negative (expired).
+     */
+    String accessToken(String host, String audience, JsonNode user, java.util.Collection<String> roles,
+                       Duration lifetime) {
+        Instant now = clock.instant();
+        ObjectNode claims = claims(host, audience, lifetime.isNegative() ? now.plus(lifetime.multipliedBy(2)) : now,
+                lifetime.isNegative() ? lifetime.negated() : lifetime).put("oid", user.path("id").asText())
+                .put("tid", TENANT).put("name", user.path("displayName").asText(""))
+                .put("preferred_username", user.path("userPrincipalName").asText("")).put("scp", "user_impersonation");
+        roles.forEach(claims.withArray("roles")::add);
+        return jwt.sign(claims);
+    }
+
     /** What the instance metadata service answers a VM asking for its user-assigned identity's token. */
     private void managedIdentityToken(HttpExchange exchange, String host, Map<String, String> query) throws IOException {
         if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata"))) {

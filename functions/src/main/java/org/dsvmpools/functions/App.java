@@ -18,6 +18,7 @@ import org.dsvmpools.pool.StuckPoolRecovery;
 import org.dsvmpools.provisioning.BlueprintSettings;
 import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.provisioning.FollowUps;
 import org.dsvmpools.provisioning.HubRedirects;
 import org.dsvmpools.provisioning.HubSignIn;
@@ -61,7 +62,9 @@ public final class App {
         this.recovery = new StuckPoolRecovery(repository, adapters.queue(), clock, Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES)));
         this.principals = new ClientPrincipals(settings.optional(Settings.PLATFORM_AUTH_ENABLED)
-                .map(Boolean::parseBoolean).orElse(false));
+                .map(Boolean::parseBoolean).orElse(false), settings.optional(Settings.API_AUDIENCE)
+                .map(audience -> new EntraAccessTokens(entraAuthority(settings), audience,
+                        java.net.http.HttpClient.newHttpClient(), clock)).orElse(null));
         this.poisoned = new PoisonedWork(repository, clock);
         this.snapshots = adapters.snapshots();
         this.scaler = Lazy.of(() -> new Scaler(repository, adapters.instances().get(), adapters.reports(),
@@ -138,11 +141,15 @@ public final class App {
                 settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
                         settings.required(Settings.USAGE_QUEUE_ID))).orElse(null),
                 settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null),
-                settings.optional(Settings.HUB_CLIENT_ID).map(clientId -> new HubSignIn(
-                        settings.optional(Settings.ENTRA_AUTHORITY).orElseGet(() -> HubSignIn.authorityOf(
-                                settings.required(Settings.TENANT_ID))), clientId,
+                settings.optional(Settings.HUB_CLIENT_ID).map(clientId -> new HubSignIn(entraAuthority(settings), clientId,
                         settings.required(Settings.HUB_IDENTITY_ID), settings.required(Settings.HUB_IDENTITY_CLIENT_ID)))
                         .orElse(null));
+    }
+
+    /** The tenant's OpenID Connect authority: the setting, or Entra ID's for the tenant. */
+    private static String entraAuthority(Settings settings) {
+        return settings.optional(Settings.ENTRA_AUTHORITY)
+                .orElseGet(() -> HubSignIn.authorityOf(settings.required(Settings.TENANT_ID)));
     }
 
     /** The default image is the first allowed: a pool that names none gets it. */

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.pool.Caller;
 
 /**
@@ -26,9 +27,19 @@ public final class ClientPrincipals {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean platformAuthEnabled;
+    private final EntraAccessTokens tokens;
 
     public ClientPrincipals(boolean platformAuthEnabled) {
+        this(platformAuthEnabled, null);
+    }
+
+    /**
+     * @param tokens checks the callers' Entra bearer tokens (Flex Consumption, where App Service Authentication
+     *               blocks nobody); null: the caller is the platform's principal header, or the function key
+     */
+    public ClientPrincipals(boolean platformAuthEnabled, EntraAccessTokens tokens) {
         this.platformAuthEnabled = platformAuthEnabled;
+        this.tokens = tokens;
     }
 
     /** Thrown for a principal header that cannot be trusted; answered with 401. */
@@ -40,6 +51,9 @@ public final class ClientPrincipals {
 
     /** @param headers request headers, names in lower case */
     public Caller caller(Map<String, String> headers) {
+        if (tokens != null) {
+            return bearer(headers.get("authorization"));
+        }
         String encoded = headers.get(PRINCIPAL_HEADER);
         if (encoded == null) {
             return Caller.FUNCTION_KEY;
@@ -59,6 +73,19 @@ public final class ClientPrincipals {
         String nameClaim = principal.path("name_typ").asText(DEFAULT_NAME_CLAIM);
         String name = claim(principal, nameClaim).or(() -> claim(principal, "name")).orElse(id.get());
         return new Caller(id.get(), name, roles(principal));
+    }
+
+    /** Every call carries an Entra access token for the API: no token, no caller. */
+    private Caller bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new UntrustedPrincipalException("this API needs an Entra ID access token for it:"
+                    + " Authorization: Bearer <token>");
+        }
+        try {
+            return tokens.caller(authorization.substring(7).trim());
+        } catch (EntraAccessTokens.RejectedTokenException e) {
+            throw new UntrustedPrincipalException(e.getMessage());
+        }
     }
 
     private static JsonNode decode(String encoded) {

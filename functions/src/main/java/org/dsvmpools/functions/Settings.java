@@ -54,6 +54,11 @@ public record Settings(Map<String, String> values) {
     public static final String HUB_IDENTITY_CLIENT_ID = "DSVMPOOLS_HUB_IDENTITY_CLIENT_ID";
     /** Entra ID's OpenID Connect authority; default: login.microsoftonline.com for {@link #TENANT_ID}. */
     public static final String ENTRA_AUTHORITY = "DSVMPOOLS_ENTRA_AUTHORITY";
+    /**
+     * The API's application id URI ({@code api://<client id>}): set, every HTTP call needs an Entra access token for
+     * it, which the app checks itself (App Service Authentication blocks nobody on Flex Consumption).
+     */
+    public static final String API_AUDIENCE = "DSVMPOOLS_API_AUDIENCE";
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 

@@ -1,0 +1,90 @@
+package org.dsvmpools.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * azd's predown hook refuses to delete the control plane while pools exist. The Azure CLI is a stand-in here that
+ * answers as `az` does for a pool table with given rows (the hook's logic is what is under test).
+ */
+class PredownHookTest {
+    private static final Path HOOK = BicepOutline.INFRA.resolve("hooks/predown.sh");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String output, String azCalls) {
+    }
+
+    private Run run(Map<String, String> environment, String pools, boolean tableFails) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path az = bin.resolve("az");
+        Files.writeString(az, String.join("\n", "#!/bin/sh",
+                "echo \"$*\" >> \"" + dir.resolve("az-calls") + "\"",
+                "case \"$*\" in",
+                "  'storage account list'*) echo stdsvmpoolsabc ;;",
+                "  'storage entity query'*) " + (tableFails ? "echo 'ERROR: AuthorizationPermissionMismatch' >&2; exit 1"
+                        : "printf '%s' \"$FAKE_POOLS\"") + " ;;",
+                "esac", ""));
+        az.toFile().setExecutable(true);
+        ProcessBuilder builder = new ProcessBuilder("sh", HOOK.toString()).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        builder.environment().put("FAKE_POOLS", pools);
+        builder.environment().remove("AZURE_RESOURCE_GROUP");
+        builder.environment().remove("DSVMPOOLS_DOWN_WITH_POOLS");
+        builder.environment().putAll(environment);
+        Process hook = builder.start();
+        String output = new String(hook.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(hook.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path calls = dir.resolve("az-calls");
+        return new Run(hook.exitValue(), output, Files.exists(calls) ? Files.readString(calls) : "");
+    }
+
+    @Test
+    void poolsThatStillExistStopAzdDownAndAreNamed() throws Exception {
+        Run run = run(Map.of("AZURE_RESOURCE_GROUP", "rg-dsvmpools-dev"), "ml-team\tReady\nvision\tFailed\n", false);
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.output()).contains("  ml-team (Ready)", "  vision (Failed)", "DSVMPOOLS_DOWN_WITH_POOLS=yes");
+        assertThat(run.azCalls()).contains("--resource-group rg-dsvmpools-dev", "--account-name stdsvmpoolsabc",
+                "--auth-mode login", "--table-name pools", "Status ne 'Deleted'");
+    }
+
+    @Test
+    void withoutPoolsOrWithTheExplicitFlagItGoesAhead() throws Exception {
+        assertThat(run(Map.of("AZURE_RESOURCE_GROUP", "rg"), "", false).exit()).isZero();
+        Run forced = run(Map.of("AZURE_RESOURCE_GROUP", "rg", "DSVMPOOLS_DOWN_WITH_POOLS", "yes"), "ml-team\tReady\n",
+                false);
+        assertThat(forced.exit()).isZero();
+        assertThat(forced.output()).contains("ml-team (Ready)", "delete their resource groups yourself");
+    }
+
+    @Test
+    void whenThePoolsCannotBeListedItRefusesRatherThanGuess() throws Exception {
+        Run unreadable = run(Map.of("AZURE_RESOURCE_GROUP", "rg"), "", true);
+        assertThat(unreadable.exit()).isEqualTo(1);
+        assertThat(unreadable.output()).contains("could not be read; refusing");
+        assertThat(run(Map.of(), "", false).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void theHookPassesShellcheck() throws IOException, InterruptedException {
+        if (System.getenv("CI") == null) {
+            assumeTrue(Files.isExecutable(Paths.get("/usr/bin/shellcheck")), "shellcheck is not installed");
+        }
+        Process shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "--severity=style", HOOK.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shellcheck.waitFor()).as(output).isZero();
+    }
+}

@@ -12,6 +12,7 @@ import org.dsvmpools.onboarding.RosterEventDispatch;
 import org.dsvmpools.onboarding.RosterSync;
 import org.dsvmpools.onboarding.SubscriptionKeeper;
 import org.dsvmpools.pool.IntakePolicy;
+import org.dsvmpools.pool.Limits;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolSpecRules;
 import org.dsvmpools.pool.StuckPoolRecovery;
@@ -58,7 +59,10 @@ public final class App {
     private App(Settings settings, Clock clock, Adapters adapters) {
         var repository = adapters.repository();
         this.rules = new PoolSpecRules(intakePolicy(settings));
-        this.intake = new PoolIntake(repository, adapters.queue(), clock);
+        this.intake = new PoolIntake(repository, adapters.queue(), clock, new Limits(
+                settings.integer(Settings.MAX_POOLS_PER_OWNER, Limits.DEFAULT_POOLS_PER_OWNER),
+                settings.integer(Settings.MAX_INSTANCES, Limits.DEFAULT_INSTANCES),
+                Set.copyOf(settings.optional(Settings.ALLOWED_REGIONS).map(App::list).orElse(List.of()))));
         this.recovery = new StuckPoolRecovery(repository, adapters.queue(), clock, Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES)));
         this.principals = new ClientPrincipals(settings.optional(Settings.PLATFORM_AUTH_ENABLED)

@@ -41,19 +41,31 @@ public final class CreatePoolFunction {
 
     private static HttpResponseMessage respond(HttpRequestMessage<?> request, ExecutionContext context,
                                                SubmitResult result) {
-        String location = Http.poolLocation(result.pool().name().value());
         if (result instanceof SubmitResult.Accepted accepted) {
             if (!accepted.workQueued()) {
                 context.getLogger().warning("pool " + accepted.pool().name()
                         + " is stored but its work message was not sent; stuck-pool recovery will send it");
             }
-            return Http.json(request, 202, PoolDocuments.of(result.pool()), location);
+            return Http.json(request, 202, PoolDocuments.of(accepted.pool()), location(accepted.pool()));
         }
-        if (result instanceof SubmitResult.AlreadyAccepted) {
-            return Http.json(request, 200, PoolDocuments.of(result.pool()), location);
+        if (result instanceof SubmitResult.AlreadyAccepted again) {
+            return Http.json(request, 200, PoolDocuments.of(again.pool()), location(again.pool()));
         }
+        if (result instanceof SubmitResult.OverLimit over) {
+            return Http.problem(request, Problem.overLimit(over.overrun()));
+        }
+        if (result instanceof SubmitResult.RegionNotAllowed region) {
+            return Http.problem(request, Problem.of(422, "region-not-allowed", "Region not allowed", "this"
+                    + " installation deploys pools to " + String.join(", ", new java.util.TreeSet<>(region.allowed()))
+                    + " only (" + org.dsvmpools.pool.Limits.REGIONS_SETTING + "), not to '" + region.region() + "'"));
+        }
+        SubmitResult.Conflict conflict = (SubmitResult.Conflict) result;
         return Http.problem(request, Problem.of(409, "pool-exists", "Pool exists with another spec",
-                "pool '" + result.pool().name() + "' already exists with a different spec;"
+                "pool '" + conflict.pool().name() + "' already exists with a different spec;"
                         + " choose another name or delete it first"));
+    }
+
+    private static String location(org.dsvmpools.pool.Pool pool) {
+        return Http.poolLocation(pool.name().value());
     }
 }

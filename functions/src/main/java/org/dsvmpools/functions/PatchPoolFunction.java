@@ -52,6 +52,9 @@ public final class PatchPoolFunction {
                 return Http.problem(request, Problem.of(409, "pool-not-changeable", "Pool cannot be changed",
                         "pool '" + name + "' is " + notChangeable.pool().status()));
             }
+            if (result instanceof PatchResult.OverLimit over) {
+                return Http.problem(request, Problem.overLimit(over.overrun()));
+            }
             if (result instanceof PatchResult.Invalid invalid) {
                 return Http.problem(request, PoolRequestReader.invalid(invalid.errors()));
             }

@@ -59,6 +59,12 @@ public record Settings(Map<String, String> values) {
      * it, which the app checks itself (App Service Authentication blocks nobody on Flex Consumption).
      */
     public static final String API_AUDIENCE = "DSVMPOOLS_API_AUDIENCE";
+    /** The most pools one owner may have (a {@code Pools.Admin} may exceed it); default 5. */
+    public static final String MAX_POOLS_PER_OWNER = org.dsvmpools.pool.Limits.POOLS_PER_OWNER_SETTING;
+    /** The most instances across all pools, as the sum of their {@code max}; nobody exceeds it. Default 200. */
+    public static final String MAX_INSTANCES = org.dsvmpools.pool.Limits.INSTANCES_SETTING;
+    /** Comma-separated regions pools may be in; unset: any. */
+    public static final String ALLOWED_REGIONS = org.dsvmpools.pool.Limits.REGIONS_SETTING;
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 

@@ -21,4 +21,8 @@ public sealed interface PatchResult {
     /** A pool being deleted, or deleted, keeps the rules it had. */
     record NotChangeable(Pool pool) implements PatchResult {
     }
+
+    /** The change would pass one of the installation's {@link Limits}: nothing was changed. */
+    record OverLimit(Limits.Overrun overrun) implements PatchResult {
+    }
 }

@@ -12,15 +12,41 @@ public final class PoolIntake {
     private final PoolRepository repository;
     private final WorkQueue queue;
     private final Clock clock;
+    private final Limits limits;
+    private final Quotas quotas;
 
     public PoolIntake(PoolRepository repository, WorkQueue queue, Clock clock) {
+        this(repository, queue, clock, Limits.defaults());
+    }
+
+    public PoolIntake(PoolRepository repository, WorkQueue queue, Clock clock, Limits limits) {
         this.repository = repository;
         this.queue = queue;
         this.clock = clock;
+        this.limits = limits;
+        this.quotas = new Quotas(repository, limits);
     }
 
-    /** @param spec a spec that passed {@link PoolSpecRules} */
+    /**
+     * @param spec a spec that passed {@link PoolSpecRules}; the same request again is answered as before, even
+     *             when limits have changed since
+     */
     public SubmitResult submit(PoolSpec spec, Caller caller) {
+        Optional<Pool> same = repository.find(spec.poolName()).map(StoredPool::pool)
+                .filter(pool -> pool.status() != PoolStatus.Deleted);
+        if (same.isEmpty()) {
+            if (!limits.allowsRegion(spec.location())) {
+                return new SubmitResult.RegionNotAllowed(spec.location(), limits.regions());
+            }
+            Optional<Limits.Overrun> overrun = quotas.forNewPool(spec, caller);
+            if (overrun.isPresent()) {
+                return new SubmitResult.OverLimit(overrun.get());
+            }
+        }
+        return store(spec, caller);
+    }
+
+    private SubmitResult store(PoolSpec spec, Caller caller) {
         PoolName name = spec.poolName();
         Pool fresh = Pool.accept(spec, caller, clock.instant());
         try {
@@ -34,7 +60,7 @@ public final class PoolIntake {
     /** The name is taken: a deleted pool is accepted again in place, a live one answers for itself. */
     private PoolUpdate.Decision<SubmitResult> submitOver(PoolSpec spec, Caller caller, Optional<StoredPool> found) {
         if (found.isEmpty()) {
-            return PoolUpdate.answer(submit(spec, caller));
+            return PoolUpdate.answer(store(spec, caller));
         }
         Pool existing = found.get().pool();
         if (existing.status() == PoolStatus.Deleted) {
@@ -100,6 +126,10 @@ public final class PoolIntake {
             CheckedSpec changed = change.apply(pool.spec());
             if (!changed.isValid()) {
                 return PoolUpdate.answer(new PatchResult.Invalid(changed.errors()));
+            }
+            Optional<Limits.Overrun> overrun = quotas.forChange(pool, changed.spec());
+            if (overrun.isPresent()) {
+                return PoolUpdate.answer(new PatchResult.OverLimit(overrun.get()));
             }
             return PoolUpdate.write(pool.changeScaling(changed.spec(), caller, clock.instant()),
                     PatchResult.Changed::new);

@@ -2,7 +2,6 @@ package org.dsvmpools.pool;
 
 /** What became of a pool request. */
 public sealed interface SubmitResult {
-    Pool pool();
 
     /**
      * A new pool (or a new life for a deleted one) was stored.
@@ -19,5 +18,13 @@ public sealed interface SubmitResult {
 
     /** The name is taken by a pool with another spec. */
     record Conflict(Pool pool) implements SubmitResult {
+    }
+
+    /** Accepting it would pass one of the installation's {@link Limits}: nothing was stored. */
+    record OverLimit(Limits.Overrun overrun) implements SubmitResult {
+    }
+
+    /** The installation does not deploy pools to that region. */
+    record RegionNotAllowed(String region, java.util.Set<String> allowed) implements SubmitResult {
     }
 }

@@ -56,7 +56,7 @@ class PoolIntakeTest {
         SubmitResult again = intake.submit(PoolDocumentsFixture.spec("ml-team"), ALICE);
 
         assertThat(again).isInstanceOf(SubmitResult.AlreadyAccepted.class);
-        assertThat(again.pool().updatedAt()).isEqualTo(Instant.parse("2026-11-27T08:00:00Z"));
+        assertThat(((SubmitResult.AlreadyAccepted) again).pool().updatedAt()).isEqualTo(Instant.parse("2026-11-27T08:00:00Z"));
         assertThat(queue.sent()).hasSize(1);
     }
 
@@ -78,7 +78,7 @@ class PoolIntakeTest {
 
         SubmitResult result = intake.submit(spec, ALICE);
 
-        assertThat(result).isEqualTo(new SubmitResult.Accepted(result.pool(), false));
+        assertThat(result).isEqualTo(new SubmitResult.Accepted(((SubmitResult.Accepted) result).pool(), false));
         assertThat(repository.find(spec.poolName())).isPresent();
         assertThat(queue.sent()).isEmpty();
     }
@@ -93,8 +93,8 @@ class PoolIntakeTest {
         SubmitResult result = intake.submit(spec, BOB);
 
         assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
-        assertThat(result.pool().generation()).isEqualTo(3);
-        assertThat(result.pool().owner()).isEqualTo(BOB.asOwner());
+        assertThat(((SubmitResult.Accepted) result).pool().generation()).isEqualTo(3);
+        assertThat(((SubmitResult.Accepted) result).pool().owner()).isEqualTo(BOB.asOwner());
         assertThat(queue.sent()).last().isEqualTo(WorkItem.provision(spec.poolName(), 3));
     }
 

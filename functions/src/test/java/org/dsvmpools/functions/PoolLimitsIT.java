@@ -1,0 +1,126 @@
+package org.dsvmpools.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.dsvmpools.kit.FunctionHttpRequest;
+import org.dsvmpools.kit.InvocationContext;
+import org.dsvmpools.testing.Azurite;
+import org.dsvmpools.testing.MutableClock;
+import org.dsvmpools.testing.OpenApiContract;
+import org.dsvmpools.testing.PoolDocumentsFixture;
+import org.dsvmpools.testing.Requests;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The installation's limits through the HTTP API against Azurite: pools per owner (an admin may exceed it), the
+ * instances of all pools together (nobody may), and the regions pools may be in; each refusal names the limit and
+ * what is in use, and stores nothing.
+ */
+class PoolLimitsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ALICE = "11111111-1111-4111-8111-111111111111";
+    private static final String BOB = "22222222-2222-4222-8222-222222222222";
+    private App app;
+
+    @BeforeEach
+    void app() {
+        String table = "limits" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        app = App.fromSettings(new Settings(Map.of(
+                Settings.STORAGE_CONNECTION, Azurite.shared().connectionString(),
+                Settings.POOL_TABLE, table,
+                Settings.PLATFORM_AUTH_ENABLED, "True",
+                Settings.MAX_POOLS_PER_OWNER, "2",
+                Settings.MAX_INSTANCES, "10",
+                Settings.ALLOWED_REGIONS, "westeurope, northeurope")), new MutableClock(Instant.parse("2026-11-30T10:00:00Z")));
+    }
+
+    @AfterEach
+    void everyResponseIsAsTheOpenApiDocumentSays() {
+        assertThat(OpenApiContract.get().violations(OpenApiContract.Recorded.drain())).isEmpty();
+    }
+
+    @Test
+    void aThirdPoolOfOneOwnerIsRefusedNamingTheLimitAndAnAdminMayGoPastIt() throws Exception {
+        assertThat(post("team-a", 2, ALICE).getStatusCode()).isEqualTo(202);
+        assertThat(post("team-b", 2, ALICE).getStatusCode()).isEqualTo(202);
+
+        HttpResponseMessage third = post("team-c", 2, ALICE);
+
+        assertThat(third.getStatusCode()).isEqualTo(409);
+        JsonNode problem = body(third);
+        assertThat(problem.path("type").asText()).isEqualTo("urn:dsvmpools:problem:limit-exceeded");
+        assertThat(problem.path("limit").path("setting").asText()).isEqualTo("DSVMPOOLS_MAX_POOLS_PER_OWNER");
+        assertThat(problem.path("limit").path("allowed").asInt()).isEqualTo(2);
+        assertThat(problem.path("limit").path("inUse").asInt()).isEqualTo(2);
+        assertThat(problem.path("detail").asText()).contains("DSVMPOOLS_MAX_POOLS_PER_OWNER allows 2");
+        assertThat(get("team-c").getStatusCode()).as("nothing stored").isEqualTo(404);
+        assertThat(post("team-c", 2, BOB).getStatusCode()).as("another owner's count").isEqualTo(202);
+        assertThat(post("team-d", 2, ALICE, "Pools.Admin").getStatusCode()).isEqualTo(202);
+        assertThat(post("team-a", 2, ALICE).getStatusCode()).as("the same request again").isEqualTo(200);
+    }
+
+    @Test
+    void theInstancesOfAllPoolsStayWithinTheGlobalLimitEvenForAnAdminAndThroughPatch() throws Exception {
+        assertThat(post("big", 6, ALICE).getStatusCode()).isEqualTo(202);
+
+        HttpResponseMessage admin = post("bigger", 6, BOB, "Pools.Admin");
+        assertThat(admin.getStatusCode()).isEqualTo(409);
+        assertThat(body(admin).path("limit").path("setting").asText()).isEqualTo("DSVMPOOLS_MAX_INSTANCES");
+        assertThat(body(admin).path("limit").path("inUse").asInt()).isEqualTo(6);
+        assertThat(body(admin).path("limit").path("requested").asInt()).isEqualTo(6);
+
+        assertThat(post("small", 4, BOB).getStatusCode()).isEqualTo(202);
+        HttpResponseMessage raise = new PatchPoolFunction(app).run(asPrincipal(Requests.patchJson("/api/pools/big",
+                "{\"capacity\":{\"max\":7}}").withHeader("Content-Type", "application/merge-patch+json"), ALICE),
+                "big");
+        assertThat(raise.getStatusCode()).isEqualTo(409);
+        assertThat(body(raise).path("limit").path("inUse").asInt()).isEqualTo(4);
+        HttpResponseMessage lower = new PatchPoolFunction(app).run(asPrincipal(Requests.patchJson("/api/pools/big",
+                "{\"capacity\":{\"max\":5}}").withHeader("Content-Type", "application/merge-patch+json"), ALICE),
+                "big");
+        assertThat(lower.getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRegionOutsideTheListIsRefused() throws Exception {
+        ObjectNode document = PoolDocumentsFixture.document("far-away").put("location", "australiaeast");
+
+        HttpResponseMessage refused = new CreatePoolFunction(app).run(asPrincipal(Requests.postJson("/api/pools",
+                document.toString()), ALICE), new InvocationContext("CreatePool"));
+
+        assertThat(refused.getStatusCode()).isEqualTo(422);
+        assertThat(body(refused).path("detail").asText()).contains("northeurope, westeurope", "australiaeast",
+                "DSVMPOOLS_ALLOWED_REGIONS");
+    }
+
+    private HttpResponseMessage post(String name, int max, String oid, String... roles) {
+        ObjectNode document = PoolDocumentsFixture.document(name);
+        document.putObject("capacity").put("min", 0).put("max", max).put("initial", 0);
+        return new CreatePoolFunction(app).run(asPrincipal(Requests.postJson("/api/pools", document.toString()), oid,
+                roles), new InvocationContext("CreatePool"));
+    }
+
+    private HttpResponseMessage get(String name) {
+        return new GetPoolFunction(app).run(Requests.get("/api/pools/" + name), name);
+    }
+
+    private static FunctionHttpRequest<Optional<String>> asPrincipal(FunctionHttpRequest<Optional<String>> request,
+                                                                    String oid, String... roles) {
+        return request.withHeader("X-MS-CLIENT-PRINCIPAL", ClientPrincipalsTest.entraPrincipal(oid, roles))
+                .withHeader("X-MS-CLIENT-PRINCIPAL-ID", oid);
+    }
+
+    private static JsonNode body(HttpResponseMessage response) throws Exception {
+        return JSON.readTree((String) response.getBody());
+    }
+}

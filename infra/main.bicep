@@ -29,6 +29,9 @@ param hubClientId string = ''
 @description('The API app registration\'s client id: every call then needs an Entra access token for api://<it>, which the app checks; empty: function keys only.')
 param authClientId string = ''
 
+@description('\'true\' once the app\'s code is deployed: the postdeploy hook provisions again with it, so that Event Grid can subscribe OnboardUsers, which must exist by then.')
+param onboardingSubscription string = 'false'
+
 @description('Where Graph sends followed groups\' changes: the Event Grid partner topic, as Graph names it; empty: no Graph subscriptions.')
 param graphNotificationUrl string = ''
 
@@ -135,6 +138,7 @@ module events 'modules/events.bicep' = {
     storageName: storage.outputs.name
     deadLetterContainer: storage.outputs.deadLetterContainer
     userPrincipalId: principalId
+    subscribeOnboarding: onboardingSubscription == 'true'
   }
 }
 

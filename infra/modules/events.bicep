@@ -7,6 +7,8 @@ param appName string
 param storageName string
 param deadLetterContainer string
 param userPrincipalId string
+@description('Subscribe OnboardUsers: only once the app\'s code is deployed, since Event Grid checks that the function exists.')
+param subscribeOnboarding bool
 
 var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var eventGridDataSender = 'd5a91429-5739-47e2-a06b-3470a27159e7'
@@ -51,7 +53,7 @@ resource userSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!
   }
 }
 
-resource onboarding 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = {
+resource onboarding 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15' = if (subscribeOnboarding) {
   parent: topic
   name: 'onboard-users'
   dependsOn: [deadLetterWriter]

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * azd's predown hook refuses to delete the control plane while pools exist. The Azure CLI is a stand-in here that
- * answers as `az` does for a pool table with given rows (the hook's logic is what is under test).
+ * azd's hooks: predown refuses to delete the control plane while pools exist; postdeploy provisions once more
+ * after the first deploy. The Azure CLI and azd are stand-ins here that answer as they do (the hooks' logic is
+ * what is under test).
  */
-class PredownHookTest {
+class AzdHooksTest {
     private static final Path HOOK = BicepOutline.INFRA.resolve("hooks/predown.sh");
+    private static final Path POSTDEPLOY = BicepOutline.INFRA.resolve("hooks/postdeploy.sh");
 
     @TempDir
     Path dir;
@@ -78,12 +80,35 @@ class PredownHookTest {
     }
 
     @Test
-    void theHookPassesShellcheck() throws IOException, InterruptedException {
+    void afterTheFirstDeployTheOnboardingSubscriptionIsProvisionedOnceAndNeverAgain() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("azd-bin"));
+        Path azd = bin.resolve("azd");
+        Files.writeString(azd, "#!/bin/sh\necho \"$*\" >> \"" + dir.resolve("azd-calls") + "\"\n");
+        azd.toFile().setExecutable(true);
+
+        for (String setting : new String[] {null, "true"}) {
+            ProcessBuilder builder = new ProcessBuilder("sh", POSTDEPLOY.toString()).redirectErrorStream(true);
+            builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+            builder.environment().remove("DSVMPOOLS_ONBOARDING_SUBSCRIPTION");
+            if (setting != null) {
+                builder.environment().put("DSVMPOOLS_ONBOARDING_SUBSCRIPTION", setting);
+            }
+            Process hook = builder.start();
+            hook.getInputStream().readAllBytes();
+            assertThat(hook.waitFor()).isZero();
+        }
+
+        assertThat(Files.readAllLines(dir.resolve("azd-calls"))).containsExactly(
+                "env set DSVMPOOLS_ONBOARDING_SUBSCRIPTION true", "provision --no-prompt");
+    }
+
+    @Test
+    void theHooksPassShellcheck() throws IOException, InterruptedException {
         if (System.getenv("CI") == null) {
             assumeTrue(Files.isExecutable(Paths.get("/usr/bin/shellcheck")), "shellcheck is not installed");
         }
-        Process shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "--severity=style", HOOK.toString())
-                .redirectErrorStream(true).start();
+        Process shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "--severity=style", HOOK.toString(),
+                POSTDEPLOY.toString()).redirectErrorStream(true).start();
         String output = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(shellcheck.waitFor()).as(output).isZero();
     }

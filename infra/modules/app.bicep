@@ -114,8 +114,12 @@ var hubSettings = empty(hubClientId) ? {} : {
 }
 // Callers' Entra tokens are checked by the app itself: on Flex Consumption, App Service Authentication does not
 // block unauthenticated callers (Microsoft's "Flex Consumption plan hosting", Considerations).
+// With it, the VMs' reports come over HTTPS with their instance's token for the same audience, each accepted only
+// from the pool's own instances (docs/security.md).
 var apiSettings = empty(authClientId) ? {} : {
   DSVMPOOLS_API_AUDIENCE: 'api://${authClientId}'
+  DSVMPOOLS_USAGE_AUDIENCE: 'api://${authClientId}'
+  DSVMPOOLS_USAGE_URL: 'https://${site.properties.defaultHostName}/api/usage'
 }
 var graphSettings = empty(graphNotificationUrl) ? {} : {
   DSVMPOOLS_GRAPH_NOTIFICATION_URL: graphNotificationUrl

@@ -115,6 +115,18 @@ final class ArmApi implements HttpHandler, ArmState {
         });
     }
 
+    /**
+     * The system-assigned principal of a scale set, found by resource group and name in any subscription: what
+     * the metadata service of one of its instances issues tokens for.
+     */
+    Optional<String> scaleSetPrincipal(String resourceGroup, String name) {
+        String suffix = ("/resourceGroups/" + resourceGroup + "/providers/Microsoft.Compute/virtualMachineScaleSets/"
+                + name).toLowerCase(Locale.ROOT);
+        return resources.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).findFirst()
+                .map(e -> e.getValue().document.path("identity").path("principalId").asText(""))
+                .filter(principal -> !principal.isEmpty());
+    }
+
     /** A principal of the directory outside this emulator's resources (the control plane's identity, a user). */
     void registerPrincipal(String principalId) {
         principals.add(principalId.toLowerCase(Locale.ROOT));

@@ -64,6 +64,7 @@ public final class AzureEmulator implements AutoCloseable {
         System.err.println("emulator: " + contract.describe());
         ArmApi armApi = new ArmApi(time, faults, storage, armUrl, emulator.requests, contract);
         emulator.armApi = armApi;
+        entra.scaleSets(armApi::scaleSetPrincipal);
         arm.createContext("/", armApi);
         arm.createContext("/emulator/requests", exchange -> {
             try (exchange) {
@@ -81,6 +82,7 @@ public final class AzureEmulator implements AutoCloseable {
         arm.createContext("/emulator/graph/", emulator.graph::control);
         arm.createContext("/" + EntraApi.TENANT + "/", entra::handle);
         arm.createContext("/metadata/identity/", entra::handle);
+        arm.createContext("/vm/", entra::handle);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {
                 byte[] body = exchange.getRequestBody().readAllBytes();
@@ -200,6 +202,14 @@ public final class AzureEmulator implements AutoCloseable {
         com.fasterxml.jackson.databind.JsonNode user = graph.userSigningInAs(login).orElseThrow(
                 () -> new IllegalArgumentException("no directory user signs in as " + login));
         return entra.accessToken(graphEndpoint(), audience, user, roles, lifetime);
+    }
+
+    /**
+     * The instance metadata service address of a stand-in instance of this scale set: its managed-identity tokens
+     * name the scale set's system-assigned principal.
+     */
+    public String instanceMetadataService(String resourceGroup, String scaleSet) {
+        return graphEndpoint() + "/vm/" + resourceGroup + "/" + scaleSet;
     }
 
     /** The tenant's OpenID Connect authority, as {@code https://login.microsoftonline.com/{tenant}/v2.0} is. */

@@ -52,6 +52,8 @@ final class EntraApi {
     private final Function<String, Optional<JsonNode>> users;
     private final Clock clock;
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    /** A scale set's system-assigned principal by resource group and name, for its instances' metadata service. */
+    private volatile java.util.function.BiFunction<String, String, Optional<String>> scaleSets = (g, n) -> Optional.empty();
 
     /** What a code stands for until it is redeemed. */
     private record Grant(String clientId, String redirectUri, String challenge, String method, String nonce,
@@ -91,6 +93,8 @@ final class EntraApi {
                 token(exchange, host, body);
             } else if (path.equals("/metadata/identity/oauth2/token") && method.equals("GET")) {
                 managedIdentityToken(exchange, host, query);
+            } else if (path.matches("/vm/[^/]+/[^/]+/metadata/identity/oauth2/token") && method.equals("GET")) {
+                instanceToken(exchange, host, path.split("/"), query);
             } else {
                 json(exchange, 404, oauthError("invalid_request", "AADSTS90012", "Unsupported path " + path));
             }
@@ -285,6 +289,31 @@ final class EntraApi {
                 .put("preferred_username", user.path("userPrincipalName").asText("")).put("scp", "user_impersonation");
         roles.forEach(claims.withArray("roles")::add);
         return jwt.sign(claims);
+    }
+
+    void scaleSets(java.util.function.BiFunction<String, String, Optional<String>> principalOf) {
+        this.scaleSets = principalOf;
+    }
+
+    /**
+     * The metadata service of an instance of scale set {@code /vm/<group>/<name>}: its system-assigned identity's
+     * token (no {@code client_id}). A stand-in VM is given {@code https://<emulator>/vm/<group>/<name>} as its
+     * metadata address, and the agents' code stays as on a real VM.
+     */
+    private void instanceToken(HttpExchange exchange, String host, String[] path, Map<String, String> query)
+            throws IOException {
+        Optional<String> principal = scaleSets.apply(path[2], path[3]);
+        if (!"true".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Metadata")) || principal.isEmpty()
+                || query.get("resource") == null) {
+            json(exchange, 400, JSON.createObjectNode().put("error", "invalid_request").put("error_description",
+                    principal.isEmpty() ? "Identity not found" : "Required metadata header or audience not specified"));
+            return;
+        }
+        Instant now = clock.instant();
+        ObjectNode claims = claims(host, query.get("resource"), now, Duration.ofHours(24)).put("sub", principal.get())
+                .put("oid", principal.get()).put("tid", TENANT).put("idtyp", "app");
+        json(exchange, 200, JSON.createObjectNode().put("access_token", jwt.sign(claims)).put("expires_in", "86399")
+                .put("resource", query.get("resource")).put("token_type", "Bearer"));
     }
 
     /** What the instance metadata service answers a VM asking for its user-assigned identity's token. */

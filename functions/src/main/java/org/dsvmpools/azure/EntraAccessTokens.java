@@ -60,6 +60,14 @@ public final class EntraAccessTokens {
         this.clock = clock;
     }
 
+    /** The caller an {@code Authorization} header's bearer token names; a missing header is refused too. */
+    public Caller fromAuthorization(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RejectedTokenException("this needs an Entra ID access token: Authorization: Bearer <token>");
+        }
+        return caller(authorization.substring(7).trim());
+    }
+
     public Caller caller(String token) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.pool.OnConflict;
 import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.pool.WriteConflictException;
+import org.dsvmpools.scaling.Rejections;
 import org.dsvmpools.scaling.UsageReport;
 
 /**
@@ -25,6 +28,7 @@ import org.dsvmpools.scaling.UsageReport;
  */
 public final class TableUsageReports implements org.dsvmpools.scaling.UsageReports {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String REJECTED = "~rejected";
 
     private final TableClient table;
     private final Tables.OnFirstUse creation;
@@ -71,9 +75,58 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
         }
     }
 
+    /**
+     * Refused reports are counted in a partition of their own ({@value #REJECTED}, a key no pool name can be), one
+     * entity per pool, so that a pool's partition holds only its instances' reports.
+     */
+    @Override
+    public void rejected(PoolName pool, String reason, Instant at) {
+        creation.ensure();
+        OnConflict.retry(() -> {
+            TableEntity current = find(REJECTED, pool.value());
+            long count = current == null ? 0 : ((Number) current.getProperty("Count")).longValue();
+            TableEntity next = new TableEntity(REJECTED, pool.value()).addProperty("Count", count + 1)
+                    .addProperty("LastAt", Tables.dateTime(at)).addProperty("LastReason", reason);
+            try {
+                if (current == null) {
+                    table.createEntity(next);
+                } else {
+                    next.addProperty("odata.etag", current.getETag());
+                    table.updateEntityWithResponse(next, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
+                }
+                return null;
+            } catch (TableServiceException raced) {
+                int status = raced.getResponse().getStatusCode();
+                if (status == 409 || status == 412) {
+                    throw new RejectionRaced();
+                }
+                throw raced;
+            }
+        });
+    }
+
+    @Override
+    public Rejections rejections(PoolName pool) {
+        creation.ensure();
+        TableEntity found = find(REJECTED, pool.value());
+        return found == null ? Rejections.NONE : new Rejections(((Number) found.getProperty("Count")).longValue(),
+                ((OffsetDateTime) found.getProperty("LastAt")).toInstant(), (String) found.getProperty("LastReason"));
+    }
+
+    /** Another refusal was counted meanwhile: count again from a fresh read. */
+    private static final class RejectionRaced extends WriteConflictException {
+        RejectionRaced() {
+            super("the refused-report count changed meanwhile", null);
+        }
+    }
+
     private TableEntity find(PoolName pool, String instanceId) {
+        return find(pool.value(), instanceId);
+    }
+
+    private TableEntity find(String partition, String row) {
         try {
-            return table.getEntity(pool.value(), instanceId);
+            return table.getEntity(partition, row);
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 404) {
                 return null;

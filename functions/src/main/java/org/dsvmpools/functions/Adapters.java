@@ -38,7 +38,7 @@ import org.dsvmpools.scaling.WakeRequests;
 /**
  * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
  * it fakes and keeps the rest ({@code subscriptions} is null when no Graph notification target is set, and
- * {@code redirects} when JupyterHub keeps the image's sign-in). The
+ * {@code redirects} when JupyterHub keeps the image's sign-in; {@code entraHttp} reads the tenant's keys). The
  * ARM-backed ones are suppliers, asked for on first use, since building ARM
  * clients takes seconds and the HTTP paths never need them.
  */
@@ -46,7 +46,8 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                        Supplier<PoolInstances> instances, UsageReports reports, ScalerLeases leases,
                        ScalingSnapshots snapshots, DemandHistories histories, WakeRequests wakes, RosterStore roster,
                        PoolShare share, GroupMembers groups, DeltaLinks deltaLinks,
-                       GroupSubscriptions subscriptions, SignInRedirects redirects) {
+                       GroupSubscriptions subscriptions, SignInRedirects redirects,
+                       java.net.http.HttpClient entraHttp) {
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
@@ -85,26 +86,33 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                 settings.optional(Settings.GRAPH_NOTIFICATION_URL)
                         .map(url -> new GraphGroupSubscriptions(graph, url, arm)).orElse(null),
                 settings.optional(Settings.HUB_CLIENT_ID)
-                        .map(appId -> new GraphAppRedirects(graph, appId, arm)).orElse(null));
+                        .map(appId -> new GraphAppRedirects(graph, appId, arm)).orElse(null),
+                java.net.http.HttpClient.newHttpClient());
     }
 
     public Adapters withRepository(PoolRepository replacement) {
         return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions, redirects);
+                roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
     }
 
     public Adapters withQueue(WorkQueue replacement) {
         return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions, redirects);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
     }
 
     public Adapters withRedirects(SignInRedirects replacement) {
         return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions, replacement);
+                roster, share, groups, deltaLinks, subscriptions, replacement, entraHttp);
+    }
+
+    /** Entra ID's keys read through this client (a test's trusts the emulator's certificate). */
+    public Adapters withEntraHttp(java.net.http.HttpClient replacement) {
+        return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
+                roster, share, groups, deltaLinks, subscriptions, redirects, replacement);
     }
 
     public Adapters withCloud(Supplier<CloudResources> replacement) {
         return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions, redirects);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.dsvmpools.onboarding.Onboarding;
@@ -23,10 +24,15 @@ import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.provisioning.FollowUps;
 import org.dsvmpools.provisioning.HubRedirects;
 import org.dsvmpools.provisioning.HubSignIn;
+import org.dsvmpools.provisioning.ResourceKey;
+import org.dsvmpools.provisioning.Outputs;
 import org.dsvmpools.provisioning.ProvisioningWorker;
 import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.Scaler;
 import org.dsvmpools.scaling.ScalingSnapshots;
+import org.dsvmpools.scaling.Rejections;
+import org.dsvmpools.scaling.ReportSenders;
+import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.UsageIngestion;
 import org.dsvmpools.scaling.Wake;
 
@@ -50,6 +56,8 @@ public final class App {
     private final Supplier<Scaler> scaler;
     private final Wake wake;
     private final UsageIngestion usage;
+    private final Optional<EntraAccessTokens> usageSenders;
+    private final UsageReports reports;
     private final ScalingSnapshots snapshots;
     private final Onboarding onboarding;
     private final boolean hubSignsInWithEntra;
@@ -68,13 +76,16 @@ public final class App {
         this.principals = new ClientPrincipals(settings.optional(Settings.PLATFORM_AUTH_ENABLED)
                 .map(Boolean::parseBoolean).orElse(false), settings.optional(Settings.API_AUDIENCE)
                 .map(audience -> new EntraAccessTokens(entraAuthority(settings), audience,
-                        java.net.http.HttpClient.newHttpClient(), clock)).orElse(null));
+                        adapters.entraHttp(), clock)).orElse(null));
         this.poisoned = new PoisonedWork(repository, clock);
         this.snapshots = adapters.snapshots();
         this.scaler = Lazy.of(() -> new Scaler(repository, adapters.instances().get(), adapters.reports(),
                 adapters.leases(), snapshots, adapters.histories(), clock));
         this.wake = new Wake(repository, adapters.wakes(), clock);
+        this.reports = adapters.reports();
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
+        this.usageSenders = settings.optional(Settings.USAGE_AUDIENCE).map(audience -> new EntraAccessTokens(
+                entraAuthority(settings), audience, adapters.entraHttp(), clock));
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
         this.hubSignsInWithEntra = settings.optional(Settings.HUB_CLIENT_ID).isPresent();
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
@@ -142,12 +153,21 @@ public final class App {
                 settings.required(Settings.SUBSCRIPTION_ID),
                 settings.optional(Settings.CONTROL_PLANE_SUBNET_ID).orElse(null),
                 settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
-                settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
-                        settings.required(Settings.USAGE_QUEUE_ID))).orElse(null),
+                usageTarget(settings),
                 settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null),
                 settings.optional(Settings.HUB_CLIENT_ID).map(clientId -> new HubSignIn(entraAuthority(settings), clientId,
                         settings.required(Settings.HUB_IDENTITY_ID), settings.required(Settings.HUB_IDENTITY_CLIENT_ID)))
                         .orElse(null));
+    }
+
+    /** Reports over HTTPS, bound to their sender, when the installation has an audience for them; else the queue. */
+    private static BlueprintSettings.UsageTarget usageTarget(Settings settings) {
+        Optional<String> audience = settings.optional(Settings.USAGE_AUDIENCE);
+        if (audience.isPresent()) {
+            return new BlueprintSettings.UsageEndpoint(settings.required(Settings.USAGE_URL), audience.get());
+        }
+        return settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
+                settings.required(Settings.USAGE_QUEUE_ID))).orElse(null);
     }
 
     /** The tenant's OpenID Connect authority: the setting, or Entra ID's for the tenant. */
@@ -196,6 +216,22 @@ public final class App {
 
     Scaler scaler() {
         return scaler.get();
+    }
+
+    /** The check of the VMs' tokens for {@code POST /api/usage}, when reports come over HTTPS. */
+    Optional<EntraAccessTokens> usageSenders() {
+        return usageSenders;
+    }
+
+    /** A pool's instances' identity: what its deployment recorded of its scale set. */
+    ReportSenders reportSenders() {
+        return pool -> pool.progress().resource(ResourceKey.SCALE_SET.value())
+                .map(resource -> resource.outputs().get(Outputs.PRINCIPAL_ID));
+    }
+
+    /** Reports refused for a pool because another principal sent them. */
+    Rejections rejectedReports(PoolName pool) {
+        return reports.rejections(pool);
     }
 
     ScalingSnapshots snapshots() {

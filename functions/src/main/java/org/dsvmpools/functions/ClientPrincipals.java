@@ -77,12 +77,8 @@ public final class ClientPrincipals {
 
     /** Every call carries an Entra access token for the API: no token, no caller. */
     private Caller bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new UntrustedPrincipalException("this API needs an Entra ID access token for it:"
-                    + " Authorization: Bearer <token>");
-        }
         try {
-            return tokens.caller(authorization.substring(7).trim());
+            return tokens.fromAuthorization(authorization);
         } catch (EntraAccessTokens.RejectedTokenException e) {
             throw new UntrustedPrincipalException(e.getMessage());
         }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolDocuments;
 import org.dsvmpools.pool.PoolStatus;
+import org.dsvmpools.scaling.Rejections;
 import org.dsvmpools.scaling.ScalingSnapshotJson;
 
 /** {@code GET /api/pools/{name}}: the pool document with its state history and, once Ready, its scaling. */
@@ -37,12 +38,20 @@ public final class GetPoolFunction {
                         .orElseGet(() -> Http.problem(request, Http.poolNotFound(name)))));
     }
 
-    /** A Ready pool's document carries what the scaler last saw and decided: instances, users, actions. */
+    /**
+     * A Ready pool's document carries what the scaler last saw and decided: instances, users, actions; any pool's,
+     * the usage reports refused for it because another principal sent them.
+     */
     private ObjectNode document(Pool pool) {
         ObjectNode document = PoolDocuments.of(pool);
         if (pool.status() == PoolStatus.Ready) {
             app.snapshots().find(pool.name())
                     .ifPresent(snapshot -> document.set("scaling", ScalingSnapshotJson.write(snapshot)));
+        }
+        Rejections refused = app.rejectedReports(pool.name());
+        if (refused.count() > 0) {
+            document.putObject("usage").put("rejectedReports", refused.count())
+                    .put("lastRejectedAt", refused.lastAt().toString()).put("lastRejection", refused.lastReason());
         }
         return document;
     }

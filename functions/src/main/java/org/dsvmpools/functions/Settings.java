@@ -65,6 +65,14 @@ public record Settings(Map<String, String> values) {
     public static final String MAX_INSTANCES = org.dsvmpools.pool.Limits.INSTANCES_SETTING;
     /** Comma-separated regions pools may be in; unset: any. */
     public static final String ALLOWED_REGIONS = org.dsvmpools.pool.Limits.REGIONS_SETTING;
+    /**
+     * The audience of the VMs' managed-identity tokens for {@code POST /api/usage} (an app registration's
+     * application id URI): set, pools' agents report over HTTPS and each report is accepted only from its pool's
+     * instances; unset, they use the usage queue, where a VM could report for any pool.
+     */
+    public static final String USAGE_AUDIENCE = "DSVMPOOLS_USAGE_AUDIENCE";
+    /** Where the VMs reach {@code POST /api/usage}: {@code https://<app>.azurewebsites.net/api/usage}. */
+    public static final String USAGE_URL = "DSVMPOOLS_USAGE_URL";
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 

@@ -47,7 +47,7 @@ public final class Blueprint {
         AzureNames names = AzureNames.of(spec.poolName());
         PoolImage image = new PoolImage(spec.image() != null ? spec.image() : settings.image());
         // Draining needs the agent: without a usage queue there is none, and JupyterHub's health decides alone.
-        PoolBlueprint.Probe probe = settings.usageQueue() != null
+        PoolBlueprint.Probe probe = settings.usage() != null
                 ? new PoolBlueprint.Probe(false, AGENT_HEALTH_PORT, CloudInit.HEALTH_PATH)
                 : new PoolBlueprint.Probe(true, JUPYTERHUB_PORT, "/hub/health");
         List<PoolBlueprint.Resource> resources = List.of(
@@ -78,10 +78,10 @@ public final class Blueprint {
                     ResourceKey.STORAGE, null, null, roleDefinition(settings, PoolRole.STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
                     settings.controlPlanePrincipalId()));
         }
-        if (settings.usageQueue() != null) {
+        if (settings.usage() instanceof BlueprintSettings.UsageQueue queue) {
             resources = new ArrayList<>(resources);
             resources.add(new PoolBlueprint.RoleAssignment(ResourceKey.USAGE_QUEUE_ROLE, stableGuid(spec.name() + "/usage-queue"),
-                    null, settings.usageQueue().resourceId(), ResourceKey.SCALE_SET,
+                    null, queue.resourceId(), ResourceKey.SCALE_SET,
                     roleDefinition(settings, PoolRole.STORAGE_QUEUE_DATA_MESSAGE_SENDER)));
         }
         Map<ResourceKey, List<ResourceKey>> dependsOn = new LinkedHashMap<>();

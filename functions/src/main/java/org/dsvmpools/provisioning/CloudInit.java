@@ -86,7 +86,7 @@ public final class CloudInit {
                             HubSignIn.callbackUrl(names.dnsName(spec.location())), paths)
                             .getBytes(StandardCharsets.UTF_8)));
         }
-        if (settings.usageQueue() != null) {
+        if (settings.usage() != null) {
             config.append(file(AGENT_SCRIPT, "0700", resource(AGENT_SCRIPT_RESOURCE)))
                     .append(file(AGENT_SERVICE, "0644", agentService(spec, settings)))
                     .append(file(AGENT_TIMER, "0644", AGENT_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)))
@@ -97,7 +97,7 @@ public final class CloudInit {
                 .append("  - [systemctl, daemon-reload]\n")
                 .append("  - [systemctl, reload-or-restart, ssh]\n")
                 .append("  - [systemctl, enable, --now, dsvmpools-share.timer, dsvmpools-roster.timer]\n");
-        if (settings.usageQueue() != null) {
+        if (settings.usage() != null) {
             config.append("  - [systemctl, enable, --now, dsvmpools-health.service, dsvmpools-usage.timer]\n");
         }
         if (settings.hubSignIn() != null) {
@@ -133,11 +133,16 @@ public final class CloudInit {
                 + " " + names.storageAccount() + " " + names.fileShare() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The agent's arguments are the pool's name and the queue's URL: names, never a secret. */
+    /**
+     * The agent's arguments are the pool's name, where it reports (the queue, or the HTTPS endpoint and the
+     * audience of the instance's token for it): names, never a secret.
+     */
     private static byte[] agentService(PoolSpec spec, BlueprintSettings settings) {
+        String target = settings.usage() instanceof BlueprintSettings.UsageEndpoint endpoint
+                ? endpoint.url() + " " + endpoint.audience() : settings.usage().url();
         return ("[Unit]\nDescription=dsvm-pools usage report\nAfter=network-online.target\n\n"
                 + "[Service]\nType=oneshot\nTimeoutStartSec=50s\nExecStart=" + AGENT_SCRIPT + " " + spec.name() + " "
-                + settings.usageQueue().url() + "\n").getBytes(StandardCharsets.UTF_8);
+                + target + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** As the scale set model carries it: base64. */

@@ -1,6 +1,7 @@
 package org.dsvmpools.scaling;
 
 import java.time.Clock;
+import java.util.Optional;
 import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.PoolStatus;
 
@@ -19,6 +20,42 @@ public final class UsageIngestion {
         this.clock = clock;
     }
 
+    /** What became of a report from a known sender. */
+    public sealed interface Outcome {
+        record Stored() implements Outcome {
+        }
+
+        /** It claimed a pool whose instances are not its sender: counted on that pool. */
+        record Refused(String reason) implements Outcome {
+        }
+
+        /** Its pool does not exist or is going away. */
+        record Dropped(String reason) implements Outcome {
+        }
+    }
+
+    /**
+     * A report from a known sender ({@code sender}: the principal its token named): stored only when that is the
+     * identity of the instances of the pool the report names. Anything else is refused and counted on the pool it
+     * claimed: a VM speaks for its own pool only.
+     */
+    public Outcome ingestFrom(String message, String sender, ReportSenders senders) {
+        UsageReportJson.Received received = UsageReportJson.read(message, clock.instant());
+        var pool = repository.find(received.pool());
+        if (pool.isEmpty()) {
+            return new Outcome.Dropped("pool " + received.pool() + " does not exist");
+        }
+        Optional<String> expected = senders.of(pool.get().pool());
+        if (expected.isEmpty() || !expected.get().equalsIgnoreCase(sender)) {
+            String reason = "a report for pool " + received.pool() + " came from principal " + sender + ", not from "
+                    + expected.map(id -> "its instances' identity " + id).orElse("its instances (none recorded yet)");
+            reports.rejected(received.pool(), reason, clock.instant());
+            return new Outcome.Refused(reason);
+        }
+        String dropped = store(received, pool.get().pool().status());
+        return dropped == null ? new Outcome.Stored() : new Outcome.Dropped(dropped);
+    }
+
     /** @return null when stored, otherwise why the report was dropped */
     public String ingest(String message) {
         UsageReportJson.Received received = UsageReportJson.read(message, clock.instant());
@@ -26,7 +63,10 @@ public final class UsageIngestion {
         if (pool.isEmpty()) {
             return "pool " + received.pool() + " does not exist";
         }
-        PoolStatus status = pool.get().pool().status();
+        return store(received, pool.get().pool().status());
+    }
+
+    private String store(UsageReportJson.Received received, PoolStatus status) {
         if (status == PoolStatus.Deleting || status == PoolStatus.Deleted) {
             return "pool " + received.pool() + " is " + status;
         }

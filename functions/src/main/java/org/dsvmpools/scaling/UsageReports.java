@@ -11,4 +11,9 @@ public interface UsageReports {
 
     /** Keeps {@code report} as its instance's latest, unless a newer one is stored already. */
     void record(PoolName pool, UsageReport report);
+
+    /** Counts a report that claimed {@code pool} but came from another principal. */
+    void rejected(PoolName pool, String reason, java.time.Instant at);
+
+    Rejections rejections(PoolName pool);
 }

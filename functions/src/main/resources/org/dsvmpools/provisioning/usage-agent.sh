@@ -13,19 +13,23 @@
 # Parsing runs with LC_ALL=C.UTF-8: `who` prints its idle column by the locale.
 # Last activity: the newest seen since boot, kept in /run (cleared at boot), so the scaler knows how long an
 # instance everybody has left has been idle.
-# The report goes to the control plane's usage-reports queue, authenticated with this instance's managed
-# identity: no shared secret is on the VM, and no secret is in this script or its arguments.
+# The report goes to the control plane, authenticated with this instance's managed identity: no shared secret is
+# on the VM, and no secret is in this script or its arguments. With an AUDIENCE, it is POSTed over HTTPS with the
+# identity's token for that audience, and the control plane accepts it only from this pool's instances; without
+# one, it goes to the usage-reports queue (where any pool's instance could write any pool's report).
 #
 # Health: the load balancer probes the file this script keeps in the health directory. It is there while
 # JupyterHub answers and the scaler has not drained the instance. A drain is the instance's user data
 # ({"dsvmpools":{"drainedAt":"..."}}), read from the metadata service; one older than the boot is stale.
 #
 # Usage: usage-agent.sh POOL QUEUE_URL
+#        usage-agent.sh POOL REPORT_URL AUDIENCE
 set -euo pipefail
 export LC_ALL=C.UTF-8
 
 pool="$1"
-queue_url="$2"
+target="$2"
+audience="${3:-}"
 imds="${DSVMPOOLS_IMDS:-http://169.254.169.254}"
 hub_api="${DSVMPOOLS_HUB_API:-http://127.0.0.1:8081/hub/api}"
 hub_token_file="${DSVMPOOLS_HUB_TOKEN_FILE:-/etc/dsvmpools/jupyterhub-token}"
@@ -238,10 +242,31 @@ update_health() {
   fi
 }
 
-storage_token() {
+# The instance's managed-identity token for a resource (URL-encoded by the caller).
+identity_token() {
   curl "${curl_opts[@]}" -H Metadata:true \
-    "${imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fstorage.azure.com%2F" \
+    "${imds}/metadata/identity/oauth2/token?api-version=2018-02-01&resource=$1" \
     | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'
+}
+
+url_encode() {
+  python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"
+}
+
+# Over HTTPS to POST /api/usage with the token for the audience, or onto the queue with the token for Storage.
+send_report() {
+  local token
+  if [ -n "$audience" ]; then
+    token="$(identity_token "$(url_encode "$audience")")"
+    curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \
+      --data "$1" "$target" > /dev/null
+    return
+  fi
+  token="$(identity_token "https%3A%2F%2Fstorage.azure.com%2F")"
+  curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "x-ms-version: 2020-10-02" \
+    -H "Content-Type: application/xml" \
+    --data "<QueueMessage><MessageText>$(printf '%s' "$1" | base64 -w0)</MessageText></QueueMessage>" \
+    "${target}/messages" > /dev/null
 }
 
 # Logins and process signals in one list.
@@ -258,7 +283,7 @@ all_sessions() {
 }
 
 main() {
-  local report token last_active
+  local report last_active
   # Read once: the sessions and the last activity come from the same moment.
   who_output="$(who -u)"
   from_processes="$(process_sessions)"
@@ -267,11 +292,7 @@ main() {
   report="$(printf '{"v":1,"pool":"%s","instanceId":"%s","reportedAt":"%s","cpuPercent":%s,"sessions":%s,"kernels":%s%s}' \
     "$pool" "$(instance_id)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cpu_percent)" "$(all_sessions)" "$(kernels_json)" \
     "${last_active:+,\"lastActiveAt\":\"$last_active\"}")"
-  token="$(storage_token)"
-  curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "x-ms-version: 2020-10-02" \
-    -H "Content-Type: application/xml" \
-    --data "<QueueMessage><MessageText>$(printf '%s' "$report" | base64 -w0)</MessageText></QueueMessage>" \
-    "${queue_url}/messages" > /dev/null
+  send_report "$report"
 }
 
 # Run, or sourced by a test that calls one function.

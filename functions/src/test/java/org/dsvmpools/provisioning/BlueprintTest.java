@@ -59,6 +59,22 @@ class BlueprintTest {
     }
 
     @Test
+    void withAUsageEndpointTheAgentReportsOverHttpsAndNoScaleSetMayWriteTheQueue() {
+        BlueprintSettings https = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
+                BlueprintSettings.AZURE_ARM, new BlueprintSettings.UsageEndpoint(
+                "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage"));
+
+        PoolBlueprint blueprint = Blueprint.of(spec, https);
+
+        assertThat(blueprint.resources()).noneMatch(r -> r.key() == ResourceKey.USAGE_QUEUE_ROLE);
+        assertThat(((PoolBlueprint.LoadBalancer) blueprint.resource(ResourceKey.LOAD_BALANCER)).probe().port())
+                .as("the agent's health, which a drain fails").isEqualTo(Blueprint.AGENT_HEALTH_PORT);
+        assertThat(withFiles(CloudInit.render(spec, org.dsvmpools.pool.AzureNames.of(spec.poolName()), https)))
+                .contains("ExecStart=/opt/dsvmpools/usage-agent.sh ml-team"
+                        + " https://func-dsvmpools.azurewebsites.net/api/usage api://dsvmpools-usage");
+    }
+
+    @Test
     void withHubSignInTheInstancesCarryTheHubIdentityAndLoadTheProjectsHubConfiguration() {
         String identity = "/subscriptions/sub/resourceGroups/cp/providers/Microsoft.ManagedIdentity"
                 + "/userAssignedIdentities/dsvmpools-hub";

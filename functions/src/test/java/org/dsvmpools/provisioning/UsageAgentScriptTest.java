@@ -61,7 +61,8 @@ class UsageAgentScriptTest {
                 + "  *hub/health*) exit 0 ;;\n"
                 + "  *oauth2/token*) printf '{\"access_token\":\"tok-from-imds\",\"expires_in\":\"3599\"}' ;;\n"
                 + "  *--data*) for a in \"$@\"; do case \"$a\" in '<QueueMessage>'*) printf '%s' \"$a\" > '"
-                + dir.resolve("sent.xml") + "' ;; esac; done ;;\n"
+                + dir.resolve("sent.xml") + "' ;; '{\"v\":1'*) printf '%s' \"$a\" > '" + dir.resolve("sent.json")
+                + "' ;; esac; done ;;\n"
                 + "esac");
     }
 
@@ -86,6 +87,36 @@ class UsageAgentScriptTest {
         UsageReportJson.Received received = UsageReportJson.read(message, Instant.now());
         assertThat(received.pool().value()).isEqualTo("ml-team");
         return received.report();
+    }
+
+    @Test
+    void withAnAudienceTheReportGoesOverHttpsWithTheIdentitysTokenForThatAudience() throws Exception {
+        stub("who", TWO_SESSIONS);
+        Path script = dir.resolve("usage-agent.sh");
+        Files.write(script, CloudInit.resource("usage-agent.sh"));
+        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "ml-team",
+                "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage").redirectErrorStream(true);
+        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
+        builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
+        builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
+        Process run = builder.start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor()).as(output).isZero();
+
+        UsageReportJson.Received received = UsageReportJson.read(Files.readString(dir.resolve("sent.json")),
+                Instant.now());
+        assertThat(received.pool().value()).isEqualTo("ml-team");
+        assertThat(received.report().sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
+        List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
+        assertThat(calls).anyMatch(call -> call.contains("resource=api%3A%2F%2Fdsvmpools-usage"));
+        assertThat(calls).anyMatch(call -> call.contains("Authorization: Bearer tok-from-imds")
+                && call.contains("Content-Type: application/json")
+                && call.endsWith("https://func-dsvmpools.azurewebsites.net/api/usage"));
+        assertThat(calls).noneMatch(call -> call.contains("storage.azure.com") || call.contains("/messages"));
+        assertThat(Files.exists(dir.resolve("sent.xml"))).isFalse();
     }
 
     private boolean healthy() {

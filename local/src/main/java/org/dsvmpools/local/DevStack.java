@@ -114,7 +114,7 @@ public final class DevStack {
         if (emulated) {
             environment.put(ARM_ENDPOINT_SETTING, "https://127.0.0.1:" + armPort + "/");
             // Every optional setting on, as in a deployed installation, unless the operator set it.
-            controlPlane.settings(azuritePort, armPort).forEach((name, value) -> {
+            controlPlane.settings(azuritePort, armPort, port).forEach((name, value) -> {
                 if (environment.getOrDefault(name, "").isBlank()) {
                     environment.put(name, value);
                 }

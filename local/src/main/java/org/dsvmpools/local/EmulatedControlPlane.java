@@ -30,6 +30,8 @@ final class EmulatedControlPlane {
     static final String HUB_APP_ID = "4a1f8e2d-7c3b-4e9a-b6d5-0c2f1e3d4a5b";
     static final String HUB_IDENTITY_CLIENT_ID = "5b2a9f3e-8d4c-4fab-87e6-1d3a2f4e5b6c";
     static final String HUB_IDENTITY_PRINCIPAL_ID = "6c3bafe4-9e5d-4abc-98f7-2e4b3a5f6c7d";
+    /** The audience of the instances' tokens for POST /api/usage: the API's app registration. */
+    static final String USAGE_AUDIENCE = "api://8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e";
     private static final String NETWORK_API = "2025-03-01";
     private static final String STORAGE_API = "2025-06-01";
     private static final String RESOURCES_API = "2025-04-01";
@@ -41,7 +43,7 @@ final class EmulatedControlPlane {
     }
 
     /** The app settings that point pools at this control plane; the operator's own values win. */
-    Map<String, String> settings(int azuritePort, int armPort) {
+    Map<String, String> settings(int azuritePort, int armPort, int hostPort) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DSVMPOOLS_CONTROL_PLANE_SUBNET_ID", subnetId());
         settings.put("DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID", PRINCIPAL_ID);
@@ -52,6 +54,9 @@ final class EmulatedControlPlane {
         settings.put("DSVMPOOLS_HUB_IDENTITY_ID", hubIdentityId());
         settings.put("DSVMPOOLS_HUB_IDENTITY_CLIENT_ID", HUB_IDENTITY_CLIENT_ID);
         settings.put("DSVMPOOLS_ENTRA_AUTHORITY", authority(armPort));
+        // Agents report over HTTPS with their instance's token, bound to their own pool, as in Azure.
+        settings.put("DSVMPOOLS_USAGE_AUDIENCE", USAGE_AUDIENCE);
+        settings.put("DSVMPOOLS_USAGE_URL", "http://127.0.0.1:" + hostPort + "/api/usage");
         return settings;
     }
 

@@ -72,9 +72,10 @@ class DevStackIT {
             assertThat(ready.path("endpoints").path("ssh")).hasSize(2);
             assertThat(ready.path("endpoints").path("jupyterHub").asText()).startsWith("https://ml-team-")
                     .endsWith(".westeurope.cloudapp.azure.com:8000/");
-            assertThat(ready.path("resources")).as("every optional setting on: the control plane's Files role"
-                    + " and the agents' queue role too").hasSize(11);
-            assertThat(ready.path("resources").findValuesAsText("key")).contains("filesRole", "usageQueueRole");
+            assertThat(ready.path("resources")).as("every optional setting on: the control plane's Files role;"
+                    + " the agents report over HTTPS, so no scale set may write the queue").hasSize(10);
+            assertThat(ready.path("resources").findValuesAsText("key")).contains("filesRole")
+                    .doesNotContain("usageQueueRole");
             assertThat(ready.path("resources").findValuesAsText("state")).containsOnly("Succeeded");
             String accountId = ready.path("resources").findParents("key").stream()
                     .filter(r -> r.path("key").asText().equals("storage")).findFirst().orElseThrow()
@@ -85,7 +86,7 @@ class DevStackIT {
             assertThat(account.body()).as("the control plane's subnet is let through the pool's storage firewall")
                     .contains("/virtualNetworks/control/subnets/functions");
 
-            wakeAndReport(stack, azuritePort);
+            wakeAndReport(stack, armPort, tls);
             onboardThroughEventGrid(stack, work.resolve("data"));
             rosterFromAGraphGroup(stack, armPort, tls);
 
@@ -109,9 +110,10 @@ class DevStackIT {
 
     /**
      * A pool at zero instances is woken over HTTP: the wake queue's trigger starts capacity through ARM. A usage
-     * report put on the agents' queue is ingested by its trigger, and the next evaluation shows its user.
+     * report sent over HTTP with the instance's token (from the emulator's metadata service of its scale set) is
+     * stored, and the next evaluation shows its user; the same token claiming another pool is refused and counted.
      */
-    private static void wakeAndReport(HostProcess stack, int azuritePort) throws Exception {
+    private static void wakeAndReport(HostProcess stack, int armPort, javax.net.ssl.SSLContext tls) throws Exception {
         send(stack, "POST", "/api/pools", SamplePools.document("at-zero").replace("\"initial\":2", "\"initial\":0"));
         assertThat(settled(stack, "at-zero").path("status").asText()).isEqualTo("Ready");
 
@@ -136,9 +138,25 @@ class DevStackIT {
         String report = "{\"v\":1,\"pool\":\"at-zero\",\"instanceId\":\"0\",\"reportedAt\":\"" + now
                 + "\",\"lastActiveAt\":\"" + now + "\",\"cpuPercent\":30,\"sessions\":[{\"user\":\"alice\","
                 + "\"lastActivity\":\"" + now + "\",\"since\":\"" + now + "\"}],\"kernels\":[]}";
-        new com.azure.storage.queue.QueueClientBuilder().connectionString(AzuriteProcess.connectionString(azuritePort))
-                .queueName("usage-reports").buildClient().sendMessage(java.util.Base64.getEncoder()
-                        .encodeToString(report.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // The instance's metadata service gives its scale set's token; the report goes over HTTP as the agent sends it.
+        var atZero = org.dsvmpools.pool.AzureNames.of(new org.dsvmpools.pool.PoolName("at-zero"));
+        var imds = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
+                "https://127.0.0.1:" + armPort + "/vm/" + atZero.resourceGroup() + "/" + atZero.scaleSet()
+                        + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
+                        + java.net.URLEncoder.encode(EmulatedControlPlane.USAGE_AUDIENCE,
+                        java.nio.charset.StandardCharsets.UTF_8))).header("Metadata", "true").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = new ObjectMapper().readTree(imds.body()).path("access_token").asText();
+        var stored = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/usage")))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(report)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
+        var forOtherPool = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/usage")))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(report.replace("\"at-zero\"", "\"ml-team\""))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forOtherPool.statusCode()).as(forOtherPool.body()).isEqualTo(403);
+        assertThat(pool(stack, "ml-team").path("usage").path("rejectedReports").asInt()).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             send(stack, "POST", "/api/pools/at-zero/wake", "{\"seats\":1}");
             Thread.sleep(1000);

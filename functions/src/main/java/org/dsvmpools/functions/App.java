@@ -2,38 +2,30 @@ package org.dsvmpools.functions;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
+import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.onboarding.RosterEventDispatch;
 import org.dsvmpools.onboarding.RosterSync;
 import org.dsvmpools.onboarding.SubscriptionKeeper;
-import org.dsvmpools.pool.IntakePolicy;
-import org.dsvmpools.pool.Limits;
 import org.dsvmpools.pool.PoolIntake;
+import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolSpecRules;
 import org.dsvmpools.pool.StuckPoolRecovery;
-import org.dsvmpools.provisioning.BlueprintSettings;
-import org.dsvmpools.provisioning.PoisonedWork;
-import org.dsvmpools.pool.PoolName;
-import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.provisioning.FollowUps;
 import org.dsvmpools.provisioning.HubRedirects;
-import org.dsvmpools.provisioning.HubSignIn;
-import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.provisioning.Outputs;
+import org.dsvmpools.provisioning.PoisonedWork;
 import org.dsvmpools.provisioning.ProvisioningWorker;
+import org.dsvmpools.provisioning.ResourceKey;
 import org.dsvmpools.provisioning.WorkerPolicy;
-import org.dsvmpools.scaling.Scaler;
-import org.dsvmpools.scaling.ScalingSnapshots;
 import org.dsvmpools.scaling.Rejections;
 import org.dsvmpools.scaling.ReportSenders;
-import org.dsvmpools.scaling.UsageReports;
+import org.dsvmpools.scaling.Scaler;
+import org.dsvmpools.scaling.ScalingSnapshots;
 import org.dsvmpools.scaling.UsageIngestion;
+import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.Wake;
 
 /**
@@ -66,16 +58,13 @@ public final class App {
 
     private App(Settings settings, Clock clock, Adapters adapters) {
         var repository = adapters.repository();
-        this.rules = new PoolSpecRules(intakePolicy(settings));
-        this.intake = new PoolIntake(repository, adapters.queue(), clock, new Limits(
-                settings.integer(Settings.MAX_POOLS_PER_OWNER, Limits.DEFAULT_POOLS_PER_OWNER),
-                settings.integer(Settings.MAX_INSTANCES, Limits.DEFAULT_INSTANCES),
-                Set.copyOf(settings.optional(Settings.ALLOWED_REGIONS).map(App::list).orElse(List.of()))));
+        this.rules = new PoolSpecRules(Configuration.intakePolicy(settings));
+        this.intake = new PoolIntake(repository, adapters.queue(), clock, Configuration.limits(settings));
         this.recovery = new StuckPoolRecovery(repository, adapters.queue(), clock, Duration.ofMinutes(
                 settings.integer(Settings.STUCK_AFTER_MINUTES, DEFAULT_STUCK_AFTER_MINUTES)));
         this.principals = new ClientPrincipals(settings.optional(Settings.PLATFORM_AUTH_ENABLED)
                 .map(Boolean::parseBoolean).orElse(false), settings.optional(Settings.API_AUDIENCE)
-                .map(audience -> new EntraAccessTokens(entraAuthority(settings), audience,
+                .map(audience -> new EntraAccessTokens(Configuration.entraAuthority(settings), audience,
                         adapters.entraHttp(), clock)).orElse(null));
         this.poisoned = new PoisonedWork(repository, clock);
         this.snapshots = adapters.snapshots();
@@ -85,7 +74,7 @@ public final class App {
         this.reports = adapters.reports();
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.usageSenders = settings.optional(Settings.USAGE_AUDIENCE).map(audience -> new EntraAccessTokens(
-                entraAuthority(settings), audience, adapters.entraHttp(), clock));
+                Configuration.entraAuthority(settings), audience, adapters.entraHttp(), clock));
         this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
         this.hubSignsInWithEntra = settings.optional(Settings.HUB_CLIENT_ID).isPresent();
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
@@ -93,7 +82,7 @@ public final class App {
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
-                blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
+                Configuration.blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
                 Settings.RECHECK_SECONDS, DEFAULT_RECHECK_SECONDS)), clock, duration -> Thread.sleep(duration.toMillis()),
                 followUps(clock, adapters.redirects() == null ? null : new HubRedirects(repository, adapters.redirects()))));
     }
@@ -148,47 +137,6 @@ public final class App {
         return new App(settings, clock, adapters);
     }
 
-    private static BlueprintSettings blueprintSettings(Settings settings) {
-        return new BlueprintSettings(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE),
-                settings.required(Settings.SUBSCRIPTION_ID),
-                settings.optional(Settings.CONTROL_PLANE_SUBNET_ID).orElse(null),
-                settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM),
-                usageTarget(settings),
-                settings.optional(Settings.CONTROL_PLANE_PRINCIPAL_ID).orElse(null),
-                settings.optional(Settings.HUB_CLIENT_ID).map(clientId -> new HubSignIn(entraAuthority(settings), clientId,
-                        settings.required(Settings.HUB_IDENTITY_ID), settings.required(Settings.HUB_IDENTITY_CLIENT_ID)))
-                        .orElse(null));
-    }
-
-    /** Reports over HTTPS, bound to their sender, when the installation has an audience for them; else the queue. */
-    private static BlueprintSettings.UsageTarget usageTarget(Settings settings) {
-        Optional<String> audience = settings.optional(Settings.USAGE_AUDIENCE);
-        if (audience.isPresent()) {
-            return new BlueprintSettings.UsageEndpoint(settings.required(Settings.USAGE_URL), audience.get());
-        }
-        return settings.optional(Settings.USAGE_QUEUE_URL).map(url -> new BlueprintSettings.UsageQueue(url,
-                settings.required(Settings.USAGE_QUEUE_ID))).orElse(null);
-    }
-
-    /** The tenant's OpenID Connect authority: the setting, or Entra ID's for the tenant. */
-    private static String entraAuthority(Settings settings) {
-        return settings.optional(Settings.ENTRA_AUTHORITY)
-                .orElseGet(() -> HubSignIn.authorityOf(settings.required(Settings.TENANT_ID)));
-    }
-
-    /** The default image is the first allowed: a pool that names none gets it. */
-    private static IntakePolicy intakePolicy(Settings settings) {
-        Set<String> sizes = settings.optional(Settings.ALLOWED_VM_SIZES).map(App::list).map(Set::copyOf)
-                .orElseGet(() -> Set.copyOf(IntakePolicy.DEFAULT_VM_SIZES));
-        List<String> images = new ArrayList<>();
-        images.add(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE));
-        settings.optional(Settings.ALLOWED_IMAGES).map(App::list).ifPresent(images::addAll);
-        return new IntakePolicy(sizes, images);
-    }
-
-    private static List<String> list(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
 
     PoolSpecRules rules() {
         return rules;

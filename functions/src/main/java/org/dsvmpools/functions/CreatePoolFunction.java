@@ -8,9 +8,7 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
-import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.PoolDocuments;
-import org.dsvmpools.pool.PoolSpec;
 import org.dsvmpools.pool.SubmitResult;
 
 /** {@code POST /api/pools}: accepts a pool request, stores it and queues its provisioning. */

@@ -1,5 +1,6 @@
 package org.dsvmpools.functions;
 
+import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.HttpMethod;
 import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
@@ -33,7 +34,8 @@ public final class ReportUsageFunction {
     @FunctionName("ReportUsage")
     public HttpResponseMessage run(
             @HttpTrigger(name = "request", methods = {HttpMethod.POST}, route = "usage",
-                    authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request) {
+                    authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
         Optional<EntraAccessTokens> tokens = app.usageSenders();
         if (tokens.isEmpty()) {
             return Http.problem(request, Problem.of(404, "usage-over-https-off", "Usage reports over HTTPS are off",
@@ -43,6 +45,7 @@ public final class ReportUsageFunction {
         try {
             sender = tokens.get().fromAuthorization(Http.headers(request).get("authorization"));
         } catch (EntraAccessTokens.RejectedTokenException e) {
+            context.getLogger().warning("usage report without an acceptable token: " + e.getMessage());
             return Http.problem(request, Problem.of(401, "unauthenticated", "Unauthenticated", e.getMessage()));
         }
         UsageIngestion.Outcome outcome;
@@ -53,9 +56,11 @@ public final class ReportUsageFunction {
                     unreadable.getMessage()));
         }
         if (outcome instanceof UsageIngestion.Outcome.Refused refused) {
+            context.getLogger().warning("usage report refused: " + refused.reason());
             return Http.problem(request, Problem.of(403, "report-refused", "Report refused", refused.reason()));
         }
         if (outcome instanceof UsageIngestion.Outcome.Dropped dropped) {
+            context.getLogger().info("usage report dropped: " + dropped.reason());
             return Http.problem(request, Problem.of(409, "report-dropped", "Report dropped", dropped.reason()));
         }
         return request.createResponseBuilder(HttpStatus.ACCEPTED).build();

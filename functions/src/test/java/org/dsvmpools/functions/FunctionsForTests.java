@@ -11,7 +11,8 @@ public final class FunctionsForTests {
     public static HttpResponseMessage reportUsage(App app, String body, String bearer) {
         var request = Requests.postJson("/api/usage", body);
         return new ReportUsageFunction(app).run(bearer == null ? request
-                : request.withHeader("Authorization", "Bearer " + bearer));
+                : request.withHeader("Authorization", "Bearer " + bearer),
+                new org.dsvmpools.kit.InvocationContext("ReportUsage"));
     }
 
     public static HttpResponseMessage getPool(App app, String name) {

@@ -41,8 +41,8 @@ public final class NewUserJson {
             }
         }
         String email = text(node, "email", pointer, errors, true);
-        if (email != null && !email.matches("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]{1,190}")) {
-            errors.add(new FieldError(pointer + "/email", "must be an email address"));
+        if (email != null && org.dsvmpools.pool.EmailAddress.problem(email).isPresent()) {
+            errors.add(new FieldError(pointer + "/email", org.dsvmpools.pool.EmailAddress.problem(email).get()));
             email = null;
         }
         String displayName = text(node, "displayName", pointer, errors, false);

@@ -76,7 +76,7 @@ public final class RosterSync {
         pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready).ifPresent(pool -> {
             for (PoolSpec.PoolUser user : pool.spec().users()) {
                 changes.add(describe(user.name(), onboarding.add(pool.name(), new NewUser(new LinuxUserName(
-                        user.name()), null, null, user.sshPublicKeys(), null), pool.createdAt())));
+                        user.name()), user.email(), null, user.sshPublicKeys(), null), pool.createdAt())));
             }
         });
         return new Report(poolName.value(), changes);

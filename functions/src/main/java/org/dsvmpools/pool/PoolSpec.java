@@ -104,9 +104,14 @@ public record PoolSpec(
         public static final WorkHours DEFAULT = new WorkHours("08:00", "18:00");
     }
 
-    public record PoolUser(String name, List<String> sshPublicKeys) {
+    /** A user the pool starts with; {@code email} (or null) lets them sign in to JupyterHub with Entra ID. */
+    public record PoolUser(String name, List<String> sshPublicKeys, String email) {
         public PoolUser {
             sshPublicKeys = List.copyOf(sshPublicKeys);
+        }
+
+        public PoolUser(String name, List<String> sshPublicKeys) {
+            this(name, sshPublicKeys, null);
         }
     }
 }

@@ -113,8 +113,9 @@ public final class PoolSpecJson {
     private static PoolSpec.PoolUser user(JsonObjectReader object) {
         String name = object.text("name", true);
         List<String> keys = object.texts("sshPublicKeys", false);
+        String email = object.text("email", false);
         object.rejectUnknownFields();
-        return new PoolSpec.PoolUser(name, keys);
+        return new PoolSpec.PoolUser(name, keys, email);
     }
 
     public static ObjectNode write(PoolSpec spec) {
@@ -164,6 +165,9 @@ public final class PoolSpecJson {
             ObjectNode node = users.addObject();
             node.put("name", user.name());
             user.sshPublicKeys().forEach(node.putArray("sshPublicKeys")::add);
+            if (user.email() != null) {
+                node.put("email", user.email());
+            }
         }
         return root;
     }

@@ -157,6 +157,9 @@ public final class PoolSpecRules {
                         + "' is listed twice or is the admin user"));
             }
             keys(errors, pointer + "/sshPublicKeys", user.sshPublicKeys(), false);
+            if (user.email() != null) {
+                value(errors, pointer + "/email", user.email(), EmailAddress::problem);
+            }
         }
     }
 

@@ -41,6 +41,18 @@ class PoolRequestReaderTest {
     }
 
     @Test
+    void anInitialUserMayHaveAnEmailForJupyterHubAndABadOneIsReportedAtItsPointer() {
+        ObjectNode document = PoolDocumentsFixture.document("ml-team");
+        document.putArray("users").addObject().put("name", "bob").put("email", "Bob@Contoso.com");
+        assertThat(reader.read("application/json", document.toString()).spec().users().get(0).email())
+                .isEqualTo("Bob@Contoso.com");
+
+        ((ObjectNode) document.path("users").get(0)).put("email", "bob at contoso");
+        assertThat(reader.read("application/json", document.toString()).problem().errors())
+                .extracting(org.dsvmpools.pool.FieldError::pointer).containsExactly("/users/0/email");
+    }
+
+    @Test
     void defaultsAreFilledSoThatEquivalentRequestsCompareEqual() {
         ObjectNode minimal = PoolDocumentsFixture.document("ml-team");
         minimal.remove(List.of("usersPerInstance", "share", "idleTimeoutMinutes"));

@@ -88,6 +88,22 @@ public final class TablePoolRepository implements PoolRepository {
     }
 
     @Override
+    public void withdraw(StoredPool current) {
+        TableEntity entity = new TableEntity(PoolEntities.PARTITION, current.pool().name().value())
+                .addProperty("odata.etag", current.etag());
+        try {
+            table.deleteEntityWithResponse(entity, true, null, null);
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == STATUS_PRECONDITION_FAILED) {
+                throw new StaleRecordException(current.pool().name(), e);
+            }
+            if (e.getResponse().getStatusCode() != STATUS_NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
     public PoolPage list(String continuationToken, int maxPageSize) {
         ListEntitiesOptions options = new ListEntitiesOptions()
                 .setFilter("PartitionKey eq '" + PoolEntities.PARTITION + "'")

@@ -51,10 +51,20 @@ public final class PoolIntake {
         Pool fresh = Pool.accept(spec, caller, clock.instant());
         try {
             repository.create(fresh);
-            return new SubmitResult.Accepted(fresh, trySend(fresh));
         } catch (PoolRepository.AlreadyExistsException taken) {
             return PoolUpdate.apply(repository, name, found -> submitOver(spec, caller, found));
         }
+        Optional<Limits.Overrun> overrun = quotas.forStored(fresh, caller);
+        if (overrun.isPresent()) {
+            try {
+                repository.find(name).filter(stored -> stored.pool().generation() == fresh.generation()
+                        && stored.pool().status() == PoolStatus.Accepted).ifPresent(repository::withdraw);
+                return new SubmitResult.OverLimit(overrun.get());
+            } catch (PoolRepository.StaleRecordException changed) {
+                // Someone acted on the record already (it cannot be a worker: no work was sent): keep it.
+            }
+        }
+        return new SubmitResult.Accepted(fresh, trySend(fresh));
     }
 
     /** The name is taken: a deleted pool is accepted again in place, a live one answers for itself. */

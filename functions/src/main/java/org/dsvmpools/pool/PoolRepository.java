@@ -23,6 +23,12 @@ public interface PoolRepository {
     /** Replaces {@code current} by {@code next}. @throws StaleRecordException when the record changed since read. */
     void replace(StoredPool current, Pool next);
 
+    /**
+     * Removes a record that was just created and is withdrawn before any work was sent for it (a request that
+     * passed a limit together with others). @throws StaleRecordException when the record changed since read.
+     */
+    void withdraw(StoredPool current);
+
     /** @param maxPageSize 1-1000; @param continuationToken from the previous page, or {@code null} */
     PoolPage list(String continuationToken, int maxPageSize);
 

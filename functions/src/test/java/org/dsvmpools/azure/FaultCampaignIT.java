@@ -102,7 +102,9 @@ class FaultCampaignIT extends LocalCloudTest {
         QueueClient queue = local.storage.queue("campaign-requests");
         queue.createIfNotExists();
         queue.clearMessages();
-        PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC());
+        // One owner requests all twenty here: the installation's limits are set for it.
+        PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC(),
+                new org.dsvmpools.pool.Limits(POOLS, 10 * POOLS, Set.of()));
         ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
                 new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
                 EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),
@@ -117,13 +119,13 @@ class FaultCampaignIT extends LocalCloudTest {
 
         Instant started = Instant.now();
         ExecutorService callers = Executors.newFixedThreadPool(POOLS);
-        List<Future<?>> submitted = new ArrayList<>();
+        List<Future<org.dsvmpools.pool.SubmitResult>> submitted = new ArrayList<>();
         for (PoolName name : names) {
             submitted.add(callers.submit(() -> intake.submit(PoolSpecJson.read(new ObjectMapper().readTree(
                     SamplePools.document(name.value()))).spec(), ALICE)));
         }
-        for (Future<?> submit : submitted) {
-            submit.get();
+        for (Future<org.dsvmpools.pool.SubmitResult> submit : submitted) {
+            assertThat(submit.get()).isInstanceOf(org.dsvmpools.pool.SubmitResult.Accepted.class);
         }
         callers.shutdown();
         AtomicBoolean done = new AtomicBoolean();

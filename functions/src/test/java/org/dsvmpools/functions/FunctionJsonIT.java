@@ -57,12 +57,12 @@ class FunctionJsonIT {
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
                 "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
-                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters");
+                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters", "ReportUsage");
         assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 
     @Test
-    void httpFunctionsHaveTheirRoutesMethodsAndFunctionKeyAuth() {
+    void httpFunctionsHaveTheirRoutesMethodsAndFunctionKeyAuthButTheAgentsRoute() {
         assertThat(http("CreatePool")).isEqualTo(List.of("pools", "POST", "FUNCTION"));
         assertThat(http("ListPools")).isEqualTo(List.of("pools", "GET", "FUNCTION"));
         assertThat(http("GetPool")).isEqualTo(List.of("pools/{name}", "GET", "FUNCTION"));
@@ -73,6 +73,8 @@ class FunctionJsonIT {
         assertThat(http("AddPoolUser")).isEqualTo(List.of("pools/{name}/users", "POST", "FUNCTION"));
         assertThat(http("ListPoolUsers")).isEqualTo(List.of("pools/{name}/users", "GET", "FUNCTION"));
         assertThat(http("RemovePoolUser")).isEqualTo(List.of("pools/{name}/users/{user}", "DELETE", "FUNCTION"));
+        assertThat(http("ReportUsage")).as("the VMs hold no key: their managed-identity token is the credential")
+                .isEqualTo(List.of("usage", "POST", "ANONYMOUS"));
     }
 
     @Test

@@ -92,6 +92,29 @@ class PoolLimitsIT {
     }
 
     @Test
+    void tenRequestsOfOneOwnerAtOnceKeepToTheLimitExactly() throws Exception {
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(10);
+        java.util.List<java.util.concurrent.Future<HttpResponseMessage>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String name = "rush-" + i;
+            answers.add(callers.submit(() -> post(name, 1, ALICE)));
+        }
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (var answer : answers) {
+            statuses.add(answer.get().getStatusCode());
+        }
+        callers.shutdown();
+
+        assertThat(statuses).filteredOn(status -> status == 202).hasSize(2);
+        assertThat(statuses).filteredOn(status -> status == 409).hasSize(8);
+        long stored = 0;
+        for (int i = 0; i < 10; i++) {
+            stored += get("rush-" + i).getStatusCode() == 200 ? 1 : 0;
+        }
+        assertThat(stored).as("the refused ones left no record").isEqualTo(2);
+    }
+
+    @Test
     void aRegionOutsideTheListIsRefused() throws Exception {
         ObjectNode document = PoolDocumentsFixture.document("far-away").put("location", "australiaeast");
 

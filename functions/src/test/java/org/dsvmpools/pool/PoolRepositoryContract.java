@@ -161,4 +161,19 @@ public abstract class PoolRepositoryContract {
 
         assertThat(repository.find(pool.name()).orElseThrow().pool()).isEqualTo(pool);
     }
+
+    @Test
+    void aWithdrawnRecordIsGoneAndAChangedOneIsNotWithdrawn() {
+        PoolRepository repository = emptyRepository();
+        Pool pool = Pool.accept(org.dsvmpools.testing.PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+        repository.create(pool);
+        StoredPool read = repository.find(pool.name()).orElseThrow();
+        repository.replace(read, pool.moveTo(PoolStatus.Provisioning, "worker picked it up", T0.plusSeconds(1)));
+
+        assertThatThrownBy(() -> repository.withdraw(read)).isInstanceOf(PoolRepository.StaleRecordException.class);
+        assertThat(repository.find(pool.name())).isPresent();
+
+        repository.withdraw(repository.find(pool.name()).orElseThrow());
+        assertThat(repository.find(pool.name())).isEmpty();
+    }
 }

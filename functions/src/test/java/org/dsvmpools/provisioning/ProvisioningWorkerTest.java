@@ -372,6 +372,11 @@ class ProvisioningWorkerTest {
         }
 
         @Override
+        public void withdraw(StoredPool current) {
+            delegate.withdraw(current);
+        }
+
+        @Override
         public org.dsvmpools.pool.PoolPage list(String continuationToken, int maxPageSize) {
             return delegate.list(continuationToken, maxPageSize);
         }

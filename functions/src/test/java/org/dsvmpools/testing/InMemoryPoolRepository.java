@@ -45,6 +45,16 @@ public final class InMemoryPoolRepository implements PoolRepository {
     }
 
     @Override
+    public void withdraw(StoredPool current) {
+        String name = current.pool().name().value();
+        StoredPool stored = pools.get(name);
+        if (stored != null && !stored.etag().equals(current.etag())) {
+            throw new StaleRecordException(current.pool().name(), null);
+        }
+        pools.remove(name, current);
+    }
+
+    @Override
     public PoolPage list(String continuationToken, int maxPageSize) {
         String after = continuationToken == null ? "" : decode(continuationToken);
         List<Pool> page = new ArrayList<>();

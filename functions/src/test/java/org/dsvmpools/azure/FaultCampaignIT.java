@@ -3,8 +3,8 @@ package org.dsvmpools.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
-import com.azure.storage.queue.models.QueueMessageItem;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.dsvmpools.emulator.RequestLog;
 import org.dsvmpools.kit.SamplePools;
 import org.dsvmpools.onboarding.Onboarding;
@@ -33,17 +31,14 @@ import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolSpecJson;
 import org.dsvmpools.pool.PoolStatus;
-import org.dsvmpools.pool.WorkItemJson;
-import org.dsvmpools.provisioning.BlueprintSettings;
-import org.dsvmpools.provisioning.ProvisioningWorker;
-import org.dsvmpools.provisioning.WorkerPolicy;
 import org.dsvmpools.scaling.UsageIngestion;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fault campaign of #21, on the production adapters against Azurite and the emulator: 20 pools requested at
- * once while a fifth of ARM requests are throttled or fail, the worker "process" killed twice (its in-flight
- * invocations abandoned, their messages left to come back after their visibility timeout, as the host's would),
+ * once while a fifth of ARM requests are throttled or fail, the worker process ({@link CampaignWorkerMain}) killed
+ * with SIGKILL twice mid-deploy and started again (its in-flight messages come back after their visibility
+ * timeout, as the host's would),
  * then 200 users onboarded across the pools from events of which a fifth are delivered twice, and a day of hourly
  * usage reports. Afterwards every pool is Ready with exactly its resources, every folder was made once, and no
  * message is left. The figures go to standard output and docs/measured.md.
@@ -52,47 +47,15 @@ class FaultCampaignIT extends LocalCloudTest {
     private static final int POOLS = 20;
     private static final int USERS = 200;
     private static final Caller ALICE = new Caller("alice-id", "Alice", Set.of());
-    private static final Duration VISIBILITY = Duration.ofSeconds(4);
 
-    /** One "process" of workers: its invocations stop where they are when it is killed. */
-    private static final class WorkerProcess {
-        private final ExecutorService threads = Executors.newFixedThreadPool(4);
-        private final AtomicBoolean killed = new AtomicBoolean();
-        private final AtomicInteger abandoned = new AtomicInteger();
-
-        void start(QueueClient queue, ProvisioningWorker worker, AtomicBoolean done) {
-            for (int i = 0; i < 4; i++) {
-                threads.submit(() -> {
-                    while (!killed.get() && !done.get()) {
-                        List<QueueMessageItem> batch = new ArrayList<>();
-                        queue.receiveMessages(1, VISIBILITY, null, null).forEach(batch::add);
-                        for (QueueMessageItem message : batch) {
-                            try {
-                                worker.handle(WorkItemJson.read(message.getBody().toString()));
-                            } catch (InterruptedException | RuntimeException dying) {
-                                abandoned.incrementAndGet();
-                                continue;
-                            }
-                            if (killed.get()) {
-                                abandoned.incrementAndGet();
-                                continue;
-                            }
-                            queue.deleteMessage(message.getMessageId(), message.getPopReceipt());
-                        }
-                        if (batch.isEmpty()) {
-                            Thread.sleep(100);
-                        }
-                    }
-                    return null;
-                });
-            }
-        }
-
-        void kill() throws InterruptedException {
-            killed.set(true);
-            threads.shutdownNow();
-            threads.awaitTermination(60, TimeUnit.SECONDS);
-        }
+    /** The worker as a process of its own, which the campaign kills with SIGKILL. */
+    private static Process workerProcess(String table, String queue) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                CampaignWorkerMain.class.getName(), local.azurite.connectionString(), table, queue,
+                local.emulator.armEndpoint(), local.dataDir().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return process;
     }
 
     @Test
@@ -105,10 +68,6 @@ class FaultCampaignIT extends LocalCloudTest {
         // One owner requests all twenty here: the installation's limits are set for it.
         PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC(),
                 new org.dsvmpools.pool.Limits(POOLS, 10 * POOLS, Set.of()));
-        ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
-                new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
-                EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),
-                Duration.ofSeconds(1), Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 200)));
         local.emulator.configureFaults("{\"seed\":21,\"rules\":[{\"match\":\"/subscriptions/\",\"kind\":\"throttle\","
                 + "\"fraction\":0.1},{\"match\":\"/subscriptions/\",\"kind\":\"unavailable\",\"fraction\":0.1}]}");
         local.emulator.requests().clear();
@@ -128,27 +87,23 @@ class FaultCampaignIT extends LocalCloudTest {
             assertThat(submit.get()).isInstanceOf(org.dsvmpools.pool.SubmitResult.Accepted.class);
         }
         callers.shutdown();
-        AtomicBoolean done = new AtomicBoolean();
-        int abandoned = 0;
-        WorkerProcess process = new WorkerProcess();
-        process.start(queue, worker, done);
+        Process worker = workerProcess(table, "campaign-requests");
+        int kills = 0;
         for (int kill = 0; kill < 2; kill++) {
             int putsBefore = successfulPuts();
             while (successfulPuts() < putsBefore + 25 && !allReady(repository, names)) {
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
-            process.kill();
-            abandoned += process.abandoned.get();
-            process = new WorkerProcess();
-            process.start(queue, worker, done);
+            worker.destroyForcibly().waitFor();
+            kills++;
+            worker = workerProcess(table, "campaign-requests");
         }
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(6));
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
         while (!(allReady(repository, names) && queue.getProperties().getApproximateMessagesCount() == 0)
                 && Instant.now().isBefore(deadline)) {
             Thread.sleep(500);
         }
-        done.set(true);
-        process.kill();
+        worker.destroyForcibly().waitFor();
         Duration toAllReady = Duration.between(started, Instant.now());
         local.emulator.configureFaults("{}");
 
@@ -230,9 +185,9 @@ class FaultCampaignIT extends LocalCloudTest {
         }
 
         System.out.printf("fault campaign: %d pools Ready in %d s; %d ARM requests (%.1f per pool), %d answered 429"
-                        + " or 503, %d retries noted on pools; %d invocations abandoned by 2 worker kills; %d users"
+                        + " or 503, %d retries noted on pools; the worker process killed %d times (SIGKILL); %d users"
                         + " onboarded from %d events (%d redelivered), %d folders made; %d usage reports stored%n",
-                POOLS, toAllReady.toSeconds(), arm.size(), arm.size() / (double) POOLS, faults, notes, abandoned, USERS,
+                POOLS, toAllReady.toSeconds(), arm.size(), arm.size() / (double) POOLS, faults, notes, kills, USERS,
                 USERS + redelivered, redelivered, USERS, stored);
     }
 

@@ -24,9 +24,11 @@ public final class LocalCloud implements AutoCloseable {
     public final ArmClients arm;
     final EmulatorClients verify;
     private final SSLContext trust;
+    private final Path dataDir;
 
-    private LocalCloud(AzureEmulator emulator, AzuriteProcess azurite, SSLContext trust) {
+    private LocalCloud(AzureEmulator emulator, AzuriteProcess azurite, SSLContext trust, Path dataDir) {
         this.trust = trust;
+        this.dataDir = dataDir;
         this.emulator = emulator;
         this.azurite = azurite;
         this.storage = new StorageClients(azurite.connectionString());
@@ -41,12 +43,17 @@ public final class LocalCloud implements AutoCloseable {
         AzureEmulator emulator = AzureEmulator.start(0, 0, 0.001, dataDir, tls.serverContext());
         try {
             return new LocalCloud(emulator, AzuriteProcess.startOnFreePorts(Azurite.repositoryRoot()),
-                    tls.clientContext());
+                    tls.clientContext(), dataDir);
         } catch (RuntimeException | IOException e) {
             // The emulator's threads would keep the JVM alive after the failure.
             emulator.close();
             throw e;
         }
+    }
+
+    /** Where the emulator's certificate is, for a process of a test's own that must trust it too. */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** TLS that trusts the emulator's certificate, for a test's own HTTP client. */

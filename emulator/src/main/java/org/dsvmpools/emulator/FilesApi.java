@@ -114,6 +114,9 @@ final class FilesApi implements HttpHandler {
             try {
                 serve(exchange);
             } catch (FilesError e) {
+                // Read what the client is still sending first: answering an unread 5 MiB upload and closing makes
+                // the client's socket reset before it reads the answer, as a real server's lingering close avoids.
+                exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
                 sendError(exchange, e);
             } catch (IOException | RuntimeException e) {
                 System.err.println("emulator: Files request failed: " + e);

@@ -34,7 +34,8 @@ import java.util.function.Function;
  *   <li>{@code POST /{tenant}/oauth2/v2.0/token} for {@code authorization_code}: the client authenticates with a
  *       {@code client_assertion} that one of the app's federated identity credentials trusts (issuer, subject,
  *       audience; AADSTS700211/700213/700212), a code is redeemed once (AADSTS54005), within ten minutes
- *       (AADSTS70008), with the same redirect URI, and with the PKCE verifier of its challenge (AADSTS50148);
+ *       (AADSTS70008), with the same redirect URI, and with the PKCE verifier of its challenge (AADSTS501481; a
+ *       challenge of the wrong size or method is refused at authorize, AADSTS501491, AADSTS50149);
  *       the answer carries an id token signed RS256 with {@code oid}, {@code tid}, {@code preferred_username},
  *       {@code email} (with the email scope) and the request's {@code nonce};</li>
  *   <li>{@code GET /metadata/identity/oauth2/token}: the instance metadata service's managed-identity token for a
@@ -141,7 +142,15 @@ final class EntraApi {
                 ? "plain" : "");
         if (query.containsKey("code_challenge") && !challengeMethod.equals("S256") && !challengeMethod.equals("plain")) {
             redirect(exchange, redirect, Map.of("error", "invalid_request", "error_description",
-                    "AADSTS501491: Invalid code_challenge_method."), state);
+                    "AADSTS50149: Invalid Code_Challenge_method parameter."), state);
+            return;
+        }
+        // RFC 7636: a challenge is 43 to 128 characters (an S256 one is 43).
+        int challengeSize = query.getOrDefault("code_challenge", "0123456789012345678901234567890123456789012").length();
+        if (challengeSize < 43 || challengeSize > 128) {
+            redirect(exchange, redirect, Map.of("error", "invalid_request", "error_description",
+                    "AADSTS501491: InvalidCodeChallengeMethodInvalidSize - Invalid size of Code_Challenge parameter."),
+                    state);
             return;
         }
         if (!method.equals("POST")) {
@@ -249,8 +258,8 @@ final class EntraApi {
         }
         if (grant.challenge() != null && !grant.challenge().equals(challengeOf(body.get("code_verifier"),
                 grant.method()))) {
-            return Optional.of(oauthError("invalid_grant", "AADSTS50148", "The code_verifier does not match the"
-                    + " code_challenge supplied in the authorization request for PKCE."));
+            return Optional.of(oauthError("invalid_grant", "AADSTS501481", "The Code_Verifier does not match the"
+                    + " code_challenge supplied in the authorization request."));
         }
         return Optional.empty();
     }

@@ -91,7 +91,7 @@ class EntraApiTest {
     void aWrongVerifierOrASecondRedemptionIsRefused() throws Exception {
         HttpResponse<String> wrong = redeem(signIn("alice@contoso.com", "n"), VERIFIER + "x", assertion(IDENTITY));
         assertThat(wrong.statusCode()).isEqualTo(400);
-        assertThat(json(wrong).path("error_codes").get(0).asInt()).isEqualTo(50148);
+        assertThat(json(wrong).path("error_codes").get(0).asInt()).isEqualTo(501481);
 
         String code = signIn("alice@contoso.com", "n");
         assertThat(redeem(code, VERIFIER, assertion(IDENTITY)).statusCode()).isEqualTo(200);
@@ -117,6 +117,16 @@ class EntraApiTest {
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.headers().firstValue("Location")).isEmpty();
         assertThat(page.body()).contains("AADSTS50011");
+    }
+
+    @Test
+    void aChallengeOfTheWrongSizeIsRefusedAtAuthorizeWithARedirectThatSaysSo() throws Exception {
+        HttpResponse<String> answer = get(authorizeUrl(REDIRECT, "n").replaceAll("code_challenge=[^&]+",
+                "code_challenge=short"));
+
+        assertThat(answer.statusCode()).isEqualTo(302);
+        assertThat(answer.headers().firstValue("Location").orElseThrow()).startsWith(REDIRECT + "?")
+                .contains("error=invalid_request", "AADSTS501491", "state=s-1");
     }
 
     @Test

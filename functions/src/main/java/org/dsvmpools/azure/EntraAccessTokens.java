@@ -16,6 +16,7 @@ import java.security.Signature;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Map;
@@ -26,7 +27,8 @@ import org.dsvmpools.pool.Caller;
 /**
  * Checks the API's bearer tokens itself, as Microsoft's docs require on Flex Consumption, where App Service
  * Authentication does not block unauthenticated callers: signed RS256 by one of the tenant's published keys (read
- * from the authority's OpenID configuration, read again once for an unknown key, as Entra rolls its keys), from
+ * from the authority's OpenID configuration, read again for an unknown key at most every five minutes, as Entra
+ * rolls its keys), from
  * the tenant's issuer (v2.0, or v1.0's {@code sts.windows.net} form), for this API's audience, within its validity
  * (five minutes' skew), with an object id. The caller is the token's object id, name and app roles.
  */
@@ -39,7 +41,10 @@ public final class EntraAccessTokens {
     private final Set<String> audiences;
     private final HttpClient http;
     private final Clock clock;
+    /** How often an unknown key may send the app to read the tenant's keys again. */
+    private static final Duration KEY_REFRESH = Duration.ofMinutes(5);
     private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+    private Instant keysReadAt;
     private volatile JsonNode configuration;
 
     /** A token the API does not accept; its message says why, for the 401 answer. */
@@ -109,8 +114,7 @@ public final class EntraAccessTokens {
 
     private boolean verifies(String[] parts, String kid) {
         PublicKey key = keys.get(kid);
-        if (key == null) {
-            loadKeys();
+        if (key == null && loadKeysIfDue()) {
             key = keys.get(kid);
         }
         if (key == null) {
@@ -126,7 +130,22 @@ public final class EntraAccessTokens {
         }
     }
 
-    private synchronized void loadKeys() {
+    /**
+     * Reads the tenant's keys when none were read yet or the last read is older than {@link #KEY_REFRESH}: a token
+     * naming an unknown key is a reason to look again (Entra rolls its keys), but anyone can send such tokens to an
+     * anonymous route, and each must not cost a call to Entra.
+     */
+    private synchronized boolean loadKeysIfDue() {
+        Instant now = clock.instant();
+        if (keysReadAt != null && keysReadAt.plus(KEY_REFRESH).isAfter(now)) {
+            return false;
+        }
+        keysReadAt = now;
+        loadKeys();
+        return true;
+    }
+
+    private void loadKeys() {
         for (JsonNode jwk : get(configuration().path("jwks_uri").asText()).path("keys")) {
             if (!"RSA".equals(jwk.path("kty").asText())) {
                 continue;

@@ -29,7 +29,9 @@ public final class PoolIntake {
 
     /**
      * @param spec a spec that passed {@link PoolSpecRules}; the same request again is answered as before, even
-     *             when limits have changed since
+     *             when limits have changed since. A new pool is counted against the limits before it is stored,
+     *             and once more after, before any work is sent ({@link Quotas#forStored}): the first check keeps
+     *             refusals cheap, the second keeps requests at the same moment to the limits together.
      */
     public SubmitResult submit(PoolSpec spec, Caller caller) {
         Optional<Pool> same = repository.find(spec.poolName()).map(StoredPool::pool)

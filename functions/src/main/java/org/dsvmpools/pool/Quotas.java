@@ -1,5 +1,8 @@
 package org.dsvmpools.pool;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,63 +21,27 @@ final class Quotas {
         this.limits = limits;
     }
 
+    /** A pool that takes the place of a Deleted one of its name: counted against every other pool. */
     Optional<Limits.Overrun> forNewPool(PoolSpec spec, Caller caller) {
-        long owned = 0;
-        long instances = 0;
-        String token = null;
-        do {
-            PoolPage page = repository.list(token, PAGE);
-            for (Pool pool : page.pools()) {
-                if (pool.status() == PoolStatus.Deleted || pool.name().equals(spec.poolName())) {
-                    continue;
-                }
-                instances += pool.spec().capacity().max();
-                if (pool.owner().id().equals(caller.id())) {
-                    owned++;
-                }
-            }
-            token = page.continuationToken();
-        } while (token != null);
-        if (!caller.isAdmin() && owned + 1 > limits.poolsPerOwner()) {
-            return Optional.of(new Limits.Overrun(Limits.POOLS_PER_OWNER_SETTING, "pools per owner",
-                    limits.poolsPerOwner(), owned, 1));
-        }
-        return instanceOverrun(instances, spec.capacity().max());
+        return overrun(live().stream().filter(pool -> !pool.name().equals(spec.poolName())).toList(), spec, caller);
     }
 
     /**
-     * Checked again once {@code stored} is in the records, which now also hold any request that was checked at the
+     * A new pool, checked once it is in the records, which then also hold any request that was checked at the
      * same moment: the pools are ranked by when they were accepted (then name), and a pool that the limits leave
      * out by that ranking is over them. Every request sees the ones ranked before it, so together they keep to the
      * limits however many arrive at once.
      */
     Optional<Limits.Overrun> forStored(Pool stored, Caller caller) {
-        java.util.List<Pool> live = new java.util.ArrayList<>();
-        String token = null;
-        do {
-            PoolPage page = repository.list(token, PAGE);
-            page.pools().stream().filter(pool -> pool.status() != PoolStatus.Deleted).forEach(live::add);
-            token = page.continuationToken();
-        } while (token != null);
-        java.util.Comparator<Pool> accepted = java.util.Comparator.comparing(Pool::createdAt)
-                .thenComparing(pool -> pool.name().value());
-        live.sort(accepted);
-        long owned = 0;
-        long instances = 0;
-        for (Pool pool : live) {
+        List<Pool> before = new ArrayList<>();
+        for (Pool pool : live().stream().sorted(Comparator.comparing(Pool::createdAt)
+                .thenComparing(pool -> pool.name().value())).toList()) {
             if (pool.name().equals(stored.name())) {
                 break;
             }
-            instances += pool.spec().capacity().max();
-            if (pool.owner().id().equals(caller.id())) {
-                owned++;
-            }
+            before.add(pool);
         }
-        if (!caller.isAdmin() && owned + 1 > limits.poolsPerOwner()) {
-            return Optional.of(new Limits.Overrun(Limits.POOLS_PER_OWNER_SETTING, "pools per owner",
-                    limits.poolsPerOwner(), owned, 1));
-        }
-        return instanceOverrun(instances, stored.spec().capacity().max());
+        return overrun(before, stored.spec(), caller);
     }
 
     /** A change raises the pool's max: the other pools' and the new max together stay within the limit. */
@@ -82,18 +49,34 @@ final class Quotas {
         if (next.capacity().max() <= pool.spec().capacity().max()) {
             return Optional.empty();
         }
-        long others = 0;
+        return instanceOverrun(instances(live().stream().filter(other -> !other.name().equals(pool.name()))
+                .toList()), next.capacity().max());
+    }
+
+    /** Whether {@code spec}, asked for by {@code caller}, fits beside {@code others}. */
+    private Optional<Limits.Overrun> overrun(List<Pool> others, PoolSpec spec, Caller caller) {
+        long owned = others.stream().filter(pool -> pool.owner().id().equals(caller.id())).count();
+        if (!caller.isAdmin() && owned + 1 > limits.poolsPerOwner()) {
+            return Optional.of(new Limits.Overrun(Limits.POOLS_PER_OWNER_SETTING, "pools per owner",
+                    limits.poolsPerOwner(), owned, 1));
+        }
+        return instanceOverrun(instances(others), spec.capacity().max());
+    }
+
+    private static long instances(List<Pool> pools) {
+        return pools.stream().mapToLong(pool -> pool.spec().capacity().max()).sum();
+    }
+
+    /** Every pool that is not Deleted: what counts against the limits. */
+    private List<Pool> live() {
+        List<Pool> live = new ArrayList<>();
         String token = null;
         do {
             PoolPage page = repository.list(token, PAGE);
-            for (Pool other : page.pools()) {
-                if (other.status() != PoolStatus.Deleted && !other.name().equals(pool.name())) {
-                    others += other.spec().capacity().max();
-                }
-            }
+            page.pools().stream().filter(pool -> pool.status() != PoolStatus.Deleted).forEach(live::add);
             token = page.continuationToken();
         } while (token != null);
-        return instanceOverrun(others, next.capacity().max());
+        return live;
     }
 
     private Optional<Limits.Overrun> instanceOverrun(long inUse, long requested) {

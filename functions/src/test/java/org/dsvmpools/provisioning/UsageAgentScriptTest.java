@@ -67,20 +67,7 @@ class UsageAgentScriptTest {
     }
 
     private UsageReport runAgent(String who) throws Exception {
-        stub("who", who);
-        Path script = dir.resolve("usage-agent.sh");
-        Files.write(script, CloudInit.resource("usage-agent.sh"));
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "ml-team",
-                "https://dpcontrol.queue.core.windows.net/usage-reports").redirectErrorStream(true);
-        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-        builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
-        builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
-        builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
-        builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
-        builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
-        Process run = builder.start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor()).as(output).isZero();
+        runScript(who, "https://dpcontrol.queue.core.windows.net/usage-reports");
         String sent = Files.readString(dir.resolve("sent.xml"));
         String message = new String(Base64.getDecoder().decode(sent.replace("<QueueMessage><MessageText>", "")
                 .replace("</MessageText></QueueMessage>", "")), StandardCharsets.UTF_8);
@@ -91,20 +78,7 @@ class UsageAgentScriptTest {
 
     @Test
     void withAnAudienceTheReportGoesOverHttpsWithTheIdentitysTokenForThatAudience() throws Exception {
-        stub("who", TWO_SESSIONS);
-        Path script = dir.resolve("usage-agent.sh");
-        Files.write(script, CloudInit.resource("usage-agent.sh"));
-        ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), "ml-team",
-                "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage").redirectErrorStream(true);
-        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-        builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
-        builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
-        builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
-        builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
-        builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
-        Process run = builder.start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor()).as(output).isZero();
+        runScript(TWO_SESSIONS, "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage");
 
         UsageReportJson.Received received = UsageReportJson.read(Files.readString(dir.resolve("sent.json")),
                 Instant.now());
@@ -117,6 +91,25 @@ class UsageAgentScriptTest {
                 && call.endsWith("https://func-dsvmpools.azurewebsites.net/api/usage"));
         assertThat(calls).noneMatch(call -> call.contains("storage.azure.com") || call.contains("/messages"));
         assertThat(Files.exists(dir.resolve("sent.xml"))).isFalse();
+    }
+
+    /** One run of the agent for pool {@code ml-team}, reporting to {@code target} (and audience), on the stubs. */
+    private void runScript(String who, String... target) throws Exception {
+        stub("who", who);
+        Path script = dir.resolve("usage-agent.sh");
+        Files.write(script, CloudInit.resource("usage-agent.sh"));
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString(), "ml-team"));
+        command.addAll(List.of(target));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        builder.environment().put("DSVMPOOLS_HUB_TOKEN_FILE", dir.resolve("no-token").toString());
+        builder.environment().put("DSVMPOOLS_STATE_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
+        builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
+        builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
+        Process run = builder.start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor()).as(output).isZero();
     }
 
     private boolean healthy() {

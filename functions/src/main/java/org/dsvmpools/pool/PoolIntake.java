@@ -14,6 +14,8 @@ public final class PoolIntake {
     private final Clock clock;
     private final Limits limits;
     private final Quotas quotas;
+    /** Tries of a new pool that collided with others at the limit; more means the limit is simply reached. */
+    static final int STORE_ATTEMPTS = 5;
 
     public PoolIntake(PoolRepository repository, WorkQueue queue, Clock clock) {
         this(repository, queue, clock, Limits.defaults());
@@ -30,8 +32,8 @@ public final class PoolIntake {
     /**
      * @param spec a spec that passed {@link PoolSpecRules}; the same request again is answered as before, even
      *             when limits have changed since. A new pool is counted against the limits before it is stored,
-     *             and once more after, before any work is sent ({@link Quotas#forStored}): the first check keeps
-     *             refusals cheap, the second keeps requests at the same moment to the limits together.
+     *             and once more after, before any work is sent ({@link #store}): the first check keeps refusals
+     *             cheap, the second keeps requests at the same moment to the limits together.
      */
     public SubmitResult submit(PoolSpec spec, Caller caller) {
         Optional<Pool> same = repository.find(spec.poolName()).map(StoredPool::pool)
@@ -48,25 +50,55 @@ public final class PoolIntake {
         return store(spec, caller);
     }
 
+    /**
+     * Stores a new pool and counts it again: a request that sees the limits passed with its own record in place
+     * withdraws it before any work is sent. Requests at the same moment may all see each other and withdraw; each
+     * then waits a random moment and tries again, at most {@link #STORE_ATTEMPTS} times, so that the ones the
+     * limits admit get in.
+     */
     private SubmitResult store(PoolSpec spec, Caller caller) {
         PoolName name = spec.poolName();
-        Pool fresh = Pool.accept(spec, caller, clock.instant());
-        try {
-            repository.create(fresh);
-        } catch (PoolRepository.AlreadyExistsException taken) {
-            return PoolUpdate.apply(repository, name, found -> submitOver(spec, caller, found));
-        }
-        Optional<Limits.Overrun> overrun = quotas.forStored(fresh, caller);
-        if (overrun.isPresent()) {
+        for (int attempt = 1; ; attempt++) {
+            Pool fresh = Pool.accept(spec, caller, clock.instant());
             try {
-                repository.find(name).filter(stored -> stored.pool().generation() == fresh.generation()
-                        && stored.pool().status() == PoolStatus.Accepted).ifPresent(repository::withdraw);
+                repository.create(fresh);
+            } catch (PoolRepository.AlreadyExistsException taken) {
+                return PoolUpdate.apply(repository, name, found -> submitOver(spec, caller, found));
+            }
+            Optional<Limits.Overrun> overrun = quotas.forStored(fresh, caller);
+            if (overrun.isEmpty() || !withdraw(name, fresh)) {
+                return new SubmitResult.Accepted(fresh, trySend(fresh));
+            }
+            if (attempt >= STORE_ATTEMPTS || !backOff()) {
                 return new SubmitResult.OverLimit(overrun.get());
-            } catch (PoolRepository.StaleRecordException changed) {
-                // Someone acted on the record already (it cannot be a worker: no work was sent): keep it.
+            }
+            Optional<Limits.Overrun> settled = quotas.forNewPool(spec, caller);
+            if (settled.isPresent()) {
+                return new SubmitResult.OverLimit(settled.get());
             }
         }
-        return new SubmitResult.Accepted(fresh, trySend(fresh));
+    }
+
+    /** @return false when the record changed meanwhile (someone acted on it: no worker can, no work was sent) */
+    private boolean withdraw(PoolName name, Pool fresh) {
+        try {
+            repository.find(name).filter(stored -> stored.pool().generation() == fresh.generation()
+                    && stored.pool().status() == PoolStatus.Accepted).ifPresent(repository::withdraw);
+            return true;
+        } catch (PoolRepository.StaleRecordException changed) {
+            return false;
+        }
+    }
+
+    /** A random wait of 20 to 200 ms, so that requests that collided do not collide again; false if interrupted. */
+    private static boolean backOff() {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 200));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The name is taken: a deleted pool is accepted again in place, a live one answers for itself. */

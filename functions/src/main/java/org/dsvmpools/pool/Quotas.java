@@ -1,14 +1,13 @@
 package org.dsvmpools.pool;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Checks a pool request or change against the {@link Limits}, counting what the pool records hold: every pool
  * not Deleted, the one being replaced or changed left out; and a new pool once more after it is stored, so that
- * requests at the same moment keep to the limits together (see docs/security.md for the one case they do not).
+ * requests at the same moment keep to the limits together.
  */
 final class Quotas {
     private static final int PAGE = 200;
@@ -27,21 +26,14 @@ final class Quotas {
     }
 
     /**
-     * A new pool, checked once it is in the records, which then also hold any request that was checked at the
-     * same moment: the pools are ranked by when they were accepted (then name), and a pool that the limits leave
-     * out by that ranking is over them. Every request sees the ones ranked before it, so together they keep to the
-     * limits however many arrive at once.
+     * A new pool, checked once it is in the records: every record not Deleted counts, {@code stored} included. A
+     * request accepted by this check saw every pool accepted before its own check, so the pools accepted never
+     * pass the limits, however many requests arrive at once; requests at the same moment may see each other and
+     * all be refused, which the caller settles by trying again ({@link PoolIntake}).
      */
     Optional<Limits.Overrun> forStored(Pool stored, Caller caller) {
-        List<Pool> before = new ArrayList<>();
-        for (Pool pool : live().stream().sorted(Comparator.comparing(Pool::createdAt)
-                .thenComparing(pool -> pool.name().value())).toList()) {
-            if (pool.name().equals(stored.name())) {
-                break;
-            }
-            before.add(pool);
-        }
-        return overrun(before, stored.spec(), caller);
+        List<Pool> others = live().stream().filter(pool -> !pool.name().equals(stored.name())).toList();
+        return overrun(others, stored.spec(), caller);
     }
 
     /** A change raises the pool's max: the other pools' and the new max together stay within the limit. */

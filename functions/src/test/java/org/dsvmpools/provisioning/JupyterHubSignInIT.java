@@ -188,11 +188,11 @@ class JupyterHubSignInIT {
         String busy = startKernel(alice, "alice");
         String idle = startKernel(alice, "alice");
         // A kernel stays "starting" until a notebook page connects to it: this one ran a cell and went idle.
-        WebSocket done = execute(alice, "alice", idle, "1 + 1");
-        awaitKernelState(alice, "alice", idle, "idle");
-        WebSocket socket = execute(alice, "alice", busy, "import time; time.sleep(120)");
+        Cell done = execute(alice, "alice", idle, "1 + 1");
+        awaitKernelState(alice, "alice", idle, "idle", done);
+        Cell socket = execute(alice, "alice", busy, "import time; time.sleep(120)");
         try {
-            awaitKernelState(alice, "alice", busy, "busy");
+            awaitKernelState(alice, "alice", busy, "busy", socket);
             String reported = inVm(agentEnvironment() + "source \"$S/usage-agent.sh\" pool-x http://127.0.0.1:9;"
                     + " kernels_json");
             JsonNode kernels = JSON.readTree(reported.substring(0, reported.lastIndexOf("exit=")).trim());
@@ -201,8 +201,8 @@ class JupyterHubSignInIT {
             assertThat(kernels.findValues("busy")).extracting(JsonNode::asBoolean).containsExactlyInAnyOrder(true, false);
             assertThat(inVm("stat -c %a \"$S/hub/usage-token\" \"$S/hub/roster-token\"")).startsWith("600\n600\n");
         } finally {
-            socket.abort();
-            done.abort();
+            socket.socket().abort();
+            done.socket().abort();
         }
     }
 
@@ -304,8 +304,15 @@ class JupyterHubSignInIT {
         return JSON.readTree(started.body()).path("id").asText();
     }
 
+    /** A cell sent over a kernel's channels, which can be sent again. */
+    private record Cell(WebSocket socket, String message) {
+        void send() throws Exception {
+            socket.sendText(message, true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     /** A cell run over the kernel's channels, as the notebook page sends it. */
-    private static WebSocket execute(HttpClient browser, String user, String kernel, String code) throws Exception {
+    private static Cell execute(HttpClient browser, String user, String kernel, String code) throws Exception {
         String cookies = String.join("; ", ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore()
                 .getCookies().stream().map(c -> c.getName() + "=" + c.getValue()).toList());
         WebSocket socket = browser.newWebSocketBuilder().header("Cookie", cookies)
@@ -325,19 +332,30 @@ class JupyterHubSignInIT {
         message.putObject("content").put("code", code).put("silent", false).put("store_history", false)
                 .put("allow_stdin", false).put("stop_on_error", true).putObject("user_expressions");
         message.putArray("buffers");
-        socket.sendText(message.toString(), true).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        return socket;
+        Cell cell = new Cell(socket, message.toString());
+        cell.send();
+        return cell;
     }
 
-    private static void awaitKernelState(HttpClient browser, String user, String kernel, String state)
+    /**
+     * Waits for the kernel's state. A cell sent while the kernel was still starting can be lost before the kernel
+     * listens, as a notebook page finds when it reconnects: it is sent again every two seconds until the kernel
+     * reaches the state.
+     */
+    private static void awaitKernelState(HttpClient browser, String user, String kernel, String state, Cell cell)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         String seen = "";
         while (System.nanoTime() < deadline) {
             seen = JSON.readTree(get(browser, hubUrl + "/user/" + user + "/api/kernels/" + kernel).body())
                     .path("execution_state").asText();
             if (seen.equals(state)) {
                 return;
+            }
+            if (System.nanoTime() > resendAt && (seen.equals("starting") || state.equals("busy"))) {
+                cell.send();
+                resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             }
             Thread.sleep(300);
         }

@@ -46,18 +46,24 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls)
             throws IOException {
+        return start(armPort, filesPort, timeScale, dataDir, tls, Clock.systemUTC());
+    }
+
+    /** As above, with Azure's clock: a test that fixes the app's time gives the emulator the same clock. */
+    public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls,
+                                      Clock clock) throws IOException {
         HttpsServer arm = LoopbackServers.https(armPort, tls);
         HttpServer files = LoopbackServers.http(filesPort);
         AzureEmulator emulator = new AzureEmulator(arm, files);
         String armUrl = "https://127.0.0.1:" + arm.getAddress().getPort();
         String filesUrl = "http://127.0.0.1:" + files.getAddress().getPort();
-        TimeModel time = new TimeModel(Clock.systemUTC(), timeScale);
+        TimeModel time = new TimeModel(clock, timeScale);
         Faults faults = new Faults();
         emulator.faults = faults;
         EntraApps apps = new EntraApps();
         emulator.apps = apps;
-        emulator.graph = new GraphApi(faults, apps);
-        EntraApi entra = new EntraApi(new Jwt(), apps, emulator.graph::userSigningInAs, Clock.systemUTC());
+        emulator.graph = new GraphApi(faults, apps, clock);
+        EntraApi entra = new EntraApi(new Jwt(), apps, emulator.graph::userSigningInAs, clock);
         emulator.entra = entra;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         ArmContract contract = ArmContract.withDefaultSchemas();
@@ -91,7 +97,7 @@ public final class AzureEmulator implements AutoCloseable {
                 exchange.sendResponseHeaders(204, -1);
             }
         });
-        emulator.filesApi = new FilesApi(storage, emulator.fileRequests, faults);
+        emulator.filesApi = new FilesApi(storage, emulator.fileRequests, faults, clock);
         files.createContext("/", emulator.filesApi);
         arm.setExecutor(emulator.executor);
         files.setExecutor(emulator.executor);

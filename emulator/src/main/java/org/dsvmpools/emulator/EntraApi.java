@@ -383,10 +383,10 @@ final class EntraApi {
         return false;
     }
 
-    private static ObjectNode oauthError(String error, String code, String message) {
+    private ObjectNode oauthError(String error, String code, String message) {
         ObjectNode body = JSON.createObjectNode().put("error", error)
                 .put("error_description", code + ": " + message)
-                .put("timestamp", Instant.now().toString()).put("trace_id", UUID.randomUUID().toString())
+                .put("timestamp", clock.instant().toString()).put("trace_id", UUID.randomUUID().toString())
                 .put("correlation_id", UUID.randomUUID().toString());
         body.putArray("error_codes").add(Integer.parseInt(code.substring("AADSTS".length())));
         return body;

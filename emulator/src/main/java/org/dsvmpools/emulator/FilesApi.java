@@ -58,7 +58,10 @@ final class FilesApi implements HttpHandler {
     private volatile int iopsLimit;
     private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
-    FilesApi(StorageAccounts accounts, RequestLog log, Faults faults) {
+    private final java.time.Clock clock;
+
+    FilesApi(StorageAccounts accounts, RequestLog log, Faults faults, java.time.Clock clock) {
+        this.clock = clock;
         this.accounts = accounts;
         this.log = log;
         this.faults = faults;
@@ -79,7 +82,7 @@ final class FilesApi implements HttpHandler {
         if (limit <= 0) {
             return true;
         }
-        long second = System.currentTimeMillis() / 1000;
+        long second = clock.millis() / 1000;
         long[] window = windows.computeIfAbsent(share, s -> new long[2]);
         synchronized (window) {
             if (window[0] != second) {
@@ -109,7 +112,18 @@ final class FilesApi implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        java.time.Instant received = java.time.Instant.now();
+        java.time.Instant received = clock.instant();
+        String query = exchange.getRequestURI().getRawQuery();
+        java.util.concurrent.atomic.AtomicBoolean logged = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.IntConsumer logOnce = status -> {
+            if (logged.compareAndSet(false, true)) {
+                log.add(new RequestLog.Entry(received, exchange.getRequestMethod(), exchange.getRequestURI()
+                        .getRawPath() + (query == null ? "" : "?" + query), status, java.time.Duration.ZERO));
+            }
+        };
+        // Logged before the answer leaves: a client that clears the log once it has its answer never sees the
+        // entry of a request it already had the answer to.
+        exchange.setAttribute(LOG_BEFORE_ANSWER, logOnce);
         try (exchange) {
             try {
                 serve(exchange);
@@ -123,10 +137,10 @@ final class FilesApi implements HttpHandler {
                 sendError(exchange, new FilesError(500, "InternalError", e.toString()));
             }
         }
-        String query = exchange.getRequestURI().getRawQuery();
-        log.add(new RequestLog.Entry(received, exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
-                + (query == null ? "" : "?" + query), exchange.getResponseCode(), java.time.Duration.ZERO));
+        logOnce.accept(exchange.getResponseCode());
     }
+
+    private static final String LOG_BEFORE_ANSWER = "dsvmpools.log";
 
     private void serve(HttpExchange exchange) throws IOException {
         String rawPath = exchange.getRequestURI().getRawPath();
@@ -632,13 +646,13 @@ final class FilesApi implements HttpHandler {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    private static void sendError(HttpExchange exchange, FilesError error) throws IOException {
+    private void sendError(HttpExchange exchange, FilesError error) throws IOException {
         Headers headers = new Headers();
         headers.set("x-ms-error-code", error.code);
         headers.set("Content-Type", "application/xml");
         byte[] body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>" + error.code + "</Code><Message>"
                 + escape(error.getMessage()) + "\nRequestId:" + UUID.randomUUID() + "\nTime:"
-                + DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now()) + "</Message></Error>")
+                + DateTimeFormatter.ISO_INSTANT.format(clock.instant()) + "</Message></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         send(exchange, error.status, headers, exchange.getRequestMethod().equals("HEAD") ? null : body, body.length);
     }
@@ -656,6 +670,9 @@ final class FilesApi implements HttpHandler {
 
     private static void send(HttpExchange exchange, int status, Headers headers, byte[] body, long length)
             throws IOException {
+        if (exchange.getAttribute(LOG_BEFORE_ANSWER) instanceof java.util.function.IntConsumer logOnce) {
+            logOnce.accept(status);
+        }
         headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
         exchange.getResponseHeaders().set("x-ms-request-id", UUID.randomUUID().toString());
         exchange.getResponseHeaders().set("x-ms-version", Optional.ofNullable(

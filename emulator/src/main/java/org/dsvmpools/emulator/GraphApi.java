@@ -96,7 +96,10 @@ final class GraphApi {
     private volatile Set<String> roles = DEFAULT_ROLES;
     private volatile Duration deltaLinkAge = DELTA_LINK_AGE;
 
-    GraphApi(Faults faults, EntraApps apps) {
+    private final java.time.Clock clock;
+
+    GraphApi(Faults faults, EntraApps apps, java.time.Clock clock) {
+        this.clock = clock;
         this.faults = faults;
         this.apps = apps;
     }
@@ -277,7 +280,7 @@ final class GraphApi {
         ArrayNode value = page.putArray("value");
         Matcher token = Pattern.compile("\\$deltatoken=([^&]+)").matcher(query);
         if (token.find() && token.group(1).equals("latest")) {
-            page.put("@odata.deltaLink", link + latest + "." + Instant.now().toEpochMilli());
+            page.put("@odata.deltaLink", link + latest + "." + clock.instant().toEpochMilli());
             return Answer.of(200, page);
         }
         Set<String> before = Set.of();
@@ -287,7 +290,7 @@ final class GraphApi {
                     || Integer.parseInt(parts[0]) > latest) {
                 return Answer.of(400, error("BadRequest", "Invalid delta token."));
             }
-            if (Instant.ofEpochMilli(Long.parseLong(parts[1])).plus(deltaLinkAge).isBefore(Instant.now())) {
+            if (Instant.ofEpochMilli(Long.parseLong(parts[1])).plus(deltaLinkAge).isBefore(clock.instant())) {
                 return Answer.of(410, error("syncStateNotFound", "The sync state generation is no longer"
                         + " available. Start again with a full synchronization."));
             }
@@ -318,7 +321,7 @@ final class GraphApi {
             page.put("@odata.nextLink", host + "/v1.0/groups/delta?$filter=id%20eq%20'" + group
                     + "'&$select=members" + from + "&$skiptoken=" + (skip + DELTA_PAGE));
         } else {
-            page.put("@odata.deltaLink", link + latest + "." + Instant.now().toEpochMilli());
+            page.put("@odata.deltaLink", link + latest + "." + clock.instant().toEpochMilli());
         }
         return Answer.of(200, page);
     }
@@ -423,14 +426,14 @@ final class GraphApi {
         return Answer.of(201, created);
     }
 
-    private static Optional<Answer> invalidExpiry(String text) {
+    private Optional<Answer> invalidExpiry(String text) {
         Instant expiry;
         try {
             expiry = Instant.parse(text);
         } catch (RuntimeException e) {
             return Optional.of(Answer.of(400, error("InvalidRequest", "expirationDateTime is not a date-time")));
         }
-        if (!expiry.isAfter(Instant.now()) || expiry.isAfter(Instant.now().plus(MAX_GROUP_SUBSCRIPTION))) {
+        if (!expiry.isAfter(clock.instant()) || expiry.isAfter(clock.instant().plus(MAX_GROUP_SUBSCRIPTION))) {
             return Optional.of(Answer.of(400, error("ExtensionError", "Subscription expiration can only be "
                     + MAX_GROUP_SUBSCRIPTION.toMinutes() + " minutes in the future.")));
         }

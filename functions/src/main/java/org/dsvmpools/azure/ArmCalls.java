@@ -34,6 +34,26 @@ final class ArmCalls {
         });
     }
 
+    /**
+     * ARM's and Compute's {@code Retry-After}, in seconds as ARM documents it for throttled requests ("Retry-After:
+     * the number of seconds to wait", Understand how Azure Resource Manager throttles requests), or the
+     * milliseconds headers azure-core also honours; null when absent or not a number.
+     */
+    static java.time.Duration retryAfter(HttpHeaders headers) {
+        if (headers == null) {
+            return null;
+        }
+        for (String name : new String[] {"retry-after-ms", "x-ms-retry-after-ms"}) {
+            String millis = headers.getValue(com.azure.core.http.HttpHeaderName.fromString(name));
+            if (millis != null && millis.trim().matches("\\d{1,9}")) {
+                return java.time.Duration.ofMillis(Long.parseLong(millis.trim()));
+            }
+        }
+        String seconds = headers.getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER);
+        return seconds != null && seconds.trim().matches("\\d{1,9}")
+                ? java.time.Duration.ofSeconds(Long.parseLong(seconds.trim())) : null;
+    }
+
     /** Runs an SDK call, translating its exceptions: ARM's error code and status when there was a response. */
     static <T> T call(Supplier<T> sdkCall) {
         try {
@@ -41,9 +61,11 @@ final class ArmCalls {
         } catch (ManagementException e) {
             String code = e.getValue() == null ? null : e.getValue().getCode();
             String message = e.getValue() == null ? e.getMessage() : e.getValue().getMessage();
-            throw new CloudException(code, e.getResponse().getStatusCode(), message, e);
+            throw new CloudException(code, e.getResponse().getStatusCode(), message, e,
+                    retryAfter(e.getResponse().getHeaders()));
         } catch (HttpResponseException e) {
-            throw new CloudException(null, e.getResponse().getStatusCode(), e.getMessage(), e);
+            throw new CloudException(null, e.getResponse().getStatusCode(), e.getMessage(), e,
+                    retryAfter(e.getResponse().getHeaders()));
         } catch (RuntimeException e) {
             Throwable cause = Exceptions.unwrap(e);
             if (cause instanceof IOException || cause instanceof UncheckedIOException

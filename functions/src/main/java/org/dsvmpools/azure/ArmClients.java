@@ -13,7 +13,11 @@ import com.azure.resourcemanager.network.NetworkManager;
 import com.azure.resourcemanager.resources.ResourceManager;
 import com.azure.resourcemanager.storage.StorageManager;
 import java.net.URI;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.RequestRetryCondition;
+import com.azure.core.http.policy.RetryPolicy;
 import java.util.HashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -37,19 +41,50 @@ public final class ArmClients {
     private final HttpClient http;
 
     public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient) {
+        this(endpoint, tenantId, subscriptionId, httpClient, null);
+    }
+
+    /**
+     * The scaler's retries: a tick serves every pool each minute, so it never sleeps through Azure's throttling.
+     * A 429 is not retried at all (the scaler leaves the pool until its Retry-After), nor is an answer whose
+     * Retry-After is longer than {@link #TICK_MAX_RETRY_WAIT}; other transient errors get two quick retries, at most
+     * 4 s apart. The SDK's default is three retries honouring any Retry-After: 180 s for one list at 60 s.
+     */
+    public static final Duration TICK_MAX_RETRY_WAIT = Duration.ofSeconds(4);
+
+    public static RetryPolicy tickRetries() {
+        return new RetryPolicy(new ExponentialBackoff(2, Duration.ofMillis(500), TICK_MAX_RETRY_WAIT) {
+            @Override
+            public boolean shouldRetryCondition(RequestRetryCondition condition) {
+                com.azure.core.http.HttpResponse response = condition.getResponse();
+                if (response != null) {
+                    Duration wait = ArmCalls.retryAfter(response.getHeaders());
+                    if (response.getStatusCode() == 429 || wait != null && wait.compareTo(TICK_MAX_RETRY_WAIT) > 0) {
+                        return false;
+                    }
+                }
+                return super.shouldRetryCondition(condition);
+            }
+        });
+    }
+
+    /** @param retries the pipeline's retry policy; null: the SDK's default */
+    public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient,
+                      RetryPolicy retries) {
         AzureProfile profile = profile(endpoint, tenantId, subscriptionId);
         TokenCredential credential = isLoopback(endpoint) ? emulatorCredential()
                 : new DefaultAzureCredentialBuilder().build();
         HttpClient http = httpClient != null ? httpClient : new JdkHttpClientBuilder().build();
+        RetryPolicy retry = retries != null ? retries : new RetryPolicy();
         this.subscriptionId = subscriptionId;
         this.credential = credential;
         this.http = http;
-        this.resources = ResourceManager.configure().withHttpClient(http).authenticate(credential, profile)
+        this.resources = ResourceManager.configure().withHttpClient(http).withRetryPolicy(retry).authenticate(credential, profile)
                 .withSubscription(subscriptionId);
-        this.storage = StorageManager.configure().withHttpClient(http).authenticate(credential, profile);
-        this.network = NetworkManager.configure().withHttpClient(http).authenticate(credential, profile);
-        this.compute = ComputeManager.configure().withHttpClient(http).authenticate(credential, profile);
-        this.authorization = AuthorizationManager.configure().withHttpClient(http).authenticate(credential, profile);
+        this.storage = StorageManager.configure().withHttpClient(http).withRetryPolicy(retry).authenticate(credential, profile);
+        this.network = NetworkManager.configure().withHttpClient(http).withRetryPolicy(retry).authenticate(credential, profile);
+        this.compute = ComputeManager.configure().withHttpClient(http).withRetryPolicy(retry).authenticate(credential, profile);
+        this.authorization = AuthorizationManager.configure().withHttpClient(http).withRetryPolicy(retry).authenticate(credential, profile);
     }
 
     private static AzureProfile profile(String endpoint, String tenantId, String subscriptionId) {
@@ -67,8 +102,14 @@ public final class ArmClients {
         return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
     }
 
+    /**
+     * The emulator takes any bearer token and never expires one; the SDK compares a token's expiry with its own
+     * clock, so the token's is far enough ahead for any test clock.
+     */
+    private static final OffsetDateTime EMULATOR_TOKEN_EXPIRY = OffsetDateTime.parse("9999-01-01T00:00:00Z");
+
     private static TokenCredential emulatorCredential() {
-        return request -> Mono.just(new AccessToken("local-emulator", OffsetDateTime.now().plusHours(1)));
+        return request -> Mono.just(new AccessToken("local-emulator", EMULATOR_TOKEN_EXPIRY));
     }
 
     String subscriptionId() {

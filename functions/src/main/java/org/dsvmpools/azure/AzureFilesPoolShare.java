@@ -25,6 +25,7 @@ import com.azure.storage.file.share.specialized.ShareLeaseClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -68,6 +69,8 @@ public final class AzureFilesPoolShare implements PoolShare {
     static final String FILE_ENDPOINT_SUFFIX = ".file.core.windows.net";
 
     private final boolean emulator;
+    /** The lease deadlines and the removed entries' age: one clock with the rest of the app. */
+    private final Clock clock;
     private final Supplier<ArmClients> arm;
     private TokenCredential identity;
     private final Map<ShareRef, ShareClient> shares = new ConcurrentHashMap<>();
@@ -82,9 +85,10 @@ public final class AzureFilesPoolShare implements PoolShare {
      *                    calls this on its HTTP path): the endpoint follows from the account name
      * @param arm         built on the emulator's first share operation
      */
-    public AzureFilesPoolShare(String armEndpoint, Supplier<ArmClients> arm) {
+    public AzureFilesPoolShare(String armEndpoint, Supplier<ArmClients> arm, Clock clock) {
         this.emulator = ArmClients.isLoopback(armEndpoint);
         this.arm = arm;
+        this.clock = clock;
     }
 
     @Override
@@ -186,7 +190,7 @@ public final class AzureFilesPoolShare implements PoolShare {
     }
 
     private void writeUnderLease(ShareRef share, List<Member> changes) {
-        write(share, read -> Manifest.apply(read, changes, Instant.now().minus(REMOVED_KEPT)));
+        write(share, read -> Manifest.apply(read, changes, clock.instant().minus(REMOVED_KEPT)));
     }
 
     /**
@@ -207,7 +211,7 @@ public final class AzureFilesPoolShare implements PoolShare {
             ShareFileClient next = client.getFileClient(UserFolders.MANIFEST + "." + UUID.randomUUID() + ".new");
             boolean replaced = false;
             try {
-                file.setMetadataWithResponse(Map.of(DEADLINE, Instant.now().plus(HOLD).toString()), held, null,
+                file.setMetadataWithResponse(Map.of(DEADLINE, clock.instant().plus(HOLD).toString()), held, null,
                         Context.NONE);
                 sweepOnce(share, client);
                 byte[] read = contents(share, file, held, leased.getHeaders().getValue(HttpHeaderName.ETAG));
@@ -289,7 +293,7 @@ public final class AzureFilesPoolShare implements PoolShare {
      * declared, or, when it declared none, after {@link #STALE_LEASE} of waiting; breaking a lease its holder has
      * just released is 409 on Azure, which only means it is free.
      */
-    private static Response<String> acquire(ShareFileClient file, ShareLeaseClient lease) {
+    private Response<String> acquire(ShareFileClient file, ShareLeaseClient lease) {
         long waitedSince = System.nanoTime();
         long pause = 10;
         while (true) {
@@ -309,7 +313,7 @@ public final class AzureFilesPoolShare implements PoolShare {
         }
     }
 
-    private static boolean holderOverdue(ShareFileClient file, long waitedSince) {
+    private boolean holderOverdue(ShareFileClient file, long waitedSince) {
         String deadline;
         try {
             deadline = file.getProperties().getMetadata().get(DEADLINE);
@@ -318,7 +322,7 @@ public final class AzureFilesPoolShare implements PoolShare {
         }
         if (deadline != null) {
             try {
-                return Instant.now().isAfter(Instant.parse(deadline));
+                return clock.instant().isAfter(Instant.parse(deadline));
             } catch (java.time.format.DateTimeParseException e) {
                 return true;
             }

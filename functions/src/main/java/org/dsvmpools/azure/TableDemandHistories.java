@@ -4,7 +4,7 @@ import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
+import com.azure.core.exception.HttpResponseException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -39,21 +39,36 @@ public final class TableDemandHistories implements DemandHistories {
                         numbers((String) entity.getProperty("PeakUsers")),
                         numbers((String) entity.getProperty("Arrivals"))));
             }
-        } catch (TableServiceException e) {
+        } catch (HttpResponseException e) {
+            // The Tables client's listing throws its generated exception type, not TableServiceException, for a
+            // table that does not exist (404 TableNotFound): that is a pool with no history yet.
             if (e.getResponse().getStatusCode() != 404) {
-                throw e;
+                throw unavailable("read", e);
             }
+        } catch (RuntimeException e) {
+            throw unavailable("read", e);
         }
         return new DemandHistory(zone, days);
     }
 
     @Override
     public void save(PoolName pool, DemandHistory.Day day) {
-        creation.ensure();
-        table.upsertEntityWithResponse(new TableEntity(pool.value(), row(day.date()))
-                .addProperty("Date", day.date().toString())
-                .addProperty("PeakUsers", text(day.peakUsers()))
-                .addProperty("Arrivals", text(day.arrivals())), TableEntityUpdateMode.REPLACE, null, null);
+        try {
+            creation.ensure();
+            table.upsertEntityWithResponse(new TableEntity(pool.value(), row(day.date()))
+                    .addProperty("Date", day.date().toString())
+                    .addProperty("PeakUsers", text(day.peakUsers()))
+                    .addProperty("Arrivals", text(day.arrivals())), TableEntityUpdateMode.REPLACE, null, null);
+        } catch (RuntimeException e) {
+            throw unavailable("written", e);
+        }
+    }
+
+    private DemandHistories.UnavailableException unavailable(String verb, RuntimeException e) {
+        String status = e instanceof HttpResponseException response && response.getResponse() != null
+                ? "Table storage answered " + response.getResponse().getStatusCode() : "Table storage did not answer";
+        return new DemandHistories.UnavailableException("the demand history in table '" + table.getTableName()
+                + "' could not be " + (verb.equals("read") ? "read" : "written") + " (" + status + ")", e);
     }
 
     static String row(LocalDate date) {

@@ -4,11 +4,27 @@ package org.dsvmpools.cloud;
 public final class CloudException extends RuntimeException {
     private final String code;
     private final int status;
+    private final java.time.Duration retryAfter;
 
     public CloudException(String code, int status, String message, Throwable cause) {
+        this(code, status, message, cause, null);
+    }
+
+    /** @param retryAfter how long Azure asked the caller to wait ({@code Retry-After}); null when it said nothing */
+    public CloudException(String code, int status, String message, Throwable cause, java.time.Duration retryAfter) {
         super(message, cause);
         this.code = code;
         this.status = status;
+        this.retryAfter = retryAfter;
+    }
+
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
+    }
+
+    /** Azure refused the call for its rate: 429, the status ARM and Compute throttle with. */
+    public boolean throttled() {
+        return status == 429;
     }
 
     public String code() {

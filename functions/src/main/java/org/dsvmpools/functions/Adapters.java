@@ -61,26 +61,30 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
     static final String DELTA_TABLE = "rosterdelta";
 
     /** Storage, ARM and Graph as the settings name them; nothing here touches the network. */
-    public static Adapters fromSettings(Settings settings) {
+    public static Adapters fromSettings(Settings settings, java.time.Clock clock) {
         StorageClients storage = settings.storage();
         String armEndpoint = settings.optional(Settings.ARM_ENDPOINT).orElse(BlueprintSettings.AZURE_ARM);
         String graph = settings.optional(Settings.GRAPH_ENDPOINT).orElse(GraphGroupMembers.GRAPH);
         Supplier<ArmClients> arm = Lazy.of(() -> new ArmClients(armEndpoint,
                 settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
                 null));
+        // The scaler's own clients: a tick never sleeps through throttling (ArmClients.tickRetries).
+        Supplier<ArmClients> scalerArm = Lazy.of(() -> new ArmClients(armEndpoint,
+                settings.optional(Settings.TENANT_ID).orElse(null), settings.required(Settings.SUBSCRIPTION_ID),
+                null, ArmClients.tickRetries()));
         return new Adapters(
                 new TablePoolRepository(storage.table(
                         settings.optional(Settings.POOL_TABLE).orElse(TablePoolRepository.DEFAULT_TABLE))),
                 new StorageQueueWorkQueue(storage.queue(StorageQueueWorkQueue.POOL_REQUESTS)),
                 Lazy.of(() -> new ArmCloudResources(arm.get())),
-                Lazy.of(() -> new ArmPoolInstances(arm.get())),
+                Lazy.of(() -> new ArmPoolInstances(scalerArm.get())),
                 new TableUsageReports(storage.table(USAGE_TABLE)),
                 new TableScalerLeases(storage.table(LEASE_TABLE)),
                 new TableScalingSnapshots(storage.table(SCALING_TABLE)),
                 new TableDemandHistories(storage.table(DEMAND_TABLE)),
                 new StorageQueueWakeRequests(storage.queue(StorageQueueWakeRequests.POOL_WAKES)),
                 new TableRosterStore(storage.table(ROSTER_TABLE)),
-                new AzureFilesPoolShare(armEndpoint, arm),
+                new AzureFilesPoolShare(armEndpoint, arm, clock),
                 new GraphGroupMembers(graph, arm),
                 new TableDeltaLinks(storage.table(DELTA_TABLE)),
                 settings.optional(Settings.GRAPH_NOTIFICATION_URL)

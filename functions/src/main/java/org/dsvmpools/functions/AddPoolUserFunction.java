@@ -20,12 +20,12 @@ public final class AddPoolUserFunction {
     private final Clock clock;
 
     public AddPoolUserFunction() {
-        this(App.get(), Clock.systemUTC());
+        this(App.get());
     }
 
-    AddPoolUserFunction(App app, Clock clock) {
+    AddPoolUserFunction(App app) {
         this.app = app;
-        this.clock = clock;
+        this.clock = app.clock();
     }
 
     @FunctionName("AddPoolUser")

@@ -55,8 +55,10 @@ public final class App {
     private final boolean hubSignsInWithEntra;
     private final RosterSync rosterSync;
     private final RosterEventDispatch rosterEvents;
+    private final Clock clock;
 
     private App(Settings settings, Clock clock, Adapters adapters) {
+        this.clock = clock;
         var repository = adapters.repository();
         this.rules = new PoolSpecRules(Configuration.intakePolicy(settings));
         this.intake = new PoolIntake(repository, adapters.queue(), clock, Configuration.limits(settings));
@@ -75,7 +77,7 @@ public final class App {
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.usageSenders = settings.optional(Settings.USAGE_AUDIENCE).map(audience -> new EntraAccessTokens(
                 Configuration.entraAuthority(settings), audience, adapters.entraHttp(), clock));
-        this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share());
+        this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share(), clock);
         this.hubSignsInWithEntra = settings.optional(Settings.HUB_CLIENT_ID).isPresent();
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
                 onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);
@@ -129,7 +131,7 @@ public final class App {
     public static App fromSettings(Settings settings, Clock clock) {
         StartupChecks.warnings(settings).forEach(warning -> System.getLogger(App.class.getName())
                 .log(System.Logger.Level.WARNING, warning));
-        return wire(settings, clock, Adapters.fromSettings(settings));
+        return wire(settings, clock, Adapters.fromSettings(settings, clock));
     }
 
     /** The whole graph over given adapters: tests swap the adapter they fake, everything else stays real. */
@@ -137,6 +139,11 @@ public final class App {
         return new App(settings, clock, adapters);
     }
 
+
+    /** The one clock every function reads the time from. */
+    Clock clock() {
+        return clock;
+    }
 
     PoolSpecRules rules() {
         return rules;

@@ -15,12 +15,12 @@ public final class ReconcileRostersFunction {
     private final Clock clock;
 
     public ReconcileRostersFunction() {
-        this(App.get(), Clock.systemUTC());
+        this(App.get());
     }
 
-    ReconcileRostersFunction(App app, Clock clock) {
+    ReconcileRostersFunction(App app) {
         this.app = app;
-        this.clock = clock;
+        this.clock = app.clock();
     }
 
     @FunctionName("ReconcileRosters")

@@ -19,12 +19,12 @@ public final class RemovePoolUserFunction {
     private final Clock clock;
 
     public RemovePoolUserFunction() {
-        this(App.get(), Clock.systemUTC());
+        this(App.get());
     }
 
-    RemovePoolUserFunction(App app, Clock clock) {
+    RemovePoolUserFunction(App app) {
         this.app = app;
-        this.clock = clock;
+        this.clock = app.clock();
     }
 
     @FunctionName("RemovePoolUser")

@@ -37,10 +37,6 @@ public final class Onboarding {
     private final RosterStore roster;
     private final PoolShare share;
 
-    public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share) {
-        this(pools, roster, share, Clock.systemUTC());
-    }
-
     public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share, Clock clock) {
         this.pools = new ReadyPools(pools, clock);
         this.roster = roster;

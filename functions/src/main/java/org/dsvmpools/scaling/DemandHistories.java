@@ -10,4 +10,11 @@ public interface DemandHistories {
 
     /** Stores one day: the one an observation changed, so a tick writes once per pool. */
     void save(PoolName pool, DemandHistory.Day day);
+
+    /** The store could not be read or written: a sentence for the pool's owner, never the store's own text. */
+    final class UnavailableException extends RuntimeException {
+        public UnavailableException(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
 }

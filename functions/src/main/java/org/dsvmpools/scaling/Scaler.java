@@ -52,6 +52,8 @@ public final class Scaler {
 
     /** What one evaluation of one pool came to. */
     public sealed interface Outcome {
+        PoolName pool();
+
         record Skipped(PoolName pool, String reason) implements Outcome {
         }
 
@@ -62,20 +64,41 @@ public final class Scaler {
         record Evaluated(PoolName pool, ScalingDecision decision, List<String> applied, List<String> failed)
                 implements Outcome {
         }
+
+        /** The evaluation failed before it could decide; the failure is on the pool's snapshot and history. */
+        record Failed(PoolName pool, ScalingSnapshot.Failure failure) implements Outcome {
+        }
     }
 
+    /**
+     * Evaluates every Ready pool, each on its own: one pool's failure is recorded on that pool and the others go on.
+     * The order turns by one pool a minute, so no pool is always last when a tick runs long.
+     */
     public List<Outcome> tick() {
-        List<Outcome> outcomes = new ArrayList<>();
+        List<PoolName> ready = new ArrayList<>();
         String token = null;
         do {
             PoolPage page = repository.list(token, 100);
             for (Pool pool : page.pools()) {
                 if (pool.status() == PoolStatus.Ready) {
-                    outcomes.add(evaluate(pool.name(), 0));
+                    ready.add(pool.name());
                 }
             }
             token = page.continuationToken();
         } while (token != null);
+        List<Outcome> outcomes = new ArrayList<>();
+        int first = ready.isEmpty() ? 0 : (int) Math.floorMod(clock.instant().getEpochSecond() / 60, ready.size());
+        for (int i = 0; i < ready.size(); i++) {
+            PoolName pool = ready.get((first + i) % ready.size());
+            try {
+                outcomes.add(evaluate(pool, 0));
+            } catch (RuntimeException e) {
+                // The lease or the pool's record could not be read: nothing about the pool can be written either.
+                outcomes.add(new Outcome.Failed(pool, new ScalingSnapshot.Failure("the scaler could not read this"
+                        + " pool's state (" + e.getClass().getSimpleName() + "); the next tick tries again",
+                        clock.instant(), null)));
+            }
+        }
         return outcomes;
     }
 
@@ -91,37 +114,88 @@ public final class Scaler {
             if (found.isEmpty() || found.get().pool().status() != PoolStatus.Ready) {
                 return new Outcome.Skipped(name, "pool " + name + " is not Ready");
             }
-            Pool pool = found.get().pool();
-            ScaleSetRef scaleSet = new ScaleSetRef(AzureNames.resourceGroupOf(pool.spec()),
-                    AzureNames.of(pool.name()).scaleSet(), pool.spec().image());
-            Map<String, Instant> lastDrained = draining(snapshots.find(name));
-            List<Instance> seen = instances.list(scaleSet).stream()
-                    .map(instance -> instance.draining(isDraining(instance, lastDrained.get(instance.id())))).toList();
-            Map<String, UsageReport> latest = reports.latest(name);
-            ScalingConfig config = ScalingConfigs.of(pool.spec());
-            List<String> unlearnt = new ArrayList<>();
-            DemandForecast forecast = learn(name, config, latest, wakeSeats, now, unlearnt);
-            ScalingDecision decision = ScalingPolicy.decide(config, seen, latest, now, wakeSeats, forecast)
-                    .withWarnings(unlearnt);
-            List<String> applied = new ArrayList<>();
-            List<String> failed = new ArrayList<>();
-            Map<String, Instant> drained = lastDrained;
-            for (ScalingAction action : decision.actions()) {
-                try {
-                    instances.apply(scaleSet, action);
-                    applied.add(action.reason());
-                    drained = afterApplying(action, drained);
-                } catch (CloudException e) {
-                    failed.add(action.reason() + " failed (" + e.reportedCode() + "); the next tick decides again");
-                }
+            Optional<ScalingSnapshot> last = snapshots.find(name);
+            if (last.isPresent() && last.get().waitsAt(now)) {
+                return new Outcome.Skipped(name, "Azure throttled pool " + name + "; it is evaluated again after "
+                        + last.get().failure().retryAt());
             }
-            record(name, applied, failed, decision.warnings());
-            snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained)
-                    .withForecast(ScalingSnapshot.Forecast.of(forecast, now, FORECAST_HOURS)));
-            return new Outcome.Evaluated(name, decision, applied, failed);
+            try {
+                return evaluate(found.get().pool(), last, wakeSeats, now);
+            } catch (RuntimeException e) {
+                return failed(name, last, e, now);
+            }
         } finally {
             leases.release(name, holder);
         }
+    }
+
+    /** Azure's Retry-After when a throttled answer carried none: ARM's buckets refill within a minute. */
+    static final Duration THROTTLED_WITHOUT_RETRY_AFTER = Duration.ofSeconds(60);
+
+    /**
+     * Records why {@code name} could not be evaluated, on its snapshot (GET) and, when the reason is new, as an
+     * event; a throttled pool is left alone until its Retry-After.
+     */
+    private Outcome failed(PoolName name, Optional<ScalingSnapshot> last, RuntimeException e, Instant now) {
+        String reason;
+        Instant retryAt = null;
+        if (e instanceof CloudException cloud && cloud.throttled()) {
+            retryAt = now.plus(cloud.retryAfter().orElse(THROTTLED_WITHOUT_RETRY_AFTER));
+            reason = "Azure throttled the scaler's requests for this pool (" + cloud.reportedCode()
+                    + "); it is left as it is until Azure's Retry-After has passed";
+        } else if (e instanceof CloudException cloud) {
+            reason = "Azure refused the scaler's request for this pool (" + cloud.reportedCode() + ": "
+                    + cloud.getMessage() + "); the next tick tries again";
+        } else {
+            reason = "the scaler could not evaluate this pool (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); the next tick tries again";
+        }
+        ScalingSnapshot.Failure before = last.map(ScalingSnapshot::failure).orElse(null);
+        boolean repeated = before != null && before.reason().equals(reason);
+        ScalingSnapshot.Failure failure = new ScalingSnapshot.Failure(reason, repeated ? before.since() : now, retryAt);
+        try {
+            snapshots.save(name, last.orElseGet(() -> new ScalingSnapshot(now, "not evaluated yet", List.of(),
+                    List.of(), List.of())).failed(failure));
+            if (!repeated) {
+                record(name, List.of(), List.of(reason), List.of());
+            }
+        } catch (RuntimeException unrecorded) {
+            // The store failed too: the outcome still says why, and the next tick records it.
+        }
+        return new Outcome.Failed(name, failure);
+    }
+
+    private Outcome evaluate(Pool pool, Optional<ScalingSnapshot> last, int wakeSeats, Instant now) {
+        PoolName name = pool.name();
+        ScaleSetRef scaleSet = new ScaleSetRef(AzureNames.resourceGroupOf(pool.spec()),
+                AzureNames.of(pool.name()).scaleSet(), pool.spec().image());
+        Map<String, Instant> lastDrained = draining(last);
+        List<Instance> seen = instances.list(scaleSet).stream()
+                .map(instance -> instance.draining(isDraining(instance, lastDrained.get(instance.id())))).toList();
+        Map<String, UsageReport> latest = reports.latest(name);
+        ScalingConfig config = ScalingConfigs.of(pool.spec());
+        List<String> unlearnt = new ArrayList<>();
+        DemandForecast forecast = learn(name, config, latest, wakeSeats, now, unlearnt);
+        ScalingDecision decision = ScalingPolicy.decide(config, seen, latest, now, wakeSeats, forecast)
+                .withWarnings(unlearnt);
+        List<String> applied = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        Map<String, Instant> drained = lastDrained;
+        for (ScalingAction action : decision.actions()) {
+            try {
+                instances.apply(scaleSet, action);
+                applied.add(action.reason());
+                drained = afterApplying(action, drained);
+            } catch (CloudException e) {
+                failed.add(action.reason() + " failed (" + e.reportedCode() + "); the next tick decides again");
+            }
+        }
+        // A warning that stands from tick to tick is an event once, not a rewrite of the pool's record each minute.
+        List<String> previous = last.map(ScalingSnapshot::warnings).orElse(List.of());
+        record(name, applied, failed, decision.warnings().stream().filter(w -> !previous.contains(w)).toList());
+        snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained)
+                .withForecast(ScalingSnapshot.Forecast.of(forecast, now, FORECAST_HOURS)));
+        return new Outcome.Evaluated(name, decision, applied, failed);
     }
 
     /**
@@ -136,7 +210,9 @@ public final class Scaler {
             histories.save(name, history.observe(now, latest, wakeSeats));
             return DemandForecast.of(history, config.schedule(), now);
         } catch (RuntimeException e) {
-            warnings.add("demand history unavailable (" + e.getMessage() + "); scaled on what is seen");
+            String why = e instanceof DemandHistories.UnavailableException unavailable ? unavailable.getMessage()
+                    : "the demand history could not be used (" + e.getClass().getSimpleName() + ")";
+            warnings.add(why + "; until it can, the pool is scaled on what is seen now, without its forecast");
             return DemandForecast.NONE;
         }
     }

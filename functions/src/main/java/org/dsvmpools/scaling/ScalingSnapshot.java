@@ -9,7 +9,7 @@ import java.util.List;
  * state and active users, and the decision with its reasons.
  */
 public record ScalingSnapshot(Instant at, String summary, List<InstanceState> instances, List<String> actions,
-                              List<String> warnings, Forecast forecast) {
+                              List<String> warnings, Forecast forecast, Failure failure) {
     public ScalingSnapshot {
         instances = List.copyOf(instances);
         actions = List.copyOf(actions);
@@ -18,11 +18,33 @@ public record ScalingSnapshot(Instant at, String summary, List<InstanceState> in
 
     public ScalingSnapshot(Instant at, String summary, List<InstanceState> instances, List<String> actions,
                            List<String> warnings) {
-        this(at, summary, instances, actions, warnings, null);
+        this(at, summary, instances, actions, warnings, null, null);
     }
 
     public ScalingSnapshot withForecast(Forecast next) {
-        return new ScalingSnapshot(at, summary, instances, actions, warnings, next);
+        return new ScalingSnapshot(at, summary, instances, actions, warnings, next, failure);
+    }
+
+    /**
+     * The last evaluation failed: what the pool was last seen as stays, with why it was not scaled and when it is
+     * evaluated again.
+     */
+    public ScalingSnapshot failed(Failure next) {
+        return new ScalingSnapshot(at, summary, instances, actions, warnings, forecast, next);
+    }
+
+    /** Whether the pool waits out a failure at {@code now}: Azure throttled it and its Retry-After has not passed. */
+    public boolean waitsAt(Instant now) {
+        return failure != null && failure.retryAt() != null && now.isBefore(failure.retryAt());
+    }
+
+    /**
+     * Why the scaler could not evaluate the pool.
+     *
+     * @param since   when it first failed for this reason
+     * @param retryAt when the scaler tries the pool again; null: at the next tick
+     */
+    public record Failure(String reason, Instant since, Instant retryAt) {
     }
 
     /**

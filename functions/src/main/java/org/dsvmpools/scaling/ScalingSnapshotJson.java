@@ -35,6 +35,13 @@ public final class ScalingSnapshotJson {
                         .put("arrivals", slot.arrivals());
             }
         }
+        if (snapshot.failure() != null) {
+            ObjectNode failure = node.putObject("failure").put("reason", snapshot.failure().reason())
+                    .put("since", snapshot.failure().since().toString());
+            if (snapshot.failure().retryAt() != null) {
+                failure.put("retryAt", snapshot.failure().retryAt().toString());
+            }
+        }
         return node;
     }
 
@@ -57,8 +64,14 @@ public final class ScalingSnapshotJson {
             }
             forecast = new ScalingSnapshot.Forecast(node.path("forecast").path("historyDays").asInt(), next);
         }
+        ScalingSnapshot.Failure failure = null;
+        if (node.hasNonNull("failure")) {
+            JsonNode f = node.path("failure");
+            failure = new ScalingSnapshot.Failure(f.path("reason").asText(), Instant.parse(f.path("since").asText()),
+                    f.hasNonNull("retryAt") ? Instant.parse(f.path("retryAt").asText()) : null);
+        }
         return new ScalingSnapshot(Instant.parse(node.path("at").asText()), node.path("summary").asText(), instances,
-                texts(node.path("actions")), texts(node.path("warnings")), forecast);
+                texts(node.path("actions")), texts(node.path("warnings")), forecast, failure);
     }
 
     private static List<String> texts(JsonNode array) {

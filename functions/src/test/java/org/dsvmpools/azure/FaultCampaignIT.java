@@ -126,7 +126,7 @@ class FaultCampaignIT extends LocalCloudTest {
 
         // Users from events, a fifth of them delivered twice, onboarded in 16 threads.
         Onboarding onboarding = new Onboarding(repository, new TableRosterStore(local.storage.table(table + "roster")),
-                new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm));
+                new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm, Clock.systemUTC()), Clock.systemUTC());
         RosterEventDispatch events = new RosterEventDispatch(onboarding, new RosterSync(repository,
                 new TableRosterStore(local.storage.table(table + "roster")), null,
                 new TableDeltaLinks(local.storage.table(table + "delta")), onboarding,

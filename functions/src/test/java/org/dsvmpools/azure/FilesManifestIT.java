@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FilesManifestIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC);
     private static int pools;
     private TablePoolRepository repository;
     private TableRosterStore roster;
@@ -58,8 +59,9 @@ class FilesManifestIT extends LocalCloudTest {
     }
 
     private Onboarding onboarding() {
+        // The test's time for everything it drives: the roster's event times and the manifest's clock.
         return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
-                () -> local.arm));
+                () -> local.arm, CLOCK), CLOCK);
     }
 
     private static NewUser user(String name) {
@@ -177,7 +179,7 @@ class FilesManifestIT extends LocalCloudTest {
         ShareFileClient file = local.share(pool).getFileClient(UserFolders.MANIFEST);
         ShareLeaseClient holder = new ShareLeaseClientBuilder().fileClient(file).buildClient();
         String held = holder.acquireLease();
-        file.setMetadataWithResponse(Map.of(AzureFilesPoolShare.DEADLINE, Instant.now().plusSeconds(120).toString()),
+        file.setMetadataWithResponse(Map.of(AzureFilesPoolShare.DEADLINE, T0.plusSeconds(120).toString()),
                 new ShareRequestConditions().setLeaseId(held), null, com.azure.core.util.Context.NONE);
 
         CompletableFuture<Onboarding.Outcome> waiting = CompletableFuture.supplyAsync(
@@ -249,7 +251,7 @@ class FilesManifestIT extends LocalCloudTest {
             members.add(new org.dsvmpools.onboarding.Member(new LinuxUserName("member" + i), null, null, keys, null,
                     20001 + i, org.dsvmpools.onboarding.MemberState.Pending, T0, null));
         }
-        AzureFilesPoolShare share = new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm);
+        AzureFilesPoolShare share = new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm, CLOCK);
         org.dsvmpools.pool.AzureNames names = org.dsvmpools.pool.AzureNames.of(pool);
         org.dsvmpools.onboarding.ShareRef where = new org.dsvmpools.onboarding.ShareRef(names.resourceGroup(),
                 names.storageAccount(), names.fileShare());

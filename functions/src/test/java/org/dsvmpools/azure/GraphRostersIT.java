@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class GraphRostersIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static int pools;
     private TablePoolRepository repository;
@@ -58,8 +59,9 @@ class GraphRostersIT extends LocalCloudTest {
     }
 
     private Onboarding onboarding() {
+        // The test's time for everything it drives: the roster's event times and the manifest's clock.
         return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
-                () -> local.arm));
+                () -> local.arm, CLOCK), CLOCK);
     }
 
     private static final String PARTNER_TOPIC = "EventGrid:?azuresubscriptionid=00000000-0000-0000-0000-0000000000aa"

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class OnboardingIT extends LocalCloudTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC);
     private static int pools;
     private TablePoolRepository repository;
     private TableRosterStore roster;
@@ -50,8 +51,9 @@ class OnboardingIT extends LocalCloudTest {
     }
 
     private Onboarding onboarding() {
+        // The test's time for everything it drives: the roster's event times and the manifest's clock.
         return new Onboarding(repository, roster, new AzureFilesPoolShare(local.emulator.armEndpoint(),
-                () -> local.arm));
+                () -> local.arm, CLOCK), CLOCK);
     }
 
     private static JsonNode manifest(ShareClient share) throws Exception {

@@ -83,6 +83,82 @@ class ScalerIT extends LocalCloudTest {
         return states;
     }
 
+    /**
+     * One pool that cannot be read stops no other (#26): a throttled list is tried once, not slept through, and the
+     * pool is left until its Retry-After; a scale set deleted outside the app is recorded on its pool; the order
+     * turns each minute, so no pool is always last.
+     */
+    @Test
+    void aPoolThatCannotBeReadIsRecordedOnItselfAndTheOthersAreStillScaled() throws Exception {
+        int n = ++pools;
+        repository = new TablePoolRepository(local.storage.table("isolatedpools" + n));
+        reports = new TableUsageReports(local.storage.table("usage" + n));
+        leases = new TableScalerLeases(local.storage.table("leases" + n));
+        snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
+        histories = new TableDemandHistories(local.storage.table("demand" + n));
+        PoolName fine = DeployedPools.deploy(local, repository, "iso-fine-" + n);
+        PoolName throttled = DeployedPools.deploy(local, repository, "iso-throttled-" + n);
+        PoolName gone = DeployedPools.deploy(local, repository, "iso-gone-" + n);
+        AzureNames goneNames = AzureNames.of(gone);
+        local.verify.compute().serviceClient().getVirtualMachineScaleSets().delete(goneNames.resourceGroup(),
+                goneNames.scaleSet(), null, com.azure.core.util.Context.NONE);
+        String throttledList = "/virtualmachinescalesets/" + AzureNames.of(throttled).scaleSet().toLowerCase()
+                + "/virtualmachines";
+        local.emulator.configureFaults("{\"rules\":[{\"method\":\"GET\",\"match\":\"" + throttledList
+                + "\",\"kind\":\"throttle\",\"retryAfterSeconds\":60}]}");
+        ArmClients tickClients = new ArmClients(local.emulator.armEndpoint(), null, EmulatorClients.SUBSCRIPTION,
+                new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
+                        .sslContext(local.trust())).build(), ArmClients.tickRetries());
+        org.dsvmpools.testing.MutableClock clock = new org.dsvmpools.testing.MutableClock(SATURDAY_NIGHT);
+        Scaler scaler = new Scaler(repository, new ArmPoolInstances(tickClients), reports, leases, snapshots,
+                histories, clock);
+        try {
+            local.emulator.requests().clear();
+            List<Scaler.Outcome> first = scaler.tick();
+
+            assertThat(first).hasSize(3);
+            assertThat(first).filteredOn(o -> o.pool().equals(fine)).singleElement()
+                    .isInstanceOf(Scaler.Outcome.Evaluated.class);
+            assertThat(first).filteredOn(o -> o.pool().equals(throttled)).singleElement()
+                    .isInstanceOfSatisfying(Scaler.Outcome.Failed.class, failed -> assertThat(failed.failure().retryAt())
+                            .isEqualTo(SATURDAY_NIGHT.plusSeconds(60)));
+            assertThat(first).filteredOn(o -> o.pool().equals(gone)).singleElement()
+                    .isInstanceOf(Scaler.Outcome.Failed.class);
+            assertThat(snapshots.find(fine).orElseThrow().warnings()).as("a demand table not made yet is no history")
+                    .noneMatch(warning -> warning.contains("demand"));
+            assertThat(histories.find(fine, ZoneOffset.UTC).days()).as("and the first tick makes it").hasSize(1);
+            assertThat(local.emulator.requests().entries()).as("a 429 is not retried inside the tick")
+                    .filteredOn(e -> e.method().equals("GET") && e.path().toLowerCase().contains(throttledList))
+                    .hasSize(1);
+            assertThat(snapshots.find(throttled).orElseThrow().failure().reason()).contains("throttled")
+                    .doesNotContain("Status code");
+            assertThat(snapshots.find(gone).orElseThrow().failure().reason()).contains("ResourceNotFound");
+            assertThat(repository.find(gone).orElseThrow().pool().events()).as("the failure is on its pool once")
+                    .filteredOn(e -> e.reason().contains("ResourceNotFound")).hasSize(1);
+
+            local.emulator.requests().clear();
+            List<Scaler.Outcome> again = scaler.tick();
+
+            assertThat(again).filteredOn(o -> o.pool().equals(throttled)).singleElement()
+                    .isInstanceOf(Scaler.Outcome.Skipped.class);
+            assertThat(local.emulator.requests().entries()).as("left alone until its Retry-After")
+                    .noneMatch(e -> e.path().toLowerCase().contains(throttledList));
+            assertThat(repository.find(gone).orElseThrow().pool().events()).as("a standing failure is not repeated")
+                    .filteredOn(e -> e.reason().contains("ResourceNotFound")).hasSize(1);
+
+            local.emulator.configureFaults("{}");
+            clock.advance(Duration.ofSeconds(61));
+            List<Scaler.Outcome> after = scaler.tick();
+
+            assertThat(after).filteredOn(o -> o.pool().equals(throttled)).singleElement()
+                    .isInstanceOf(Scaler.Outcome.Evaluated.class);
+            assertThat(snapshots.find(throttled).orElseThrow().failure()).as("cleared once evaluated").isNull();
+            assertThat(after.get(0).pool()).as("the order turns each minute").isNotEqualTo(first.get(0).pool());
+        } finally {
+            local.emulator.configureFaults("{}");
+        }
+    }
+
     @Test
     void aReadyPoolNobodyUsesOutsideWorkHoursGoesToZeroRunningInstances() throws Exception {
         PoolName pool = readyPool();

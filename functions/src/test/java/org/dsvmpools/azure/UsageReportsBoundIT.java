@@ -48,7 +48,7 @@ class UsageReportsBoundIT extends LocalCloudTest {
                 Settings.POOL_TABLE, table, Settings.SUBSCRIPTION_ID, EmulatorClients.SUBSCRIPTION,
                 Settings.USAGE_AUDIENCE, AUDIENCE, Settings.USAGE_URL, "https://func.example/api/usage",
                 Settings.ENTRA_AUTHORITY, local.emulator.entraAuthority()));
-        app = App.wire(settings, Clock.systemUTC(), org.dsvmpools.functions.Adapters.fromSettings(settings)
+        app = App.wire(settings, Clock.systemUTC(), org.dsvmpools.functions.Adapters.fromSettings(settings, Clock.systemUTC())
                 .withEntraHttp(trusting));
     }
 

@@ -81,7 +81,7 @@ public final class OnboardingBenchmark {
                             steps.timed(RosterStore.class, new TableRosterStore(
                                     local.storage.table("benchroster" + pools))),
                             steps.timed(PoolShare.class, new AzureFilesPoolShare(local.emulator.armEndpoint(),
-                                    () -> local.arm)));
+                                    () -> local.arm, java.time.Clock.systemUTC())), java.time.Clock.systemUTC());
                     // The adapter's first use reads the account from ARM; that is once per share, not per user.
                     onboarding.add(pool, user(-1), Instant.now());
                     local.emulator.fileRequests().clear();

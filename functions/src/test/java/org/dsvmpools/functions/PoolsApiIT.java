@@ -157,7 +157,7 @@ class PoolsApiIT {
     void theUsersAndWakeEndpointsCheckContentTypeAndSizeAsThePoolEndpointsDo() {
         post(PoolDocumentsFixture.document("ml-team"));
         String huge = "{\"seats\": 1, \"pad\": \"" + "x".repeat(70_000) + "\"}";
-        var users = new AddPoolUserFunction(app, java.time.Clock.systemUTC());
+        var users = new AddPoolUserFunction(app);
 
         assertThat(new WakePoolFunction(app).run(Requests.postJson("/api/pools/ml-team/wake", "{\"seats\": 1}")
                 .withHeader("Content-Type", "text/plain"), "ml-team", new InvocationContext("WakePool"))
@@ -264,7 +264,8 @@ class PoolsApiIT {
                         new org.dsvmpools.scaling.ScalingSnapshot.InstanceState("0",
                                 org.dsvmpools.scaling.PowerState.Deallocated, false, List.of(), null)), List.of(), List.of(),
                         new org.dsvmpools.scaling.ScalingSnapshot.Forecast(5, List.of(
-                                new org.dsvmpools.scaling.ScalingSnapshot.Forecast.Slot(clock.instant(), 12, 3.5)))));
+                                new org.dsvmpools.scaling.ScalingSnapshot.Forecast.Slot(clock.instant(), 12, 3.5))),
+                        null));
         var shown = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
         assertThat(shown.path("scaling").path("forecast").path("historyDays").asInt()).isEqualTo(5);
         assertThat(shown.path("scaling").path("forecast").path("next").get(0).path("users").asInt()).isEqualTo(12);
@@ -385,7 +386,7 @@ class PoolsApiIT {
     @Test
     void aQueueOutageAfterTheStoreIsRecoveredByTheTimer() {
         Settings settings = settings(Azurite.shared().connectionString());
-        App queueDown = App.wire(settings, clock, Adapters.fromSettings(settings)
+        App queueDown = App.wire(settings, clock, Adapters.fromSettings(settings, clock)
                 .withQueue(new StorageQueueWorkQueue(new StorageClients(Azurite.shared().connectionStringWithDeadQueue())
                         .queue(StorageQueueWorkQueue.POOL_REQUESTS))).withCloud(() -> {
                     throw new AssertionError("the HTTP path must not build ARM clients");

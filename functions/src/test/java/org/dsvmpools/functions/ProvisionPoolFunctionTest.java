@@ -30,8 +30,8 @@ class ProvisionPoolFunctionTest {
     private final Settings settings = new Settings(Map.of(Settings.SUBSCRIPTION_ID, "sub",
             Settings.STORAGE_CONNECTION, "UseDevelopmentStorage=true"));
     /** The whole app; the Storage adapters it does not fake are built but never reached by these paths. */
-    private final App app = App.wire(settings, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")),
-            Adapters.fromSettings(settings).withRepository(repository).withQueue(queue).withCloud(() -> broken));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+    private final App app = App.wire(settings, clock, Adapters.fromSettings(settings, clock).withRepository(repository).withQueue(queue).withCloud(() -> broken));
     private final ProvisionPoolFunction function = new ProvisionPoolFunction(app);
 
     private String submitted() {

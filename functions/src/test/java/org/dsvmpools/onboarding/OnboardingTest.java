@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 
 class OnboardingTest {
     private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    private static final java.time.Clock CLOCK = java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC);
     private static final PoolName POOL = new PoolName("ml-team");
     private static final LinuxUserName ALICE = new LinuxUserName("alice");
 
     private final InMemoryPoolRepository pools = new InMemoryPoolRepository();
     private final InMemoryRoster roster = new InMemoryRoster();
     private final RecordingShare share = new RecordingShare();
-    private final Onboarding onboarding = new Onboarding(pools, roster, share);
+    private final Onboarding onboarding = new Onboarding(pools, roster, share, CLOCK);
 
     @BeforeEach
     void readyPool() {
@@ -116,7 +117,7 @@ class OnboardingTest {
                 throw new IllegalStateException("Files is down");
             }
         };
-        assertThatThrownBy(() -> new Onboarding(pools, roster, failing).add(POOL, alice(), T0.plusSeconds(1)))
+        assertThatThrownBy(() -> new Onboarding(pools, roster, failing, CLOCK).add(POOL, alice(), T0.plusSeconds(1)))
                 .hasMessage("Files is down");
         assertThat(onboarding.members(POOL).orElseThrow()).singleElement()
                 .as("recorded, not in the manifest").extracting(Member::state).isEqualTo(MemberState.Pending);
@@ -138,7 +139,7 @@ class OnboardingTest {
                 throw new IllegalStateException("Files is down");
             }
         };
-        assertThatThrownBy(() -> new Onboarding(pools, roster, failing).remove(POOL, ALICE, T0.plusSeconds(60)))
+        assertThatThrownBy(() -> new Onboarding(pools, roster, failing, CLOCK).remove(POOL, ALICE, T0.plusSeconds(60)))
                 .hasMessage("Files is down");
         assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
         share.calls.clear();
@@ -167,7 +168,7 @@ class OnboardingTest {
                 throw new IllegalStateException("the instance stopped");
             }
         };
-        assertThatThrownBy(() -> new Onboarding(pools, roster, crashing).add(POOL, alice(), T0.plusSeconds(1)))
+        assertThatThrownBy(() -> new Onboarding(pools, roster, crashing, CLOCK).add(POOL, alice(), T0.plusSeconds(1)))
                 .hasMessage("the instance stopped");
         onboarding.add(POOL, new NewUser(new LinuxUserName("bob"), "bob@example.org", "Bob", List.of(), null),
                 T0.plusSeconds(2));

@@ -27,7 +27,8 @@ class RosterSyncTest {
 
     private final InMemoryPoolRepository pools = new InMemoryPoolRepository();
     private final InMemoryRoster roster = new InMemoryRoster();
-    private final Onboarding onboarding = new Onboarding(pools, roster, new RecordingShare());
+    private final Onboarding onboarding = new Onboarding(pools, roster, new RecordingShare(),
+            java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
     private final List<GroupMembers.Member> members = new ArrayList<>();
     private final Map<String, String> links = new HashMap<>();
     private final RosterSync sync = new RosterSync(pools, roster, new FakeGraph(), new DeltaLinks() {

@@ -13,7 +13,6 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -129,8 +128,8 @@ public final class DevStack {
         }
         Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment,
                 jvmOptions, List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
-        // The emulator starts once the host serves: on two cores its TLS set-up would otherwise slow the
-        // host's start-up, and nothing on the intake path needs it.
+        // The host answers 503 with Retry-After until Azurite and the emulator accept connections, and reports
+        // itself Running only then: "up" below means a first request succeeds.
         AtomicReference<AzureEmulator> emulator = new AtomicReference<>();
         AzuriteProcess azurite;
         try {
@@ -145,10 +144,10 @@ public final class DevStack {
             Optional.ofNullable(emulator.get()).ifPresent(AzureEmulator::close);
         }));
         try {
-            long readyMillis = awaitHost(host, port);
             if (emulated) {
                 emulator.set(startEmulator(options, keyDir, controlPlane));
             }
+            long readyMillis = awaitHost(host, port);
             System.out.println();
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
                     + " ms after launch)");
@@ -218,23 +217,24 @@ public final class DevStack {
         return builder.start();
     }
 
-    /** Milliseconds from this JVM's launch to the host's first served request. */
+    /** Milliseconds from this JVM's launch until the host says Running: its stack answers, a request succeeds. */
     private static long awaitHost(Process host, int port) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest status = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/host/status"))
                 .timeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(HOST_READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
+        long deadline = System.nanoTime() + HOST_READY_TIMEOUT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
             if (!host.isAlive()) {
                 throw new IllegalStateException("the function host exited with " + host.exitValue());
             }
             try {
                 if (client.send(status, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                    return ManagementFactory.getRuntimeMXBean().getUptime();
                 }
             } catch (IOException notYet) {
-                Thread.sleep(25);
+                // Not listening yet.
             }
+            Thread.sleep(25);
         }
         throw new IllegalStateException("the function host did not answer within " + HOST_READY_TIMEOUT);
     }

@@ -38,17 +38,20 @@ public final class FunctionHost {
             fail(e.getMessage());
             return;
         }
+        // The host's one clock: the timers' schedules and the topic's token expiries.
+        Clock clock = Clock.systemUTC();
         HostJson hostJson = HostJson.read(root.resolve("host.json"));
         QueueClients queueClients = new QueueClients(hostJson.queues().base64());
         Invoker invoker = new Invoker(queueClients);
         EventGridWebhook webhook = new EventGridWebhook(functions, key, invoker);
         String topicKey = Optional.ofNullable(settings.values().get(TOPIC_KEY_VARIABLE)).orElseGet(DevStack::newKey);
-        LocalEventGridTopic topic = new LocalEventGridTopic(topicKey, key, webhook.functionNames());
+        LocalEventGridTopic topic = new LocalEventGridTopic(topicKey, key, webhook.functionNames(), clock);
         HostServer server = new HostServer()
-                .handle("/", new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker))
+                .handle("/", new HttpTriggerServer(functions, hostJson.routePrefix(), key, invoker,
+                        StackReadiness.of(settings.values(), "AzureWebJobsStorage", "DSVMPOOLS_ARM_ENDPOINT")))
                 .handle(EventGridWebhook.PATH, webhook)
                 .handle(LocalEventGridTopic.PATH, topic);
-        TimerScheduler timers = new TimerScheduler(invoker, Clock.systemUTC());
+        TimerScheduler timers = new TimerScheduler(invoker, clock);
         QueueListener queues = new QueueListener(hostJson.queues(), invoker, queueClients);
         try {
             timers.start(functions);

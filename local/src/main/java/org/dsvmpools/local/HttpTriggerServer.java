@@ -33,11 +33,14 @@ final class HttpTriggerServer implements HttpHandler {
     private final String routePrefix;
     private final String functionKey;
     private final Invoker invoker;
+    private final StackReadiness readiness;
 
     private record Route(FunctionDefinition function, RouteTemplate template, Set<String> methods, String authLevel) {
     }
 
-    HttpTriggerServer(List<FunctionDefinition> functions, String routePrefix, String functionKey, Invoker invoker) {
+    HttpTriggerServer(List<FunctionDefinition> functions, String routePrefix, String functionKey, Invoker invoker,
+                      StackReadiness readiness) {
+        this.readiness = readiness;
         this.routePrefix = routePrefix;
         this.functionKey = functionKey;
         this.invoker = invoker;
@@ -58,9 +61,20 @@ final class HttpTriggerServer implements HttpHandler {
 
     private void serve(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
+        Optional<StackReadiness.Dependency> waiting = readiness.waitingFor();
         if (path.equals("/admin/host/status")) {
-            Exchanges.send(exchange, 200, "application/json",
-                    "{\"state\":\"Running\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            // Up when a first request would succeed: the status says "Running" only once the stack answers.
+            Exchanges.send(exchange, waiting.isEmpty() ? 200 : 503, "application/json", JSON.writeValueAsBytes(
+                    waiting.isEmpty() ? Map.of("state", "Running") : Map.of("state", "Initialized",
+                            "waitingFor", waiting.get().toString())), Map.of());
+            return;
+        }
+        if (waiting.isPresent()) {
+            exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+            Exchanges.send(exchange, 503, "application/problem+json", JSON.writeValueAsBytes(Map.of(
+                    "type", "about:blank", "title", "Service Unavailable", "status", 503,
+                    "detail", "the local stack is still starting: waiting for " + waiting.get()
+                            + "; try again in a second")), Map.of("Retry-After", "1"));
             return;
         }
         String prefix = "/" + routePrefix + "/";

@@ -35,7 +35,10 @@ final class LocalEventGridTopic implements HttpHandler {
     private final ExecutorService deliveries = Executors.newFixedThreadPool(4);
     private volatile int webhookPort;
 
-    LocalEventGridTopic(String topicKey, String systemKey, List<String> functionNames) {
+    private final java.time.Clock clock;
+
+    LocalEventGridTopic(String topicKey, String systemKey, List<String> functionNames, java.time.Clock clock) {
+        this.clock = clock;
         this.topicKey = topicKey;
         this.systemKey = systemKey;
         this.functionNames = List.copyOf(functionNames);
@@ -83,7 +86,7 @@ final class LocalEventGridTopic implements HttpHandler {
             return Exchanges.constantTimeEquals(key, topicKey);
         }
         String token = exchange.getRequestHeaders().getFirst("aeg-sas-token");
-        return token != null && SasToken.isValid(token, topicKey);
+        return token != null && SasToken.isValid(token, topicKey, clock.instant());
     }
 
     /** What makes a batch unacceptable: an event missing a field its schema requires. */

@@ -171,6 +171,43 @@ class FunctionHostIT {
         assertThat(infos).anyMatch(info -> info.path("IsPastDue").asBoolean());
     }
 
+    /**
+     * Up means up (#26): while the storage it stands on does not answer, the host answers its routes with 503,
+     * Retry-After and a problem that names what it waits for, and its status is not Running; once storage answers,
+     * the same requests succeed.
+     */
+    @Test
+    void untilItsStorageAnswersTheHostSays503WithRetryAfterNotAConnectionError() throws Exception {
+        int port = AzuriteProcess.freePortTriple();
+        Map<String, String> later = new java.util.HashMap<>(settings(Map.of()));
+        later.put("AzureWebJobsStorage", AzuriteProcess.connectionString(port));
+        AzuriteProcess late = null;
+        try (HostProcess starting = HostProcess.start(FunctionHost.class, later, "--root",
+                HostProcess.repositoryRoot().toString(), "--scan", "org.dsvmpools.local.samples")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> starting.output().contains("Host started"));
+            HttpResponse<String> early = send(HttpRequest.newBuilder(URI.create(starting.url("/api/open"))));
+
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(early.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(early.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(JSON.readTree(early.body()).path("detail").asText()).contains("Azurite's blob service")
+                    .contains(":" + port);
+            assertThat(send(HttpRequest.newBuilder(URI.create(starting.url("/admin/host/status")))).statusCode())
+                    .isEqualTo(503);
+
+            late = AzuriteProcess.start(HostProcess.repositoryRoot(), port, null);
+
+            assertThat(send(HttpRequest.newBuilder(URI.create(starting.url("/admin/host/status")))).statusCode())
+                    .isEqualTo(200);
+            assertThat(send(HttpRequest.newBuilder(URI.create(starting.url("/api/open")))).statusCode())
+                    .isEqualTo(200);
+        } finally {
+            if (late != null) {
+                late.stop();
+            }
+        }
+    }
+
     @Test
     void anUnsupportedBindingStopsTheStartUpNamingIt() throws Exception {
         try (HostProcess bad = HostProcess.start(FunctionHost.class, settings(Map.of()), "--root",

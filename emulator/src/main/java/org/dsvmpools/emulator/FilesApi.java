@@ -122,8 +122,9 @@ final class FilesApi implements HttpHandler {
             }
         };
         // Logged before the answer leaves: a client that clears the log once it has its answer never sees the
-        // entry of a request it already had the answer to.
-        exchange.setAttribute(LOG_BEFORE_ANSWER, logOnce);
+        // entry of a request it already had the answer to. A thread-local, since the JDK's server keeps exchange
+        // attributes per context, shared by concurrent requests; the answer is sent on the handling thread.
+        LOG_BEFORE_ANSWER.set(logOnce);
         try (exchange) {
             try {
                 serve(exchange);
@@ -137,10 +138,11 @@ final class FilesApi implements HttpHandler {
                 sendError(exchange, new FilesError(500, "InternalError", e.toString()));
             }
         }
+        LOG_BEFORE_ANSWER.remove();
         logOnce.accept(exchange.getResponseCode());
     }
 
-    private static final String LOG_BEFORE_ANSWER = "dsvmpools.log";
+    private static final ThreadLocal<java.util.function.IntConsumer> LOG_BEFORE_ANSWER = new ThreadLocal<>();
 
     private void serve(HttpExchange exchange) throws IOException {
         String rawPath = exchange.getRequestURI().getRawPath();
@@ -670,7 +672,8 @@ final class FilesApi implements HttpHandler {
 
     private static void send(HttpExchange exchange, int status, Headers headers, byte[] body, long length)
             throws IOException {
-        if (exchange.getAttribute(LOG_BEFORE_ANSWER) instanceof java.util.function.IntConsumer logOnce) {
+        java.util.function.IntConsumer logOnce = LOG_BEFORE_ANSWER.get();
+        if (logOnce != null) {
             logOnce.accept(status);
         }
         headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));

@@ -117,6 +117,20 @@ public final class AzureFilesPoolShare implements PoolShare {
         }
     }
 
+    /** Azure Files' status and error code, or that it did not answer. */
+    @Override
+    public String explain(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ShareStorageException e) {
+                return "Azure Files answered " + e.getStatusCode() + " " + e.getErrorCode();
+            }
+            if (cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+                return "Azure Files did not answer";
+            }
+        }
+        return failure.getClass().getSimpleName();
+    }
+
     /** One request when the parent exists, as it does for every user but the first. */
     private static void ensure(ShareClient client, String path) {
         try {

@@ -33,6 +33,30 @@ public final class TableDeltaLinks implements DeltaLinks {
         }
     }
 
+    /** Kept in the same table as the links, in a partition of its own. */
+    private static final String RUN_PARTITION = "run";
+    private static final String RUN_ROW = "daily";
+
+    @Override
+    public Optional<String> dailyRunCursor() {
+        creation.ensure();
+        try {
+            return Optional.ofNullable((String) table.getEntity(RUN_PARTITION, RUN_ROW).getProperty("LastPool"));
+        } catch (TableServiceException e) {
+            if (e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void saveDailyRunCursor(String lastPool) {
+        creation.ensure();
+        table.upsertEntityWithResponse(new TableEntity(RUN_PARTITION, RUN_ROW).addProperty("LastPool", lastPool),
+                TableEntityUpdateMode.REPLACE, null, Context.NONE);
+    }
+
     /** The last writer wins: two syncs of one group that race both end at a link no older than where they began. */
     @Override
     public void save(String groupId, String deltaLink) {

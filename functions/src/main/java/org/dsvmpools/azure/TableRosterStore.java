@@ -221,6 +221,12 @@ public final class TableRosterStore implements RosterStore {
         optional(entity, "DisplayName", member.displayName());
         optional(entity, "EntraObjectId", member.entraObjectId());
         optional(entity, "Archive", member.archive());
+        if (member.attempt() != null) {
+            entity.addProperty("LastFailure", member.attempt().failure())
+                    .addProperty("FailedAt", Tables.dateTime(member.attempt().at()))
+                    .addProperty("Attempts", member.attempt().count())
+                    .addProperty("RetryAt", Tables.dateTime(member.attempt().retryAt()));
+        }
         return entity;
     }
 
@@ -228,6 +234,15 @@ public final class TableRosterStore implements RosterStore {
         if (value != null) {
             entity.addProperty(property, value);
         }
+    }
+
+    private static Member.Attempt attempt(TableEntity entity) {
+        if (!(entity.getProperty("RetryAt") instanceof OffsetDateTime retryAt)) {
+            return null;
+        }
+        return new Member.Attempt((String) entity.getProperty("LastFailure"),
+                ((OffsetDateTime) entity.getProperty("FailedAt")).toInstant(),
+                ((Number) entity.getProperty("Attempts")).intValue(), retryAt.toInstant());
     }
 
     private static Member member(TableEntity entity) {
@@ -239,7 +254,7 @@ public final class TableRosterStore implements RosterStore {
                     ((Number) entity.getProperty("Uid")).intValue(),
                     MemberState.valueOf((String) entity.getProperty("State")),
                     ((OffsetDateTime) entity.getProperty("ChangedAt")).toInstant(),
-                    (String) entity.getProperty("Archive"));
+                    (String) entity.getProperty("Archive"), attempt(entity));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored roster entry " + entity.getRowKey() + " is unreadable", e);
         }

@@ -14,12 +14,46 @@ import org.dsvmpools.pool.LinuxUserName;
  * @param archive   where the folder went when the user was removed, or null
  */
 public record Member(LinuxUserName name, String email, String displayName, List<String> sshPublicKeys,
-                     String entraObjectId, int uid, MemberState state, Instant changedAt, String archive) {
+                     String entraObjectId, int uid, MemberState state, Instant changedAt, String archive,
+                     Attempt attempt) {
     public Member {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(changedAt, "changedAt");
         sshPublicKeys = List.copyOf(sshPublicKeys);
+    }
+
+    public Member(LinuxUserName name, String email, String displayName, List<String> sshPublicKeys,
+                  String entraObjectId, int uid, MemberState state, Instant changedAt, String archive) {
+        this(name, email, displayName, sshPublicKeys, entraObjectId, uid, state, changedAt, archive, null);
+    }
+
+    /**
+     * The last change failed half-way (its folder or the manifest could not be written, Azure Files or Graph being
+     * down): why, how often, and when the recovery timer tries it again. Null once nothing failed since the change.
+     */
+    public record Attempt(String failure, Instant at, int count, Instant retryAt) {
+        /** The first retry comes a minute after a failure, each later one twice as late, at most this late. */
+        static final java.time.Duration MAX_BACKOFF = java.time.Duration.ofMinutes(15);
+
+        static Attempt after(Attempt previous, String failure, Instant now) {
+            int count = previous == null ? 1 : previous.count() + 1;
+            java.time.Duration wait = java.time.Duration.ofMinutes(1L << Math.min(count - 1, 4));
+            return new Attempt(failure, now, count, now.plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait));
+        }
+
+        boolean dueAt(Instant now) {
+            return !now.isBefore(retryAt);
+        }
+    }
+
+    Member withAttempt(Attempt next) {
+        return new Member(name, email, displayName, sshPublicKeys, entraObjectId, uid, state, changedAt, archive, next);
+    }
+
+    /** What an addition of this user asked for, to be done again. */
+    NewUser asNewUser() {
+        return new NewUser(name, email, displayName, sshPublicKeys, entraObjectId);
     }
 
     /**

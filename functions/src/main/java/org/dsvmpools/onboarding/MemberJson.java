@@ -30,6 +30,11 @@ public final class MemberJson {
         if (member.archive() != null) {
             node.put("archive", member.archive());
         }
+        if (member.state() == MemberState.Pending && member.attempt() != null) {
+            node.putObject("pending").put("reason", member.attempt().failure())
+                    .put("attempts", member.attempt().count()).put("failedAt", member.attempt().at().toString())
+                    .put("retryAt", member.attempt().retryAt().toString());
+        }
         node.put("sshPublicKeys", member.sshPublicKeys().size());
         member.signInWays(hubSignsInWithEntra).forEach(node.putArray("signIn")::add);
         return node;

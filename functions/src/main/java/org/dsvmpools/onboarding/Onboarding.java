@@ -36,8 +36,10 @@ public final class Onboarding {
     private final ReadyPools pools;
     private final RosterStore roster;
     private final PoolShare share;
+    private final Clock clock;
 
     public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share, Clock clock) {
+        this.clock = clock;
         this.pools = new ReadyPools(pools, clock);
         this.roster = roster;
         this.share = share;
@@ -100,6 +102,9 @@ public final class Onboarding {
                             + known.changedAt());
                 }
                 if (published(poolName, where, known)) {
+                    if (known.attempt() != null) {
+                        quietly(() -> roster.replace(poolName, current.get(), known.withAttempt(null)));
+                    }
                     return new Outcome.Unchanged(known.with(MemberState.Ready, at, null), "already applied");
                 }
             }
@@ -115,9 +120,65 @@ public final class Onboarding {
         } else {
             roster.create(poolName, pending);
         }
-        share.ensureDirectories(where, UserFolders.home(user.name()));
-        publish(poolName, where, List.of(pending));
+        // A retry of this very change keeps its count of attempts, for the back-off.
+        Member.Attempt before = current.map(RosterStore.Stored::member).filter(known -> known.changedAt().equals(at)
+                && known.state() == MemberState.Pending).map(Member::attempt).orElse(null);
+        try {
+            share.ensureDirectories(where, UserFolders.home(user.name()));
+            publish(poolName, where, List.of(pending));
+        } catch (RuntimeException e) {
+            noteFailure(poolName, pending, before, e);
+            throw e;
+        }
         return new Outcome.Done(pending.with(MemberState.Ready, at, null));
+    }
+
+    /**
+     * Records on the roster entry why its change failed half-way and when {@link #retryPending} does it again
+     * (#26), so a user added during a Files or Graph outage is Ready minutes after it ends, not at the next daily
+     * run. Best effort: when the roster cannot be written either, the daily run still repairs the user.
+     */
+    private void noteFailure(PoolName pool, Member pending, Member.Attempt before, RuntimeException e) {
+        String why = e instanceof PoolShare.AccessDeniedException ? e.getMessage()
+                : "the pool's file share could not be written (" + share.explain(e) + ")";
+        Member.Attempt attempt = Member.Attempt.after(before, why, clock.instant());
+        quietly(() -> roster.find(pool, pending.name()).filter(stored -> stored.member().changedAt()
+                .equals(pending.changedAt()) && stored.member().state() == MemberState.Pending)
+                .ifPresent(stored -> roster.replace(pool, stored, stored.member().withAttempt(attempt))));
+    }
+
+    private static void quietly(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException unrecorded) {
+            // The roster is down too: the daily run repairs what this could not record.
+        }
+    }
+
+    /**
+     * Does again the additions of {@code poolName} that failed half-way and whose retry time has come; one line per
+     * user. A user that fails again is tried later, each time twice as late (at most {@link
+     * Member.Attempt#MAX_BACKOFF}); one user's failure does not stop the others.
+     */
+    public List<String> retryPending(PoolName poolName) {
+        Instant now = clock.instant();
+        if (blocked(poolName, pools.find(poolName)).isPresent()) {
+            return List.of();
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (Member member : roster.list(poolName)) {
+            if (member.state() != MemberState.Pending || member.attempt() == null || !member.attempt().dueAt(now)) {
+                continue;
+            }
+            try {
+                Outcome outcome = add(poolName, member.asNewUser(), member.changedAt());
+                lines.add(member.name() + ": " + (outcome instanceof Outcome.Done ? "onboarded on retry "
+                        + (member.attempt().count() + 1) : outcome.getClass().getSimpleName()));
+            } catch (RuntimeException e) {
+                lines.add(member.name() + ": failed again (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return lines;
     }
 
     /**

@@ -25,6 +25,11 @@ public interface PoolShare {
     /** When each user's entry in the manifest was changed ({@link Manifest#changeTimes}), read without the lease. */
     Map<LinuxUserName, Instant> published(ShareRef share);
 
+    /** What went wrong in a sentence's part for the user's record, never the service's raw answer. */
+    default String explain(RuntimeException failure) {
+        return failure.getClass().getSimpleName();
+    }
+
     /**
      * The share refused the app: its role on the storage account has not taken effect yet (Azure RBAC takes up to
      * ten minutes after the assignment), or the account's firewall does not admit the app's subnet.

@@ -217,19 +217,26 @@ public final class RosterSync {
     public List<Report> reconcileAll(Instant at) {
         Map<String, List<GroupMembers.Member>> read = new HashMap<>();
         List<Report> reports = new ArrayList<>();
-        for (Pool pool : readyPools()) {
+        // Subscriptions first (#26): they are few and quick, and a run its timeout cuts off among the pools has
+        // still renewed every one, where a lapsed subscription loses every change until the next run.
+        try {
+            reports.add(new Report(SUBSCRIPTIONS, subscriptions.keep(followedGroups(), at)));
+        } catch (RuntimeException e) {
+            reports.add(new Report(SUBSCRIPTIONS, List.of("Graph subscriptions not kept: " + e.getMessage()
+                    + "; the next run tries again")));
+        }
+        for (Pool pool : fromCursor(readyPools())) {
             try {
                 reports.addAll(reconcile(pool, read, at));
             } catch (RuntimeException e) {
                 reports.add(new Report(pool.name().value(), List.of("not reconciled: " + e.getMessage()
                         + "; the next run tries again")));
             }
-        }
-        try {
-            reports.add(new Report(SUBSCRIPTIONS, subscriptions.keep(followedGroups(), at)));
-        } catch (RuntimeException e) {
-            reports.add(new Report(SUBSCRIPTIONS, List.of("Graph subscriptions not kept: " + e.getMessage()
-                    + "; the next run tries again")));
+            try {
+                links.saveDailyRunCursor(pool.name().value());
+            } catch (RuntimeException e) {
+                // Without the cursor the next run starts from the first pool, as it would anyway.
+            }
         }
         return reports;
     }
@@ -336,6 +343,49 @@ public final class RosterSync {
             return name + " belongs to another user of the pool, skipped";
         }
         return name + " unchanged (" + outcome.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * The pools in name order from the one after the last pool a run reconciled, then the rest: a run its timeout
+     * cut off goes on where it stopped, and no pool is always last (#26).
+     */
+    private List<Pool> fromCursor(List<Pool> ready) {
+        Optional<String> cursor;
+        try {
+            cursor = links.dailyRunCursor();
+        } catch (RuntimeException e) {
+            cursor = Optional.empty();
+        }
+        List<Pool> sorted = new ArrayList<>(ready);
+        sorted.sort(java.util.Comparator.comparing(p -> p.name().value()));
+        if (cursor.isEmpty()) {
+            return sorted;
+        }
+        String last = cursor.get();
+        List<Pool> ordered = new ArrayList<>();
+        sorted.stream().filter(p -> p.name().value().compareTo(last) > 0).forEach(ordered::add);
+        sorted.stream().filter(p -> p.name().value().compareTo(last) <= 0).forEach(ordered::add);
+        return ordered;
+    }
+
+    /**
+     * The recovery timer's part (#26): every Ready pool's additions that failed half-way and are due again, each
+     * pool on its own.
+     */
+    public List<Report> retryPending() {
+        List<Report> reports = new ArrayList<>();
+        for (Pool pool : readyPools()) {
+            try {
+                List<String> lines = onboarding.retryPending(pool.name());
+                if (!lines.isEmpty()) {
+                    reports.add(new Report(pool.name().value(), lines));
+                }
+            } catch (RuntimeException e) {
+                reports.add(new Report(pool.name().value(), List.of("pending users not retried ("
+                        + e.getClass().getSimpleName() + "); the next run tries again")));
+            }
+        }
+        return reports;
     }
 
     private List<Pool> readyPools() {

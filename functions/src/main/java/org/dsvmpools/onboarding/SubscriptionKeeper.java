@@ -29,24 +29,44 @@ public final class SubscriptionKeeper {
         }
         List<String> done = new ArrayList<>();
         Set<String> covered = new HashSet<>();
+        // Each subscription and group on its own (#26): one Graph refusal does not leave the others to expire.
         for (GroupSubscriptions.Subscription subscription : subscriptions.list()) {
-            if (!followed.contains(subscription.groupId()) || !covered.add(subscription.groupId())) {
-                subscriptions.delete(subscription.id());
-                done.add("subscription " + subscription.id() + " on group " + subscription.groupId()
-                        + " deleted: no pool follows the group");
-            } else if (subscription.expires().isBefore(now.plus(RENEW_BEFORE))) {
-                Instant until = GroupSubscriptions.longest(now);
-                subscriptions.renew(subscription.id(), until);
-                done.add("subscription on group " + subscription.groupId() + " renewed until " + until);
-            }
+            boolean unfollowed = !followed.contains(subscription.groupId()) || !covered.add(subscription.groupId());
+            isolated(done, "subscription " + subscription.id() + " on group " + subscription.groupId(), () -> {
+                if (unfollowed) {
+                    subscriptions.delete(subscription.id());
+                    return "subscription " + subscription.id() + " on group " + subscription.groupId()
+                            + " deleted: no pool follows the group";
+                }
+                if (subscription.expires().isBefore(now.plus(RENEW_BEFORE))) {
+                    Instant until = GroupSubscriptions.longest(now);
+                    subscriptions.renew(subscription.id(), until);
+                    return "subscription on group " + subscription.groupId() + " renewed until " + until;
+                }
+                return null;
+            });
         }
         for (String group : followed) {
             if (!covered.contains(group)) {
-                GroupSubscriptions.Subscription made = subscriptions.create(group, GroupSubscriptions.longest(now));
-                done.add("subscription " + made.id() + " on group " + group + " made, until " + made.expires());
+                isolated(done, "the subscription on group " + group, () -> {
+                    GroupSubscriptions.Subscription made = subscriptions.create(group,
+                            GroupSubscriptions.longest(now));
+                    return "subscription " + made.id() + " on group " + group + " made, until " + made.expires();
+                });
             }
         }
         return done;
+    }
+
+    private static void isolated(List<String> done, String what, java.util.function.Supplier<String> step) {
+        try {
+            String line = step.get();
+            if (line != null) {
+                done.add(line);
+            }
+        } catch (RuntimeException e) {
+            done.add(what + " not kept (" + e.getMessage() + "); the next run tries again");
+        }
     }
 
     /** Graph asks for reauthorization: renewing reauthorizes. */

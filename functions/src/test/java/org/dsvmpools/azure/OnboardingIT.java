@@ -95,6 +95,43 @@ class OnboardingIT extends LocalCloudTest {
         assertThat(manifest(share).path("users").get(0).path("state").asText()).isEqualTo("removed");
     }
 
+    /**
+     * A user added while Azure Files is down is Pending with the reason and the time of the next try, and the
+     * recovery timer's retry makes them Ready minutes after the outage ends, not at the next daily run (#26).
+     */
+    @Test
+    void aUserAddedWhileFilesIsDownIsTriedAgainSoonAndSaysWhyItWaits() throws Exception {
+        PoolName pool = readyPool();
+        org.dsvmpools.testing.MutableClock clock = new org.dsvmpools.testing.MutableClock(T0.plusSeconds(600));
+        Onboarding onboarding = new Onboarding(repository, roster, new AzureFilesPoolShare(
+                local.emulator.armEndpoint(), () -> local.arm, clock), clock);
+        local.emulator.configureFaults("{\"rules\":[{\"match\":\"/pool-data\",\"kind\":\"unavailable\"}]}");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> onboarding.add(pool, user("olga"), T0))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(onboarding.retryPending(pool)).as("not due before its retry time").isEmpty();
+        } finally {
+            local.emulator.configureFaults("{}");
+        }
+        Member waiting = onboarding.members(pool).orElseThrow().stream()
+                .filter(m -> m.name().value().equals("olga")).findFirst().orElseThrow();
+        assertThat(waiting.state()).isEqualTo(MemberState.Pending);
+        assertThat(waiting.attempt().failure()).contains("file share").doesNotContain("Status code");
+        assertThat(waiting.attempt().retryAt()).isEqualTo(clock.instant().plusSeconds(60));
+        JsonNode shown = org.dsvmpools.onboarding.MemberJson.write(waiting, false);
+        assertThat(shown.path("pending").path("retryAt").asText()).isEqualTo(waiting.attempt().retryAt().toString());
+
+        clock.advance(java.time.Duration.ofSeconds(61));
+        List<String> retried = onboarding.retryPending(pool);
+
+        assertThat(retried).singleElement().asString().contains("olga").contains("onboarded");
+        assertThat(onboarding.members(pool).orElseThrow()).filteredOn(m -> m.name().value().equals("olga"))
+                .singleElement().satisfies(m -> assertThat(m.state()).isEqualTo(MemberState.Ready));
+        assertThat(roster.find(pool, new LinuxUserName("olga")).orElseThrow().member().attempt())
+                .as("a retry that succeeded is not tried again").isNull();
+        assertThat(onboarding.retryPending(pool)).isEmpty();
+    }
+
     @Test
     void twoHundredConcurrentOnboardingsEndWithEveryUserInTheManifestAndEachFolderMadeOnce() throws Exception {
         PoolName pool = readyPool();

@@ -181,4 +181,65 @@ class RosterSyncTest {
         assertThat(roster.list(POOL)).isEmpty();
     }
 
+
+    /**
+     * A daily run cut off by its timeout goes on where it stopped the next time (#26): the pools after the last
+     * one reconciled come first.
+     */
+    @Test
+    void aDailyRunCutOffByItsTimeoutGoesOnWhereItStoppedTheNextTime() {
+        for (String name : List.of("pool-a", "pool-b", "pool-c")) {
+            pools.create(Pool.accept(PoolDocumentsFixture.spec(name), new Caller("a", "A", Set.of()), T0)
+                    .moveTo(PoolStatus.Provisioning, "w", T0).moveTo(PoolStatus.Ready, "r", T0));
+        }
+        String a = org.dsvmpools.pool.AzureNames.of(new PoolName("pool-a")).storageAccount();
+        String b = org.dsvmpools.pool.AzureNames.of(new PoolName("pool-b")).storageAccount();
+        String c = org.dsvmpools.pool.AzureNames.of(new PoolName("pool-c")).storageAccount();
+        List<String> order = new ArrayList<>();
+        boolean[] cutOff = {true};
+        RecordingShare share = new RecordingShare() {
+            @Override
+            public synchronized Map<LinuxUserName, Instant> published(ShareRef where) {
+                if (!List.of(a, b, c).contains(where.storageAccount())) {
+                    return super.published(where);
+                }
+                order.add(where.storageAccount());
+                if (cutOff[0] && order.size() == 2) {
+                    throw new Error("the host stopped the run at its timeout");
+                }
+                return super.published(where);
+            }
+        };
+        RosterSync daily = new RosterSync(pools, roster, new FakeGraph(), new DeltaLinks() {
+            @Override
+            public Optional<String> find(String groupId) {
+                return Optional.ofNullable(links.get(groupId));
+            }
+
+            @Override
+            public void save(String groupId, String deltaLink) {
+                links.put(groupId, deltaLink);
+            }
+
+            @Override
+            public Optional<String> dailyRunCursor() {
+                return Optional.ofNullable(links.get("cursor"));
+            }
+
+            @Override
+            public void saveDailyRunCursor(String lastPool) {
+                links.put("cursor", lastPool);
+            }
+        }, new Onboarding(pools, roster, share, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> daily.reconcileAll(T0)).isInstanceOf(Error.class);
+        assertThat(order).containsExactly(a, b);
+
+        cutOff[0] = false;
+        order.clear();
+        daily.reconcileAll(T0.plusSeconds(86_400));
+
+        assertThat(order).as("on from the pool it was cut off at, the one done last time at the end")
+                .startsWith(b).containsSubsequence(b, c, a);
+    }
 }

@@ -22,9 +22,13 @@ public final class TableDeltaLinks implements DeltaLinks {
 
     @Override
     public Optional<String> find(String groupId) {
+        return text(PARTITION, groupId, "DeltaLink");
+    }
+
+    private Optional<String> text(String partition, String row, String property) {
         creation.ensure();
         try {
-            return Optional.ofNullable((String) table.getEntity(PARTITION, groupId).getProperty("DeltaLink"));
+            return Optional.ofNullable((String) table.getEntity(partition, row).getProperty(property));
         } catch (TableServiceException e) {
             if (e.getResponse().getStatusCode() == 404) {
                 return Optional.empty();
@@ -39,15 +43,7 @@ public final class TableDeltaLinks implements DeltaLinks {
 
     @Override
     public Optional<String> dailyRunCursor() {
-        creation.ensure();
-        try {
-            return Optional.ofNullable((String) table.getEntity(RUN_PARTITION, RUN_ROW).getProperty("LastPool"));
-        } catch (TableServiceException e) {
-            if (e.getResponse().getStatusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return text(RUN_PARTITION, RUN_ROW, "LastPool");
     }
 
     @Override

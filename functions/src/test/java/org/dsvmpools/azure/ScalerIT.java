@@ -51,13 +51,19 @@ class ScalerIT extends LocalCloudTest {
 
     /** A Ready pool of two running instances, deployed by the worker. */
     private PoolName readyPool() throws Exception {
+        int n = tables("scalerpools");
+        return DeployedPools.deploy(local, repository, "scaled-" + n);
+    }
+
+    /** Tables of their own for the next test's pools: the n it used. */
+    private int tables(String poolTable) {
         int n = ++pools;
-        repository = new TablePoolRepository(local.storage.table("scalerpools" + n));
+        repository = new TablePoolRepository(local.storage.table(poolTable + n));
         reports = new TableUsageReports(local.storage.table("usage" + n));
         leases = new TableScalerLeases(local.storage.table("leases" + n));
         snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
         histories = new TableDemandHistories(local.storage.table("demand" + n));
-        return DeployedPools.deploy(local, repository, "scaled-" + n);
+        return n;
     }
 
     private Scaler scaler(PoolInstances instances) {
@@ -90,12 +96,7 @@ class ScalerIT extends LocalCloudTest {
      */
     @Test
     void aPoolThatCannotBeReadIsRecordedOnItselfAndTheOthersAreStillScaled() throws Exception {
-        int n = ++pools;
-        repository = new TablePoolRepository(local.storage.table("isolatedpools" + n));
-        reports = new TableUsageReports(local.storage.table("usage" + n));
-        leases = new TableScalerLeases(local.storage.table("leases" + n));
-        snapshots = new TableScalingSnapshots(local.storage.table("scaling" + n));
-        histories = new TableDemandHistories(local.storage.table("demand" + n));
+        int n = tables("isolatedpools");
         PoolName fine = DeployedPools.deploy(local, repository, "iso-fine-" + n);
         PoolName throttled = DeployedPools.deploy(local, repository, "iso-throttled-" + n);
         PoolName gone = DeployedPools.deploy(local, repository, "iso-gone-" + n);

@@ -31,7 +31,10 @@ class RosterSyncTest {
             java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC));
     private final List<GroupMembers.Member> members = new ArrayList<>();
     private final Map<String, String> links = new HashMap<>();
-    private final RosterSync sync = new RosterSync(pools, roster, new FakeGraph(), new DeltaLinks() {
+    private final RosterSync sync = new RosterSync(pools, roster, new FakeGraph(), new MapLinks(), onboarding);
+
+    /** Delta links, and the daily run's cursor, in {@link #links}. */
+    private class MapLinks implements DeltaLinks {
         @Override
         public Optional<String> find(String groupId) {
             return Optional.ofNullable(links.get(groupId));
@@ -41,7 +44,17 @@ class RosterSyncTest {
         public void save(String groupId, String deltaLink) {
             links.put(groupId, deltaLink);
         }
-    }, onboarding);
+
+        @Override
+        public Optional<String> dailyRunCursor() {
+            return Optional.ofNullable(links.get("cursor"));
+        }
+
+        @Override
+        public void saveDailyRunCursor(String lastPool) {
+            links.put("cursor", lastPool);
+        }
+    }
 
     /** Graph over {@link #members}: a delta link remembers the membership it was given at. */
     private class FakeGraph implements GroupMembers {
@@ -210,27 +223,7 @@ class RosterSyncTest {
                 return super.published(where);
             }
         };
-        RosterSync daily = new RosterSync(pools, roster, new FakeGraph(), new DeltaLinks() {
-            @Override
-            public Optional<String> find(String groupId) {
-                return Optional.ofNullable(links.get(groupId));
-            }
-
-            @Override
-            public void save(String groupId, String deltaLink) {
-                links.put(groupId, deltaLink);
-            }
-
-            @Override
-            public Optional<String> dailyRunCursor() {
-                return Optional.ofNullable(links.get("cursor"));
-            }
-
-            @Override
-            public void saveDailyRunCursor(String lastPool) {
-                links.put("cursor", lastPool);
-            }
-        }, new Onboarding(pools, roster, share, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
+        RosterSync daily = new RosterSync(pools, roster, new FakeGraph(), new MapLinks(), new Onboarding(pools, roster, share, java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC)));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> daily.reconcileAll(T0)).isInstanceOf(Error.class);
         assertThat(order).containsExactly(a, b);

@@ -25,7 +25,7 @@ public final class OnboardUsersFunction {
 
     @FunctionName("OnboardUsers")
     public void run(@EventGridTrigger(name = "event") String event, ExecutionContext context) {
-        var read = RosterEvents.read(event);
+        var read = RosterEvents.read(event, app.clock().instant());
         context.getLogger().info("event " + read.id() + ": " + app.rosterEvents().handle(read));
     }
 }

@@ -21,6 +21,12 @@ final class UserResponses {
         if (outcome instanceof Onboarding.Outcome.Done done) {
             return Http.json(request, 200, MemberJson.write(done.member(), hubSignsInWithEntra));
         }
+        if (outcome instanceof Onboarding.Outcome.Unchanged unchanged && unchanged.superseded()) {
+            // Not applied, and never will be: a 200 would tell the caller it was (#27).
+            return Http.problem(request, Problem.of(409, "superseded", "A newer change was applied", "a change to "
+                    + "user '" + unchanged.member().name() + "' as new or newer, made at "
+                    + unchanged.member().changedAt() + ", was applied already; this one was not"));
+        }
         if (outcome instanceof Onboarding.Outcome.Unchanged unchanged) {
             return Http.json(request, 200, MemberJson.write(unchanged.member(), hubSignsInWithEntra));
         }

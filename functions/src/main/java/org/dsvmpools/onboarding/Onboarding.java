@@ -50,8 +50,19 @@ public final class Onboarding {
         record Done(Member member) implements Outcome {
         }
 
-        /** Nothing to do: a duplicate, or older than what was applied. */
-        record Unchanged(Member member, String why) implements Outcome {
+        /**
+         * Nothing to do: a duplicate, or older than what was applied.
+         *
+         * @param superseded a newer change to the user was applied: this one was not, and never will be
+         */
+        record Unchanged(Member member, String why, boolean superseded) implements Outcome {
+            Unchanged(Member member, String why) {
+                this(member, why, false);
+            }
+
+            public static Unchanged superseded(Member known) {
+                return new Unchanged(known, "a change as new or newer was applied at " + known.changedAt(), true);
+            }
         }
 
         /** No such pool, or one being deleted: acknowledged, there is nothing to onboard onto. */
@@ -98,8 +109,7 @@ public final class Onboarding {
                 // This very addition, recorded: if the manifest lacks it, it failed half-way and is done again.
                 boolean thisChange = known.state() == MemberState.Pending && at.equals(known.changedAt());
                 if (!thisChange) {
-                    return new Outcome.Unchanged(known, "a change as new or newer was applied at "
-                            + known.changedAt());
+                    return Outcome.Unchanged.superseded(known);
                 }
                 if (published(poolName, where, known)) {
                     if (known.attempt() != null) {
@@ -248,7 +258,7 @@ public final class Onboarding {
             return new Outcome.Done(known);
         }
         if (!at.isAfter(known.changedAt())) {
-            return new Outcome.Unchanged(known, "a change as new or newer was applied at " + known.changedAt());
+            return Outcome.Unchanged.superseded(known);
         }
         if (known.state() == MemberState.Removed) {
             return new Outcome.Unchanged(known, "already removed");

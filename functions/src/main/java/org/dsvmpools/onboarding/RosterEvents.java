@@ -28,7 +28,14 @@ public final class RosterEvents {
     private RosterEvents() {
     }
 
-    public static RosterEvent read(String text) {
+    /**
+     * How far ahead of its delivery an event's time may be: clocks disagree by seconds, not by years, and an event
+     * from the future would rule its user forever, since only a newer change overrides it (#27).
+     */
+    public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofMinutes(5);
+
+    /** @param receivedAt when the event was delivered: a CloudEvent without {@code time} took place then */
+    public static RosterEvent read(String text, Instant receivedAt) {
         JsonNode event;
         try {
             event = JSON.readTree(text);
@@ -44,10 +51,16 @@ public final class RosterEvents {
             return new RosterEvent.Malformed("?", "the event has no id");
         }
         String type = event.path(cloudEvent ? "type" : "eventType").asText("");
-        Optional<Instant> time = time(event.path(cloudEvent ? "time" : "eventTime"));
+        String timeField = cloudEvent ? "time" : "eventTime";
+        // CloudEvents 1.0 makes "time" optional; Event Grid's own schema requires eventTime.
+        Optional<Instant> time = cloudEvent && event.path("time").isMissingNode() ? Optional.of(receivedAt)
+                : time(event.path(timeField));
         if (time.isEmpty()) {
-            return new RosterEvent.Malformed(id, "'" + (cloudEvent ? "time" : "eventTime")
-                    + "' must be an ISO-8601 time");
+            return new RosterEvent.Malformed(id, "'" + timeField + "' must be an ISO-8601 time");
+        }
+        if (time.get().isAfter(receivedAt.plus(MAX_AHEAD))) {
+            return new RosterEvent.Malformed(id, "'" + timeField + "' is " + time.get() + ", more than "
+                    + MAX_AHEAD.toMinutes() + " minutes after the event was received (" + receivedAt + ")");
         }
         JsonNode data = event.path("data");
         return switch (type) {

@@ -142,7 +142,7 @@ class FaultCampaignIT extends LocalCloudTest {
             int deliveries = i % 5 == 0 ? 2 : 1;
             redelivered += deliveries - 1;
             for (int d = 0; d < deliveries; d++) {
-                handled.add(delivery.submit(() -> events.handle(RosterEvents.read(event))));
+                handled.add(delivery.submit(() -> events.handle(RosterEvents.read(event, java.time.Instant.now()))));
             }
         }
         List<String> outcomes = new ArrayList<>();

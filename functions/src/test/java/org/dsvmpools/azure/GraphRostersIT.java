@@ -320,7 +320,7 @@ class GraphRostersIT extends LocalCloudTest {
                 + "\"data\":{\"subscriptionId\":\"s-1\",\"lifecycleEvent\":\"missed\",\"resource\":\"groups/"
                 + group + "\"}}";
 
-        String handled = new RosterEventDispatch(onboarding(), sync()).handle(RosterEvents.read(notice));
+        String handled = new RosterEventDispatch(onboarding(), sync()).handle(RosterEvents.read(notice, Instant.now()));
 
         assertThat(handled).contains("missed").contains("rae Removed").contains("sol Ready");
         assertThat(state(pool, "sol")).isNotEqualTo(MemberState.Removed);

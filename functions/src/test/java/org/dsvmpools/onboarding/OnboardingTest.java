@@ -226,4 +226,17 @@ class OnboardingTest {
         assertThat(onboarding.lacksUser(new PoolName("nowhere"), bob)).as("no pool: that answer is the removal's")
                 .isFalse();
     }
+
+    /** A removal older than the user's last change is not applied, and says so: the API answers 409 for it (#27). */
+    @Test
+    void aRemovalOlderThanTheLastChangeIsSupersededWhereARepeatedOneIsNot() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(120));
+
+        assertThat(onboarding.remove(POOL, ALICE, T0.plusSeconds(60))).isInstanceOfSatisfying(
+                Onboarding.Outcome.Unchanged.class, unchanged -> assertThat(unchanged.superseded()).isTrue());
+        assertThat(onboarding.remove(POOL, ALICE, T0.plusSeconds(180))).isInstanceOf(Onboarding.Outcome.Done.class);
+        assertThat(onboarding.remove(POOL, ALICE, T0.plusSeconds(240))).as("already removed: nothing was refused")
+                .isInstanceOfSatisfying(Onboarding.Outcome.Unchanged.class,
+                        unchanged -> assertThat(unchanged.superseded()).isFalse());
+    }
 }

@@ -9,12 +9,52 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class RosterEventsTest {
+    /** When the events below are delivered: after every time they carry. */
+    private static final Instant RECEIVED = Instant.parse("2026-11-28T00:00:00Z");
+
+    private static RosterEvent read(String text) {
+        return RosterEvents.read(text, RECEIVED);
+    }
+
+    /** An event from the future would rule its user forever: more than five minutes ahead is malformed (#27). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "{\"id\":\"f1\",\"eventType\":\"DsvmPools.UserAdded\",\"subject\":\"x\",\"eventTime\":\"9999-12-31T00:00:00Z\",\"dataVersion\":\"1\",\"data\":{\"pool\":\"ml-team\",\"user\":{\"email\":\"ann@example.org\"}}}",
+        "{\"id\":\"f2\",\"eventType\":\"DsvmPools.UserRemoved\",\"subject\":\"x\",\"eventTime\":\"2026-11-28T00:05:01Z\",\"dataVersion\":\"1\",\"data\":{\"pool\":\"ml-team\",\"user\":{\"email\":\"ann@example.org\"}}}",
+        "{\"specversion\":\"1.0\",\"id\":\"f3\",\"type\":\"DsvmPools.UserRemoved\",\"source\":\"/hr\",\"time\":\"9999-12-31T00:00:00Z\",\"data\":{\"pool\":\"ml-team\",\"user\":{\"email\":\"ann@example.org\"}}}",
+        "{\"specversion\":\"1.0\",\"id\":\"f4\",\"type\":\"Microsoft.Graph.GroupUpdated\",\"source\":\"/graph\",\"time\":\"9999-12-31T00:00:00Z\",\"data\":{\"changeType\":\"updated\",\"resource\":\"Groups/0f3a0c2e-1111-2222-3333-444455556666\"}}"
+    })
+    void anEventMoreThanFiveMinutesAheadOfItsDeliveryIsMalformedSayingWhy(String json) {
+        assertThat(read(json)).isInstanceOfSatisfying(RosterEvent.Malformed.class, malformed ->
+                assertThat(malformed.reason()).contains("more than 5 minutes after the event was received"));
+    }
+
+    @Test
+    void anEventAFewMinutesAheadOfItsDeliveryIsTakenAsClocksDisagree() {
+        assertThat(read("{\"id\":\"n1\",\"eventType\":\"DsvmPools.UserAdded\",\"subject\":\"x\","
+                + "\"eventTime\":\"2026-11-28T00:04:59Z\",\"dataVersion\":\"1\",\"data\":{\"pool\":\"ml-team\","
+                + "\"user\":{\"email\":\"ann@example.org\"}}}")).isInstanceOf(RosterEvent.UserAdded.class);
+    }
+
+    /** CloudEvents 1.0 makes {@code time} optional: without it, the event took place when it was delivered (#27). */
+    @Test
+    void aCloudEventWithoutTimeTakesItsDeliveryTime() {
+        RosterEvent event = read("{\"specversion\":\"1.0\",\"id\":\"c1\",\"type\":\"DsvmPools.UserRemoved\","
+                + "\"source\":\"/hr\",\"data\":{\"pool\":\"ml-team\",\"user\":{\"email\":\"ann@example.org\"}}}");
+
+        assertThat(event).isInstanceOfSatisfying(RosterEvent.UserRemoved.class, removed ->
+                assertThat(removed.time()).isEqualTo(RECEIVED));
+        assertThat(read("{\"specversion\":\"1.0\",\"id\":\"c2\",\"type\":\"DsvmPools.UserRemoved\",\"time\":\"soon\","
+                + "\"source\":\"/hr\",\"data\":{\"pool\":\"ml-team\",\"user\":{\"email\":\"ann@example.org\"}}}"))
+                .as("a time that is there must be one").isInstanceOf(RosterEvent.Malformed.class);
+    }
+
     private static final String USER = "{\"pool\":\"ml-team\",\"user\":{\"email\":\"Alice.Smith@example.org\","
             + "\"displayName\":\"Alice\",\"sshPublicKeys\":[\"" + SshKeys.ed25519() + "\"]}}";
 
     @Test
     void aUserAddedEventGridEventIsRead() {
-        RosterEvent event = RosterEvents.read("{\"id\":\"e1\",\"eventType\":\"DsvmPools.UserAdded\",\"subject\":\"x\","
+        RosterEvent event = read("{\"id\":\"e1\",\"eventType\":\"DsvmPools.UserAdded\",\"subject\":\"x\","
                 + "\"eventTime\":\"2026-11-27T10:00:00Z\",\"dataVersion\":\"1\",\"data\":" + USER + "}");
 
         RosterEvent.UserAdded added = (RosterEvent.UserAdded) event;
@@ -25,7 +65,7 @@ class RosterEventsTest {
 
     @Test
     void theSameAsACloudEventIsReadTheSame() {
-        RosterEvent event = RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"e2\",\"type\":\"DsvmPools.UserRemoved\","
+        RosterEvent event = read("{\"specversion\":\"1.0\",\"id\":\"e2\",\"type\":\"DsvmPools.UserRemoved\","
                 + "\"source\":\"/hr\",\"time\":\"2026-11-27T11:00:00+01:00\",\"data\":" + USER + "}");
 
         RosterEvent.UserRemoved removed = (RosterEvent.UserRemoved) event;
@@ -35,7 +75,7 @@ class RosterEventsTest {
 
     @Test
     void aGraphGroupChangeNamesItsGroup() {
-        RosterEvent event = RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"g1\",\"type\":\"Microsoft.Graph.GroupUpdated\","
+        RosterEvent event = read("{\"specversion\":\"1.0\",\"id\":\"g1\",\"type\":\"Microsoft.Graph.GroupUpdated\","
                 + "\"source\":\"/graph\",\"time\":\"2026-11-27T10:00:00Z\",\"data\":{\"changeType\":\"updated\","
                 + "\"resource\":\"Groups/0F3A0C2E-1111-2222-3333-444455556666\"}}");
 
@@ -44,7 +84,7 @@ class RosterEventsTest {
 
     @Test
     void anUnknownTypeIsIgnoredNotFailed() {
-        assertThat(RosterEvents.read("{\"id\":\"x\",\"eventType\":\"Contoso.Other\",\"eventTime\":\"2026-11-27T10:00:00Z\","
+        assertThat(read("{\"id\":\"x\",\"eventType\":\"Contoso.Other\",\"eventTime\":\"2026-11-27T10:00:00Z\","
                 + "\"data\":{}}")).isEqualTo(new RosterEvent.Ignored("x", "Contoso.Other"));
     }
 
@@ -59,7 +99,7 @@ class RosterEventsTest {
         "{\"id\":\"m\",\"eventType\":\"DsvmPools.UserRemoved\",\"eventTime\":\"2026-11-27T10:00:00Z\",\"data\":{\"pool\":\"ml-team\",\"user\":{}}}|valid name or email"
     })
     void aMalformedEventCarriesItsIdAndReason(String json, String reason) {
-        RosterEvent event = RosterEvents.read(json);
+        RosterEvent event = read(json);
 
         assertThat(event).isInstanceOf(RosterEvent.Malformed.class);
         assertThat(((RosterEvent.Malformed) event).reason()).contains(reason);
@@ -67,14 +107,14 @@ class RosterEventsTest {
 
     @Test
     void graphsSubscriptionNoticesAreReadWithTheirGroup() {
-        RosterEvent read = RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"n1\",\"type\":"
+        RosterEvent read = read("{\"specversion\":\"1.0\",\"id\":\"n1\",\"type\":"
                 + "\"Microsoft.Graph.SubscriptionReauthorizationRequired\",\"time\":\"2026-11-27T11:00:00Z\","
                 + "\"data\":{\"subscriptionId\":\"s-1\",\"resource\":\"Groups/0F3A0C2E-1111-2222-3333-444455556666\"}}");
 
         assertThat(read).isEqualTo(new RosterEvent.SubscriptionLifecycle("n1",
                 java.time.Instant.parse("2026-11-27T11:00:00Z"), "s-1", "reauthorizationRequired",
                 "0f3a0c2e-1111-2222-3333-444455556666"));
-        assertThat(RosterEvents.read("{\"specversion\":\"1.0\",\"id\":\"n2\",\"type\":"
+        assertThat(read("{\"specversion\":\"1.0\",\"id\":\"n2\",\"type\":"
                 + "\"Microsoft.Graph.SubscriptionRemoved\",\"time\":\"2026-11-27T11:00:00Z\",\"data\":{}}"))
                 .isInstanceOf(RosterEvent.Malformed.class);
     }

@@ -110,6 +110,7 @@ module app 'modules/app.bicep' = {
     hubIdentityClientId: identities.outputs.hubIdentityClientId
     authClientId: authClientId
     graphNotificationUrl: graphNotificationUrl
+    poolResourceGroup: poolResourceGroup
   }
 }
 

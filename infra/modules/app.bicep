@@ -19,6 +19,8 @@ param hubIdentityId string
 param hubIdentityClientId string
 param authClientId string
 param graphNotificationUrl string
+@description('The one existing resource group pools go to, or empty for a group of each pool\'s own')
+param poolResourceGroup string = ''
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageName
@@ -121,6 +123,10 @@ var apiSettings = empty(authClientId) ? {} : {
   DSVMPOOLS_USAGE_AUDIENCE: 'api://${authClientId}'
   DSVMPOOLS_USAGE_URL: 'https://${site.properties.defaultHostName}/api/usage'
 }
+// A spec may name only the group the app's role reaches; unset, every pool makes a group of its own (#27).
+var poolGroupSettings = empty(poolResourceGroup) ? {} : {
+  DSVMPOOLS_ALLOWED_RESOURCE_GROUPS: poolResourceGroup
+}
 var graphSettings = empty(graphNotificationUrl) ? {} : {
   DSVMPOOLS_GRAPH_NOTIFICATION_URL: graphNotificationUrl
 }
@@ -128,7 +134,8 @@ var graphSettings = empty(graphNotificationUrl) ? {} : {
 resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, apiSettings, graphSettings)
+  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, apiSettings, graphSettings,
+    poolGroupSettings)
 }
 
 output name string = site.name

@@ -46,7 +46,7 @@ public final class AzureEmulator implements AutoCloseable {
      */
     public static AzureEmulator start(int armPort, int filesPort, double timeScale, Path dataDir, SSLContext tls)
             throws IOException {
-        return start(armPort, filesPort, timeScale, dataDir, tls, Clock.systemUTC());
+        return start(armPort, filesPort, timeScale, dataDir, tls, org.dsvmpools.kit.SystemClock.utc());
     }
 
     /** As above, with Azure's clock: a test that fixes the app's time gives the emulator the same clock. */

@@ -84,6 +84,20 @@ public final class ArmCloudResources implements CloudResources {
     }
 
     @Override
+    public java.util.Optional<Map<String, String>> groupTags(PoolBlueprint.ResourceGroup group) {
+        try {
+            ResourceGroupInner found = ArmCalls.call(() -> arm.resources().serviceClient().getResourceGroups()
+                    .getWithResponse(group.name(), Context.NONE).getValue());
+            return java.util.Optional.of(found.tags() == null ? Map.of() : found.tags());
+        } catch (CloudException e) {
+            if (e.status() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public boolean groupExists(PoolBlueprint.ResourceGroup group) {
         return ArmCalls.call(() -> arm.resources().serviceClient().getResourceGroups().checkExistence(group.name()));
     }

@@ -54,10 +54,14 @@ final class ArmObservations {
                 : Observation.missing();
     }
 
-    /** A resource as read: its provisioning state (none means it is there) and what later steps need of it. */
-    static Observation seen(String id, Object provisioningState, Map<String, String> outputs) {
+    /**
+     * A resource as read: its provisioning state (none means it is there), what later steps need of it, and its
+     * tags (none read as none), which say whether the pool made it.
+     */
+    static Observation seen(String id, Object provisioningState, Map<String, String> outputs,
+                            Map<String, String> tags) {
         return new Observation(provisioningState == null ? Observation.State.SUCCEEDED
-                : state(provisioningState.toString()), id, outputs);
+                : state(provisioningState.toString()), id, outputs).withTags(tags);
     }
 
     private static Observation.State state(String provisioningState) {

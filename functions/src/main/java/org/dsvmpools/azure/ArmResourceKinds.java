@@ -82,8 +82,11 @@ final class ArmResourceKinds {
         return new Kind<>(PoolBlueprint.SecurityGroup.class, byName("Microsoft.Network/networkSecurityGroups"),
                 (group, nsg, known, id) -> begun(id, client.createOrUpdateWithResponseAsync(group.name(), nsg.name(),
                         models.securityGroup(group, nsg))),
-                (group, nsg, known, id) -> seen(id, client.getByResourceGroupWithResponse(group.name(), nsg.name(),
-                        null, Context.NONE).getValue().provisioningState(), Map.of()),
+                (group, nsg, known, id) -> {
+                    var found = client.getByResourceGroupWithResponse(group.name(), nsg.name(), null, Context.NONE)
+                            .getValue();
+                    return seen(id, found.provisioningState(), Map.of(), found.tags());
+                },
                 (group, nsg, known, id) -> deleting(client.deleteWithResponseAsync(group.name(), nsg.name())));
     }
 
@@ -97,7 +100,7 @@ final class ArmResourceKinds {
                             Context.NONE).getValue();
                     return seen(id, found.provisioningState(), found.dnsSettings() == null
                             || found.dnsSettings().fqdn() == null ? Map.of()
-                            : Map.of(Outputs.FQDN, found.dnsSettings().fqdn()));
+                            : Map.of(Outputs.FQDN, found.dnsSettings().fqdn()), found.tags());
                 },
                 (group, ip, known, id) -> deleting(client.deleteWithResponseAsync(group.name(), ip.name())));
     }
@@ -107,9 +110,12 @@ final class ArmResourceKinds {
         return new Kind<>(PoolBlueprint.VirtualNetwork.class, byName("Microsoft.Network/virtualNetworks"),
                 (group, vnet, known, id) -> begun(id, client.createOrUpdateWithResponseAsync(group.name(), vnet.name(),
                         models.network(group, vnet))),
-                (group, vnet, known, id) -> seen(id, client.getByResourceGroupWithResponse(group.name(), vnet.name(),
-                        null, Context.NONE).getValue().provisioningState(),
-                        Map.of(Outputs.SUBNET_ID, id + "/subnets/" + vnet.subnet())),
+                (group, vnet, known, id) -> {
+                    var found = client.getByResourceGroupWithResponse(group.name(), vnet.name(), null, Context.NONE)
+                            .getValue();
+                    return seen(id, found.provisioningState(),
+                            Map.of(Outputs.SUBNET_ID, id + "/subnets/" + vnet.subnet()), found.tags());
+                },
                 (group, vnet, known, id) -> deleting(client.deleteWithResponseAsync(group.name(), vnet.name())));
     }
 
@@ -118,8 +124,11 @@ final class ArmResourceKinds {
         return new Kind<>(PoolBlueprint.LoadBalancer.class, byName("Microsoft.Network/loadBalancers"),
                 (group, lb, known, id) -> begun(id, client.createOrUpdateWithResponseAsync(group.name(), lb.name(),
                         models.loadBalancer(group, lb))),
-                (group, lb, known, id) -> seen(id, client.getByResourceGroupWithResponse(group.name(), lb.name(), null,
-                        Context.NONE).getValue().provisioningState(), Map.of()),
+                (group, lb, known, id) -> {
+                    var found = client.getByResourceGroupWithResponse(group.name(), lb.name(), null, Context.NONE)
+                            .getValue();
+                    return seen(id, found.provisioningState(), Map.of(), found.tags());
+                },
                 (group, lb, known, id) -> deleting(client.deleteWithResponseAsync(group.name(), lb.name())));
     }
 
@@ -129,8 +138,11 @@ final class ArmResourceKinds {
         return new Kind<>(PoolBlueprint.StorageAccount.class, byName("Microsoft.Storage/storageAccounts"),
                 (group, account, known, id) -> begun(id, client.createWithResponseAsync(group.name(), account.name(),
                         models.storageAccount(group, account, known))),
-                (group, account, known, id) -> seen(id, client.getByResourceGroupWithResponse(group.name(),
-                        account.name(), null, Context.NONE).getValue().provisioningState(), Map.of()),
+                (group, account, known, id) -> {
+                    var found = client.getByResourceGroupWithResponse(group.name(), account.name(), null,
+                            Context.NONE).getValue();
+                    return seen(id, found.provisioningState(), Map.of(), found.tags());
+                },
                 (group, account, known, id) -> {
                     client.deleteWithResponse(group.name(), account.name(), Context.NONE);
                     return Observation.missing();
@@ -170,7 +182,7 @@ final class ArmResourceKinds {
                             vmss.name(), null, Context.NONE).getValue();
                     return seen(id, found.provisioningState(), found.identity() == null
                             || found.identity().principalId() == null ? Map.of()
-                            : Map.of(Outputs.PRINCIPAL_ID, found.identity().principalId()));
+                            : Map.of(Outputs.PRINCIPAL_ID, found.identity().principalId()), found.tags());
                 },
                 (group, vmss, known, id) -> deleting(client.deleteWithResponseAsync(group.name(), vmss.name(), null)));
     }

@@ -42,6 +42,9 @@ final class PoolEntities {
                 .addProperty("CreatedAt", Tables.dateTime(pool.createdAt()))
                 .addProperty("UpdatedAt", Tables.dateTime(pool.updatedAt()))
                 .addProperty("PurgeData", pool.purgeData());
+        if (pool.rosterSince() != null) {
+            entity.addProperty("RosterSince", Tables.dateTime(pool.rosterSince()));
+        }
         putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
         putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
         putChunked(entity, "Progress", ProgressJson.write(pool.progress()).toString());
@@ -65,7 +68,8 @@ final class PoolEntities {
                 Boolean.TRUE.equals(entity.getProperty("PurgeData")),
                 events(readJson(chunked(entity, "Events"))),
                 entity.getProperty("ProgressParts") == null ? Progress.NONE
-                        : ProgressJson.read(readJson(chunked(entity, "Progress"))));
+                        : ProgressJson.read(readJson(chunked(entity, "Progress"))),
+                entity.getProperty("RosterSince") == null ? null : instant(entity.getProperty("RosterSince")));
     }
 
     private static Instant instant(Object value) {

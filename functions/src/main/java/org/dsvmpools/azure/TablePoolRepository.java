@@ -8,6 +8,9 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableErrorCode;
 import com.azure.data.tables.models.TableServiceException;
+import com.azure.data.tables.models.TableTransactionAction;
+import com.azure.data.tables.models.TableTransactionActionType;
+import com.azure.data.tables.models.TableTransactionFailedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -25,13 +28,18 @@ import org.dsvmpools.pool.StoredPool;
 /**
  * {@link PoolRepository} on Azure Table Storage: one entity per pool in a single partition (pools are few, and
  * one partition keeps listing in name order), every replace conditional on the ETag read. The table is created
- * on first write, not at start-up, so a cold start costs no extra round-trip.
+ * on first write, not at start-up, so a cold start costs no extra round-trip. The limits' ledger is one more entity
+ * of that partition ({@link #LEDGER_ROW}, after every pool name), so a pool and the ledger are written in one entity
+ * group transaction: both or neither.
  */
 public final class TablePoolRepository implements PoolRepository {
     public static final String DEFAULT_TABLE = "pools";
     private static final int STATUS_NOT_FOUND = 404;
     private static final int STATUS_CONFLICT = 409;
     private static final int STATUS_PRECONDITION_FAILED = 412;
+
+    /** The ledger's row: '~' sorts after every character a pool name may have, and no pool name holds one. */
+    static final String LEDGER_ROW = "~limits";
 
     private final TableClient table;
 
@@ -88,25 +96,79 @@ public final class TablePoolRepository implements PoolRepository {
     }
 
     @Override
-    public void withdraw(StoredPool current) {
-        TableEntity entity = new TableEntity(PoolEntities.PARTITION, current.pool().name().value())
-                .addProperty("odata.etag", current.etag());
-        try {
-            table.deleteEntityWithResponse(entity, true, null, null);
-        } catch (TableServiceException e) {
-            if (e.getResponse().getStatusCode() == STATUS_PRECONDITION_FAILED) {
-                throw new StaleRecordException(current.pool().name(), e);
+    public LimitsVersion limitsVersion() {
+        for (int tried = 0; ; tried++) {
+            try {
+                return new LimitsVersion(table.getEntity(PoolEntities.PARTITION, LEDGER_ROW).getETag());
+            } catch (TableServiceException e) {
+                if (tried > 1 || e.getResponse().getStatusCode() != STATUS_NOT_FOUND) {
+                    throw e;
+                }
+                // The first change that counts makes the ledger (and the table); one made at the same moment wins.
+                makeLedger(true);
             }
-            if (e.getResponse().getStatusCode() != STATUS_NOT_FOUND) {
+        }
+    }
+
+    private void makeLedger(boolean mayCreateTable) {
+        try {
+            table.createEntity(ledger(""));
+        } catch (TableServiceException e) {
+            if (isTableMissing(e) && mayCreateTable) {
+                Tables.ensure(table);
+                makeLedger(false);
+            } else if (e.getResponse().getStatusCode() != STATUS_CONFLICT) {
                 throw e;
             }
+        }
+    }
+
+    /** The ledger, last moved by a change of {@code pool}: its content is for a reader; only its ETag counts. */
+    private static TableEntity ledger(String pool) {
+        return new TableEntity(PoolEntities.PARTITION, LEDGER_ROW).addProperty("LastChangeOf", pool);
+    }
+
+    @Override
+    public void create(Pool pool, LimitsVersion seen) {
+        transact(pool.name(), new TableTransactionAction(TableTransactionActionType.CREATE,
+                PoolEntities.toEntity(pool)), seen);
+    }
+
+    @Override
+    public void replace(StoredPool current, Pool next, LimitsVersion seen) {
+        transact(next.name(), new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE,
+                PoolEntities.toEntity(next).addProperty("odata.etag", current.etag()), true), seen);
+    }
+
+    /** The pool's write and the ledger's move from {@code seen}, in one transaction of the partition. */
+    private void transact(PoolName name, TableTransactionAction write, LimitsVersion seen) {
+        // Only the ledger's ETag matters, which every write moves: the count itself is the pools' own records.
+        TableEntity moved = ledger(name.value()).addProperty("odata.etag", seen.etag());
+        try {
+            table.submitTransaction(List.of(write,
+                    new TableTransactionAction(TableTransactionActionType.UPDATE_REPLACE, moved, true)));
+        } catch (TableTransactionFailedException e) {
+            // The batch answers as a whole; which action failed, and why, are in its error.
+            Integer failed = e.getFailedTransactionActionIndex();
+            TableErrorCode code = e.getValue() == null ? null : e.getValue().getErrorCode();
+            if (failed != null && failed == 1) {
+                throw new LimitsMovedException(e);
+            }
+            if (TableErrorCode.ENTITY_ALREADY_EXISTS.equals(code)) {
+                throw new AlreadyExistsException(name, e);
+            }
+            if (TableErrorCode.UPDATE_CONDITION_NOT_SATISFIED.equals(code)
+                    || TableErrorCode.RESOURCE_NOT_FOUND.equals(code)) {
+                throw new StaleRecordException(name, e);
+            }
+            throw e;
         }
     }
 
     @Override
     public PoolPage list(String continuationToken, int maxPageSize) {
         ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter("PartitionKey eq '" + PoolEntities.PARTITION + "'")
+                .setFilter("PartitionKey eq '" + PoolEntities.PARTITION + "' and RowKey lt '~'")
                 .setTop(maxPageSize);
         try {
             Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)

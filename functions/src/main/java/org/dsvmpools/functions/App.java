@@ -120,7 +120,8 @@ public final class App {
             synchronized (App.class) {
                 app = instance;
                 if (app == null) {
-                    app = fromSettings(Settings.fromEnvironment(), Clock.systemUTC());
+                    Settings settings = Settings.fromEnvironment();
+                    app = fromSettings(settings, Clock.offset(Clock.systemUTC(), settings.clockAhead()));
                     instance = app;
                 }
             }

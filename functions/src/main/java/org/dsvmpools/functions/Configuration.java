@@ -56,7 +56,8 @@ final class Configuration {
         List<String> images = new ArrayList<>();
         images.add(settings.optional(Settings.VM_IMAGE).orElse(BlueprintSettings.DEFAULT_IMAGE));
         settings.optional(Settings.ALLOWED_IMAGES).map(Configuration::list).ifPresent(images::addAll);
-        return new IntakePolicy(sizes, images);
+        return new IntakePolicy(sizes, images, Set.copyOf(settings.optional(Settings.ALLOWED_RESOURCE_GROUPS)
+                .map(Configuration::list).orElse(List.of())));
     }
 
     static List<String> list(String commaSeparated) {

@@ -13,6 +13,8 @@ public record Settings(Map<String, String> values) {
     public static final String ALLOWED_VM_SIZES = "DSVMPOOLS_ALLOWED_VM_SIZES";
     /** Images pools may name besides the default ({@link #VM_IMAGE}): comma-separated publisher:offer:sku:version. */
     public static final String ALLOWED_IMAGES = "DSVMPOOLS_ALLOWED_IMAGES";
+    /** Existing resource groups a pool spec may name, comma-separated; unset: none, each pool gets its own (#27). */
+    public static final String ALLOWED_RESOURCE_GROUPS = "DSVMPOOLS_ALLOWED_RESOURCE_GROUPS";
     public static final String POOL_TABLE = "DSVMPOOLS_POOL_TABLE";
     public static final String STUCK_AFTER_MINUTES = "DSVMPOOLS_STUCK_AFTER_MINUTES";
     /** Read by the Functions host itself, through {@code %DSVMPOOLS_RECOVERY_SCHEDULE%} in the timer binding. */
@@ -76,6 +78,13 @@ public record Settings(Map<String, String> values) {
     /** Set to {@code True} by App Service when App Service Authentication (Easy Auth) is on. */
     public static final String PLATFORM_AUTH_ENABLED = "WEBSITE_AUTH_ENABLED";
 
+    /**
+     * For test runs only: an ISO-8601 duration (P60D) the app's clock runs ahead of the system clock, so CI finds a
+     * rule that depends on today's date before the date comes (#26). The emulator and the local host read the same
+     * variable (kit's SystemClock). Nothing in production sets it.
+     */
+    public static final String CLOCK_AHEAD = "DSVMPOOLS_CLOCK_AHEAD";
+
     public Settings {
         values = Map.copyOf(values);
     }
@@ -121,6 +130,17 @@ public record Settings(Map<String, String> values) {
 
     public Optional<String> optional(String name) {
         return Optional.ofNullable(values.get(name)).filter(value -> !value.isBlank());
+    }
+
+    /** How far the app's clock runs ahead of the system clock: {@link #CLOCK_AHEAD}, zero when unset. */
+    public java.time.Duration clockAhead() {
+        Optional<String> value = optional(CLOCK_AHEAD);
+        try {
+            return value.map(String::trim).map(java.time.Duration::parse).orElse(java.time.Duration.ZERO);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalStateException("app setting " + CLOCK_AHEAD + " must be an ISO-8601 duration such as P60D,"
+                    + " was '" + value.orElse("") + "'", e);
+        }
     }
 
     public int integer(String name, int defaultValue) {

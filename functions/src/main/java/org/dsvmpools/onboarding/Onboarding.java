@@ -3,6 +3,7 @@ package org.dsvmpools.onboarding;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -275,11 +276,38 @@ public final class Onboarding {
     }
 
     /**
+     * A Deleted pool's name requested again without its roster (#27, {@code Pool.rosterSince}): the users of the
+     * earlier life are removed as of the moment before the new one began, each folder archived and the manifest
+     * saying so, so no instance of the new life makes their accounts or mounts their keys. Users added since are
+     * untouched; repeating it changes nothing. Run when the pool becomes Ready and by every manifest refresh.
+     *
+     * @return one line per user removed
+     */
+    public List<String> endEarlierLife(PoolName poolName) {
+        Optional<StoredPool> pool = pools.fresh(poolName);
+        if (pool.isEmpty() || pool.get().pool().rosterSince() == null || blocked(poolName, pool).isPresent()) {
+            return List.of();
+        }
+        Instant newLife = pool.get().pool().rosterSince();
+        List<String> removed = new ArrayList<>();
+        for (Member member : roster.list(poolName)) {
+            if (member.state() != MemberState.Removed && member.changedAt().isBefore(newLife)) {
+                Outcome outcome = remove(poolName, member.name(), newLife.minus(1, ChronoUnit.MICROS));
+                if (outcome instanceof Outcome.Done) {
+                    removed.add(member.name() + " removed with the pool's earlier life");
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
      * Puts every roster entry into the manifest again (newer entries there stay), after creating the folders of
      * additions the manifest lacks: the daily repair for a change whose writer crashed half-way and whose event
      * never came again, or a manifest two app instances created at the same moment.
      */
     public void refreshManifest(PoolName poolName) {
+        endEarlierLife(poolName);
         Optional<StoredPool> pool = pools.find(poolName);
         if (blocked(poolName, pool).isPresent()) {
             return;

@@ -38,6 +38,12 @@ final class ReadyPools {
         if (known != null && now.isBefore(known.until())) {
             return Optional.of(known.pool());
         }
+        return fresh(name);
+    }
+
+    /** The pool as stored now, remembered again: for a decision a remembered record of another life would spoil. */
+    Optional<StoredPool> fresh(PoolName name) {
+        Instant now = clock.instant();
         Optional<StoredPool> found = pools.find(name);
         if (found.isPresent() && found.get().pool().status() == PoolStatus.Ready) {
             seen.put(name, new Seen(found.get(), now.plus(FOR)));

@@ -87,7 +87,9 @@ public final class RosterSync {
      * subscription on its group if none exists yet.
      */
     public Report poolReady(PoolName poolName, Instant at) {
-        List<String> changes = new ArrayList<>(untilShareAdmits(() -> onboardInitialUsers(poolName)).changes());
+        // The earlier life's users out first (#27): a name requested again does not hand over its old roster.
+        List<String> changes = new ArrayList<>(untilShareAdmits(() -> onboarding.endEarlierLife(poolName)));
+        changes.addAll(untilShareAdmits(() -> onboardInitialUsers(poolName)).changes());
         pools.find(poolName).map(StoredPool::pool).filter(p -> p.status() == PoolStatus.Ready
                 && p.spec().rosterGroupId() != null).ifPresent(pool -> {
                     try {

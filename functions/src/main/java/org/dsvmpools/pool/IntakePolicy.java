@@ -4,13 +4,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What an installation allows beyond the fixed rules: the VM sizes and images pools may use. Operators set them
- * with the {@code DSVMPOOLS_ALLOWED_VM_SIZES}, {@code DSVMPOOLS_VM_IMAGE} and {@code DSVMPOOLS_ALLOWED_IMAGES} app
+ * What an installation allows beyond the fixed rules: the VM sizes and images pools may use, and the existing
+ * resource groups a spec may deploy into. Operators set them with the {@code DSVMPOOLS_ALLOWED_VM_SIZES},
+ * {@code DSVMPOOLS_VM_IMAGE}, {@code DSVMPOOLS_ALLOWED_IMAGES} and {@code DSVMPOOLS_ALLOWED_RESOURCE_GROUPS} app
  * settings.
  *
- * @param allowedImages the images pools may name, the first being what a pool that names none gets
+ * @param allowedImages         the images pools may name, the first being what a pool that names none gets
+ * @param allowedResourceGroups the existing groups a spec's {@code resourceGroup} may name, lower case; empty (the
+ *                              default) means none, so every pool gets a group of its own (#27: the app may write
+ *                              anywhere its role reaches, so a spec must not pick where)
  */
-public record IntakePolicy(Set<String> allowedVmSizes, List<String> allowedImages) {
+public record IntakePolicy(Set<String> allowedVmSizes, List<String> allowedImages,
+                           Set<String> allowedResourceGroups) {
     /** General-purpose and memory-optimised v5 sizes that DSVM images run on, plus two T4 GPU sizes. */
     public static final List<String> DEFAULT_VM_SIZES = List.of(
             "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_D16s_v5",
@@ -27,6 +32,18 @@ public record IntakePolicy(Set<String> allowedVmSizes, List<String> allowedImage
         }
         allowedImages.forEach(PoolImage::new);
         allowedImages = List.copyOf(new java.util.LinkedHashSet<>(allowedImages));
+        // Resource group names are case-insensitive in ARM.
+        allowedResourceGroups = allowedResourceGroups.stream().map(g -> g.toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    public IntakePolicy(Set<String> allowedVmSizes, List<String> allowedImages) {
+        this(allowedVmSizes, allowedImages, Set.of());
+    }
+
+    /** Whether a spec may name this existing resource group. */
+    public boolean allowsResourceGroup(String name) {
+        return allowedResourceGroups.contains(name.toLowerCase(java.util.Locale.ROOT));
     }
 
     public IntakePolicy(Set<String> allowedVmSizes) {

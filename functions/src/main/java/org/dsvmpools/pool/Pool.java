@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param generation bumped by every request that asks the worker to act again (provision, teardown); messages
  *                   carry it so the worker can tell a stale or duplicate message from current work
  * @param purgeData  set by a teardown that was asked to delete the share and its data too
+ * @param rosterSince when this life's roster began: a Deleted pool's name requested again without keeping its
+ *                   roster starts a new one, and the users of the old life are removed when the pool is Ready
+ *                   (#27); null for a pool whose roster is all its own
  */
 public record Pool(
         PoolName name,
@@ -23,7 +26,8 @@ public record Pool(
         Instant updatedAt,
         boolean purgeData,
         List<PoolEvent> events,
-        Progress progress) {
+        Progress progress,
+        Instant rosterSince) {
 
     /** The history keeps the first event and the newest ones: enough to explain a pool, bounded in size. */
     public static final int MAX_EVENTS = 50;
@@ -37,16 +41,30 @@ public record Pool(
         events = List.copyOf(events);
     }
 
+    public Pool(PoolName name, PoolSpec spec, PoolStatus status, long generation, Caller.Owner owner,
+                Instant createdAt, Instant updatedAt, boolean purgeData, List<PoolEvent> events, Progress progress) {
+        this(name, spec, status, generation, owner, createdAt, updatedAt, purgeData, events, progress, null);
+    }
+
     public static Pool accept(PoolSpec spec, Caller caller, Instant now) {
         return new Pool(spec.poolName(), spec, PoolStatus.Accepted, 1, caller.asOwner(), now, now, false,
                 List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name())), Progress.NONE);
     }
 
-    /** A pool requested again under the name of one that was deleted: a new life, the same record. */
-    public Pool reaccept(PoolSpec newSpec, Caller caller, Instant now) {
-        Pool moved = moveTo(PoolStatus.Accepted, "Pool requested again by " + caller.name(), now);
-        return new Pool(name, newSpec, moved.status, generation + 1, caller.asOwner(), createdAt, now, false,
-                moved.events, progress.restart());
+    /**
+     * A pool requested again under the name of one that was deleted: a new life, the same record. Its roster is
+     * the old life's only when {@code keepRoster}; otherwise it begins now.
+     */
+    public Pool reaccept(PoolSpec newSpec, Caller caller, Instant now, boolean keepRoster) {
+        Pool moved = moveTo(PoolStatus.Accepted, "Pool requested again by " + caller.name()
+                + (keepRoster ? ", its roster kept" : ", with a roster of its own"), now);
+        return new Pool(name, newSpec, moved.status, generation + 1, caller.asOwner(), now, now, false,
+                moved.events, progress.restart(), keepRoster ? rosterSince : now);
+    }
+
+    /** Whether this is a Deleted pool whose share (its users' notebooks) and roster were kept, not purged. */
+    public boolean holdsData() {
+        return status == PoolStatus.Deleted && !purgeData;
     }
 
     /**
@@ -57,7 +75,7 @@ public record Pool(
         String reason = "Deletion requested by " + caller.name() + (purge ? ", data purge confirmed" : ", share kept");
         Pool moved = status == PoolStatus.Deleting ? note(reason, now) : moveTo(PoolStatus.Deleting, reason, now);
         return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purge, moved.events,
-                progress.restartTeardown());
+                progress.restartTeardown(), rosterSince);
     }
 
     /**
@@ -72,7 +90,7 @@ public record Pool(
         Pool moved = moveTo(teardown ? PoolStatus.Deleting : PoolStatus.Accepted, "Retry requested by "
                 + caller.name(), now);
         return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purgeData, moved.events,
-                teardown ? progress.restartTeardown() : progress.restart());
+                teardown ? progress.restartTeardown() : progress.restart(), rosterSince);
     }
 
     /**
@@ -81,18 +99,20 @@ public record Pool(
      */
     public Pool changeScaling(PoolSpec next, Caller caller, Instant now) {
         Pool noted = note("Scaling rules changed by " + caller.name(), now);
-        return new Pool(name, next, status, generation, owner, createdAt, now, purgeData, noted.events, progress);
+        return new Pool(name, next, status, generation, owner, createdAt, now, purgeData, noted.events, progress,
+                rosterSince);
     }
 
     public Pool withProgress(Progress next) {
-        return new Pool(name, spec, status, generation, owner, createdAt, updatedAt, purgeData, events, next);
+        return new Pool(name, spec, status, generation, owner, createdAt, updatedAt, purgeData, events, next,
+                rosterSince);
     }
 
     /** The worker's progress recorded, with the status it leads to and, when that changes, an event saying why. */
     public Pool advance(PoolStatus next, Progress nextProgress, String reason, Instant now) {
         Pool moved = next == status ? this : moveTo(next, reason, now);
         return new Pool(name, spec, moved.status, generation, owner, createdAt, now, purgeData, moved.events,
-                nextProgress);
+                nextProgress, rosterSince);
     }
 
     /** The same status with an event that says why something happened, e.g. a work message sent again. */
@@ -113,7 +133,8 @@ public record Pool(
         if (history.size() > MAX_EVENTS) {
             history.subList(1, history.size() - MAX_EVENTS + 1).clear();
         }
-        return new Pool(name, spec, next, generation, owner, createdAt, now, purgeData, history, progress);
+        return new Pool(name, spec, next, generation, owner, createdAt, now, purgeData, history, progress,
+                rosterSince);
     }
 
     /** Whether a delete request would change anything: not when the same teardown is already asked for or done. */

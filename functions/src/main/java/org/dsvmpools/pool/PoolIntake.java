@@ -14,8 +14,6 @@ public final class PoolIntake {
     private final Clock clock;
     private final Limits limits;
     private final Quotas quotas;
-    /** Tries of a new pool that collided with others at the limit; more means the limit is simply reached. */
-    static final int STORE_ATTEMPTS = 5;
 
     public PoolIntake(PoolRepository repository, WorkQueue queue, Clock clock) {
         this(repository, queue, clock, Limits.defaults());
@@ -29,91 +27,68 @@ public final class PoolIntake {
         this.quotas = new Quotas(repository, limits);
     }
 
-    /**
-     * @param spec a spec that passed {@link PoolSpecRules}; the same request again is answered as before, even
-     *             when limits have changed since. A new pool is counted against the limits before it is stored,
-     *             and once more after, before any work is sent ({@link #store}): the first check keeps refusals
-     *             cheap, the second keeps requests at the same moment to the limits together.
-     */
+    /** Requests whose ledger write lost to another's, tried again; more means the limits are simply contended. */
+    static final int LEDGER_ATTEMPTS = 10;
+
     public SubmitResult submit(PoolSpec spec, Caller caller) {
-        Optional<Pool> same = repository.find(spec.poolName()).map(StoredPool::pool)
-                .filter(pool -> pool.status() != PoolStatus.Deleted);
-        if (same.isEmpty()) {
-            if (!limits.allowsRegion(spec.location())) {
-                return new SubmitResult.RegionNotAllowed(spec.location(), limits.regions());
-            }
-            Optional<Limits.Overrun> overrun = quotas.forNewPool(spec, caller);
-            if (overrun.isPresent()) {
-                return new SubmitResult.OverLimit(overrun.get());
-            }
-        }
-        return store(spec, caller);
+        return submit(spec, caller, false);
     }
 
     /**
-     * Stores a new pool and counts it again: a request that sees the limits passed with its own record in place
-     * withdraws it before any work is sent. Requests at the same moment may all see each other and withdraw; each
-     * then waits a random moment and tries again, at most {@link #STORE_ATTEMPTS} times, so that the ones the
-     * limits admit get in.
+     * @param spec       a spec that passed {@link PoolSpecRules}; the same request again is answered as before, even
+     *                   when limits have changed since
+     * @param keepRoster for the name of a Deleted pool: whether the new life keeps the old one's roster (only its
+     *                   owner or an admin may ask for the name while its data is kept); otherwise it starts with an
+     *                   empty one
      */
-    private SubmitResult store(PoolSpec spec, Caller caller) {
+    public SubmitResult submit(PoolSpec spec, Caller caller, boolean keepRoster) {
         PoolName name = spec.poolName();
         for (int attempt = 1; ; attempt++) {
-            Pool fresh = Pool.accept(spec, caller, clock.instant());
             try {
-                repository.create(fresh);
-            } catch (PoolRepository.AlreadyExistsException taken) {
-                return PoolUpdate.apply(repository, name, found -> submitOver(spec, caller, found));
-            }
-            Optional<Limits.Overrun> overrun = quotas.forStored(fresh, caller);
-            if (overrun.isEmpty() || !withdraw(name, fresh)) {
-                return new SubmitResult.Accepted(fresh, trySend(fresh));
-            }
-            if (attempt >= STORE_ATTEMPTS || !backOff()) {
-                return new SubmitResult.OverLimit(overrun.get());
-            }
-            Optional<Limits.Overrun> settled = quotas.forNewPool(spec, caller);
-            if (settled.isPresent()) {
-                return new SubmitResult.OverLimit(settled.get());
+                // The ledger first: the pools counted below are then at least those of every change written before.
+                PoolRepository.LimitsVersion version = repository.limitsVersion();
+                Optional<StoredPool> found = repository.find(name);
+                if (found.isPresent() && found.get().pool().status() != PoolStatus.Deleted) {
+                    Pool existing = found.get().pool();
+                    return existing.spec().equals(spec) ? new SubmitResult.AlreadyAccepted(existing)
+                            : new SubmitResult.Conflict(existing);
+                }
+                if (found.isPresent() && found.get().pool().holdsData() && !caller.mayManage(found.get().pool().owner())) {
+                    return new SubmitResult.NameHeld(found.get().pool());
+                }
+                if (!limits.allowsRegion(spec.location())) {
+                    return new SubmitResult.RegionNotAllowed(spec.location(), limits.regions());
+                }
+                Optional<Limits.Overrun> overrun = quotas.forNewPool(spec, caller);
+                if (overrun.isPresent()) {
+                    return new SubmitResult.OverLimit(overrun.get());
+                }
+                Pool next;
+                if (found.isEmpty()) {
+                    next = Pool.accept(spec, caller, clock.instant());
+                    repository.create(next, version);
+                } else {
+                    next = found.get().pool().reaccept(spec, caller, clock.instant(), keepRoster);
+                    repository.replace(found.get(), next, version);
+                }
+                return new SubmitResult.Accepted(next, trySend(next));
+            } catch (WriteConflictException lost) {
+                if (attempt >= LEDGER_ATTEMPTS || !backOff()) {
+                    throw lost;
+                }
             }
         }
     }
 
-    /** @return false when the record changed meanwhile (someone acted on it: no worker can, no work was sent) */
-    private boolean withdraw(PoolName name, Pool fresh) {
-        try {
-            repository.find(name).filter(stored -> stored.pool().generation() == fresh.generation()
-                    && stored.pool().status() == PoolStatus.Accepted).ifPresent(repository::withdraw);
-            return true;
-        } catch (PoolRepository.StaleRecordException changed) {
-            return false;
-        }
-    }
-
-    /** A random wait of 20 to 200 ms, so that requests that collided do not collide again; false if interrupted. */
+    /** A random wait of 10 to 100 ms, so that requests that collided do not collide again; false if interrupted. */
     private static boolean backOff() {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(20, 200));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 100));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** The name is taken: a deleted pool is accepted again in place, a live one answers for itself. */
-    private PoolUpdate.Decision<SubmitResult> submitOver(PoolSpec spec, Caller caller, Optional<StoredPool> found) {
-        if (found.isEmpty()) {
-            return PoolUpdate.answer(store(spec, caller));
-        }
-        Pool existing = found.get().pool();
-        if (existing.status() == PoolStatus.Deleted) {
-            return PoolUpdate.write(existing.reaccept(spec, caller, clock.instant()),
-                    pool -> new SubmitResult.Accepted(pool, trySend(pool)));
-        }
-        return PoolUpdate.answer(existing.spec().equals(spec)
-                ? new SubmitResult.AlreadyAccepted(existing)
-                : new SubmitResult.Conflict(existing));
     }
 
     public Optional<Pool> get(PoolName name) {
@@ -156,7 +131,8 @@ public final class PoolIntake {
     /** @param change the pool's new rules from its current ones, checked as a whole */
     public PatchResult changeScaling(PoolName name, Caller caller,
                                      java.util.function.Function<PoolSpec, CheckedSpec> change) {
-        return PoolUpdate.apply(repository, name, found -> {
+        // Under the ledger: two PATCHes raising max at once cannot both count the other's old max (#27).
+        return PoolUpdate.applyWithinLimits(repository, name, found -> {
             if (found.isEmpty()) {
                 return PoolUpdate.answer(new PatchResult.NotFound(name));
             }

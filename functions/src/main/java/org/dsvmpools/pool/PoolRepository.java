@@ -24,10 +24,23 @@ public interface PoolRepository {
     void replace(StoredPool current, Pool next);
 
     /**
-     * Removes a record that was just created and is withdrawn before any work was sent for it (a request that
-     * passed a limit together with others). @throws StaleRecordException when the record changed since read.
+     * The version of the limits' ledger (#27): every change that may take more of a limit (a new pool, a deleted
+     * one's name requested again, a PATCH) reads it before counting the pools, and is written only together with
+     * moving it ({@link #create(Pool, LimitsVersion)}, {@link #replace(StoredPool, Pool, LimitsVersion)}), in one
+     * atomic write. Two such changes at once cannot both count the same pools: the second one's write fails and it
+     * counts again, so the limits hold exactly however many requests arrive at once.
      */
-    void withdraw(StoredPool current);
+    LimitsVersion limitsVersion();
+
+    /** As {@link #create(Pool)}, and moves the ledger from {@code seen}, both or neither. */
+    void create(Pool pool, LimitsVersion seen);
+
+    /** As {@link #replace(StoredPool, Pool)}, and moves the ledger from {@code seen}, both or neither. */
+    void replace(StoredPool current, Pool next, LimitsVersion seen);
+
+    /** The ledger as read: an opaque version. */
+    record LimitsVersion(String etag) {
+    }
 
     /** @param maxPageSize 1-1000; @param continuationToken from the previous page, or {@code null} */
     PoolPage list(String continuationToken, int maxPageSize);
@@ -46,6 +59,13 @@ public interface PoolRepository {
     final class StaleRecordException extends WriteConflictException {
         public StaleRecordException(PoolName name, Throwable cause) {
             super("pool " + name + " was changed by another writer", cause);
+        }
+    }
+
+    /** Thrown when another change that counted against the limits was written since the ledger was read. */
+    final class LimitsMovedException extends WriteConflictException {
+        public LimitsMovedException(Throwable cause) {
+            super("another change counted against the limits meanwhile", cause);
         }
     }
 

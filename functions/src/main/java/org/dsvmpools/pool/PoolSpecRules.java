@@ -45,6 +45,13 @@ public final class PoolSpecRules {
         }
         if (spec.resourceGroup() != null) {
             value(errors, "/resourceGroup", spec.resourceGroup(), AzureNames::resourceGroupProblem);
+            if (AzureNames.resourceGroupProblem(spec.resourceGroup()).isEmpty()
+                    && !policy.allowsResourceGroup(spec.resourceGroup())) {
+                errors.add(new FieldError("/resourceGroup", policy.allowedResourceGroups().isEmpty()
+                        ? "this installation deploys every pool into a resource group of its own: leave resourceGroup"
+                        + " out" : "'" + spec.resourceGroup() + "' is not a resource group pools may use here; allowed: "
+                        + new TreeSet<>(policy.allowedResourceGroups())));
+            }
         }
         if (spec.rosterGroupId() != null && !spec.rosterGroupId().matches(
                 "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {

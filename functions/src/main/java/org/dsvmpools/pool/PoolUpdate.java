@@ -50,4 +50,24 @@ public final class PoolUpdate {
             return write.result().apply(write.next());
         });
     }
+
+    /**
+     * As {@link #apply}, for a change that may take more of a limit: the ledger is read before the pool, and the
+     * write moves it, so the decision's count of the other pools still holds when it is written.
+     */
+    public static <T> T applyWithinLimits(PoolRepository repository, PoolName name,
+                                          Function<Optional<StoredPool>, Decision<T>> decide) {
+        return OnConflict.retry(() -> {
+            PoolRepository.LimitsVersion version = repository.limitsVersion();
+            Optional<StoredPool> found = repository.find(name);
+            Decision<T> decision = decide.apply(found);
+            if (decision instanceof Answer<T> answer) {
+                return answer.result();
+            }
+            Write<T> write = (Write<T>) decision;
+            repository.replace(found.orElseThrow(() -> new IllegalStateException(
+                    "a write was decided for pool " + name + ", which does not exist")), write.next(), version);
+            return write.result().apply(write.next());
+        });
+    }
 }

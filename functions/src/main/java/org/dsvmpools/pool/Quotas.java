@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * Checks a pool request or change against the {@link Limits}, counting what the pool records hold: every pool
- * not Deleted, the one being replaced or changed left out; and a new pool once more after it is stored, so that
- * requests at the same moment keep to the limits together.
+ * not Deleted, the one being replaced or changed left out. The caller counts after reading the limits' ledger and
+ * writes only with moving it ({@link PoolRepository#limitsVersion()}), so requests at the same moment keep to the
+ * limits together.
  */
 final class Quotas {
     private static final int PAGE = 200;
@@ -20,20 +21,9 @@ final class Quotas {
         this.limits = limits;
     }
 
-    /** A pool that takes the place of a Deleted one of its name: counted against every other pool. */
+    /** A new pool, or one that takes the place of a Deleted one of its name: counted against every other pool. */
     Optional<Limits.Overrun> forNewPool(PoolSpec spec, Caller caller) {
         return overrun(live().stream().filter(pool -> !pool.name().equals(spec.poolName())).toList(), spec, caller);
-    }
-
-    /**
-     * A new pool, checked once it is in the records: every record not Deleted counts, {@code stored} included. A
-     * request accepted by this check saw every pool accepted before its own check, so the pools accepted never
-     * pass the limits, however many requests arrive at once; requests at the same moment may see each other and
-     * all be refused, which the caller settles by trying again ({@link PoolIntake}).
-     */
-    Optional<Limits.Overrun> forStored(Pool stored, Caller caller) {
-        List<Pool> others = live().stream().filter(pool -> !pool.name().equals(stored.name())).toList();
-        return overrun(others, stored.spec(), caller);
     }
 
     /** A change raises the pool's max: the other pools' and the new max together stay within the limit. */

@@ -16,6 +16,13 @@ public sealed interface SubmitResult {
     record AlreadyAccepted(Pool pool) implements SubmitResult {
     }
 
+    /**
+     * The name is a Deleted pool's whose data (share, roster) is kept: only its owner or an admin may request it
+     * again, or its owner purges it first (#27). Nothing was changed.
+     */
+    record NameHeld(Pool pool) implements SubmitResult {
+    }
+
     /** The name is taken by a pool with another spec. */
     record Conflict(Pool pool) implements SubmitResult {
     }

@@ -23,6 +23,11 @@ import org.dsvmpools.pool.PoolSpecRules;
  */
 public final class Blueprint {
     public static final String POOL_TAG = "dsvmpools-pool";
+    /**
+     * With {@link #POOL_TAG}, what marks a resource as made by this installation's pool of that name (#27): the
+     * worker changes and deletes only resources carrying both, so a spec can never take over what it did not make.
+     */
+    public static final String INSTALLATION_TAG = "dsvmpools-installation";
     public static final int JUPYTERHUB_PORT = 8000;
     /** The usage agent's health endpoint, which the load balancer probes. */
     public static final int AGENT_HEALTH_PORT = 8090;
@@ -96,7 +101,8 @@ public final class Blueprint {
         dependsOn.put(ResourceKey.USAGE_QUEUE_ROLE, List.of(ResourceKey.SCALE_SET));
         dependsOn.put(ResourceKey.FILES_ROLE, List.of(ResourceKey.STORAGE));
         return new PoolBlueprint(new PoolBlueprint.ResourceGroup(AzureNames.resourceGroupOf(spec), spec.location(),
-                Map.of(POOL_TAG, spec.name()), spec.resourceGroup() == null), resources, dependsOn);
+                Map.of(POOL_TAG, spec.name(), INSTALLATION_TAG, settings.installation()), spec.resourceGroup() == null),
+                resources, dependsOn);
     }
 
     /** SSH and JupyterHub from the allowed networks, the load balancer's probe, and nothing else inbound. */

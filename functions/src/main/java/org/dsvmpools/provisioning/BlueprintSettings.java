@@ -56,6 +56,14 @@ public record BlueprintSettings(String image, String subscriptionId, String cont
         this(image, subscriptionId, controlPlaneSubnetId, armEndpoint, usage, controlPlanePrincipalId, null);
     }
 
+    /**
+     * What names this installation in its resources' tags: the control plane identity's principal id, which no
+     * other installation shares, or {@code unnamed} where there is none (a test's blueprint).
+     */
+    public String installation() {
+        return controlPlanePrincipalId == null ? "unnamed" : controlPlanePrincipalId;
+    }
+
     /** These settings, with JupyterHub signing users in through Entra ID. */
     public BlueprintSettings withHubSignIn(HubSignIn signIn) {
         return new BlueprintSettings(image, subscriptionId, controlPlaneSubnetId, armEndpoint, usage,

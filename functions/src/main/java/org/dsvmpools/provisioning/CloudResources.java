@@ -31,6 +31,9 @@ public interface CloudResources {
     /** Begins deleting the resource group and everything in it; MISSING when it was already gone. */
     Observation beginDeleteGroup(PoolBlueprint.ResourceGroup group);
 
+    /** The resource group's tags, or empty when there is no such group. */
+    java.util.Optional<Map<String, String>> groupTags(PoolBlueprint.ResourceGroup group);
+
     /** True while the resource group exists (also while it is being deleted). */
     boolean groupExists(PoolBlueprint.ResourceGroup group);
 

@@ -22,6 +22,17 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
     public record ResourceGroup(String name, String location, Map<String, String> tags, boolean managed) {
     }
 
+    /**
+     * Whether a resource with these tags was made by this pool of this installation: it carries every tag the pool
+     * puts on what it makes (tag names are case-insensitive in ARM, values are not).
+     */
+    public boolean owns(Map<String, String> tags) {
+        Map<String, String> byName = new java.util.HashMap<>();
+        tags.forEach((name, value) -> byName.put(name.toLowerCase(java.util.Locale.ROOT), value));
+        return resourceGroup.tags().entrySet().stream().allMatch(tag ->
+                tag.getValue().equals(byName.get(tag.getKey().toLowerCase(java.util.Locale.ROOT))));
+    }
+
     public Resource resource(ResourceKey key) {
         return resources.stream().filter(r -> r.key().equals(key)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no resource " + key));
@@ -52,6 +63,14 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
         ResourceKey key();
 
         String name();
+
+        /**
+         * Whether ARM keeps tags on it. A share has none (it is the account's, which has them) and a role
+         * assignment neither (its name is derived from the pool and its principal is the pool's).
+         */
+        default boolean tagged() {
+            return true;
+        }
     }
 
     /**
@@ -65,6 +84,10 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
 
     public record FileShare(ResourceKey key, String name, String account, int quotaGiB, int softDeleteDays)
             implements Resource {
+        @Override
+        public boolean tagged() {
+            return false;
+        }
     }
 
     public record VirtualNetwork(ResourceKey key, String name, String addressSpace, String subnet, String subnetPrefix,
@@ -127,6 +150,11 @@ public record PoolBlueprint(ResourceGroup resourceGroup, List<Resource> resource
         public RoleAssignment(ResourceKey key, String name, ResourceKey scopeKey, String scopeId, ResourceKey principalKey,
                               String roleDefinitionId) {
             this(key, name, scopeKey, scopeId, principalKey, roleDefinitionId, null);
+        }
+
+        @Override
+        public boolean tagged() {
+            return false;
         }
     }
 }

@@ -21,6 +21,11 @@ import org.dsvmpools.pool.ResourceState;
  * <p>Every request is idempotent (PUTs of the desired state, DELETEs), so a pass can be repeated or cut off at
  * any point and still end with exactly one of each resource: a resource begun but not recorded is simply PUT
  * again.
+ *
+ * <p>Only what the pool made is the pool's (#27): before its first PUT of a resource the reconciler reads it, and
+ * one that exists without the pool's tags fails the pool, naming it, with nothing changed; a teardown deletes only
+ * resources (and a group) that carry them. A derived name that happens to be taken, or a spec aimed at someone
+ * else's group, so never overwrites or deletes what is not the pool's.
  */
 public final class PoolReconciler {
     public static final String GROUP = ResourceKey.RESOURCE_GROUP.value();
@@ -48,6 +53,10 @@ public final class PoolReconciler {
                 pass.current = GROUP;
                 PoolBlueprint.ResourceGroup group = blueprint.resourceGroup();
                 if (group.managed()) {
+                    java.util.Optional<Map<String, String>> tags = cloud.groupTags(group);
+                    if (tags.isPresent() && !blueprint.owns(tags.get())) {
+                        return notOurs(pass, GROUP, "resource group '" + group.name() + "'");
+                    }
                     cloud.ensureGroup(group);
                 } else if (!cloud.groupExists(group)) {
                     return new ReconcileResult.Failed(pass.list(), GROUP, "ResourceGroupNotFound", "resource group '"
@@ -65,7 +74,12 @@ public final class PoolReconciler {
                     if (before.is(ResourceState.Succeeded)) {
                         continue;
                     }
-                    Observation seen = create(blueprint, blueprint.resource(key), before, pass.all());
+                    PoolBlueprint.Resource resource = blueprint.resource(key);
+                    if (before.is(ResourceState.Pending) && foreign(blueprint, resource)) {
+                        return notOurs(pass, key.value(), describe(resource) + " in resource group '"
+                                + blueprint.resourceGroup().name() + "'");
+                    }
+                    Observation seen = create(blueprint, resource, before, pass.all());
                     PoolResource after = pass.record(key.value(), seen, ResourceState.Creating);
                     if (after.is(ResourceState.Failed)) {
                         return new ReconcileResult.Failed(pass.list(), key.value(), "ProvisioningFailed",
@@ -84,6 +98,32 @@ public final class PoolReconciler {
         } catch (CloudException e) {
             return failure(pass, e);
         }
+    }
+
+    /** Whether the resource exists and was not made by this pool: then the pool must not PUT or delete it. */
+    private boolean foreign(PoolBlueprint blueprint, PoolBlueprint.Resource resource) {
+        if (!resource.tagged()) {
+            return false;
+        }
+        Observation seen = cloud.observe(blueprint.resourceGroup(), resource);
+        return !seen.is(Observation.State.MISSING) && seen.tags() != null && !blueprint.owns(seen.tags());
+    }
+
+    private static ReconcileResult notOurs(Pass pass, String key, String what) {
+        return new ReconcileResult.Failed(pass.list(), key, "ResourceNotOwned", what + " already exists and was not"
+                + " made by this pool (it lacks the tags " + Blueprint.POOL_TAG + " and " + Blueprint.INSTALLATION_TAG
+                + "): nothing was changed. Request the pool under another name, or remove that resource");
+    }
+
+    private static String describe(PoolBlueprint.Resource resource) {
+        String kind = resource instanceof PoolBlueprint.SecurityGroup ? "network security group"
+                : resource instanceof PoolBlueprint.PublicIp ? "public IP address"
+                : resource instanceof PoolBlueprint.VirtualNetwork ? "virtual network"
+                : resource instanceof PoolBlueprint.LoadBalancer ? "load balancer"
+                : resource instanceof PoolBlueprint.StorageAccount ? "storage account"
+                : resource instanceof PoolBlueprint.ScaleSet ? "virtual machine scale set"
+                : resource.key().value();
+        return kind + " '" + resource.name() + "'";
     }
 
     /** Asks about a resource begun earlier, begins one that is pending or that vanished meanwhile. */
@@ -117,6 +157,13 @@ public final class PoolReconciler {
     private ReconcileResult purge(PoolBlueprint blueprint, Pass pass) {
         pass.current = GROUP;
         PoolResource group = pass.get(GROUP);
+        if (!group.is(ResourceState.Deleting)) {
+            java.util.Optional<Map<String, String>> tags = cloud.groupTags(blueprint.resourceGroup());
+            if (tags.isPresent() && !blueprint.owns(tags.get())) {
+                // Never the pool's, or taken over since: deleting the group would delete what is not the pool's.
+                return deleteInReverse(blueprint, pass, true);
+            }
+        }
         boolean gone = group.is(ResourceState.Deleting)
                 ? !cloud.groupExists(blueprint.resourceGroup())
                 : cloud.beginDeleteGroup(blueprint.resourceGroup()).is(Observation.State.MISSING);
@@ -142,9 +189,19 @@ public final class PoolReconciler {
                 }
                 pass.current = key.value();
                 PoolBlueprint.Resource resource = blueprint.resource(key);
-                Observation seen = before.is(ResourceState.Deleting)
+                Observation seen = before.is(ResourceState.Deleting) || resource.tagged()
                         ? cloud.observe(blueprint.resourceGroup(), resource)
                         : Observation.missing();
+                if (!before.is(ResourceState.Deleting) && seen.tags() != null && !seen.is(Observation.State.MISSING)
+                        && !blueprint.owns(seen.tags())) {
+                    // Not the pool's (a create refused as foreign left it Pending): leave it as it is.
+                    pass.put(before.withState(ResourceState.Pending));
+                    continue;
+                }
+                if (!before.is(ResourceState.Deleting) && seen.is(Observation.State.MISSING) && resource.tagged()) {
+                    pass.put(before.withState(ResourceState.Deleted));
+                    continue;
+                }
                 if (!before.is(ResourceState.Deleting) || seen.is(Observation.State.FAILED)) {
                     // Not asked yet, or a delete that ARM reports as failed: ask (again).
                     seen = cloud.beginDelete(blueprint.resourceGroup(), resource, pass.all());

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class ApiTokensIT extends LocalCloudTest {
                 .put("id", ALICE).put("mail", "alice@contoso.com").put("userPrincipalName", "alice@contoso.com")
                 .put("displayName", "Alice")));
         principals = new ClientPrincipals(false, new EntraAccessTokens(local.emulator.entraAuthority(), AUDIENCE,
-                HttpClient.newBuilder().sslContext(local.trust()).build(), Clock.systemUTC()));
+                HttpClient.newBuilder().sslContext(local.trust()).build(), SystemClock.utc()));
     }
 
     private static Map<String, String> bearer(String token) {

@@ -111,7 +111,9 @@ class BlueprintConformanceTest {
         change.accept(document);
         PoolSpecJson.ReadResult read = PoolSpecJson.read(document);
         assertThat(read.errors()).isEmpty();
-        assertThat(new PoolSpecRules(new IntakePolicy(Set.of("Standard_D4s_v5"))).check(read.spec()))
+        IntakePolicy policy = new IntakePolicy(Set.of("Standard_D4s_v5"), List.of(org.dsvmpools.pool.PoolImage.DEFAULT),
+                Set.of("team-rg"));
+        assertThat(new PoolSpecRules(policy).check(read.spec()))
                 .as("the spread holds only specs intake accepts").isEmpty();
         return read.spec();
     }

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueMessageItem;
@@ -40,7 +41,7 @@ public final class CampaignWorkerMain {
         ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
                 new ArmCloudResources(arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
                 EmulatorClients.SUBSCRIPTION, null, args[3]), WorkerPolicy.defaults(), Duration.ofSeconds(1),
-                Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 200)));
+                SystemClock.utc(), d -> Thread.sleep(Math.min(d.toMillis(), 200)));
         ExecutorService threads = Executors.newFixedThreadPool(4);
         for (int i = 0; i < 4; i++) {
             threads.submit(() -> {

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
@@ -37,12 +38,12 @@ public final class DeployedPools {
             throws Exception {
         QueueClient queue = local.storage.queue("deploy-" + name);
         queue.createIfNotExists();
-        new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC()).submit(
+        new PoolIntake(repository, new StorageQueueWorkQueue(queue), SystemClock.utc()).submit(
                 PoolSpecJson.read(new ObjectMapper().readTree(document)).spec(), ALICE);
         ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue),
                 new ArmCloudResources(local.arm), new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE,
                 EmulatorClients.SUBSCRIPTION, null, local.emulator.armEndpoint()), WorkerPolicy.defaults(),
-                Duration.ofSeconds(1), Clock.systemUTC(), d -> Thread.sleep(Math.min(d.toMillis(), 50)));
+                Duration.ofSeconds(1), SystemClock.utc(), d -> Thread.sleep(Math.min(d.toMillis(), 50)));
         assertThat(new WorkerDriver(queue, repository).drive(name, worker, Duration.ofSeconds(60)).status())
                 .isEqualTo(PoolStatus.Ready);
         return new PoolName(name);

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
@@ -66,7 +67,7 @@ class FaultCampaignIT extends LocalCloudTest {
         queue.createIfNotExists();
         queue.clearMessages();
         // One owner requests all twenty here: the installation's limits are set for it.
-        PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC(),
+        PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), SystemClock.utc(),
                 new org.dsvmpools.pool.Limits(POOLS, 10 * POOLS, Set.of()));
         local.emulator.configureFaults("{\"seed\":21,\"rules\":[{\"match\":\"/subscriptions/\",\"kind\":\"throttle\","
                 + "\"fraction\":0.1},{\"match\":\"/subscriptions/\",\"kind\":\"unavailable\",\"fraction\":0.1}]}");
@@ -76,7 +77,7 @@ class FaultCampaignIT extends LocalCloudTest {
             names.add(new PoolName(String.format("campaign-%02d", i)));
         }
 
-        Instant started = Instant.now();
+        Instant started = SystemClock.now();
         ExecutorService callers = Executors.newFixedThreadPool(POOLS);
         List<Future<org.dsvmpools.pool.SubmitResult>> submitted = new ArrayList<>();
         for (PoolName name : names) {
@@ -98,13 +99,13 @@ class FaultCampaignIT extends LocalCloudTest {
             kills++;
             worker = workerProcess(table, "campaign-requests");
         }
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        Instant deadline = SystemClock.now().plus(Duration.ofMinutes(5));
         while (!(allReady(repository, names) && queue.getProperties().getApproximateMessagesCount() == 0)
-                && Instant.now().isBefore(deadline)) {
+                && SystemClock.now().isBefore(deadline)) {
             Thread.sleep(500);
         }
         worker.destroyForcibly().waitFor();
-        Duration toAllReady = Duration.between(started, Instant.now());
+        Duration toAllReady = Duration.between(started, SystemClock.now());
         local.emulator.configureFaults("{}");
 
         for (PoolName name : names) {
@@ -126,7 +127,7 @@ class FaultCampaignIT extends LocalCloudTest {
 
         // Users from events, a fifth of them delivered twice, onboarded in 16 threads.
         Onboarding onboarding = new Onboarding(repository, new TableRosterStore(local.storage.table(table + "roster")),
-                new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm, Clock.systemUTC()), Clock.systemUTC());
+                new AzureFilesPoolShare(local.emulator.armEndpoint(), () -> local.arm, SystemClock.utc()), SystemClock.utc());
         RosterEventDispatch events = new RosterEventDispatch(onboarding, new RosterSync(repository,
                 new TableRosterStore(local.storage.table(table + "roster")), null,
                 new TableDeltaLinks(local.storage.table(table + "delta")), onboarding,
@@ -142,7 +143,7 @@ class FaultCampaignIT extends LocalCloudTest {
             int deliveries = i % 5 == 0 ? 2 : 1;
             redelivered += deliveries - 1;
             for (int d = 0; d < deliveries; d++) {
-                handled.add(delivery.submit(() -> events.handle(RosterEvents.read(event, java.time.Instant.now()))));
+                handled.add(delivery.submit(() -> events.handle(RosterEvents.read(event, SystemClock.now()))));
             }
         }
         List<String> outcomes = new ArrayList<>();
@@ -162,8 +163,8 @@ class FaultCampaignIT extends LocalCloudTest {
 
         // A day of hourly reports from each pool's two instances.
         TableUsageReports reports = new TableUsageReports(local.storage.table(table + "usage"));
-        UsageIngestion ingestion = new UsageIngestion(repository, reports, Clock.systemUTC());
-        Instant dayStart = Instant.now().minus(Duration.ofDays(1));
+        UsageIngestion ingestion = new UsageIngestion(repository, reports, SystemClock.utc());
+        Instant dayStart = SystemClock.now().minus(Duration.ofDays(1));
         int stored = 0;
         for (int hour = 0; hour < 24; hour++) {
             Instant at = dayStart.plus(Duration.ofHours(hour));

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * through the production adapter and the roster's use case.
  */
 class GraphRostersIT extends LocalCloudTest {
-    private static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
+    /** An hour ago: the emulator this test drives reads the shared clock, so the test's times stay near it (#26). */
+    private static final Instant T0 = SystemClock.now().minus(Duration.ofHours(1))
+            .truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     private static final java.time.Clock CLOCK = java.time.Clock.fixed(T0, java.time.ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static int pools;
@@ -241,7 +244,7 @@ class GraphRostersIT extends LocalCloudTest {
         local.emulator.configureFaults("{\"rules\":[{\"method\":\"POST\",\"match\":\"/v1.0/subscriptions\","
                 + "\"kind\":\"error\",\"status\":400,\"code\":\"InvalidRequest\",\"count\":1}]}");
         try {
-            List<RosterSync.Report> reports = sync().reconcileAll(Instant.now());
+            List<RosterSync.Report> reports = sync().reconcileAll(SystemClock.now());
 
             assertThat(reports.get(0).pool()).as("subscriptions first").isEqualTo(RosterSync.SUBSCRIPTIONS);
             assertThat(reports.get(0).changes()).anySatisfy(line -> assertThat(line).contains("not kept")
@@ -251,7 +254,7 @@ class GraphRostersIT extends LocalCloudTest {
         } finally {
             local.emulator.configureFaults("{}");
         }
-        sync().reconcileAll(Instant.now());
+        sync().reconcileAll(SystemClock.now());
         assertThat(subscriptionsOn(one)).as("the next run makes the one refused").hasSize(1);
         assertThat(subscriptionsOn(two)).hasSize(1);
     }
@@ -264,8 +267,8 @@ class GraphRostersIT extends LocalCloudTest {
         local.emulator.setGroupMembers(group, List.of(user(61, "quinn@contoso.example")));
         local.emulator.setGroupMembers(unfollowed, List.of());
         GroupSubscriptions.Subscription stray = subscriptions().create(unfollowed,
-                Instant.now().plus(Duration.ofDays(3)));
-        Instant now = Instant.now();
+                SystemClock.now().plus(Duration.ofDays(3)));
+        Instant now = SystemClock.now();
 
         sync().reconcileAll(now);
 
@@ -279,7 +282,7 @@ class GraphRostersIT extends LocalCloudTest {
 
         String deploying = "1a000000-0000-0000-0000-000000000016";
         local.emulator.setGroupMembers(deploying, List.of());
-        new org.dsvmpools.pool.PoolIntake(repository, (item, delay) -> { }, java.time.Clock.systemUTC()).submit(
+        new org.dsvmpools.pool.PoolIntake(repository, (item, delay) -> { }, SystemClock.utc()).submit(
                 org.dsvmpools.pool.PoolSpecJson.read(JSON.readTree(SamplePools.document("graph-deploying")
                         .replace("\"vmSize\"", "\"rosterGroupId\":\"" + deploying + "\",\"vmSize\""))).spec(),
                 new org.dsvmpools.pool.Caller("a", "A", Set.of()));
@@ -299,11 +302,11 @@ class GraphRostersIT extends LocalCloudTest {
         String group = "1a000000-0000-0000-0000-000000000012";
         local.emulator.setGroupMembers(group, List.of());
 
-        assertThatThrownBy(() -> subscriptions().create(group, Instant.now().plus(Duration.ofDays(30))))
+        assertThatThrownBy(() -> subscriptions().create(group, SystemClock.now().plus(Duration.ofDays(30))))
                 .isInstanceOf(GroupMembers.GraphException.class).hasMessageContaining("400")
                 .hasMessageContaining("ExtensionError");
         local.emulator.setGraphRoles(Set.of("GroupMember.Read.All", "User.Read.All"));
-        assertThatThrownBy(() -> subscriptions().create(group, Instant.now().plus(Duration.ofDays(1))))
+        assertThatThrownBy(() -> subscriptions().create(group, SystemClock.now().plus(Duration.ofDays(1))))
                 .as("a subscription on groups needs Group.Read.All").hasMessageContaining("403")
                 .hasMessageContaining("Group.Read.All");
     }
@@ -320,7 +323,7 @@ class GraphRostersIT extends LocalCloudTest {
                 + "\"data\":{\"subscriptionId\":\"s-1\",\"lifecycleEvent\":\"missed\",\"resource\":\"groups/"
                 + group + "\"}}";
 
-        String handled = new RosterEventDispatch(onboarding(), sync()).handle(RosterEvents.read(notice, Instant.now()));
+        String handled = new RosterEventDispatch(onboarding(), sync()).handle(RosterEvents.read(notice, SystemClock.now()));
 
         assertThat(handled).contains("missed").contains("rae Removed").contains("sol Ready");
         assertThat(state(pool, "sol")).isNotEqualTo(MemberState.Removed);

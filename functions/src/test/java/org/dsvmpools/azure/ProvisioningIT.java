@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,7 +84,7 @@ class ProvisioningIT extends LocalCloudTest {
         repository = new TablePoolRepository(storage.table(table));
         queue = storage.queue("pool-requests-" + tables);
         queue.createIfNotExists();
-        intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC());
+        intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), SystemClock.utc());
     }
 
     private ProvisioningWorker worker(CloudResources arm, WorkerPolicy policy) {
@@ -92,7 +93,7 @@ class ProvisioningIT extends LocalCloudTest {
 
     private ProvisioningWorker worker(CloudResources arm, WorkerPolicy policy, BlueprintSettings settings) {
         return new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue), arm, settings, policy,
-                Duration.ofSeconds(1), Clock.systemUTC(), duration -> Thread.sleep(Math.min(duration.toMillis(), 50)));
+                Duration.ofSeconds(1), SystemClock.utc(), duration -> Thread.sleep(Math.min(duration.toMillis(), 50)));
     }
 
     private ProvisioningWorker worker() {
@@ -230,9 +231,10 @@ class ProvisioningIT extends LocalCloudTest {
                 Map.entry("virtualmachinescalesets", 1L), Map.entry("roleassignments", 1L));
         assertThat(requests).extracting(RequestLog.Entry::method).containsOnly("PUT", "GET", "POST");
         assertThat(requests).filteredOn(e -> e.method().equals("GET")).extracting(e -> type(e.path()))
-                .as("reads only of resources whose operation was still running, and the instances once")
-                .doesNotContain("resourcegroups", "fileservices", "shares", "roleassignments")
-                .containsOnlyOnce("virtualmachines");
+                .as("reads of what it has not made yet, for its tags (#27), of resources whose operation was still"
+                        + " running, and the instances once")
+                .doesNotContain("fileservices", "shares", "roleassignments")
+                .containsOnlyOnce("resourcegroups", "virtualmachines");
         assertThat(requests).filteredOn(e -> e.method().equals("POST")).extracting(e -> type(e.path()))
                 .as("one port mapping query per instance, for its SSH endpoint")
                 .containsExactly("queryinboundnatruleportmapping", "queryinboundnatruleportmapping");
@@ -393,6 +395,41 @@ class ProvisioningIT extends LocalCloudTest {
                 .containsExactly(Map.entry("owner", "data-team"));
     }
 
+    /**
+     * #27 finding 1: the operator's prod network in a group the spec names has the pool's derived name. Before, the
+     * worker PUT over it (tags, address space and the databases subnet lost) and the pool's deletion deleted it.
+     */
+    @Test
+    void aNetworkThePoolDidNotMakeIsNeverOverwrittenNorDeletedWithThePool() throws Exception {
+        freshStore();
+        verify.resources().resourceGroups().define("ops-shared").withRegion("westeurope").create();
+        String vnet = AzureNames.of(new PoolName("takeover")).virtualNetwork();
+        var networks = verify.network().serviceClient().getVirtualNetworks();
+        networks.createOrUpdate("ops-shared", vnet, new com.azure.resourcemanager.network.fluent.models
+                .VirtualNetworkInner().withLocation("westeurope").withTags(Map.of("env", "prod"))
+                .withAddressSpace(new com.azure.resourcemanager.network.models.AddressSpace()
+                        .withAddressPrefixes(List.of("10.50.0.0/16")))
+                .withSubnets(List.of(new com.azure.resourcemanager.network.fluent.models.SubnetInner()
+                        .withName("databases").withAddressPrefix("10.50.1.0/24"))));
+        var document = (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                SamplePools.document("takeover"));
+        intake.submit(PoolSpecJson.read(document.put("resourceGroup", "ops-shared")).spec(), ALICE);
+
+        Pool failed = drive("takeover", worker());
+
+        assertThat(failed.status()).as(failed.events().toString()).isEqualTo(PoolStatus.Failed);
+        assertThat(failed.progress().failure().code()).isEqualTo("ResourceNotOwned");
+        assertThat(failed.progress().failure().message()).contains("virtual network '" + vnet + "'", "ops-shared");
+        intake.delete(new PoolName("takeover"), ALICE, true, "takeover");
+        Pool deleted = drive("takeover", worker());
+        assertThat(deleted.status()).as(deleted.events().toString()).isEqualTo(PoolStatus.Deleted);
+        var kept = networks.getByResourceGroup("ops-shared", vnet);
+        assertThat(kept.tags()).containsExactly(Map.entry("env", "prod"));
+        assertThat(kept.addressSpace().addressPrefixes()).containsExactly("10.50.0.0/16");
+        assertThat(kept.subnets()).extracting(com.azure.resourcemanager.network.fluent.models.SubnetInner::name)
+                .containsExactly("databases");
+    }
+
     /** The real cloud, except that the process "dies" right after beginning one resource. */
     private record Crashing(CloudResources real, ResourceKey crashAfter, AtomicBoolean crashed)
             implements CloudResources {
@@ -403,6 +440,11 @@ class ProvisioningIT extends LocalCloudTest {
         @Override
         public void ensureGroup(PoolBlueprint.ResourceGroup group) {
             real.ensureGroup(group);
+        }
+
+        @Override
+        public java.util.Optional<Map<String, String>> groupTags(PoolBlueprint.ResourceGroup group) {
+            return real.groupTags(group);
         }
 
         @Override

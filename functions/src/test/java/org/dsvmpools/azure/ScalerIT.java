@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * so that the pool deployed a moment ago has been idle for days by then.
  */
 class ScalerIT extends LocalCloudTest {
-    private static final Instant SATURDAY_NIGHT = Instant.now().plus(Duration.ofDays(7))
+    private static final Instant SATURDAY_NIGHT = SystemClock.now().plus(Duration.ofDays(7))
             .atZone(ZoneOffset.UTC).with(java.time.DayOfWeek.SATURDAY).withHour(2).toInstant();
     private static int pools;
 

@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,7 +49,7 @@ class UsageReportsBoundIT extends LocalCloudTest {
                 Settings.POOL_TABLE, table, Settings.SUBSCRIPTION_ID, EmulatorClients.SUBSCRIPTION,
                 Settings.USAGE_AUDIENCE, AUDIENCE, Settings.USAGE_URL, "https://func.example/api/usage",
                 Settings.ENTRA_AUTHORITY, local.emulator.entraAuthority()));
-        app = App.wire(settings, Clock.systemUTC(), org.dsvmpools.functions.Adapters.fromSettings(settings, Clock.systemUTC())
+        app = App.wire(settings, SystemClock.utc(), org.dsvmpools.functions.Adapters.fromSettings(settings, SystemClock.utc())
                 .withEntraHttp(trusting));
     }
 
@@ -66,8 +67,8 @@ class UsageReportsBoundIT extends LocalCloudTest {
 
     private static String report(PoolName claimed) {
         return "{\"v\":1,\"pool\":\"" + claimed.value() + "\",\"instanceId\":\"0\",\"reportedAt\":\""
-                + Instant.now().minusSeconds(5) + "\",\"cpuPercent\":90,\"sessions\":[{\"user\":\"alice\","
-                + "\"lastActivity\":\"" + Instant.now().minusSeconds(5) + "\"}],\"kernels\":[]}";
+                + SystemClock.now().minusSeconds(5) + "\",\"cpuPercent\":90,\"sessions\":[{\"user\":\"alice\","
+                + "\"lastActivity\":\"" + SystemClock.now().minusSeconds(5) + "\"}],\"kernels\":[]}";
     }
 
     private static HttpResponseMessage post(String body, String token) {

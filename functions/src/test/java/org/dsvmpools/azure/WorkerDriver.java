@@ -1,5 +1,6 @@
 package org.dsvmpools.azure;
 
+import org.dsvmpools.kit.SystemClock;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueMessageItem;
 import java.time.Duration;
@@ -32,8 +33,8 @@ public final class WorkerDriver {
 
     /** Runs until the pool is settled and no message for it is left; a worker's exception is rethrown. */
     public Pool drive(String name, ProvisioningWorker worker, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        Instant deadline = SystemClock.now().plus(timeout);
+        while (SystemClock.now().isBefore(deadline)) {
             Pool pool = repository.find(new PoolName(name)).orElseThrow().pool();
             if (SETTLED.contains(pool.status()) && queue.getProperties().getApproximateMessagesCount() == 0) {
                 return pool;

@@ -1,5 +1,6 @@
 package org.dsvmpools.bench;
 
+import org.dsvmpools.kit.SystemClock;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.storage.queue.QueueClient;
@@ -88,7 +89,7 @@ public final class IntakeBenchmark {
         String table = "app" + TABLES.incrementAndGet();
         BenchAccess function = BenchAccess.createPool(new Settings(Map.of(
                 Settings.STORAGE_CONNECTION, azurite.connectionString(),
-                Settings.POOL_TABLE, table)), Clock.systemUTC());
+                Settings.POOL_TABLE, table)), SystemClock.utc());
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < Math.max(WARMUP, REQUESTS); i++) {
             bodies.add(PoolDocumentsFixture.document(name(i)).toString());

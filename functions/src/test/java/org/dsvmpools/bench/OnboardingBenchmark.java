@@ -1,5 +1,6 @@
 package org.dsvmpools.bench;
 
+import org.dsvmpools.kit.SystemClock;
 import com.azure.storage.file.share.ShareClient;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -81,13 +82,13 @@ public final class OnboardingBenchmark {
                             steps.timed(RosterStore.class, new TableRosterStore(
                                     local.storage.table("benchroster" + pools))),
                             steps.timed(PoolShare.class, new AzureFilesPoolShare(local.emulator.armEndpoint(),
-                                    () -> local.arm, java.time.Clock.systemUTC())), java.time.Clock.systemUTC());
+                                    () -> local.arm, SystemClock.utc())), SystemClock.utc());
                     // The adapter's first use reads the account from ARM; that is once per share, not per user.
-                    onboarding.add(pool, user(-1), Instant.now());
+                    onboarding.add(pool, user(-1), SystemClock.now());
                     local.emulator.fileRequests().clear();
                     local.emulator.requests().clear();
                     steps.clear();
-                    Run ours = timed(threads, i -> onboarding.add(pool, user(i), Instant.now()));
+                    Run ours = timed(threads, i -> onboarding.add(pool, user(i), SystemClock.now()));
                     List<RequestLog.Entry> files = local.emulator.fileRequests().entries();
                     double ratio = ours.usersPerSecond() / floor.usersPerSecond();
                     if (round > 0) {

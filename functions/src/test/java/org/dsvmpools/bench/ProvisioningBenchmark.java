@@ -1,5 +1,6 @@
 package org.dsvmpools.bench;
 
+import org.dsvmpools.kit.SystemClock;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -78,9 +79,9 @@ public final class ProvisioningBenchmark {
                 var repository = new TablePoolRepository(storage.table("benchpools" + deploy));
                 var queue = storage.queue("bench-requests-" + deploy);
                 queue.createIfNotExists();
-                PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), Clock.systemUTC());
+                PoolIntake intake = new PoolIntake(repository, new StorageQueueWorkQueue(queue), SystemClock.utc());
                 ProvisioningWorker worker = new ProvisioningWorker(repository, new StorageQueueWorkQueue(queue), cloud,
-                        settings, WorkerPolicy.defaults(), Duration.ofSeconds(1), Clock.systemUTC(),
+                        settings, WorkerPolicy.defaults(), Duration.ofSeconds(1), SystemClock.utc(),
                         duration -> Thread.sleep(duration.toMillis()));
                 PoolSpec spec = PoolSpecJson.read(new ObjectMapper().readTree(SamplePools.document(name))).spec();
                 emulator.requests().clear();

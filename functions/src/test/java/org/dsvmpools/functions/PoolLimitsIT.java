@@ -30,18 +30,20 @@ class PoolLimitsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALICE = "11111111-1111-4111-8111-111111111111";
     private static final String BOB = "22222222-2222-4222-8222-222222222222";
+    private static final Instant NOW = Instant.parse("2026-11-30T10:00:00Z");
     private App app;
+    private String table;
 
     @BeforeEach
     void app() {
-        String table = "limits" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        table = "limits" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         app = App.fromSettings(new Settings(Map.of(
                 Settings.STORAGE_CONNECTION, Azurite.shared().connectionString(),
                 Settings.POOL_TABLE, table,
                 Settings.PLATFORM_AUTH_ENABLED, "True",
                 Settings.MAX_POOLS_PER_OWNER, "2",
                 Settings.MAX_INSTANCES, "10",
-                Settings.ALLOWED_REGIONS, "westeurope, northeurope")), new MutableClock(Instant.parse("2026-11-30T10:00:00Z")));
+                Settings.ALLOWED_REGIONS, "westeurope, northeurope")), new MutableClock(NOW));
     }
 
     @AfterEach
@@ -112,6 +114,103 @@ class PoolLimitsIT {
             stored += get("rush-" + i).getStatusCode() == 200 ? 1 : 0;
         }
         assertThat(stored).as("the refused ones left no record").isEqualTo(2);
+    }
+
+    /** #27 finding 3: re-requests of Deleted names skipped the recount (five at once, limit 2: four or five in). */
+    @Test
+    void fiveReRequestsOfDeletedNamesAtOnceKeepToTheOwnersLimitExactly() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(post("old-" + i, 1, ALICE, "Pools.Admin").getStatusCode()).isEqualTo(202);
+            deleteOutright("old-" + i, false);
+        }
+
+        java.util.List<Integer> statuses = atOnce(5, i -> post("old-" + i, 1, ALICE));
+
+        assertThat(statuses).filteredOn(status -> status == 202).hasSize(2);
+        assertThat(statuses).filteredOn(status -> status == 409).hasSize(3);
+        long live = 0;
+        for (int i = 0; i < 5; i++) {
+            live += body(get("old-" + i)).path("status").asText().equals("Deleted") ? 0 : 1;
+        }
+        assertThat(live).isEqualTo(2);
+    }
+
+    /** #27 finding 3: two PATCHes raising max at once both passed the global limit. */
+    @Test
+    void twoPatchesRaisingMaxAtOnceNeverBothPassTheGlobalLimit() throws Exception {
+        assertThat(post("pool-a", 3, ALICE).getStatusCode()).isEqualTo(202);
+        assertThat(post("pool-b", 3, BOB).getStatusCode()).isEqualTo(202);
+        for (int round = 0; round < 4; round++) {
+            java.util.List<Integer> statuses = atOnce(2, i -> patchMax(i == 0 ? "pool-a" : "pool-b", 7, i == 0 ? ALICE : BOB));
+
+            assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(200, 409);
+            int winner = statuses.get(0) == 200 ? 0 : 1;
+            assertThat(patchMax(winner == 0 ? "pool-a" : "pool-b", 3, winner == 0 ? ALICE : BOB).getStatusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    /** #27 finding 2: Bob asking for the name of Alice's deleted pool got her share and her users. */
+    @Test
+    void aDeletedPoolsNameIsHeldForItsOwnerWhileItsDataIsKeptAndIsAnyonesOncePurged() throws Exception {
+        assertThat(post("kept", 1, ALICE).getStatusCode()).isEqualTo(202);
+        assertThat(post("gone", 1, ALICE).getStatusCode()).isEqualTo(202);
+        deleteOutright("kept", false);
+        deleteOutright("gone", true);
+
+        HttpResponseMessage held = post("kept", 1, BOB);
+
+        assertThat(held.getStatusCode()).isEqualTo(409);
+        assertThat(body(held).path("type").asText()).isEqualTo("urn:dsvmpools:problem:name-held");
+        assertThat(body(get("kept")).path("status").asText()).isEqualTo("Deleted");
+        assertThat(post("gone", 1, BOB).getStatusCode()).as("nothing of Alice's is left under it").isEqualTo(202);
+        HttpResponseMessage badFlag = new CreatePoolFunction(app).run(asPrincipal(Requests.postJson(
+                "/api/pools?keepRoster=maybe", PoolDocumentsFixture.document("kept").toString()), ALICE),
+                new InvocationContext("CreatePool"));
+        assertThat(badFlag.getStatusCode()).isEqualTo(400);
+        HttpResponseMessage again = new CreatePoolFunction(app).run(asPrincipal(Requests.postJson(
+                "/api/pools?keepRoster=true", PoolDocumentsFixture.document("kept").toString()), ALICE),
+                new InvocationContext("CreatePool"));
+        assertThat(again.getStatusCode()).isEqualTo(202);
+    }
+
+    /** The record as the worker leaves it after a teardown: Deleted, its share kept unless purged. */
+    private void deleteOutright(String name, boolean purge) {
+        var pools = new org.dsvmpools.azure.TablePoolRepository(
+                new org.dsvmpools.azure.StorageClients(Azurite.shared().connectionString()).table(table));
+        var stored = pools.find(new org.dsvmpools.pool.PoolName(name)).orElseThrow();
+        var owner = new org.dsvmpools.pool.Caller(stored.pool().owner().id(), "owner", java.util.Set.of());
+        pools.replace(stored, stored.pool().requestTeardown(purge, owner, NOW)
+                .moveTo(org.dsvmpools.pool.PoolStatus.Deleted, "torn down", NOW));
+    }
+
+    private HttpResponseMessage patchMax(String name, int max, String oid) {
+        return new PatchPoolFunction(app).run(asPrincipal(Requests.patchJson("/api/pools/" + name,
+                "{\"capacity\":{\"max\":" + max + "}}").withHeader("Content-Type", "application/merge-patch+json"),
+                oid), name);
+    }
+
+    /** {@code count} calls started together; their statuses in call order. */
+    private static java.util.List<Integer> atOnce(int count,
+                                                  java.util.function.IntFunction<HttpResponseMessage> call)
+            throws Exception {
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(count);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<HttpResponseMessage>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            answers.add(callers.submit(() -> {
+                start.await();
+                return call.apply(index);
+            }));
+        }
+        start.countDown();
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        for (var answer : answers) {
+            statuses.add(answer.get().getStatusCode());
+        }
+        callers.shutdown();
+        return statuses;
     }
 
     @Test

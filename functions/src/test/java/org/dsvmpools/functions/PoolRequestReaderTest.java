@@ -97,16 +97,36 @@ class PoolRequestReaderTest {
     }
 
     @Test
-    void anExistingResourceGroupMayBeNamedAndRoundTrips() {
+    void anAllowListedResourceGroupMayBeNamedAndRoundTrips() {
         ObjectNode document = PoolDocumentsFixture.document("ml-team").put("resourceGroup", "Team-ML_rg(prod)");
+        PoolRequestReader allowing = new PoolRequestReader(new PoolSpecRules(new IntakePolicy(
+                IntakePolicy.defaults().allowedVmSizes(), IntakePolicy.defaults().allowedImages(),
+                java.util.Set.of("team-ml_rg(PROD)"))));
 
-        PoolRequestReader.Outcome outcome = read(document);
+        PoolRequestReader.Outcome outcome = allowing.read("application/json", document.toString());
 
         assertThat(outcome.problem()).isNull();
         assertThat(outcome.spec().resourceGroup()).isEqualTo("Team-ML_rg(prod)");
         assertThat(org.dsvmpools.pool.PoolSpecJson.write(outcome.spec()).path("resourceGroup").asText())
                 .isEqualTo("Team-ML_rg(prod)");
         assertThat(read(PoolDocumentsFixture.document("ml-team")).spec().resourceGroup()).isNull();
+    }
+
+    /** #27: with no allow-list a spec cannot aim the app's role at someone else's group. */
+    @Test
+    void aResourceGroupNotOnTheAllowListIsRefusedWithItsPointer() {
+        PoolRequestReader.Outcome refused = read(PoolDocumentsFixture.document("ml-team")
+                .put("resourceGroup", "prod-rg"));
+
+        assertThat(refused.problem()).isNotNull();
+        assertThat(refused.problem().errors()).extracting(FieldError::pointer).containsExactly("/resourceGroup");
+        PoolRequestReader allowing = new PoolRequestReader(new PoolSpecRules(new IntakePolicy(
+                IntakePolicy.defaults().allowedVmSizes(), IntakePolicy.defaults().allowedImages(),
+                java.util.Set.of("team-rg"))));
+        assertThat(allowing.read("application/json",
+                PoolDocumentsFixture.document("ml-team").put("resourceGroup", "prod-rg").toString())
+                .problem().errors()).extracting(FieldError::message)
+                .containsExactly("'prod-rg' is not a resource group pools may use here; allowed: [team-rg]");
     }
 
     static Stream<Arguments> invalidDocuments() {

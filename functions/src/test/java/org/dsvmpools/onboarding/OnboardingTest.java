@@ -74,6 +74,30 @@ class OnboardingTest {
         assertThat(share.calls).isEmpty();
     }
 
+    /** #27 finding 2: the new life of a Deleted pool's name must not carry the old roster's users and keys. */
+    @Test
+    void aPoolRequestedAgainWithoutItsRosterRemovesTheEarlierLifesUsersOnceAndKeepsNewOnes() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+        Caller owner = new Caller("a", "A", Set.of());
+        Instant newLife = T0.plusSeconds(3600);
+        var stored = pools.find(POOL).orElseThrow();
+        pools.replace(stored, stored.pool().requestTeardown(false, owner, T0.plusSeconds(60))
+                .moveTo(PoolStatus.Deleted, "torn down", T0.plusSeconds(120))
+                .reaccept(stored.pool().spec(), owner, newLife, false)
+                .moveTo(PoolStatus.Provisioning, "w", newLife).moveTo(PoolStatus.Ready, "r", newLife));
+        LinuxUserName bob = new LinuxUserName("bob");
+        onboarding.add(POOL, new NewUser(bob, null, null, List.of(SshKeys.ed25519()), null), newLife.plusSeconds(1));
+        share.calls.clear();
+
+        List<String> ended = onboarding.endEarlierLife(POOL);
+
+        assertThat(ended).containsExactly("alice removed with the pool's earlier life");
+        assertThat(roster.find(POOL, ALICE).orElseThrow().member().state()).isEqualTo(MemberState.Removed);
+        assertThat(roster.find(POOL, bob).orElseThrow().member().state()).isNotEqualTo(MemberState.Removed);
+        assertThat(share.calls).contains("manifest").anyMatch(call -> call.startsWith("move users/alice"));
+        assertThat(onboarding.endEarlierLife(POOL)).as("once").isEmpty();
+    }
+
     @Test
     void removalArchivesTheFolderAndMarksTheUserRemovedKeepingTheUid() {
         onboarding.add(POOL, alice(), T0.plusSeconds(1));

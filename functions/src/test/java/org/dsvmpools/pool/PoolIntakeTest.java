@@ -83,19 +83,67 @@ class PoolIntakeTest {
         assertThat(queue.sent()).isEmpty();
     }
 
-    @Test
-    void aDeletedPoolsNameCanBeRequestedAgainAsANewGeneration() {
-        intake.submit(spec, ALICE);
+    private void deleted(boolean purged) {
         StoredPool stored = repository.find(spec.poolName()).orElseThrow();
-        repository.replace(stored, stored.pool().requestTeardown(false, ALICE, clock.instant())
+        repository.replace(stored, stored.pool().requestTeardown(purged, ALICE, clock.instant())
                 .moveTo(PoolStatus.Deleted, "torn down", clock.instant()));
+    }
 
-        SubmitResult result = intake.submit(spec, BOB);
+    /** #27 finding 2: Bob asking for Alice's deleted pool's name got her share, her users and their keys. */
+    @Test
+    void aDeletedPoolsKeptDataIsHeldForItsOwnerAndAnotherRequesterIsRefused() {
+        intake.submit(spec, ALICE);
+        deleted(false);
+        Pool before = repository.find(spec.poolName()).orElseThrow().pool();
+
+        assertThat(intake.submit(spec, BOB)).isEqualTo(new SubmitResult.NameHeld(before));
+        assertThat(repository.find(spec.poolName()).orElseThrow().pool()).isEqualTo(before);
+
+        clock.advance(Duration.ofMinutes(5));
+        SubmitResult again = intake.submit(spec, ALICE);
+        assertThat(again).isInstanceOf(SubmitResult.Accepted.class);
+        Pool reborn = ((SubmitResult.Accepted) again).pool();
+        assertThat(reborn.generation()).isEqualTo(3);
+        assertThat(reborn.rosterSince()).as("a roster of its own unless asked").isEqualTo(clock.instant());
+        assertThat(reborn.createdAt()).isEqualTo(clock.instant());
+        assertThat(queue.sent()).last().isEqualTo(WorkItem.provision(spec.poolName(), 3));
+    }
+
+    @Test
+    void theOwnerOrAnAdminGetsTheOldRosterBackOnlyWhenTheyAskForIt() {
+        intake.submit(spec, ALICE);
+        deleted(false);
+
+        Pool kept = ((SubmitResult.Accepted) intake.submit(spec, ADMIN, true)).pool();
+
+        assertThat(kept.rosterSince()).isNull();
+        assertThat(kept.owner()).isEqualTo(ADMIN.asOwner());
+        assertThat(kept.events()).last().extracting(PoolEvent::reason).asString().contains("roster kept");
+    }
+
+    @Test
+    void onceItsDataIsPurgedTheNameIsAnyonesWithAnEmptyRoster() {
+        intake.submit(spec, ALICE);
+        deleted(true);
+
+        SubmitResult result = intake.submit(spec, BOB, true);
 
         assertThat(result).isInstanceOf(SubmitResult.Accepted.class);
-        assertThat(((SubmitResult.Accepted) result).pool().generation()).isEqualTo(3);
         assertThat(((SubmitResult.Accepted) result).pool().owner()).isEqualTo(BOB.asOwner());
-        assertThat(queue.sent()).last().isEqualTo(WorkItem.provision(spec.poolName(), 3));
+    }
+
+    /** #27 finding 3: re-requests of Deleted names skipped the recount that new names got. */
+    @Test
+    void reRequestsOfDeletedNamesCountAgainstTheOwnersLimit() {
+        PoolIntake limited = new PoolIntake(repository, queue, clock, new Limits(1, 200, Set.of()));
+        limited.submit(PoolDocumentsFixture.spec("first"), ALICE);
+        intake.submit(spec, ALICE);
+        deleted(false);
+
+        SubmitResult result = limited.submit(spec, ALICE);
+
+        assertThat(result).isInstanceOf(SubmitResult.OverLimit.class);
+        assertThat(repository.find(spec.poolName()).orElseThrow().pool().status()).isEqualTo(PoolStatus.Deleted);
     }
 
     @Test

@@ -162,18 +162,30 @@ public abstract class PoolRepositoryContract {
         assertThat(repository.find(pool.name()).orElseThrow().pool()).isEqualTo(pool);
     }
 
+    /** #27: two changes that counted the same pools cannot both be written; the loser's pool is not written either. */
     @Test
-    void aWithdrawnRecordIsGoneAndAChangedOneIsNotWithdrawn() {
+    void aWriteUnderAStaleLedgerVersionFailsWholeAndTheLedgerMovesWithEachCountedWrite() {
         PoolRepository repository = emptyRepository();
-        Pool pool = Pool.accept(org.dsvmpools.testing.PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
-        repository.create(pool);
-        StoredPool read = repository.find(pool.name()).orElseThrow();
-        repository.replace(read, pool.moveTo(PoolStatus.Provisioning, "worker picked it up", T0.plusSeconds(1)));
+        Pool first = Pool.accept(org.dsvmpools.testing.PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+        Pool second = Pool.accept(org.dsvmpools.testing.PoolDocumentsFixture.spec("cv-team"), ALICE, T0);
+        PoolRepository.LimitsVersion seen = repository.limitsVersion();
 
-        assertThatThrownBy(() -> repository.withdraw(read)).isInstanceOf(PoolRepository.StaleRecordException.class);
-        assertThat(repository.find(pool.name())).isPresent();
+        repository.create(first, seen);
 
-        repository.withdraw(repository.find(pool.name()).orElseThrow());
-        assertThat(repository.find(pool.name())).isEmpty();
+        assertThat(repository.limitsVersion()).isNotEqualTo(seen);
+        assertThatThrownBy(() -> repository.create(second, seen))
+                .isInstanceOf(PoolRepository.LimitsMovedException.class);
+        assertThat(repository.find(second.name())).as("neither write, when one fails").isEmpty();
+        StoredPool read = repository.find(first.name()).orElseThrow();
+        assertThatThrownBy(() -> repository.replace(read, first.note("raised", T0.plusSeconds(1)), seen))
+                .isInstanceOf(PoolRepository.LimitsMovedException.class);
+        assertThat(repository.find(first.name()).orElseThrow().etag()).isEqualTo(read.etag());
+
+        repository.replace(read, first.note("raised", T0.plusSeconds(1)), repository.limitsVersion());
+        assertThat(repository.find(first.name()).orElseThrow().pool().events()).hasSize(2);
+        assertThat(repository.list(null, 10).pools()).as("the ledger is no pool").extracting(Pool::name)
+                .containsExactly(first.name());
+        assertThatThrownBy(() -> repository.create(first, repository.limitsVersion()))
+                .isInstanceOf(PoolRepository.AlreadyExistsException.class);
     }
 }

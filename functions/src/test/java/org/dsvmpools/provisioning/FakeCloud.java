@@ -19,6 +19,10 @@ final class FakeCloud implements CloudResources {
     private final Map<String, Boolean> deleting = new HashMap<>();
     boolean groupExists;
     Duration hint;
+    /** Resources that exist without the pool's tags (someone else's), by key, with the tags they carry. */
+    final Map<String, Map<String, String>> foreign = new HashMap<>();
+    /** The tags of a resource group that exists and is someone else's, or null. */
+    Map<String, String> foreignGroup;
 
     private final Map<String, CloudException> stickyErrors = new HashMap<>();
 
@@ -53,6 +57,9 @@ final class FakeCloud implements CloudResources {
     }
 
     private Observation now(String key) {
+        if (foreign.containsKey(key)) {
+            return new Observation(Observation.State.SUCCEEDED, "/id/" + key, Map.of(), null, foreign.get(key));
+        }
         Observation.State state = states.getOrDefault(key, Observation.State.MISSING);
         Map<String, String> outputs = switch (key) {
             case "publicIp" -> Map.of(Outputs.FQDN, "ml-team.westeurope.cloudapp.azure.com");
@@ -67,6 +74,12 @@ final class FakeCloud implements CloudResources {
         calls.add("ensure group");
         maybeFail("resourceGroup");
         groupExists = true;
+    }
+
+    @Override
+    public java.util.Optional<Map<String, String>> groupTags(PoolBlueprint.ResourceGroup group) {
+        calls.add("group tags");
+        return java.util.Optional.ofNullable(foreignGroup);
     }
 
     @Override

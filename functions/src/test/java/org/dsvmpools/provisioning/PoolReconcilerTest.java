@@ -46,11 +46,12 @@ class PoolReconcilerTest {
     }
 
     @Test
-    void aPassBeginsAWaveTogetherWithoutReadingFirstAndNeverWaits() {
+    void aPassReadsWhatItHasNotMadeYetForItsTagsThenBeginsAWaveTogetherAndNeverWaits() {
         ReconcileResult first = provision();
 
         assertThat(first).isInstanceOf(ReconcileResult.InProgress.class);
-        assertThat(cloud.calls).containsExactly("ensure group", "create securityGroup", "create publicIp");
+        assertThat(cloud.calls).containsExactly("group tags", "ensure group", "observe securityGroup",
+                "create securityGroup", "observe publicIp", "create publicIp");
         assertThat(((ReconcileResult.InProgress) first).recheckAfter()).isEqualTo(Duration.ofSeconds(15));
         assertThat(record.get("securityGroup").state()).isEqualTo(ResourceState.Creating);
     }
@@ -67,11 +68,13 @@ class PoolReconcilerTest {
         ReconcileResult result = converge(10);
 
         assertThat(result).isInstanceOf(ReconcileResult.Done.class);
-        assertThat(cloud.calls).containsExactly("ensure group", "create securityGroup", "create publicIp",
-                "observe securityGroup", "observe publicIp", "create network", "create loadBalancer",
-                "observe network", "observe loadBalancer", "create storage",
+        assertThat(cloud.calls).containsExactly("group tags", "ensure group", "observe securityGroup",
+                "create securityGroup", "observe publicIp", "create publicIp",
+                "observe securityGroup", "observe publicIp", "observe network", "create network",
+                "observe loadBalancer", "create loadBalancer",
+                "observe network", "observe loadBalancer", "observe storage", "create storage",
                 "observe storage", "create share",
-                "observe share", "create scaleSet",
+                "observe share", "observe scaleSet", "create scaleSet",
                 "observe scaleSet", "create storageKeyRole");
         assertThat(result.resources()).allMatch(r -> r.is(ResourceState.Succeeded));
         assertThat(record.get("scaleSet").outputs()).containsEntry(Outputs.PRINCIPAL_ID, "principal-1");
@@ -155,6 +158,53 @@ class PoolReconcilerTest {
 
         assertThat(provision()).isInstanceOf(ReconcileResult.Failed.class)
                 .extracting(result -> ((ReconcileResult.Failed) result).resourceKey()).isEqualTo("publicIp");
+    }
+
+    /** #27 finding 1: the operator's prod-vnet has the pool's derived name; the pool must neither PUT nor delete it. */
+    @Test
+    void aResourceThatExistsWithoutThePoolsTagsFailsThePoolNamingItAndIsNeverChangedOrDeleted() {
+        cloud.foreign.put("network", Map.of("owner", "ops"));
+        ReconcileResult result = converge(10);
+
+        assertThat(result).isInstanceOf(ReconcileResult.Failed.class);
+        ReconcileResult.Failed failed = (ReconcileResult.Failed) result;
+        assertThat(failed.code()).isEqualTo("ResourceNotOwned");
+        assertThat(failed.message()).contains("virtual network '" + BLUEPRINT.resource(ResourceKey.NETWORK).name()
+                + "'", "dsvmpools-pool", "nothing was changed");
+        assertThat(cloud.calls).doesNotContain("create network");
+
+        cloud.calls.clear();
+        ReconcileResult torn = teardown(false);
+        for (int pass = 0; pass < 5 && torn instanceof ReconcileResult.InProgress; pass++) {
+            cloud.finishAll();
+            torn = teardown(false);
+        }
+        assertThat(torn).isInstanceOf(ReconcileResult.Done.class);
+        assertThat(cloud.calls).contains("delete securityGroup").doesNotContain("delete network");
+        assertThat(record.get("network").state()).isEqualTo(ResourceState.Pending);
+    }
+
+    @Test
+    void aResourceGroupOfThePoolsNameThatIsSomeoneElsesIsNeitherRetaggedNorPurged() {
+        cloud.foreignGroup = Map.of("owner", "finance");
+
+        ReconcileResult result = provision();
+
+        assertThat(result).isInstanceOf(ReconcileResult.Failed.class);
+        assertThat(((ReconcileResult.Failed) result).resourceKey()).isEqualTo("resourceGroup");
+        assertThat(cloud.calls).containsExactly("group tags");
+        cloud.calls.clear();
+        teardown(true);
+        assertThat(cloud.calls).doesNotContain("delete group");
+    }
+
+    @Test
+    void aResourceCarryingThePoolsTagsIsThePoolsAndIsPutAgain() {
+        cloud.foreign.put("network", BLUEPRINT.resourceGroup().tags());
+
+        converge(10);
+
+        assertThat(cloud.calls).contains("create network");
     }
 
     @Test

@@ -313,6 +313,11 @@ class ProvisioningWorkerTest {
         }
 
         @Override
+        public java.util.Optional<Map<String, String>> groupTags(PoolBlueprint.ResourceGroup group) {
+            return delegate.groupTags(group);
+        }
+
+        @Override
         public Observation observe(PoolBlueprint.ResourceGroup group, PoolBlueprint.Resource resource) {
             return delegate.observe(group, resource);
         }
@@ -372,8 +377,18 @@ class ProvisioningWorkerTest {
         }
 
         @Override
-        public void withdraw(StoredPool current) {
-            delegate.withdraw(current);
+        public LimitsVersion limitsVersion() {
+            return delegate.limitsVersion();
+        }
+
+        @Override
+        public void create(Pool pool, LimitsVersion seen) {
+            delegate.create(pool, seen);
+        }
+
+        @Override
+        public void replace(StoredPool current, Pool next, LimitsVersion seen) {
+            throw new IllegalStateException("worker killed before recording");
         }
 
         @Override

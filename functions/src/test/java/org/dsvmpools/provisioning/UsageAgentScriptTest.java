@@ -1,5 +1,6 @@
 package org.dsvmpools.provisioning;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ class UsageAgentScriptTest {
             + "echo 'bob      pts/1        2026-11-27 08:00 01:30       2345 (203.0.113.10)'\n"
             + "echo 'Mallory  pts/2        2026-11-27 08:00   .          3456 (203.0.113.11)'";
     /** The instance booted an hour ago. */
-    private static final Instant BOOT = Instant.now().minus(Duration.ofHours(1));
+    private static final Instant BOOT = SystemClock.now().minus(Duration.ofHours(1));
 
     @TempDir
     Path dir;
@@ -71,7 +72,7 @@ class UsageAgentScriptTest {
         String sent = Files.readString(dir.resolve("sent.xml"));
         String message = new String(Base64.getDecoder().decode(sent.replace("<QueueMessage><MessageText>", "")
                 .replace("</MessageText></QueueMessage>", "")), StandardCharsets.UTF_8);
-        UsageReportJson.Received received = UsageReportJson.read(message, Instant.now());
+        UsageReportJson.Received received = UsageReportJson.read(message, SystemClock.now());
         assertThat(received.pool().value()).isEqualTo("ml-team");
         return received.report();
     }
@@ -81,7 +82,7 @@ class UsageAgentScriptTest {
         runScript(TWO_SESSIONS, "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage");
 
         UsageReportJson.Received received = UsageReportJson.read(Files.readString(dir.resolve("sent.json")),
-                Instant.now());
+                SystemClock.now());
         assertThat(received.pool().value()).isEqualTo("ml-team");
         assertThat(received.report().sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
         List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
@@ -118,14 +119,14 @@ class UsageAgentScriptTest {
 
     @Test
     void theAgentReportsItsSessionsWithTheManagedIdentitysTokenAndNoSecretOfItsOwn() throws Exception {
-        Instant before = Instant.now();
+        Instant before = SystemClock.now();
 
         UsageReport report = runAgent(TWO_SESSIONS);
 
         assertThat(report.instanceId()).isEqualTo("3");
         assertThat(report.sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
         assertThat(report.sessions().get(0).lastActivity()).isAfterOrEqualTo(before.minusSeconds(2));
-        assertThat(Duration.between(report.sessions().get(1).lastActivity(), Instant.now()))
+        assertThat(Duration.between(report.sessions().get(1).lastActivity(), SystemClock.now()))
                 .isBetween(Duration.ofMinutes(89), Duration.ofMinutes(92));
         assertThat(report.sessions().get(0).since()).as("the login time, read in the VM's zone")
                 .isEqualTo(java.time.LocalDateTime.parse("2026-11-27T09:00").atZone(java.time.ZoneId.systemDefault())
@@ -159,7 +160,7 @@ class UsageAgentScriptTest {
         runAgent(TWO_SESSIONS);
         assertThat(healthy()).as("no user data: in rotation").isTrue();
 
-        userData("{\"dsvmpools\":{\"drainedAt\":\"" + Instant.now().minusSeconds(30) + "\"}}");
+        userData("{\"dsvmpools\":{\"drainedAt\":\"" + SystemClock.now().minusSeconds(30) + "\"}}");
         runAgent(TWO_SESSIONS);
         assertThat(healthy()).as("drained after boot: out of rotation").isFalse();
 
@@ -195,11 +196,11 @@ class UsageAgentScriptTest {
 
         Files.createFile(dir.resolve("share-mounted"));
         Files.setLastModifiedTime(dir.resolve("run/roster-ok"),
-                java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofMinutes(6))));
+                java.nio.file.attribute.FileTime.from(SystemClock.now().minus(Duration.ofMinutes(6))));
         runAgent(TWO_SESSIONS);
         assertThat(healthy()).as("roster not applied for six minutes").isFalse();
 
-        Files.setLastModifiedTime(dir.resolve("run/roster-ok"), java.nio.file.attribute.FileTime.from(Instant.now()));
+        Files.setLastModifiedTime(dir.resolve("run/roster-ok"), java.nio.file.attribute.FileTime.from(SystemClock.now()));
         runAgent(TWO_SESSIONS);
         assertThat(healthy()).isTrue();
     }

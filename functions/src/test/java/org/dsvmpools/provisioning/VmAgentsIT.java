@@ -1,5 +1,6 @@
 package org.dsvmpools.provisioning;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -290,7 +291,7 @@ class VmAgentsIT {
             String url = "http://127.0.0.1:" + hung.getLocalPort();
             Files.createDirectories(dir.resolve("run/health"));
             Files.createFile(dir.resolve("run/health/healthy"));
-            Instant started = Instant.now();
+            Instant started = SystemClock.now();
 
             RootSandbox.Result result = sandbox.run("bash \"$S/usage-agent.sh\" ml-team " + url + "/usage-reports;"
                     + " echo \"exit=$?\"", Map.of("DSVMPOOLS_IMDS", url, "DSVMPOOLS_HUB_HEALTH", url + "/hub/health",
@@ -299,7 +300,7 @@ class VmAgentsIT {
 
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).contains("exit=");
-            assertThat(Duration.between(started, Instant.now())).as("bounded by the calls' timeouts")
+            assertThat(Duration.between(started, SystemClock.now())).as("bounded by the calls' timeouts")
                     .isLessThan(Duration.ofSeconds(60));
             assertThat(dir.resolve("run/health/healthy")).doesNotExist();
         } finally {
@@ -339,10 +340,10 @@ class VmAgentsIT {
                 kill $(jobs -p) 2>/dev/null; tmux -S /tmp/erin.sock kill-server 2>/dev/null; true
                 """);
 
-        UsageReport report = UsageReportJson.read(result.fact("report"), Instant.now()).report();
+        UsageReport report = UsageReportJson.read(result.fact("report"), SystemClock.now()).report();
         assertThat(report.sessions()).extracting(UsageReport.Session::user)
                 .as(result.output()).contains("carol", "dave", "erin").doesNotContain("frank");
         assertThat(report.sessions()).filteredOn(s -> s.user().equals("carol"))
-                .allSatisfy(s -> assertThat(s.lastActivity()).isAfter(Instant.now().minusSeconds(60)));
+                .allSatisfy(s -> assertThat(s.lastActivity()).isAfter(SystemClock.now().minusSeconds(60)));
     }
 }

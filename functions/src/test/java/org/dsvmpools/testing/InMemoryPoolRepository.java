@@ -44,14 +44,32 @@ public final class InMemoryPoolRepository implements PoolRepository {
         }
     }
 
+    /** The ledger's version; a change that counted against the limits moves it together with its pool's write. */
+    private long ledger;
+
     @Override
-    public void withdraw(StoredPool current) {
-        String name = current.pool().name().value();
-        StoredPool stored = pools.get(name);
-        if (stored != null && !stored.etag().equals(current.etag())) {
-            throw new StaleRecordException(current.pool().name(), null);
+    public synchronized LimitsVersion limitsVersion() {
+        return new LimitsVersion("L" + ledger);
+    }
+
+    @Override
+    public synchronized void create(Pool pool, LimitsVersion seen) {
+        checkLedger(seen);
+        create(pool);
+        ledger++;
+    }
+
+    @Override
+    public synchronized void replace(StoredPool current, Pool next, LimitsVersion seen) {
+        checkLedger(seen);
+        replace(current, next);
+        ledger++;
+    }
+
+    private void checkLedger(LimitsVersion seen) {
+        if (!seen.etag().equals("L" + ledger)) {
+            throw new LimitsMovedException(null);
         }
-        pools.remove(name, current);
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class FunctionHost {
             return;
         }
         // The host's one clock: the timers' schedules and the topic's token expiries.
-        Clock clock = Clock.systemUTC();
+        Clock clock = org.dsvmpools.kit.SystemClock.utc();
         HostJson hostJson = HostJson.read(root.resolve("host.json"));
         QueueClients queueClients = new QueueClients(hostJson.queues().base64());
         Invoker invoker = new Invoker(queueClients);

@@ -1,5 +1,6 @@
 package org.dsvmpools.local;
 
+import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,7 +135,7 @@ class DevStackIT {
         assertThat(pool(stack, "at-zero").path("scaling").path("actions").toString())
                 .as("a woken pool asks for its instance once").doesNotContain("creating");
 
-        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String now = SystemClock.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         String report = "{\"v\":1,\"pool\":\"at-zero\",\"instanceId\":\"0\",\"reportedAt\":\"" + now
                 + "\",\"lastActiveAt\":\"" + now + "\",\"cpuPercent\":30,\"sessions\":[{\"user\":\"alice\","
                 + "\"lastActivity\":\"" + now + "\",\"since\":\"" + now + "\"}],\"kernels\":[]}";

@@ -1,5 +1,6 @@
 package org.dsvmpools.local;
 
+import org.dsvmpools.kit.SystemClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,8 +67,8 @@ public final class HostProcess implements AutoCloseable {
      */
     HostProcess awaitReady(String readyLine) throws Exception {
         HttpClient client = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
+        Instant deadline = SystemClock.now().plus(Duration.ofSeconds(60));
+        while (SystemClock.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new AssertionError("process exited with " + process.exitValue() + ":\n" + output());
             }

@@ -26,7 +26,6 @@ import org.dsvmpools.pool.ProgressJson;
 final class PoolEntities {
     static final String PARTITION = "pool";
     static final int SCHEMA_VERSION = 1;
-    private static final int CHUNK_CHARS = 30_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PoolEntities() {
@@ -86,21 +85,11 @@ final class PoolEntities {
     }
 
     private static void putChunked(TableEntity entity, String column, String text) {
-        int parts = Math.max(1, (text.length() + CHUNK_CHARS - 1) / CHUNK_CHARS);
-        entity.addProperty(column + "Parts", parts);
-        for (int part = 0; part < parts; part++) {
-            int end = Math.min(text.length(), (part + 1) * CHUNK_CHARS);
-            entity.addProperty(column + part, text.substring(part * CHUNK_CHARS, end));
-        }
+        Tables.putChunked(entity, column, text);
     }
 
     private static String chunked(TableEntity entity, String column) {
-        int parts = ((Number) entity.getProperty(column + "Parts")).intValue();
-        StringBuilder text = new StringBuilder();
-        for (int part = 0; part < parts; part++) {
-            text.append((String) entity.getProperty(column + part));
-        }
-        return text.toString();
+        return Tables.chunked(entity, column);
     }
 
     private static JsonNode readJson(String text) {

@@ -213,10 +213,11 @@ public final class TableRosterStore implements RosterStore {
 
     private static TableEntity entity(PoolName pool, Member member) {
         TableEntity entity = new TableEntity(pool.value(), member.name().value())
-                .addProperty("SshPublicKeys", JSON.valueToTree(member.sshPublicKeys()).toString())
                 .addProperty("Uid", member.uid())
                 .addProperty("State", member.state().name())
                 .addProperty("ChangedAt", Tables.dateTime(member.changedAt()));
+        // Ten keys of 4,096 characters, as NewUserJson allows, pass the 32K characters of one property (#27).
+        Tables.putChunked(entity, "SshPublicKeys", JSON.valueToTree(member.sshPublicKeys()).toString());
         optional(entity, "Email", member.email());
         optional(entity, "DisplayName", member.displayName());
         optional(entity, "EntraObjectId", member.entraObjectId());
@@ -248,7 +249,10 @@ public final class TableRosterStore implements RosterStore {
     private static Member member(TableEntity entity) {
         try {
             List<String> keys = new ArrayList<>();
-            JSON.readTree((String) entity.getProperty("SshPublicKeys")).forEach(key -> keys.add(key.asText()));
+            String stored = Tables.chunked(entity, "SshPublicKeys");
+            // Entries written before the keys were chunked hold them in one property.
+            JSON.readTree(stored != null ? stored : (String) entity.getProperty("SshPublicKeys"))
+                    .forEach(key -> keys.add(key.asText()));
             return new Member(new LinuxUserName(entity.getRowKey()), (String) entity.getProperty("Email"),
                     (String) entity.getProperty("DisplayName"), keys, (String) entity.getProperty("EntraObjectId"),
                     ((Number) entity.getProperty("Uid")).intValue(),

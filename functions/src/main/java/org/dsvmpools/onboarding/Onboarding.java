@@ -124,8 +124,17 @@ public final class Onboarding {
             }
         }
         int uid = current.map(s -> s.member().uid()).filter(u -> u > 0).orElseGet(() -> roster.allocateUid(poolName));
-        Member pending = new Member(user.name(), user.email(), user.displayName(), user.sshPublicKeys(),
-                user.entraObjectId(), uid, MemberState.Pending, at, null);
+        // Adding a user who is on the roster merges (#27): what the request leaves out keeps its value, what it gives
+        // replaces it, so a second add with only an email never drops their keys. After a removal it starts afresh.
+        Optional<Member> active = current.map(RosterStore.Stored::member)
+                .filter(known -> known.state() != MemberState.Removed);
+        Member pending = new Member(user.name(),
+                user.email() != null ? user.email() : active.map(Member::email).orElse(null),
+                user.displayName() != null ? user.displayName() : active.map(Member::displayName).orElse(null),
+                !user.sshPublicKeys().isEmpty() ? user.sshPublicKeys()
+                        : active.map(Member::sshPublicKeys).orElse(List.of()),
+                user.entraObjectId() != null ? user.entraObjectId() : active.map(Member::entraObjectId).orElse(null),
+                uid, MemberState.Pending, at, null);
         if (current.isPresent()) {
             roster.replace(poolName, current.get(), pending);
         } else {

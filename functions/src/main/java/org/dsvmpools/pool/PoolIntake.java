@@ -27,8 +27,11 @@ public final class PoolIntake {
         this.quotas = new Quotas(repository, limits);
     }
 
-    /** Requests whose ledger write lost to another's, tried again; more means the limits are simply contended. */
-    static final int LEDGER_ATTEMPTS = 10;
+    /**
+     * Tries of a request whose ledger write lost to another's. Each round of requests at once lets one through, so a
+     * burst of twenty needs up to twenty; more means the limits are simply contended (503, nothing stored).
+     */
+    static final int LEDGER_ATTEMPTS = 50;
 
     public SubmitResult submit(PoolSpec spec, Caller caller) {
         return submit(spec, caller, false);
@@ -73,17 +76,21 @@ public final class PoolIntake {
                 }
                 return new SubmitResult.Accepted(next, trySend(next));
             } catch (WriteConflictException lost) {
-                if (attempt >= LEDGER_ATTEMPTS || !backOff()) {
+                if (attempt >= LEDGER_ATTEMPTS || !backOff(attempt)) {
                     throw lost;
                 }
             }
         }
     }
 
-    /** A random wait of 10 to 100 ms, so that requests that collided do not collide again; false if interrupted. */
-    private static boolean backOff() {
+    /**
+     * A random wait, up to 20 ms after the first loss and twice as long after each next one (at most 500 ms), so
+     * that requests that collided spread out ("full jitter"); false if interrupted.
+     */
+    private static boolean backOff(int lost) {
+        long ceiling = Math.min(500, 20L << Math.min(lost - 1, 5));
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 100));
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, ceiling + 1));
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -319,7 +319,8 @@ class GraphRostersIT extends LocalCloudTest {
         sync().groupChanged(group, T0);
         local.emulator.setGroupMembers(group, List.of(user(72, "sol@contoso.example")));
         String notice = "{\"specversion\":\"1.0\",\"id\":\"n1\",\"type\":"
-                + "\"Microsoft.Graph.SubscriptionReauthorizationRequired\",\"time\":\"2026-11-27T11:00:00Z\","
+                + "\"Microsoft.Graph.SubscriptionReauthorizationRequired\",\"time\":\"" + T0.plus(Duration.ofHours(1))
+                + "\","
                 + "\"data\":{\"subscriptionId\":\"s-1\",\"lifecycleEvent\":\"missed\",\"resource\":\"groups/"
                 + group + "\"}}";
 

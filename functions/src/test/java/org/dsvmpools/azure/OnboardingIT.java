@@ -74,6 +74,29 @@ class OnboardingIT extends LocalCloudTest {
         return new NewUser(new LinuxUserName(name), name + "@example.org", name, List.of(), null);
     }
 
+    /**
+     * #27 finding 8: ten keys of 4,096 characters are within the documented limits, but one table property holds
+     * 32K characters: the roster's write answered 500 PropertyValueTooLarge, and Event Grid redelivered for a day.
+     */
+    @Test
+    void aUserWithTenKeysOfTheLongestAllowedLengthIsOnboardedAndReadBack() throws Exception {
+        PoolName pool = readyPool();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < org.dsvmpools.pool.SshPublicKey.MAX_PER_USER; i++) {
+            String key = org.dsvmpools.testing.SshKeys.ed25519().replaceFirst(" [^ ]*$", " ");
+            keys.add(key + ("k" + i + "-").repeat(2000).substring(0,
+                    org.dsvmpools.pool.SshPublicKey.MAX_LENGTH - key.length()));
+        }
+        assertThat(keys).allSatisfy(key -> assertThat(key).hasSize(org.dsvmpools.pool.SshPublicKey.MAX_LENGTH));
+
+        Onboarding.Outcome outcome = onboarding().add(pool, new NewUser(new LinuxUserName("keyring"), null, null,
+                keys, null), T0.plusSeconds(1));
+
+        assertThat(outcome).isInstanceOf(Onboarding.Outcome.Done.class);
+        assertThat(roster.find(pool, new LinuxUserName("keyring")).orElseThrow().member().sshPublicKeys())
+                .isEqualTo(keys);
+    }
+
     @Test
     void anAddedUsersFolderAppearsOnTheShareAndInTheManifestAndRemovalArchivesIt() throws Exception {
         PoolName pool = readyPool();

@@ -74,6 +74,25 @@ class OnboardingTest {
         assertThat(share.calls).isEmpty();
     }
 
+    /** #27 finding 6: adding a user again with only an email silently dropped their SSH keys and display name. */
+    @Test
+    void addingAUserAgainMergesWhatTheRequestLeavesOutAndReplacesWhatItGives() {
+        onboarding.add(POOL, alice(), T0.plusSeconds(1));
+
+        onboarding.add(POOL, new NewUser(ALICE, "alice@example.org", null, List.of(), null), T0.plusSeconds(2));
+
+        Member merged = roster.find(POOL, ALICE).orElseThrow().member();
+        assertThat(merged.sshPublicKeys()).isEqualTo(alice().sshPublicKeys());
+        assertThat(merged.displayName()).isEqualTo("Alice");
+        assertThat(share.manifest).contains("ssh-ed25519 ");
+        String other = SshKeys.rsa2048();
+        onboarding.add(POOL, new NewUser(ALICE, null, "Alice L.", List.of(other), null), T0.plusSeconds(3));
+        Member replaced = roster.find(POOL, ALICE).orElseThrow().member();
+        assertThat(replaced.sshPublicKeys()).containsExactly(other);
+        assertThat(replaced.displayName()).isEqualTo("Alice L.");
+        assertThat(replaced.email()).isEqualTo("alice@example.org");
+    }
+
     /** #27 finding 2: the new life of a Deleted pool's name must not carry the old roster's users and keys. */
     @Test
     void aPoolRequestedAgainWithoutItsRosterRemovesTheEarlierLifesUsersOnceAndKeepsNewOnes() {

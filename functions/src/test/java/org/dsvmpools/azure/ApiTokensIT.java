@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.dsvmpools.functions.ClientPrincipals;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.Caller;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueMessageItem;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.kit.TlsCertificate;
 import org.dsvmpools.pool.WorkItemJson;
 import org.dsvmpools.provisioning.BlueprintSettings;

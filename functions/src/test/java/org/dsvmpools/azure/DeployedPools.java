@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
@@ -12,6 +11,7 @@ import org.dsvmpools.azure.ArmCloudResources;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.kit.SamplePools;
 import org.dsvmpools.azure.WorkerDriver;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.PoolIntake;
 import org.dsvmpools.pool.PoolName;

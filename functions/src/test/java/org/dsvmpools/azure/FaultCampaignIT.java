@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.storage.queue.QueueClient;
@@ -20,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.dsvmpools.emulator.RequestLog;
 import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.onboarding.RosterEventDispatch;
 import org.dsvmpools.onboarding.RosterEvents;

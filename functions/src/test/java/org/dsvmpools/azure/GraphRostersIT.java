@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.onboarding.GroupMembers;
 import org.dsvmpools.onboarding.GroupSubscriptions;
 import org.dsvmpools.onboarding.MemberState;

@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +26,7 @@ import org.dsvmpools.azure.WorkerDriver;
 import org.dsvmpools.emulator.AzureEmulator;
 import org.dsvmpools.emulator.RequestLog;
 import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.Pool;

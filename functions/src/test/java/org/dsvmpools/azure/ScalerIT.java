@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineScaleSetVMInner;
@@ -22,6 +21,7 @@ import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableScalerLeases;
 import org.dsvmpools.azure.TableScalingSnapshots;
 import org.dsvmpools.azure.TableUsageReports;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.scaling.DemandHistory;

@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +18,7 @@ import java.util.UUID;
 import org.dsvmpools.functions.App;
 import org.dsvmpools.functions.FunctionsForTests;
 import org.dsvmpools.functions.Settings;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolName;
 import org.junit.jupiter.api.BeforeAll;

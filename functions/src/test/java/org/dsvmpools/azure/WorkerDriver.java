@@ -1,6 +1,5 @@
 package org.dsvmpools.azure;
 
-import org.dsvmpools.kit.SystemClock;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.models.QueueMessageItem;
 import java.time.Duration;
@@ -8,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.pool.Pool;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolRepository;

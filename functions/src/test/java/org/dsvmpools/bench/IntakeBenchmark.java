@@ -1,6 +1,5 @@
 package org.dsvmpools.bench;
 
-import org.dsvmpools.kit.SystemClock;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.storage.queue.QueueClient;
@@ -19,6 +18,7 @@ import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.functions.BenchAccess;
 import org.dsvmpools.functions.Settings;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.testing.Azurite;
 import org.dsvmpools.testing.PoolDocumentsFixture;
 

@@ -1,6 +1,5 @@
 package org.dsvmpools.bench;
 
-import org.dsvmpools.kit.SystemClock;
 import com.azure.storage.file.share.ShareClient;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -20,6 +19,7 @@ import org.dsvmpools.azure.LocalCloud;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.azure.TableRosterStore;
 import org.dsvmpools.emulator.RequestLog;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.onboarding.NewUser;
 import org.dsvmpools.onboarding.Onboarding;
 import org.dsvmpools.onboarding.PoolShare;

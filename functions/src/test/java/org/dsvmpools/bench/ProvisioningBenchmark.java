@@ -1,6 +1,5 @@
 package org.dsvmpools.bench;
 
-import org.dsvmpools.kit.SystemClock;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import org.dsvmpools.azure.StorageClients;
 import org.dsvmpools.azure.StorageQueueWorkQueue;
 import org.dsvmpools.azure.TablePoolRepository;
 import org.dsvmpools.kit.AzuriteProcess;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.testing.Azurite;
 import org.dsvmpools.kit.SamplePools;
 import org.dsvmpools.kit.TlsCertificate;

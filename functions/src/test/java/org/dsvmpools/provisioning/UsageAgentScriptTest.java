@@ -1,6 +1,5 @@
 package org.dsvmpools.provisioning;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.scaling.UsageReport;
 import org.dsvmpools.scaling.UsageReportJson;
 import org.junit.jupiter.api.BeforeEach;

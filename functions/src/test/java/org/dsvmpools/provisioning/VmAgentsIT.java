@@ -1,6 +1,5 @@
 package org.dsvmpools.provisioning;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.scaling.UsageReport;
 import org.dsvmpools.scaling.UsageReportJson;
 import org.dsvmpools.testing.RootSandbox;

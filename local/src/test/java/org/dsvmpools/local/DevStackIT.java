@@ -1,6 +1,5 @@
 package org.dsvmpools.local;
 
-import org.dsvmpools.kit.SystemClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +17,7 @@ import org.awaitility.Awaitility;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
 import org.dsvmpools.kit.SamplePools;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.kit.TlsCertificate;
 import org.junit.jupiter.api.Test;
 
@@ -231,8 +231,8 @@ class DevStackIT {
     private static com.azure.messaging.eventgrid.EventGridPublisherClientBuilder publisher(HostProcess stack) {
         String endpoint = stack.url("/api/events");
         String sas = com.azure.messaging.eventgrid.EventGridPublisherClient.generateSas(endpoint,
-                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY), java.time.OffsetDateTime.now()
-                        .plusMinutes(10));
+                new com.azure.core.credential.AzureKeyCredential(TOPIC_KEY),
+                SystemClock.now().atOffset(java.time.ZoneOffset.UTC).plusMinutes(10));
         return new com.azure.messaging.eventgrid.EventGridPublisherClientBuilder().endpoint(endpoint)
                 .credential(new com.azure.core.credential.AzureSasCredential(sas))
                 .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build());

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.dsvmpools.kit.AzuriteProcess;
 import org.dsvmpools.kit.LoopbackPorts;
+import org.dsvmpools.kit.SystemClock;
 import org.dsvmpools.kit.TlsCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,7 +156,7 @@ class EventGridIT {
     void thePublisherClientSendsOverHttpWithASasToken() {
         String endpoint = host.url(LocalEventGridTopic.PATH);
         String sas = EventGridPublisherClient.generateSas(endpoint, new AzureKeyCredential(TOPIC_KEY),
-                OffsetDateTime.now().plusMinutes(10));
+                SystemClock.now().atOffset(java.time.ZoneOffset.UTC).plusMinutes(10));
         EventGridPublisherClient<EventGridEvent> publisher = new EventGridPublisherClientBuilder()
                 .endpoint(endpoint).credential(new AzureSasCredential(sas))
                 .httpClient(new JdkHttpClientBuilder().build()).buildEventGridEventPublisherClient();
@@ -171,7 +172,7 @@ class EventGridIT {
     void aForgedSasTokenIsRefused() {
         String endpoint = host.url(LocalEventGridTopic.PATH);
         String forged = EventGridPublisherClient.generateSas(endpoint, new AzureKeyCredential(DevStack.newKey()),
-                OffsetDateTime.now().plusMinutes(10));
+                SystemClock.now().atOffset(java.time.ZoneOffset.UTC).plusMinutes(10));
         EventGridPublisherClient<EventGridEvent> publisher = new EventGridPublisherClientBuilder()
                 .endpoint(endpoint).credential(new AzureSasCredential(forged))
                 .httpClient(new JdkHttpClientBuilder().build()).buildEventGridEventPublisherClient();

@@ -1,6 +1,5 @@
 package org.dsvmpools.local;
 
-import org.dsvmpools.kit.SystemClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.dsvmpools.kit.LoopbackPorts;
+import org.dsvmpools.kit.SystemClock;
 
 /** A host or dev stack started as a child process, as a user starts it, for tests that go through it. */
 public final class HostProcess implements AutoCloseable {

@@ -44,14 +44,14 @@ final class PoolEntities {
         if (pool.rosterSince() != null) {
             entity.addProperty("RosterSince", Tables.dateTime(pool.rosterSince()));
         }
-        putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
-        putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
-        putChunked(entity, "Progress", ProgressJson.write(pool.progress()).toString());
+        Tables.putChunked(entity, "Spec", PoolSpecJson.write(pool.spec()).toString());
+        Tables.putChunked(entity, "Events", PoolDocuments.events(pool.events()).toString());
+        Tables.putChunked(entity, "Progress", ProgressJson.write(pool.progress()).toString());
         return entity;
     }
 
     static Pool toPool(TableEntity entity) {
-        PoolSpecJson.ReadResult spec = PoolSpecJson.read(readJson(chunked(entity, "Spec")));
+        PoolSpecJson.ReadResult spec = PoolSpecJson.read(readJson(Tables.chunked(entity, "Spec")));
         if (!spec.isValid()) {
             throw new IllegalStateException("stored spec of pool " + entity.getRowKey() + " is unreadable: "
                     + spec.errors());
@@ -65,9 +65,9 @@ final class PoolEntities {
                 instant(entity.getProperty("CreatedAt")),
                 instant(entity.getProperty("UpdatedAt")),
                 Boolean.TRUE.equals(entity.getProperty("PurgeData")),
-                events(readJson(chunked(entity, "Events"))),
+                events(readJson(Tables.chunked(entity, "Events"))),
                 entity.getProperty("ProgressParts") == null ? Progress.NONE
-                        : ProgressJson.read(readJson(chunked(entity, "Progress"))),
+                        : ProgressJson.read(readJson(Tables.chunked(entity, "Progress"))),
                 entity.getProperty("RosterSince") == null ? null : instant(entity.getProperty("RosterSince")));
     }
 
@@ -82,14 +82,6 @@ final class PoolEntities {
                     PoolStatus.valueOf(event.get("status").asText()), event.get("reason").asText()));
         }
         return events;
-    }
-
-    private static void putChunked(TableEntity entity, String column, String text) {
-        Tables.putChunked(entity, column, text);
-    }
-
-    private static String chunked(TableEntity entity, String column) {
-        return Tables.chunked(entity, column);
     }
 
     private static JsonNode readJson(String text) {

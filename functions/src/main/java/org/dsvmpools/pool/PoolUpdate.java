@@ -38,17 +38,7 @@ public final class PoolUpdate {
      */
     public static <T> T apply(PoolRepository repository, PoolName name,
                               Function<Optional<StoredPool>, Decision<T>> decide) {
-        return OnConflict.retry(() -> {
-            Optional<StoredPool> found = repository.find(name);
-            Decision<T> decision = decide.apply(found);
-            if (decision instanceof Answer<T> answer) {
-                return answer.result();
-            }
-            Write<T> write = (Write<T>) decision;
-            repository.replace(found.orElseThrow(() -> new IllegalStateException(
-                    "a write was decided for pool " + name + ", which does not exist")), write.next());
-            return write.result().apply(write.next());
-        });
+        return run(repository, name, decide, false);
     }
 
     /**
@@ -57,16 +47,26 @@ public final class PoolUpdate {
      */
     public static <T> T applyWithinLimits(PoolRepository repository, PoolName name,
                                           Function<Optional<StoredPool>, Decision<T>> decide) {
+        return run(repository, name, decide, true);
+    }
+
+    private static <T> T run(PoolRepository repository, PoolName name,
+                             Function<Optional<StoredPool>, Decision<T>> decide, boolean underLedger) {
         return OnConflict.retry(() -> {
-            PoolRepository.LimitsVersion version = repository.limitsVersion();
+            PoolRepository.LimitsVersion version = underLedger ? repository.limitsVersion() : null;
             Optional<StoredPool> found = repository.find(name);
             Decision<T> decision = decide.apply(found);
             if (decision instanceof Answer<T> answer) {
                 return answer.result();
             }
             Write<T> write = (Write<T>) decision;
-            repository.replace(found.orElseThrow(() -> new IllegalStateException(
-                    "a write was decided for pool " + name + ", which does not exist")), write.next(), version);
+            StoredPool current = found.orElseThrow(() -> new IllegalStateException(
+                    "a write was decided for pool " + name + ", which does not exist"));
+            if (underLedger) {
+                repository.replace(current, write.next(), version);
+            } else {
+                repository.replace(current, write.next());
+            }
             return write.result().apply(write.next());
         });
     }

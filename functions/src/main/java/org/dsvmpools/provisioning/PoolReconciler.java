@@ -53,8 +53,7 @@ public final class PoolReconciler {
                 pass.current = GROUP;
                 PoolBlueprint.ResourceGroup group = blueprint.resourceGroup();
                 if (group.managed()) {
-                    java.util.Optional<Map<String, String>> tags = cloud.groupTags(group);
-                    if (tags.isPresent() && !blueprint.owns(tags.get())) {
+                    if (groupIsSomeoneElses(blueprint)) {
                         return notOurs(pass, GROUP, "resource group '" + group.name() + "'");
                     }
                     cloud.ensureGroup(group);
@@ -105,8 +104,16 @@ public final class PoolReconciler {
         if (!resource.tagged()) {
             return false;
         }
-        Observation seen = cloud.observe(blueprint.resourceGroup(), resource);
+        return someoneElses(blueprint, cloud.observe(blueprint.resourceGroup(), resource));
+    }
+
+    /** A resource as read that exists and does not carry the pool's tags. */
+    private static boolean someoneElses(PoolBlueprint blueprint, Observation seen) {
         return !seen.is(Observation.State.MISSING) && seen.tags() != null && !blueprint.owns(seen.tags());
+    }
+
+    private boolean groupIsSomeoneElses(PoolBlueprint blueprint) {
+        return cloud.groupTags(blueprint.resourceGroup()).filter(tags -> !blueprint.owns(tags)).isPresent();
     }
 
     private static ReconcileResult notOurs(Pass pass, String key, String what) {
@@ -157,12 +164,9 @@ public final class PoolReconciler {
     private ReconcileResult purge(PoolBlueprint blueprint, Pass pass) {
         pass.current = GROUP;
         PoolResource group = pass.get(GROUP);
-        if (!group.is(ResourceState.Deleting)) {
-            java.util.Optional<Map<String, String>> tags = cloud.groupTags(blueprint.resourceGroup());
-            if (tags.isPresent() && !blueprint.owns(tags.get())) {
-                // Never the pool's, or taken over since: deleting the group would delete what is not the pool's.
-                return deleteInReverse(blueprint, pass, true);
-            }
+        if (!group.is(ResourceState.Deleting) && groupIsSomeoneElses(blueprint)) {
+            // Never the pool's, or taken over since: deleting the group would delete what is not the pool's.
+            return deleteInReverse(blueprint, pass, true);
         }
         boolean gone = group.is(ResourceState.Deleting)
                 ? !cloud.groupExists(blueprint.resourceGroup())
@@ -192,8 +196,7 @@ public final class PoolReconciler {
                 Observation seen = before.is(ResourceState.Deleting) || resource.tagged()
                         ? cloud.observe(blueprint.resourceGroup(), resource)
                         : Observation.missing();
-                if (!before.is(ResourceState.Deleting) && seen.tags() != null && !seen.is(Observation.State.MISSING)
-                        && !blueprint.owns(seen.tags())) {
+                if (!before.is(ResourceState.Deleting) && someoneElses(blueprint, seen)) {
                     // Not the pool's (a create refused as foreign left it Pending): leave it as it is.
                     pass.put(before.withState(ResourceState.Pending));
                     continue;

@@ -31,11 +31,6 @@ public final class SystemClock {
         return UTC.instant();
     }
 
-    /** How far {@link #utc()} runs ahead of the system clock. */
-    public static Duration ahead() {
-        return Duration.between(Clock.systemUTC().instant(), UTC.instant()).plusMillis(500).withNanos(0);
-    }
-
     static Clock ahead(String setting) {
         if (setting == null || setting.isBlank()) {
             return Clock.systemUTC();

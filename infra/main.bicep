@@ -20,7 +20,7 @@ param poolResourceGroup string = ''
 @description('The Function App reaches pools\' shares through VNet integration (their storage firewalls admit only listed subnets).')
 param vnetEnabled bool = true
 
-@description('Usage agents on the VMs report to the control plane\'s usage-reports queue (scaling by sessions and kernels).')
+@description('Usage agents on the VMs report to the control plane\'s usage-reports queue (scaling by sessions and kernels) when no usageClientId is given.')
 param usageQueueEnabled bool = true
 
 @description('The JupyterHub app registration\'s client id (docs/sign-in.md); empty: pools keep the image\'s sign-in.')
@@ -29,6 +29,9 @@ param hubClientId string = ''
 @description('The API app registration\'s client id: every call then needs an Entra access token for api://<it>, which the app checks; empty: function keys only.')
 param authClientId string = ''
 
+@description('The usage app registration\'s client id: the VMs report usage over HTTPS with their identity\'s token for api://<it>, each bound to its own pool, and the usage queue is off. A separate audience from the API\'s, so no VM token is ever one for the API. Required with vnetEnabled, whose firewall the VMs cannot pass (hooks/preprovision.sh).')
+param usageClientId string = ''
+
 @description('\'true\' once the app\'s code is deployed: the postdeploy hook provisions again with it, so that Event Grid can subscribe OnboardUsers, which must exist by then.')
 param onboardingSubscription string = 'false'
 
@@ -36,6 +39,8 @@ param onboardingSubscription string = 'false'
 param graphNotificationUrl string = ''
 
 var abbreviation = 'dsvmpools'
+// One report path (#27): over HTTPS with the instances' tokens when there is an audience for them, else the queue.
+var usageOverQueue = usageQueueEnabled && empty(usageClientId)
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
@@ -103,8 +108,9 @@ module app 'modules/app.bicep' = {
     deploymentContainer: storage.outputs.deploymentContainer
     insightsName: monitoring.outputs.insightsName
     subnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
-    usageQueueUrl: usageQueueEnabled ? storage.outputs.usageQueueUrl : ''
-    usageQueueId: usageQueueEnabled ? storage.outputs.usageQueueId : ''
+    usageQueueUrl: usageOverQueue ? storage.outputs.usageQueueUrl : ''
+    usageQueueId: usageOverQueue ? storage.outputs.usageQueueId : ''
+    usageClientId: usageClientId
     hubClientId: hubClientId
     hubIdentityId: identities.outputs.hubIdentityId
     hubIdentityClientId: identities.outputs.hubIdentityClientId
@@ -123,7 +129,7 @@ module controlPlaneRoles 'modules/control-plane-roles.bicep' = {
     storageName: storage.outputs.name
     insightsName: monitoring.outputs.insightsName
     hubIdentityName: identities.outputs.hubIdentityName
-    usageQueueEnabled: usageQueueEnabled
+    usageQueueEnabled: usageOverQueue
     poolRoleCondition: poolRoleCondition
   }
 }

@@ -18,6 +18,7 @@ param hubClientId string
 param hubIdentityId string
 param hubIdentityClientId string
 param authClientId string
+param usageClientId string = ''
 param graphNotificationUrl string
 @description('The one existing resource group pools go to, or empty for a group of each pool\'s own')
 param poolResourceGroup string = ''
@@ -105,7 +106,7 @@ var baseSettings = {
 var networkSettings = empty(subnetId) ? {} : {
   DSVMPOOLS_CONTROL_PLANE_SUBNET_ID: subnetId
 }
-var usageSettings = empty(usageQueueUrl) ? {} : {
+var usageQueueSettings = empty(usageQueueUrl) ? {} : {
   DSVMPOOLS_USAGE_QUEUE_URL: usageQueueUrl
   DSVMPOOLS_USAGE_QUEUE_ID: usageQueueId
 }
@@ -116,12 +117,16 @@ var hubSettings = empty(hubClientId) ? {} : {
 }
 // Callers' Entra tokens are checked by the app itself: on Flex Consumption, App Service Authentication does not
 // block unauthenticated callers (Microsoft's "Flex Consumption plan hosting", Considerations).
-// With it, the VMs' reports come over HTTPS with their instance's token for the same audience, each accepted only
-// from the pool's own instances (docs/security.md).
+// The API takes only users' delegated tokens and its app roles' holders: never a managed identity (docs/security.md).
 var apiSettings = empty(authClientId) ? {} : {
   DSVMPOOLS_API_AUDIENCE: 'api://${authClientId}'
-  DSVMPOOLS_USAGE_AUDIENCE: 'api://${authClientId}'
+}
+// The VMs' reports come over HTTPS with their instance's token for an audience of their own, each accepted only
+// from the pool's own instances; the queue trigger is then off, so the queue steers nothing (#27).
+var usageSettings = empty(usageClientId) ? {} : {
+  DSVMPOOLS_USAGE_AUDIENCE: 'api://${usageClientId}'
   DSVMPOOLS_USAGE_URL: 'https://${site.properties.defaultHostName}/api/usage'
+  'AzureWebJobs.IngestUsage.Disabled': 'true'
 }
 // A spec may name only the group the app's role reaches; unset, every pool makes a group of its own (#27).
 var poolGroupSettings = empty(poolResourceGroup) ? {} : {
@@ -134,8 +139,8 @@ var graphSettings = empty(graphNotificationUrl) ? {} : {
 resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(baseSettings, networkSettings, usageSettings, hubSettings, apiSettings, graphSettings,
-    poolGroupSettings)
+  properties: union(baseSettings, networkSettings, usageQueueSettings, usageSettings, hubSettings, apiSettings,
+    graphSettings, poolGroupSettings)
 }
 
 output name string = site.name

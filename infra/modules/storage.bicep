@@ -3,7 +3,7 @@
 param location string
 param tags object
 param name string
-@description('The Function App\'s subnet, admitted through the firewall; empty: public access for Azure services.')
+@description('The Function App\'s subnet, the one network the firewall admits (with Azure\'s trusted services, for Event Grid\'s dead letters); empty: no firewall.')
 param appSubnetId string
 
 var queues = loadJsonContent('../storage-names.json').queues
@@ -23,9 +23,15 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
+    // With the app's subnet, everything else is denied: a virtual network rule does nothing while the default
+    // action is Allow (#27). The app reaches the account through the subnet's Microsoft.Storage.Global service
+    // endpoint; Event Grid writes dead letters as a trusted service with its topic's identity; azd deploys a
+    // Flex Consumption app through the app's publish endpoint, and the platform writes the package with the app's
+    // identity, as Microsoft's Flex Consumption sample does with public access off. The VMs never reach this
+    // account then: they report usage over HTTPS (main.bicep).
     networkAcls: {
       bypass: 'AzureServices'
-      defaultAction: 'Allow'
+      defaultAction: empty(appSubnetId) ? 'Allow' : 'Deny'
       virtualNetworkRules: empty(appSubnetId) ? [] : [
         { id: appSubnetId, action: 'Allow' }
       ]

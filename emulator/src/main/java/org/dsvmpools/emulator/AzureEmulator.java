@@ -62,8 +62,11 @@ public final class AzureEmulator implements AutoCloseable {
         emulator.faults = faults;
         EntraApps apps = new EntraApps();
         emulator.apps = apps;
-        emulator.graph = new GraphApi(faults, apps, clock);
-        EntraApi entra = new EntraApi(new Jwt(), apps, emulator.graph::userSigningInAs, clock);
+        // One signing key: Graph checks the bearer Entra issued, and takes the roles from it (#27).
+        Jwt jwt = new Jwt();
+        emulator.graph = new GraphApi(faults, apps, jwt, clock);
+        EntraApi entra = new EntraApi(jwt, apps, emulator.graph::userSigningInAs, clock);
+        entra.graphRoles(emulator.graph::grantedRoles);
         emulator.entra = entra;
         StorageAccounts storage = new StorageAccounts(dataDir, filesUrl);
         ArmContract contract = ArmContract.withDefaultSchemas();
@@ -151,9 +154,20 @@ public final class AzureEmulator implements AutoCloseable {
         graph.setMembers(groupId, members);
     }
 
-    /** The application roles the app's Graph token carries (by default Group.Read.All and User.Read.All). */
+    /**
+     * The Graph application roles granted to the control plane's identity (by default Group.Read.All and
+     * User.Read.All): its tokens issued from now on carry them, and Graph reads them from the token.
+     */
     public void setGraphRoles(java.util.Set<String> roles) {
         graph.setRoles(roles);
+    }
+
+    /**
+     * What the control plane's identity gets from the metadata endpoint for {@code resource} (Graph's:
+     * {@code https://graph.microsoft.com}), as a test calling Graph directly needs one.
+     */
+    public String controlPlaneToken(String resource) {
+        return entra.controlPlaneToken(graphEndpoint(), resource);
     }
 
     /** How long Graph keeps a delta link valid (seven days); zero makes every link issued already expired. */

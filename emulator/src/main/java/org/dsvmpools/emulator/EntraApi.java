@@ -44,6 +44,14 @@ import java.util.function.Function;
  */
 final class EntraApi {
     static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    /**
+     * The control plane's own identity: what the metadata endpoint answers without {@code client_id}, as Azure's
+     * does for the system-assigned identity of the machine that asks.
+     */
+    static final String CONTROL_PLANE_PRINCIPAL = "5c0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a";
+    static final String CONTROL_PLANE_CLIENT = "6d1f2a3b-4c5d-4e6f-9a7b-8c9d0e1f2a3b";
+    /** Azure CLI's well-known client id: a user's {@code az account get-access-token} names it in {@code azp}. */
+    private static final String AZURE_CLI = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
     static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -279,7 +287,7 @@ final class EntraApi {
             id.put("nonce", grant.nonce());
         }
         ObjectNode access = claims(host, "00000003-0000-0000-c000-000000000000", now, Duration.ofHours(1))
-                .put("oid", oid).put("tid", TENANT).put("scp", "openid profile email").put("appid", grant.clientId());
+                .put("oid", oid).put("tid", TENANT).put("scp", "openid profile email").put("azp", grant.clientId()).put("azpacr", "2");
         return JSON.createObjectNode().put("token_type", "Bearer").put("scope", grant.scope())
                 .put("expires_in", 3599).put("ext_expires_in", 3599).put("access_token", jwt.sign(access))
                 .put("id_token", jwt.sign(id));
@@ -295,8 +303,31 @@ final class EntraApi {
         ObjectNode claims = claims(host, audience, lifetime.isNegative() ? now.plus(lifetime.multipliedBy(2)) : now,
                 lifetime.isNegative() ? lifetime.negated() : lifetime).put("oid", user.path("id").asText())
                 .put("tid", TENANT).put("name", user.path("displayName").asText(""))
-                .put("preferred_username", user.path("userPrincipalName").asText("")).put("scp", "user_impersonation");
-        roles.forEach(claims.withArray("roles")::add);
+                .put("preferred_username", user.path("userPrincipalName").asText("")).put("scp", "user_impersonation")
+                .put("azp", AZURE_CLI).put("azpacr", "0");
+        if (!roles.isEmpty()) {
+            // Entra leaves the claim out for a user with no app role.
+            roles.forEach(claims.withArray("roles")::add);
+        }
+        return jwt.sign(claims);
+    }
+
+    private volatile java.util.function.Supplier<java.util.Set<String>> graphRoles = java.util.Set::of;
+
+    /** The Graph app roles granted to the control plane's identity, stamped into its tokens for Graph. */
+    void graphRoles(java.util.function.Supplier<java.util.Set<String>> granted) {
+        this.graphRoles = granted;
+    }
+
+    /** The token the control plane's identity gets for {@code resource}: with its Graph roles, for Graph. */
+    String controlPlaneToken(String host, String resource) {
+        Instant now = clock.instant();
+        ObjectNode claims = claims(host, resource, now, Duration.ofHours(24)).put("sub", CONTROL_PLANE_PRINCIPAL)
+                .put("oid", CONTROL_PLANE_PRINCIPAL).put("tid", TENANT).put("azp", CONTROL_PLANE_CLIENT)
+                .put("azpacr", "2").put("idtyp", "app");
+        if (GraphApi.GRAPH_AUDIENCES.contains(resource)) {
+            graphRoles.get().forEach(claims.withArray("roles")::add);
+        }
         return jwt.sign(claims);
     }
 
@@ -320,7 +351,9 @@ final class EntraApi {
         }
         Instant now = clock.instant();
         ObjectNode claims = claims(host, query.get("resource"), now, Duration.ofHours(24)).put("sub", principal.get())
-                .put("oid", principal.get()).put("tid", TENANT).put("idtyp", "app");
+                .put("oid", principal.get()).put("tid", TENANT).put("idtyp", "app")
+                // A system-assigned identity's client id is its own; the emulator knows only its principal id.
+                .put("azp", principal.get()).put("azpacr", "2");
         json(exchange, 200, JSON.createObjectNode().put("access_token", jwt.sign(claims)).put("expires_in", "86399")
                 .put("resource", query.get("resource")).put("token_type", "Bearer"));
     }
@@ -333,6 +366,14 @@ final class EntraApi {
             return;
         }
         String resource = query.get("resource");
+        if (resource != null && !query.containsKey("client_id")) {
+            Instant now = clock.instant();
+            json(exchange, 200, JSON.createObjectNode().put("access_token", controlPlaneToken(host, resource))
+                    .put("client_id", CONTROL_PLANE_CLIENT).put("expires_in", "86399")
+                    .put("expires_on", "" + now.plus(Duration.ofHours(24)).getEpochSecond()).put("resource", resource)
+                    .put("token_type", "Bearer"));
+            return;
+        }
         Optional<String> principal = apps.principalOf(query.getOrDefault("client_id", ""));
         if (resource == null || principal.isEmpty()) {
             json(exchange, 400, JSON.createObjectNode().put("error", "invalid_request").put("error_description",
@@ -342,8 +383,8 @@ final class EntraApi {
         }
         Instant now = clock.instant();
         ObjectNode claims = claims(host, resource, now, Duration.ofHours(24)).put("sub", principal.get())
-                .put("oid", principal.get()).put("tid", TENANT).put("appid", query.get("client_id"))
-                .put("idtyp", "app");
+                .put("oid", principal.get()).put("tid", TENANT).put("azp", query.get("client_id"))
+                .put("azpacr", "2").put("idtyp", "app");
         json(exchange, 200, JSON.createObjectNode().put("access_token", jwt.sign(claims))
                 .put("client_id", query.get("client_id")).put("expires_in", "86399")
                 .put("expires_on", "" + now.plus(Duration.ofHours(24)).getEpochSecond()).put("resource", resource)

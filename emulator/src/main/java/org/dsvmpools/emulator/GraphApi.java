@@ -25,8 +25,13 @@ import java.util.regex.Pattern;
 /**
  * The part of Microsoft Graph that rosters use, answering as Graph does where it matters to a client:
  * <ul>
- *   <li><b>Permissions.</b> The app's token carries application roles (set with {@code PUT /emulator/graph/roles};
- *       by default the two the docs name). Each endpoint checks the roles Graph's permissions reference lists for
+ *   <li><b>Tokens.</b> Every request needs a bearer the emulator's Entra ID signed, for Graph's audience, not
+ *       expired; otherwise 401 {@code InvalidAuthenticationToken}, as Graph answers. The control plane gets one
+ *       from the metadata endpoint ({@code /metadata/identity/oauth2/token} without {@code client_id}, as a
+ *       system-assigned identity does), or tests from {@code AzureEmulator.controlPlaneToken}.</li>
+ *   <li><b>Permissions.</b> The roles are the token's {@code roles}: those granted to the control plane's identity
+ *       (set with {@code PUT /emulator/graph/roles}; by default the two the docs name) are stamped into its tokens
+ *       when Entra issues them. Each endpoint checks the roles Graph's permissions reference lists for
  *       it and answers 403 {@code Authorization_RequestDenied} without one.</li>
  *   <li><b>Members.</b> {@code GET /v1.0/groups/{id}/members} and {@code .../transitiveMembers} (nested groups
  *       flattened), 100 per page or {@code $top} up to 999, with {@code @odata.nextLink}; members of every type
@@ -93,12 +98,20 @@ final class GraphApi {
     private final Map<String, List<Set<String>>> history = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> directory = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> subscriptions = new ConcurrentHashMap<>();
-    private volatile Set<String> roles = DEFAULT_ROLES;
+    /** The app roles on Graph granted to the control plane's identity, which Entra puts into its tokens. */
+    private volatile Set<String> granted = DEFAULT_ROLES;
+    /**
+     * The roles of the request being answered, from its token. The HTTP server answers each exchange on one thread,
+     * so a thread-local carries them to the handlers without threading them through every method.
+     */
+    private final ThreadLocal<Set<String>> callerRoles = ThreadLocal.withInitial(Set::of);
+    private final Jwt jwt;
     private volatile Duration deltaLinkAge = DELTA_LINK_AGE;
 
     private final java.time.Clock clock;
 
-    GraphApi(Faults faults, EntraApps apps, java.time.Clock clock) {
+    GraphApi(Faults faults, EntraApps apps, Jwt jwt, java.time.Clock clock) {
+        this.jwt = jwt;
         this.clock = clock;
         this.faults = faults;
         this.apps = apps;
@@ -113,7 +126,12 @@ final class GraphApi {
 
     void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Answer answer = answer(exchange);
+            Answer answer;
+            try {
+                answer = answer(exchange);
+            } finally {
+                callerRoles.remove();
+            }
             answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
             send(exchange, answer.status(), answer.body());
         }
@@ -131,6 +149,10 @@ final class GraphApi {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.startsWith("Bearer ")) {
             return Answer.of(401, error("InvalidAuthenticationToken", "Access token is empty."));
+        }
+        Optional<Answer> refused = bearer(auth.substring(7).trim());
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String query = URLDecoder.decode(Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""),
                 StandardCharsets.UTF_8);
@@ -166,6 +188,7 @@ final class GraphApi {
     /** {@code GET} and {@code PATCH} (its {@code web.redirectUris}) of an application addressed by its appId. */
     private Answer application(String method, String appId, byte[] body) throws IOException {
         Optional<ObjectNode> app = apps.byAppId(appId);
+        Set<String> roles = callerRoles.get();
         boolean owner = app.isPresent() && apps.ownedByControlPlane(app.get()) && roles.contains(OWNED_APPLICATIONS);
         boolean reading = method.equals("GET");
         Set<String> needed = reading ? READ_APPLICATIONS : WRITE_APPLICATIONS;
@@ -211,7 +234,38 @@ final class GraphApi {
                 .findFirst().map(JsonNode.class::cast);
     }
 
+    /**
+     * Graph's check of its bearer: signed by the tenant (here, the emulator's one key), for Graph, within its
+     * lifetime; Graph answers 401 {@code InvalidAuthenticationToken} otherwise ("Access token validation failure").
+     * The token's roles are the caller's from then on.
+     */
+    private Optional<Answer> bearer(String token) {
+        Optional<JsonNode> claims = jwt.verified(token);
+        if (claims.isEmpty()) {
+            return Optional.of(Answer.of(401, error("InvalidAuthenticationToken",
+                    "Access token validation failure. Invalid signature or malformed token.")));
+        }
+        String audience = claims.get().path("aud").asText();
+        if (!GRAPH_AUDIENCES.contains(audience)) {
+            return Optional.of(Answer.of(401, error("InvalidAuthenticationToken",
+                    "Access token validation failure. Invalid audience.")));
+        }
+        if (claims.get().path("exp").asLong(0) < clock.instant().getEpochSecond()) {
+            return Optional.of(Answer.of(401, error("InvalidAuthenticationToken",
+                    "Lifetime validation failed, the token is expired.")));
+        }
+        Set<String> roles = new LinkedHashSet<>();
+        claims.get().path("roles").forEach(role -> roles.add(role.asText()));
+        callerRoles.set(Set.copyOf(roles));
+        return Optional.empty();
+    }
+
+    /** Graph's application id URI and its app id, either of which a token for it names. */
+    static final Set<String> GRAPH_AUDIENCES = Set.of("https://graph.microsoft.com",
+            "https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000");
+
     private Optional<Answer> allowed(Set<String> anyOf) {
+        Set<String> roles = callerRoles.get();
         return roles.stream().anyMatch(anyOf::contains) ? Optional.empty() : Optional.of(Answer.of(403, error(
                 "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")));
     }
@@ -255,7 +309,7 @@ final class GraphApi {
     /** A directory object as the caller's roles let it see it. */
     private ObjectNode visible(String id) {
         ObjectNode object = directory.get(id);
-        if (type(id).equals("#microsoft.graph.user") && roles.stream().noneMatch(READ_USERS::contains)) {
+        if (type(id).equals("#microsoft.graph.user") && callerRoles.get().stream().noneMatch(READ_USERS::contains)) {
             return JSON.createObjectNode().put("@odata.type", "#microsoft.graph.user").put("id", id);
         }
         return object.deepCopy();
@@ -487,9 +541,13 @@ final class GraphApi {
                 .put("id", group));
     }
 
-    /** The application roles the app's token carries from now on. */
-    void setRoles(Set<String> granted) {
-        roles = Set.copyOf(granted);
+    /** The application roles granted to the control plane's identity: its tokens issued from now on carry them. */
+    void setRoles(Set<String> roles) {
+        granted = Set.copyOf(roles);
+    }
+
+    Set<String> grantedRoles() {
+        return granted;
     }
 
     /** How long a delta link stays valid: seven days, as Graph keeps directory objects' state. */

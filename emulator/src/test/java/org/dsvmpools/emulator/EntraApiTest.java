@@ -214,7 +214,8 @@ class EntraApiTest {
 
     private static HttpResponse<String> graph(String method, String appId, String body) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(emulator.graphEndpoint() + "/v1.0/applications(appId='"
-                        + appId + "')")).header("Authorization", "Bearer graph-token")
+                        + appId + "')")).header("Authorization", "Bearer "
+                        + emulator.controlPlaneToken("https://graph.microsoft.com"))
                 .header("Content-Type", "application/json").method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -242,5 +243,38 @@ class EntraApiTest {
     private static String form(Map<String, String> values) {
         return values.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
                 StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    /**
+     * #27 finding 11: Graph checks the bearer the emulator's Entra issued (signature, audience, expiry: 401
+     * InvalidAuthenticationToken otherwise) and takes the roles from it, not from a global setting.
+     */
+    @Test
+    void graphTakesOnlyTokensEntraIssuedForItAndTheRolesTheyCarry() throws Exception {
+        String app = "/v1.0/applications(appId='" + APP + "')";
+        assertThat(graphWith("Bearer x", app).statusCode()).isEqualTo(401);
+        assertThat(graphWith("Bearer x", app).body()).contains("InvalidAuthenticationToken");
+        String forArm = emulator.controlPlaneToken("https://management.azure.com/");
+        assertThat(graphWith("Bearer " + forArm, app).body()).contains("InvalidAuthenticationToken", "audience");
+        String valid = emulator.controlPlaneToken("https://graph.microsoft.com");
+        String[] parts = valid.split("\\.");
+        String tampered = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        assertThat(graphWith("Bearer " + tampered, app).statusCode()).isEqualTo(401);
+
+        emulator.setGraphRoles(java.util.Set.of());
+        try {
+            String roleless = emulator.controlPlaneToken("https://graph.microsoft.com");
+            assertThat(graphWith("Bearer " + roleless, "/v1.0/users?$filter=id%20in%20('" + USER_ID + "')")
+                    .statusCode()).as("a token issued without roles").isEqualTo(403);
+            assertThat(graphWith("Bearer " + valid, "/v1.0/users?$filter=id%20in%20('" + USER_ID + "')")
+                    .statusCode()).as("an earlier token keeps the roles it was issued with").isEqualTo(200);
+        } finally {
+            emulator.setGraphRoles(GraphApi.DEFAULT_ROLES);
+        }
+    }
+
+    private static HttpResponse<String> graphWith(String authorization, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(emulator.graphEndpoint() + path))
+                .header("Authorization", authorization).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

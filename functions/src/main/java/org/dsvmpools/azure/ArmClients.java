@@ -27,8 +27,9 @@ import reactor.core.publisher.Mono;
  * so the app builds one {@code ArmClients} lazily, on the worker's first message, and never on an HTTP path.
  *
  * <p>Against Azure the credential is {@code DefaultAzureCredential} (the Function App's managed identity). An
- * endpoint on loopback is the local emulator, which accepts any bearer token: the app then sends a fixed one
- * instead of looking for an Azure login that a developer's machine does not have.
+ * endpoint on loopback is the local emulator: the app then asks the emulator's metadata endpoint for its identity's
+ * tokens, as a system-assigned identity asks Azure's, instead of looking for an Azure login that a developer's
+ * machine does not have. Graph checks those tokens and reads the app's roles from them (#27).
  */
 public final class ArmClients {
     private final ResourceManager resources;
@@ -72,9 +73,9 @@ public final class ArmClients {
     public ArmClients(String endpoint, String tenantId, String subscriptionId, HttpClient httpClient,
                       RetryPolicy retries) {
         AzureProfile profile = profile(endpoint, tenantId, subscriptionId);
-        TokenCredential credential = isLoopback(endpoint) ? emulatorCredential()
-                : new DefaultAzureCredentialBuilder().build();
         HttpClient http = httpClient != null ? httpClient : new JdkHttpClientBuilder().build();
+        TokenCredential credential = isLoopback(endpoint) ? emulatorCredential(endpoint, http)
+                : new DefaultAzureCredentialBuilder().build();
         RetryPolicy retry = retries != null ? retries : new RetryPolicy();
         this.subscriptionId = subscriptionId;
         this.credential = credential;
@@ -103,13 +104,35 @@ public final class ArmClients {
     }
 
     /**
-     * The emulator takes any bearer token and never expires one; the SDK compares a token's expiry with its own
-     * clock, so the token's is far enough ahead for any test clock.
+     * The SDK caches a token until the expiry it is told, by its own clock; the emulator's clock may be a test's,
+     * days from the machine's. So the SDK is told a far expiry, and the token is the emulator's own: ARM and Files
+     * take it as it is; Graph checks it, and the app asks for a fresh one for each Graph call (GraphRequests).
      */
     private static final OffsetDateTime EMULATOR_TOKEN_EXPIRY = OffsetDateTime.parse("9999-01-01T00:00:00Z");
 
-    private static TokenCredential emulatorCredential() {
-        return request -> Mono.just(new AccessToken("local-emulator", EMULATOR_TOKEN_EXPIRY));
+    /**
+     * The emulator's metadata endpoint, asked as Azure's IMDS is (no {@code client_id}: the machine's own
+     * identity). Hand-written: azure-identity's managed identity credential cannot be pointed at another endpoint
+     * in code, and this is the local emulator's path only.
+     */
+    private static TokenCredential emulatorCredential(String endpoint, HttpClient http) {
+        String base = endpoint.replaceAll("/+$", "");
+        return request -> Mono.fromCallable(() -> {
+            String resource = request.getScopes().get(0).replaceFirst("/\\.default$", "");
+            var ask = new com.azure.core.http.HttpRequest(com.azure.core.http.HttpMethod.GET, base
+                    + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
+                    + java.net.URLEncoder.encode(resource, java.nio.charset.StandardCharsets.UTF_8))
+                    .setHeader(com.azure.core.http.HttpHeaderName.fromString("Metadata"), "true");
+            try (var answer = http.sendSync(ask, com.azure.core.util.Context.NONE)) {
+                if (answer.getStatusCode() != 200) {
+                    throw new IllegalStateException("the emulator's metadata endpoint answered "
+                            + answer.getStatusCode() + ": " + answer.getBodyAsString().block());
+                }
+                String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        answer.getBodyAsBinaryData().toBytes()).path("access_token").asText();
+                return new AccessToken(token, EMULATOR_TOKEN_EXPIRY);
+            }
+        });
     }
 
     String subscriptionId() {

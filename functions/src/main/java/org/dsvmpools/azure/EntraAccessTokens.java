@@ -2,52 +2,120 @@ package org.dsvmpools.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
 import java.io.IOException;
-import java.math.BigInteger;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.RSAPublicKeySpec;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
+import java.util.Date;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.dsvmpools.pool.Caller;
 
 /**
- * Checks the API's bearer tokens itself, as Microsoft's docs require on Flex Consumption, where App Service
- * Authentication does not block unauthenticated callers: signed RS256 by one of the tenant's published keys (read
- * from the authority's OpenID configuration, read again for an unknown key at most every five minutes, as Entra
- * rolls its keys), from
- * the tenant's issuer (v2.0, or v1.0's {@code sts.windows.net} form), for this API's audience, within its validity
- * (five minutes' skew), with an object id. The caller is the token's object id, name and app roles.
+ * Checks Entra access tokens with nimbus-jose-jwt, as Microsoft's docs require on Flex Consumption, where App
+ * Service Authentication does not block unauthenticated callers:
+ * <ul>
+ *   <li>signed RS256 by a key the tenant publishes now: the key set is nimbus's cache of the authority's
+ *       {@code jwks_uri}, replaced whole on each read (a key the tenant dropped stops verifying at the next read),
+ *       read again after {@link #KEYS_LIVE} or for an unknown key, and at most twice in {@link #KEY_READS_APART}
+ *       however many unknown keys arrive: the usage route is anonymous, and a forged {@code kid} must not cost a
+ *       call to Entra each;</li>
+ *   <li>from exactly this tenant: its v2.0 issuer from the OpenID configuration, or the v1.0 form
+ *       {@code https://sts.windows.net/<that tenant>/}, never a tenant the token names itself;</li>
+ *   <li>for the audience, within its validity (five minutes' skew), with an object id;</li>
+ *   <li>an access token: Entra names the client an access token was issued to ({@code appid} in v1.0,
+ *       {@code azp} in v2.0); an id token names none and carries a {@code nonce} or hashes instead (Microsoft's
+ *       access token and ID token claims references), so it is refused;</li>
+ *   <li>from whom the route takes: the API only delegated tokens with its scope or tokens with one of its app
+ *       roles, which no managed identity has unless an administrator assigns it, so no VM's or hub's identity
+ *       calls the API; the usage route any application, whose principal the report's pool then binds.</li>
+ * </ul>
+ * The caller is the token's object id, name and app roles. Time is the injected clock's, for the claims and for
+ * the key cache alike.
  */
 public final class EntraAccessTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration SKEW = Duration.ofMinutes(5);
+    private static final int SKEW_SECONDS = 300;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long the tenant's key set is used before it is read again, unknown keys aside. */
+    static final Duration KEYS_LIVE = Duration.ofMinutes(15);
+    /** Within this window the keys are read at most twice (nimbus's rate limit: one read and one more). */
+    static final Duration KEY_READS_APART = Duration.ofMinutes(5);
+    /** Entra's key set is a few KiB; nimbus's own default limit. */
+    private static final int KEYS_SIZE_LIMIT = JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT;
+    /** The claims only an id token carries (ID token claims reference). */
+    private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
 
     private final String authority;
     private final Set<String> audiences;
+    private final Presenters presenters;
     private final HttpClient http;
     private final Clock clock;
-    /** How often an unknown key may send the app to read the tenant's keys again. */
-    private static final Duration KEY_REFRESH = Duration.ofMinutes(5);
-    private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
-    private Instant keysReadAt;
-    private volatile JsonNode configuration;
+    private volatile Checker checker;
 
-    /** A token the API does not accept; its message says why, for the 401 answer. */
+    /** Who may present a token for this audience, beyond its being a valid access token. */
+    public interface Presenters {
+        /** @return why the token's holder may not call here, or empty */
+        Optional<String> refusal(JWTClaimsSet claims);
+
+        /** The usage route: any application; which one may speak for which pool is the report's binding. */
+        Presenters ANY_APPLICATION = claims -> Optional.empty();
+
+        /**
+         * The API: a user's delegated token with {@code scope} among its {@code scp}, or a token with one of
+         * {@code appRoles}. A managed identity has neither: it gets app-only tokens, with app roles only if assigned.
+         */
+        static Presenters delegatedOrRoles(String scope, Set<String> appRoles) {
+            return claims -> {
+                Object scopes = claims.getClaim("scp");
+                if (scopes instanceof String text && Set.of(text.split(" ")).contains(scope)) {
+                    return Optional.empty();
+                }
+                if (roles(claims).stream().anyMatch(appRoles::contains)) {
+                    return Optional.empty();
+                }
+                return Optional.of("the bearer token carries neither the API's scope " + scope
+                        + " nor one of its app roles " + String.join(", ", appRoles.stream().sorted().toList())
+                        + " (managed identities have neither)");
+            };
+        }
+    }
+
+    /** A token the route does not accept; its message says why, for the 401 answer. */
     public static final class RejectedTokenException extends RuntimeException {
         RejectedTokenException(String message) {
             super(message);
@@ -55,12 +123,15 @@ public final class EntraAccessTokens {
     }
 
     /**
-     * @param authority the tenant's authority, {@code https://login.microsoftonline.com/<tenant>/v2.0}
-     * @param audience  the API's application id URI ({@code api://<client id>}); its bare client id is accepted too
+     * @param authority  the tenant's authority, {@code https://login.microsoftonline.com/<tenant>/v2.0}
+     * @param audience   an application id URI ({@code api://<client id>}); its bare client id is accepted too, as
+     *                   v2.0 tokens carry it
+     * @param presenters whom this route takes tokens from
      */
-    public EntraAccessTokens(String authority, String audience, HttpClient http, Clock clock) {
+    public EntraAccessTokens(String authority, String audience, Presenters presenters, HttpClient http, Clock clock) {
         this.authority = authority.replaceAll("/+$", "");
         this.audiences = Set.of(audience, audience.replaceFirst("^api://", ""));
+        this.presenters = presenters;
         this.http = http;
         this.clock = clock;
     }
@@ -74,122 +145,200 @@ public final class EntraAccessTokens {
     }
 
     public Caller caller(String token) {
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new RejectedTokenException("the bearer token is not a JWT");
-        }
-        JsonNode header = decode(parts[0]);
-        JsonNode claims = decode(parts[1]);
-        if (!"RS256".equals(header.path("alg").asText())) {
+        SignedJWT jwt = parsed(token);
+        if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
             throw new RejectedTokenException("the bearer token is not signed RS256");
         }
-        if (!verifies(parts, header.path("kid").asText())) {
+        Checker check = checker();
+        JWTClaimsSet claims;
+        try {
+            claims = check.processor().process(jwt, null);
+        } catch (ExpiredJWTException e) {
+            throw new RejectedTokenException("the bearer token has expired");
+        } catch (BadJWSException e) {
             throw new RejectedTokenException("the bearer token's signature is not the tenant's");
+        } catch (BadJOSEException e) {
+            throw new RejectedTokenException(reason(jwt, e));
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new RejectedTokenException("the bearer token could not be checked: " + e.getMessage());
         }
-        String issuer = claims.path("iss").asText();
-        String tenant = configuration().path("issuer").asText();
-        String v1 = "https://sts.windows.net/" + claims.path("tid").asText() + "/";
-        if (!issuer.equals(tenant) && !(issuer.equals(v1) && tenant.contains("/" + claims.path("tid").asText() + "/"))) {
+        String issuer = claims.getIssuer();
+        if (!check.issuers().contains(issuer)) {
             throw new RejectedTokenException("the bearer token is from another issuer: " + issuer);
         }
-        if (!audiences.contains(claims.path("aud").asText())) {
-            throw new RejectedTokenException("the bearer token is for another audience: " + claims.path("aud").asText());
+        if (claims.getClaim("appid") == null && claims.getClaim("azp") == null) {
+            throw new RejectedTokenException("the bearer token is not an access token (it names no client: an id token?)");
         }
-        long now = clock.instant().getEpochSecond();
-        if (claims.path("exp").asLong(0) + SKEW.toSeconds() < now) {
-            throw new RejectedTokenException("the bearer token has expired");
-        }
-        if (claims.path("nbf").asLong(0) - SKEW.toSeconds() > now) {
-            throw new RejectedTokenException("the bearer token is not valid yet");
-        }
-        String oid = claims.path("oid").asText("");
-        if (oid.isEmpty()) {
-            throw new RejectedTokenException("the bearer token names no object id");
-        }
-        Set<String> roles = new HashSet<>();
-        claims.path("roles").forEach(role -> roles.add(role.asText()));
-        String name = claims.path("name").asText(claims.path("preferred_username").asText(oid));
-        return new Caller(oid, name, roles);
+        presenters.refusal(claims).ifPresent(why -> {
+            throw new RejectedTokenException(why);
+        });
+        String oid = String.valueOf(claims.getClaim("oid"));
+        Object name = Optional.ofNullable(claims.getClaim("name")).orElse(claims.getClaim("preferred_username"));
+        return new Caller(oid, name == null ? oid : name.toString(), roles(claims));
     }
 
-    private boolean verifies(String[] parts, String kid) {
-        PublicKey key = keys.get(kid);
-        if (key == null && loadKeysIfDue()) {
-            key = keys.get(kid);
-        }
-        if (key == null) {
-            return false;
-        }
+    private static SignedJWT parsed(String token) {
+        JWT jwt;
         try {
-            Signature verifier = Signature.getInstance("SHA256withRSA");
-            verifier.initVerify(key);
-            verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            return verifier.verify(Base64.getUrlDecoder().decode(parts[2]));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new RejectedTokenException("the bearer token is not a JWT");
         }
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new RejectedTokenException("the bearer token is not signed RS256");
+        }
+        return signed;
+    }
+
+    /** nimbus's refusals other than expiry and signature, said in the API's words. */
+    private String reason(SignedJWT jwt, BadJOSEException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("no matching key")) {
+            return "the bearer token's signature is not the tenant's";
+        }
+        if (message.contains("before use time")) {
+            return "the bearer token is not valid yet";
+        }
+        if (message.contains("aud claim")) {
+            return "the bearer token is for another audience: " + audience(jwt);
+        }
+        if (message.contains("prohibited claims")) {
+            return "the bearer token is not an access token (it carries an id token's claims)";
+        }
+        if (message.contains("missing required claims") && message.contains("oid")) {
+            return "the bearer token names no object id";
+        }
+        return "the bearer token is refused: " + message;
+    }
+
+    private static String audience(SignedJWT jwt) {
+        try {
+            return String.join(", ", jwt.getJWTClaimsSet().getAudience());
+        } catch (ParseException e) {
+            return "none";
+        }
+    }
+
+    private static Set<String> roles(JWTClaimsSet claims) {
+        Set<String> roles = new HashSet<>();
+        if (claims.getClaim("roles") instanceof List<?> listed) {
+            listed.forEach(role -> roles.add(String.valueOf(role)));
+        }
+        return roles;
+    }
+
+    /** What checks a token: nimbus's processor over the tenant's keys, and the tenant's two issuer forms. */
+    private record Checker(DefaultJWTProcessor<SecurityContext> processor, Set<String> issuers) {
+    }
+
+    /** Made at the first token: the tenant's OpenID configuration names its issuer and key set. */
+    private Checker checker() {
+        Checker made = checker;
+        if (made == null) {
+            synchronized (this) {
+                made = checker;
+                if (made == null) {
+                    made = newChecker();
+                    checker = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    private Checker newChecker() {
+        JsonNode configuration = get(authority + "/.well-known/openid-configuration");
+        String issuer = configuration.path("issuer").asText();
+        // https://login.microsoftonline.com/<tenant id>/v2.0: the tenant is the path's first segment.
+        String[] path = URI.create(issuer).getPath().split("/");
+        if (path.length < 2 || path[1].isEmpty()) {
+            throw new RejectedTokenException("the tenant's OpenID configuration names no tenant in its issuer");
+        }
+        URL keys;
+        try {
+            keys = URI.create(configuration.path("jwks_uri").asText()).toURL();
+        } catch (IllegalArgumentException | IOException e) {
+            throw new RejectedTokenException("the tenant's OpenID configuration names no key set");
+        }
+        JWKSource<SecurityContext> built = JWKSourceBuilder.create(keys, this::retrieve)
+                .cache(KEYS_LIVE.toMillis(), TIMEOUT.toMillis()).refreshAheadCache(false)
+                .rateLimited(KEY_READS_APART.toMillis()).build();
+        ClockedKeys clocked = new ClockedKeys(((JWKSetBasedJWKSource<SecurityContext>) built).getJWKSetSource(), clock);
+
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        // Entra's access tokens say typ JWT; a token without typ is let through to the claims' checks.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, clocked));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences, null,
+                Set.of("iss", "exp", "oid"), ID_TOKEN_CLAIMS) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        claims.setMaxClockSkew(SKEW_SECONDS);
+        processor.setJWTClaimsSetVerifier(claims);
+        return new Checker(processor, Set.of(issuer, "https://sts.windows.net/" + path[1] + "/"));
     }
 
     /**
-     * Reads the tenant's keys when none were read yet or the last read is older than {@link #KEY_REFRESH}: a token
-     * naming an unknown key is a reason to look again (Entra rolls its keys), but anyone can send such tokens to an
-     * anonymous route, and each must not cost a call to Entra.
+     * nimbus's {@code JWKSetBasedJWKSource} reads {@code System.currentTimeMillis()}; this is the same two reads
+     * (the cached set, then a fresh one only if no key matches) with the injected clock. A read the rate limit
+     * refuses is no key: the token is refused as not the tenant's.
      */
-    private synchronized boolean loadKeysIfDue() {
-        Instant now = clock.instant();
-        if (keysReadAt != null && keysReadAt.plus(KEY_REFRESH).isAfter(now)) {
-            return false;
-        }
-        keysReadAt = now;
-        loadKeys();
-        return true;
-    }
-
-    private void loadKeys() {
-        for (JsonNode jwk : get(configuration().path("jwks_uri").asText()).path("keys")) {
-            if (!"RSA".equals(jwk.path("kty").asText())) {
-                continue;
-            }
+    private record ClockedKeys(JWKSetSource<SecurityContext> source, Clock clock) implements JWKSource<SecurityContext> {
+        @Override
+        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+            long now = clock.millis();
             try {
-                keys.put(jwk.path("kid").asText(), KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.path("n").asText())),
-                        new BigInteger(1, Base64.getUrlDecoder().decode(jwk.path("e").asText())))));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                // A key this JDK cannot read cannot have signed a token it accepts.
+                JWKSet cached = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+                List<JWK> matching = selector.select(cached);
+                if (matching.isEmpty()) {
+                    matching = selector.select(source.getJWKSet(
+                            JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context));
+                }
+                return matching;
+            } catch (RateLimitReachedException e) {
+                return List.of();
             }
         }
     }
 
-    private JsonNode configuration() {
-        JsonNode read = configuration;
-        if (read == null) {
-            read = get(authority + "/.well-known/openid-configuration");
-            configuration = read;
+    /** nimbus's retriever, over the app's HTTP client (which trusts the local emulator's certificate). */
+    private Resource retrieve(URL url) throws IOException {
+        HttpResponse<InputStream> response = send(url.toString(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            byte[] bytes = body.readNBytes(KEYS_SIZE_LIMIT + 1);
+            if (bytes.length > KEYS_SIZE_LIMIT) {
+                throw new IOException("the tenant's key set is larger than " + KEYS_SIZE_LIMIT + " bytes");
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException("the tenant's keys answered " + response.statusCode());
+            }
+            return new Resource(new String(bytes, StandardCharsets.UTF_8),
+                    response.headers().firstValue("Content-Type").orElse("application/json"));
         }
-        return read;
     }
 
     private JsonNode get(String url) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = send(url, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                throw new RejectedTokenException("the tenant's keys could not be read: " + response.statusCode());
+                throw new RejectedTokenException("the tenant's configuration could not be read: "
+                        + response.statusCode());
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new RejectedTokenException("the tenant's keys could not be read: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RejectedTokenException("interrupted while reading the tenant's keys");
+            throw new RejectedTokenException("the tenant's configuration could not be read: " + e.getMessage());
         }
     }
 
-    private static JsonNode decode(String part) {
+    private <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(part));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new RejectedTokenException("the bearer token is not a JWT");
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(), handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading " + url, e);
         }
     }
 }

@@ -3,9 +3,11 @@ package org.dsvmpools.functions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.pool.Caller;
 import org.dsvmpools.onboarding.RosterEventDispatch;
 import org.dsvmpools.onboarding.RosterSync;
 import org.dsvmpools.onboarding.SubscriptionKeeper;
@@ -37,6 +39,7 @@ import org.dsvmpools.scaling.Wake;
 public final class App {
     private static final int DEFAULT_STUCK_AFTER_MINUTES = 10;
     private static final int DEFAULT_RECHECK_SECONDS = 15;
+    private static final String DEFAULT_API_SCOPE = "user_impersonation";
     private static volatile App instance;
 
     private final PoolSpecRules rules;
@@ -67,6 +70,8 @@ public final class App {
         this.principals = new ClientPrincipals(settings.optional(Settings.PLATFORM_AUTH_ENABLED)
                 .map(Boolean::parseBoolean).orElse(false), settings.optional(Settings.API_AUDIENCE)
                 .map(audience -> new EntraAccessTokens(Configuration.entraAuthority(settings), audience,
+                        EntraAccessTokens.Presenters.delegatedOrRoles(settings.optional(Settings.API_SCOPE)
+                                .orElse(DEFAULT_API_SCOPE), Set.of(Caller.ADMIN_ROLE, Caller.APPLICATION_ROLE)),
                         adapters.entraHttp(), clock)).orElse(null));
         this.poisoned = new PoisonedWork(repository, clock);
         this.snapshots = adapters.snapshots();
@@ -76,8 +81,10 @@ public final class App {
         this.reports = adapters.reports();
         this.usage = new UsageIngestion(repository, adapters.reports(), clock);
         this.usageSenders = settings.optional(Settings.USAGE_AUDIENCE).map(audience -> new EntraAccessTokens(
-                Configuration.entraAuthority(settings), audience, adapters.entraHttp(), clock));
-        this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share(), clock);
+                Configuration.entraAuthority(settings), audience, EntraAccessTokens.Presenters.ANY_APPLICATION,
+                adapters.entraHttp(), clock));
+        this.onboarding = new Onboarding(repository, adapters.roster(), adapters.share(), clock, settings.integer(
+                Settings.MAX_USERS_PER_POOL, Onboarding.DEFAULT_MAX_USERS));
         this.hubSignsInWithEntra = settings.optional(Settings.HUB_CLIENT_ID).isPresent();
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
                 onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);

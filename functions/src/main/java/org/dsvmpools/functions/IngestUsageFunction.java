@@ -7,6 +7,9 @@ import com.microsoft.azure.functions.annotation.QueueTrigger;
 /**
  * Queue trigger on {@code usage-reports}: each VM agent's report of sessions and kernels, once a minute. An
  * unreadable report fails with its reason and ends, after the host's retries, in {@code usage-reports-poison}.
+ * With {@link Settings#USAGE_AUDIENCE} set, reports come only over HTTPS with the instances' tokens
+ * ({@link ReportUsageFunction}): the template disables this function then, and should a message arrive anyway it is
+ * refused, counted on the pool it names, never stored (#27).
  */
 public final class IngestUsageFunction {
     public static final String USAGE_REPORTS = "usage-reports";
@@ -25,6 +28,10 @@ public final class IngestUsageFunction {
             @QueueTrigger(name = "message", queueName = USAGE_REPORTS, connection = Settings.STORAGE_CONNECTION)
             String message,
             ExecutionContext context) {
+        if (app.usageSenders().isPresent()) {
+            context.getLogger().warning("usage report refused: " + app.usage().refuseQueued(message));
+            return;
+        }
         String dropped = app.usage().ingest(message);
         if (dropped != null) {
             context.getLogger().info("usage report dropped: " + dropped);

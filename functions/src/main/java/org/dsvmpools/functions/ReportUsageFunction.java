@@ -13,6 +13,7 @@ import org.dsvmpools.azure.EntraAccessTokens;
 import org.dsvmpools.pool.Caller;
 import org.dsvmpools.pool.WorkItemJson;
 import org.dsvmpools.scaling.UsageIngestion;
+import org.dsvmpools.scaling.UsageReportJson;
 
 /**
  * {@code POST /api/usage}: a VM agent's report over HTTPS, with the instance's managed-identity token for the
@@ -48,16 +49,21 @@ public final class ReportUsageFunction {
             context.getLogger().warning("usage report without an acceptable token: " + e.getMessage());
             return Http.problem(request, Problem.of(401, "unauthenticated", "Unauthenticated", e.getMessage()));
         }
+        String body = request.getBody().orElse("");
+        if (UsageReportJson.tooLarge(body)) {
+            return Http.problem(request, Problem.of(413, "report-too-large", "The report is too large",
+                    "a usage report is at most " + UsageReportJson.MAX_BYTES + " bytes"));
+        }
         UsageIngestion.Outcome outcome;
         try {
-            outcome = app.usage().ingestFrom(request.getBody().orElse(""), sender.id(), app.reportSenders());
+            outcome = app.usage().ingestFrom(body, sender.id(), app.reportSenders());
         } catch (WorkItemJson.UnreadableMessageException unreadable) {
             return Http.problem(request, Problem.of(400, "invalid-report", "The report is not valid",
                     unreadable.getMessage()));
         }
         if (outcome instanceof UsageIngestion.Outcome.Refused refused) {
-            context.getLogger().warning("usage report refused: " + refused.reason());
-            return Http.problem(request, Problem.of(403, "report-refused", "Report refused", refused.reason()));
+            context.getLogger().warning("usage report refused: " + refused.recorded());
+            return Http.problem(request, Problem.of(403, "report-refused", "Report refused", refused.answer()));
         }
         if (outcome instanceof UsageIngestion.Outcome.Dropped dropped) {
             context.getLogger().info("usage report dropped: " + dropped.reason());

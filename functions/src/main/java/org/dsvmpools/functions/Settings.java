@@ -61,6 +61,14 @@ public record Settings(Map<String, String> values) {
      * it, which the app checks itself (App Service Authentication blocks nobody on Flex Consumption).
      */
     public static final String API_AUDIENCE = "DSVMPOOLS_API_AUDIENCE";
+    /**
+     * The delegated scope the API's tokens must carry in {@code scp} unless they carry one of its app roles
+     * ({@code Pools.Admin}, {@code Pools.Caller}); default {@code user_impersonation}, the scope the portal's "Expose
+     * an API" suggests. No managed identity has either, so VMs and the hub cannot call the API (#27).
+     */
+    public static final String API_SCOPE = "DSVMPOOLS_API_SCOPE";
+    /** The most users (not removed) one pool's roster holds; default {@code Onboarding.DEFAULT_MAX_USERS}. */
+    public static final String MAX_USERS_PER_POOL = "DSVMPOOLS_MAX_USERS_PER_POOL";
     /** The most pools one owner may have (a {@code Pools.Admin} may exceed it); default 5. */
     public static final String MAX_POOLS_PER_OWNER = org.dsvmpools.pool.Limits.POOLS_PER_OWNER_SETTING;
     /** The most instances across all pools, as the sum of their {@code max}; nobody exceeds it. Default 200. */

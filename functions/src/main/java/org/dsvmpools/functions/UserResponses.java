@@ -38,6 +38,11 @@ final class UserResponses {
             return Http.problem(request, Problem.of(409, "name-taken", "User name taken", "'" + taken.name()
                     + "' belongs to another user of the pool; give this user a name"));
         }
+        if (outcome instanceof Onboarding.Outcome.RosterFull full) {
+            return Http.problem(request, Problem.of(409, "roster-full", "The pool has as many users as it may",
+                    "pool '" + pool + "' has " + full.maxUsers() + " users, its most (" + Settings.MAX_USERS_PER_POOL
+                            + "); remove one first"));
+        }
         return Http.problem(request, Http.poolNotFound(pool.value()));
     }
 }

@@ -38,9 +38,22 @@ public final class Onboarding {
     private final RosterStore roster;
     private final PoolShare share;
     private final Clock clock;
+    private final int maxUsers;
+
+    /**
+     * The most users (not removed) one pool's roster holds by default. Every instance reads the whole manifest each
+     * minute and the hub holds it in memory: 200 users with the ten 4,096-character keys each may have is 8 MB, about
+     * as much as a manifest should be; a team of data scientists sharing one pool is far smaller (#27).
+     */
+    public static final int DEFAULT_MAX_USERS = 200;
 
     public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share, Clock clock) {
+        this(pools, roster, share, clock, DEFAULT_MAX_USERS);
+    }
+
+    public Onboarding(PoolRepository pools, RosterStore roster, PoolShare share, Clock clock, int maxUsers) {
         this.clock = clock;
+        this.maxUsers = maxUsers;
         this.pools = new ReadyPools(pools, clock);
         this.roster = roster;
         this.share = share;
@@ -77,6 +90,10 @@ public final class Onboarding {
         /** The name belongs to another person of the pool. */
         record NameTaken(LinuxUserName name, String email) implements Outcome {
         }
+
+        /** The pool has as many users as it may: a new one is refused until someone is removed. */
+        record RosterFull(PoolName pool, int maxUsers) implements Outcome {
+        }
     }
 
     public Outcome add(PoolName poolName, NewUser user, Instant requestedAt) {
@@ -99,6 +116,11 @@ public final class Onboarding {
             read[0] = true;
             return addOver(poolName, where, user, at, current);
         });
+    }
+
+    /** Counted for a new user only: one read of the pool's roster, which re-adding and retries never pay. */
+    private long activeUsers(PoolName poolName) {
+        return roster.list(poolName).stream().filter(member -> member.state() != MemberState.Removed).count();
     }
 
     /** One attempt at an addition over the entry as read (empty: none, as far as this attempt knows). */
@@ -128,6 +150,12 @@ public final class Onboarding {
         // replaces it, so a second add with only an email never drops their keys. After a removal it starts afresh.
         Optional<Member> active = current.map(RosterStore.Stored::member)
                 .filter(known -> known.state() != MemberState.Removed);
+        if (active.isEmpty() && activeUsers(poolName) >= maxUsers) {
+            // The first attempt does not read the entry: the user may be on the roster, and then is no new one.
+            Optional<RosterStore.Stored> found = current.isPresent() ? Optional.empty() : roster.find(poolName, user.name());
+            return found.isPresent() ? addOver(poolName, where, user, at, found)
+                    : new Outcome.RosterFull(poolName, maxUsers);
+        }
         Member pending = new Member(user.name(),
                 user.email() != null ? user.email() : active.map(Member::email).orElse(null),
                 user.displayName() != null ? user.displayName() : active.map(Member::displayName).orElse(null),

@@ -58,6 +58,9 @@ public final class RosterEventDispatch {
         if (outcome instanceof Onboarding.Outcome.NameTaken taken) {
             return "name " + taken.name() + " belongs to another user of the pool, refused; give the user a name";
         }
+        if (outcome instanceof Onboarding.Outcome.RosterFull full) {
+            return "pool " + full.pool() + " has " + full.maxUsers() + " users, its most; refused";
+        }
         return outcome.toString();
     }
 }

@@ -344,6 +344,9 @@ public final class RosterSync {
         if (outcome instanceof Onboarding.Outcome.NameTaken) {
             return name + " belongs to another user of the pool, skipped";
         }
+        if (outcome instanceof Onboarding.Outcome.RosterFull full) {
+            return name + " not added: the pool has " + full.maxUsers() + " users, its most";
+        }
         return name + " unchanged (" + outcome.getClass().getSimpleName() + ")";
     }
 

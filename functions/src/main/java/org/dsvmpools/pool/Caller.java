@@ -12,6 +12,8 @@ import java.util.Set;
  */
 public record Caller(String id, String name, Set<String> roles) {
     public static final String ADMIN_ROLE = "Pools.Admin";
+    /** The app role an application (a pipeline, a service) needs to call the API with an app-only token. */
+    public static final String APPLICATION_ROLE = "Pools.Caller";
     public static final Caller FUNCTION_KEY = new Caller("function-key", "function key holder", Set.of());
 
     public Caller {

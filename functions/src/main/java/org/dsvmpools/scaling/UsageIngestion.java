@@ -25,8 +25,11 @@ public final class UsageIngestion {
         record Stored() implements Outcome {
         }
 
-        /** It claimed a pool whose instances are not its sender: counted on that pool. */
-        record Refused(String reason) implements Outcome {
+        /**
+         * It claimed a pool whose instances are not its sender: counted on that pool with {@code recorded}; the
+         * sender is told {@code answer}, which names nobody's principal.
+         */
+        record Refused(String recorded, String answer) implements Outcome {
         }
 
         /** Its pool does not exist or is going away. */
@@ -47,13 +50,33 @@ public final class UsageIngestion {
         }
         Optional<String> expected = senders.of(pool.get().pool());
         if (expected.isEmpty() || !expected.get().equalsIgnoreCase(sender)) {
+            // Recorded for the pool's readers with the sender's principal (who to look for), never the expected
+            // one; the sender is told neither.
             String reason = "a report for pool " + received.pool() + " came from principal " + sender + ", not from "
-                    + expected.map(id -> "its instances' identity " + id).orElse("its instances (none recorded yet)");
+                    + (expected.isPresent() ? "its instances' identity" : "its instances (none recorded yet)");
             reports.rejected(received.pool(), reason, clock.instant());
-            return new Outcome.Refused(reason);
+            return new Outcome.Refused(reason, "this token's principal is not the identity of the instances of"
+                    + " pool " + received.pool());
         }
         String dropped = store(received, pool.get().pool().status());
         return dropped == null ? new Outcome.Stored() : new Outcome.Dropped(dropped);
+    }
+
+    /**
+     * A report on the usage queue while reports come over HTTPS with the instances' tokens: not stored, since any
+     * pool's VM could have put it there; counted on the pool it names when it names one (#27).
+     *
+     * @return why it was refused
+     */
+    public String refuseQueued(String message) {
+        String reason = "a report arrived on the usage queue, which is off while reports come over HTTPS with the"
+                + " instances' tokens";
+        try {
+            reports.rejected(UsageReportJson.read(message, clock.instant()).pool(), reason, clock.instant());
+        } catch (org.dsvmpools.pool.WorkItemJson.UnreadableMessageException unreadable) {
+            return reason + "; and " + unreadable.getMessage();
+        }
+        return reason;
     }
 
     /** @return null when stored, otherwise why the report was dropped */

@@ -3,12 +3,14 @@ package org.dsvmpools.scaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.WorkItemJson;
 
@@ -25,6 +27,16 @@ public final class UsageReportJson {
     static final int MAX_ENTRIES = 256;
     /** Clocks drift; a report from further in the future than this is refused. */
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * The most a report may be, in UTF-8 bytes: 256 entries of about 120 bytes each fit in 32 KiB, so twice that
+     * is room for any real report, and nothing larger is read (#27).
+     */
+    public static final int MAX_BYTES = 64 * 1024;
+    private static final Set<String> FIELDS = Set.of("v", "pool", "instanceId", "reportedAt", "lastActiveAt",
+            "cpuPercent", "sessions", "kernels");
+    /** {@code via}: how the agent saw the session (ssh, tmux, cpu), for people reading the report. */
+    private static final Set<String> SESSION_FIELDS = Set.of("user", "lastActivity", "since", "via");
+    private static final Set<String> KERNEL_FIELDS = Set.of("user", "busy", "lastActivity");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private UsageReportJson() {
@@ -34,7 +46,15 @@ public final class UsageReportJson {
     public record Received(PoolName pool, UsageReport report) {
     }
 
+    /** Whether a report is larger than {@link #MAX_BYTES}, before anything reads it. */
+    public static boolean tooLarge(String message) {
+        return message.length() > MAX_BYTES || message.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES;
+    }
+
     public static Received read(String message, Instant now) {
+        if (tooLarge(message)) {
+            throw refused("is larger than " + MAX_BYTES + " bytes");
+        }
         JsonNode node;
         try {
             node = JSON.readTree(message);
@@ -44,6 +64,7 @@ public final class UsageReportJson {
         if (node == null || !node.isObject() || node.path("v").asInt() != 1) {
             throw refused("must be a JSON object with v 1");
         }
+        known(node, FIELDS, "");
         String pool = node.path("pool").asText("");
         Optional<String> poolProblem = PoolName.problem(pool);
         if (poolProblem.isPresent()) {
@@ -63,6 +84,10 @@ public final class UsageReportJson {
         }
         List<UsageReport.Session> sessions = new ArrayList<>();
         for (JsonNode session : entries(node, "sessions")) {
+            known(session, SESSION_FIELDS, "/sessions/");
+            if (session.has("via") && !session.path("via").asText("").matches("[a-z]{1,16}")) {
+                throw refused("'sessions[].via' must be a short lower-case word");
+            }
             Instant since = session.hasNonNull("since") ? instant(session, "since", "/sessions/since") : null;
             if (since != null && since.isAfter(reportedAt)) {
                 throw refused("'sessions[].since' is after 'reportedAt'");
@@ -72,6 +97,7 @@ public final class UsageReportJson {
         }
         List<UsageReport.Kernel> kernels = new ArrayList<>();
         for (JsonNode kernel : entries(node, "kernels")) {
+            known(kernel, KERNEL_FIELDS, "/kernels/");
             if (!kernel.path("busy").isBoolean()) {
                 throw refused("'kernels[].busy' must be true or false");
             }
@@ -84,6 +110,18 @@ public final class UsageReportJson {
         }
         return new Received(new PoolName(pool), new UsageReport(instanceId, reportedAt, sessions, kernels, cpu,
                 lastActiveAt));
+    }
+
+    /** A field the report does not define is refused, not ignored: a VM is not trusted to send data. */
+    private static void known(JsonNode node, Set<String> fields, String at) {
+        if (!node.isObject()) {
+            throw refused("'" + (at.isEmpty() ? "" : at.substring(1, at.length() - 1) + "[]") + "' must be an object");
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) {
+                throw refused("has an unknown field " + at + name);
+            }
+        });
     }
 
     private static JsonNode entries(JsonNode node, String field) {

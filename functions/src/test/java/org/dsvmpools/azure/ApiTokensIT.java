@@ -34,7 +34,8 @@ class ApiTokensIT extends LocalCloudTest {
                 .put("id", ALICE).put("mail", "alice@contoso.com").put("userPrincipalName", "alice@contoso.com")
                 .put("displayName", "Alice")));
         principals = new ClientPrincipals(false, new EntraAccessTokens(local.emulator.entraAuthority(), AUDIENCE,
-                HttpClient.newBuilder().sslContext(local.trust()).build(), SystemClock.utc()));
+                EntraAccessTokens.Presenters.delegatedOrRoles("user_impersonation", Set.of(Caller.ADMIN_ROLE,
+                        Caller.APPLICATION_ROLE)), HttpClient.newBuilder().sslContext(local.trust()).build(), SystemClock.utc()));
     }
 
     private static Map<String, String> bearer(String token) {
@@ -72,5 +73,14 @@ class ApiTokensIT extends LocalCloudTest {
         String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(
                 StandardCharsets.UTF_8)) + "." + parts[1] + ".";
         assertThatThrownBy(() -> principals.caller(bearer(none))).hasMessageContaining("not signed RS256");
+    }
+
+    @Test
+    void aManagedIdentitysTokenForTheApiIsRefusedSoNoVmOrHubCallsItNorBecomesAnOwner() throws Exception {
+        String token = local.strangeIdentityToken(AUDIENCE);
+
+        assertThatThrownBy(() -> principals.caller(bearer(token)))
+                .isInstanceOf(ClientPrincipals.UntrustedPrincipalException.class)
+                .hasMessageContaining("neither the API's scope");
     }
 }

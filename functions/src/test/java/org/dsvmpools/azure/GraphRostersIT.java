@@ -143,7 +143,7 @@ class GraphRostersIT extends LocalCloudTest {
         var http = java.net.http.HttpClient.newBuilder().sslContext(local.trust()).build();
         var byIds = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 local.emulator.graphEndpoint() + "/v1.0/directoryObjects/getByIds"))
-                .header("Authorization", "Bearer local-emulator").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + local.emulator.controlPlaneToken("https://graph.microsoft.com")).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"ids\":[\"" + id(12) + "\"]}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(byIds.statusCode()).isEqualTo(403);
@@ -353,7 +353,7 @@ class GraphRostersIT extends LocalCloudTest {
         var tooMany = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 local.emulator.graphEndpoint() + "/v1.0/users?$filter=" + java.net.URLEncoder.encode("id in ("
                         + sixteen + ")", java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")))
-                .header("Authorization", "Bearer local-emulator").GET().build(),
+                .header("Authorization", "Bearer " + local.emulator.controlPlaneToken("https://graph.microsoft.com")).GET().build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(tooMany.statusCode()).isEqualTo(400);
         local.emulator.setGraphRoles(Set.of("Group.Read.All"));

@@ -56,6 +56,27 @@ public final class LocalCloud implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * A new user-assigned identity's token for {@code resource}, from the emulator's metadata endpoint as a VM
+     * carrying it would ask: an identity that is no pool's and no user's.
+     */
+    public String strangeIdentityToken(String resource) throws IOException, InterruptedException {
+        String clientId = java.util.UUID.randomUUID().toString();
+        emulator.registerManagedIdentity("/subscriptions/" + EmulatorClients.SUBSCRIPTION + "/resourceGroups/cp"
+                + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-" + clientId.substring(0, 8), clientId,
+                java.util.UUID.randomUUID().toString());
+        var answer = java.net.http.HttpClient.newBuilder().sslContext(trust).build().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(emulator.graphEndpoint() + "/metadata/identity/oauth2/token"
+                        + "?api-version=2018-02-01&resource=" + java.net.URLEncoder.encode(resource,
+                        java.nio.charset.StandardCharsets.UTF_8) + "&client_id=" + clientId))
+                .header("Metadata", "true").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("the metadata endpoint answered " + answer.statusCode() + ": "
+                    + answer.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()).path("access_token").asText();
+    }
+
     /** TLS that trusts the emulator's certificate, for a test's own HTTP client. */
     public SSLContext trust() {
         return trust;

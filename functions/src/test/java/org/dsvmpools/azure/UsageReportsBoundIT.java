@@ -94,26 +94,53 @@ class UsageReportsBoundIT extends LocalCloudTest {
         HttpResponseMessage refused = post(report(teamB), instanceToken(teamA, AUDIENCE));
 
         assertThat(refused.getStatusCode()).isEqualTo(403);
-        assertThat((String) refused.getBody()).contains("report-refused", "usage-b");
+        assertThat((String) refused.getBody()).contains("report-refused", "usage-b")
+                .as("names nobody's principal, neither the sender's nor the pool's instances'")
+                .doesNotContain(oid(instanceToken(teamA, AUDIENCE)), oid(instanceToken(teamB, AUDIENCE)));
         assertThat(pool(teamB).path("usage").path("rejectedReports").asLong()).isEqualTo(before + 1);
         assertThat(pool(teamB).path("usage").path("lastRejection").asText()).contains("came from principal");
     }
 
     @Test
     void anUnknownPrincipalNoTokenOrATokenForAnotherAudienceIsRefused() throws Exception {
-        String hub = "/subscriptions/" + EmulatorClients.SUBSCRIPTION + "/resourceGroups/cp/providers/"
-                + "Microsoft.ManagedIdentity/userAssignedIdentities/somebody";
-        String clientId = UUID.randomUUID().toString();
-        local.emulator.registerManagedIdentity(hub, clientId, UUID.randomUUID().toString());
-        HttpResponse<String> stranger = trusting.send(HttpRequest.newBuilder(URI.create(local.emulator.graphEndpoint()
-                + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=" + URLEncoder.encode(AUDIENCE,
-                StandardCharsets.UTF_8) + "&client_id=" + clientId)).header("Metadata", "true").build(),
-                HttpResponse.BodyHandlers.ofString());
+        String stranger = local.strangeIdentityToken(AUDIENCE);
 
-        assertThat(post(report(teamA), JSON.readTree(stranger.body()).path("access_token").asText())
+        assertThat(post(report(teamA), stranger)
                 .getStatusCode()).isEqualTo(403);
         assertThat(post(report(teamA), null).getStatusCode()).isEqualTo(401);
         assertThat(post(report(teamA), instanceToken(teamA, "api://someone-else")).getStatusCode()).isEqualTo(401);
         assertThat(post("{\"v\":1}", instanceToken(teamA, AUDIENCE)).getStatusCode()).isEqualTo(400);
+    }
+
+    private static String oid(String token) throws Exception {
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("oid").asText();
+    }
+
+    @Test
+    void aReportOver64KiBOrWithAFieldTheReportDoesNotDefineIsRefused() throws Exception {
+        String token = instanceToken(teamA, AUDIENCE);
+        HttpResponseMessage large = post(report(teamA).replace("\"cpuPercent\":90", "\"cpuPercent\":90"
+                + " ".repeat(8 * 1024 * 1024)), token);
+        assertThat(large.getStatusCode()).isEqualTo(413);
+        assertThat((String) large.getBody()).contains("report-too-large", "65536");
+
+        HttpResponseMessage unknown = post(report(teamA).replace("\"cpuPercent\":90", "\"cpuPercent\":90,"
+                + "\"sessionsOverride\":[]"), token);
+        assertThat(unknown.getStatusCode()).isEqualTo(400);
+        assertThat((String) unknown.getBody()).contains("unknown field sessionsOverride");
+    }
+
+    /** #27 finding 10: with an audience set, a report on the usage queue steers nothing and is counted. */
+    @Test
+    void withAnAudienceAReportOnTheQueueIsRefusedAndCountedOnThePoolItNames() throws Exception {
+        new TableUsageReports(local.storage.table("usage")).latest(teamB);
+        long before = pool(teamB).path("usage").path("rejectedReports").asLong(0);
+        String forged = report(teamB).replace("\"instanceId\":\"0\"", "\"instanceId\":\"77\"");
+
+        FunctionsForTests.ingestUsage(app, forged);
+
+        assertThat(new TableUsageReports(local.storage.table("usage")).latest(teamB)).doesNotContainKey("77");
+        assertThat(pool(teamB).path("usage").path("rejectedReports").asLong()).isEqualTo(before + 1);
+        assertThat(pool(teamB).path("usage").path("lastRejection").asText()).contains("usage queue");
     }
 }

@@ -18,4 +18,8 @@ public final class FunctionsForTests {
     public static HttpResponseMessage getPool(App app, String name) {
         return new GetPoolFunction(app).run(Requests.get("/api/pools/" + name), name);
     }
+
+    public static void ingestUsage(App app, String message) {
+        new IngestUsageFunction(app).run(message, new org.dsvmpools.kit.InvocationContext("IngestUsage"));
+    }
 }

@@ -217,6 +217,31 @@ class PoolsApiIT {
                 "{\"v\":1,\"kind\":\"teardown\",\"pool\":\"ml-team\",\"generation\":2,\"purgeData\":true}"));
     }
 
+    /** docs/security.md's "who may change what", route by route: a stranger gets 403 and changes nothing. */
+    @Test
+    void onlyTheOwnerOrAnAdminPatchesRetriesOrManagesThePoolsUsers() throws Exception {
+        post(asPrincipal(Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),
+                OID));
+        drainMessages();
+        String stranger = "someone-else";
+
+        var patched = new PatchPoolFunction(app).run(asPrincipal(Requests.patchJson("/api/pools/ml-team",
+                "{\"capacity\":{\"max\":3}}"), stranger), "ml-team");
+        var retried = new RetryPoolFunction(app).run(asPrincipal(Requests.postJson("/api/pools/ml-team/retry", ""),
+                stranger), "ml-team", new InvocationContext("RetryPool"));
+        var added = new AddPoolUserFunction(app).run(asPrincipal(Requests.postJson("/api/pools/ml-team/users",
+                "{\"name\":\"mallory\",\"email\":\"m@example.org\"}"), stranger), "ml-team");
+        var removed = new RemovePoolUserFunction(app).run(asPrincipal(Requests.delete(
+                "/api/pools/ml-team/users/alice"), stranger), "ml-team", "alice");
+
+        assertThat(List.of(patched, retried, added, removed)).extracting(
+                com.microsoft.azure.functions.HttpResponseMessage::getStatusCode).containsOnly(403);
+        assertThat(body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"))
+                .path("spec").path("capacity").path("max").asInt()).isEqualTo(PoolDocumentsFixture.document(
+                        "ml-team").path("capacity").path("max").asInt());
+        assertThat(drainMessages()).isEmpty();
+    }
+
     @Test
     void onlyAFailedPoolIsRetriedAndTheRetryQueuesANewGeneration() throws Exception {
         post(PoolDocumentsFixture.document("ml-team"));

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AzdHooksTest {
     private static final Path HOOK = BicepOutline.INFRA.resolve("hooks/predown.sh");
     private static final Path POSTDEPLOY = BicepOutline.INFRA.resolve("hooks/postdeploy.sh");
+    private static final Path PREPROVISION = BicepOutline.INFRA.resolve("hooks/preprovision.sh");
 
     @TempDir
     Path dir;
@@ -108,8 +109,35 @@ class AzdHooksTest {
             assumeTrue(Files.isExecutable(Paths.get("/usr/bin/shellcheck")), "shellcheck is not installed");
         }
         Process shellcheck = new ProcessBuilder("shellcheck", "--shell=sh", "--severity=style", HOOK.toString(),
-                POSTDEPLOY.toString()).redirectErrorStream(true).start();
+                POSTDEPLOY.toString(), PREPROVISION.toString()).redirectErrorStream(true).start();
         String output = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(shellcheck.waitFor()).as(output).isZero();
+    }
+
+    private Run preprovision(Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", PREPROVISION.toString()).redirectErrorStream(true);
+        for (String name : new String[] {"DSVMPOOLS_VNET_ENABLED", "DSVMPOOLS_USAGE_QUEUE_ENABLED",
+                "DSVMPOOLS_USAGE_CLIENT_ID", "DSVMPOOLS_AUTH_CLIENT_ID"}) {
+            builder.environment().remove(name);
+        }
+        builder.environment().putAll(environment);
+        Process hook = builder.start();
+        String output = new String(hook.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(hook.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Run(hook.exitValue(), output, "");
+    }
+
+    /** The VNet's firewall keeps VMs off the queue: without an audience for their tokens they would go unheard. */
+    @Test
+    void withTheVnetProvisioningNeedsTheUsageAudienceAndOneThatIsNotTheApis() throws Exception {
+        Run refused = preprovision(Map.of());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.output()).contains("set DSVMPOOLS_USAGE_CLIENT_ID", "DSVMPOOLS_VNET_ENABLED=false");
+
+        assertThat(preprovision(Map.of("DSVMPOOLS_USAGE_CLIENT_ID", "u-1")).output()).contains("over HTTPS");
+        assertThat(preprovision(Map.of("DSVMPOOLS_VNET_ENABLED", "false")).output()).contains("over the queue");
+        Run same = preprovision(Map.of("DSVMPOOLS_USAGE_CLIENT_ID", "a-1", "DSVMPOOLS_AUTH_CLIENT_ID", "a-1"));
+        assertThat(same.exit()).isEqualTo(1);
+        assertThat(same.output()).contains("must differ");
     }
 }

@@ -22,7 +22,7 @@ final class InfraChecks {
     /** App settings of the platform and the SDKs, which the app's code does not read by name. */
     static final Pattern PLATFORM_SETTING = Pattern.compile("AzureWebJobsStorage__(credential|clientId|"
             + "blobServiceUri|queueServiceUri|tableServiceUri)|APPLICATIONINSIGHTS_(CONNECTION|AUTHENTICATION)_STRING"
-            + "|AZURE_CLIENT_ID");
+            + "|AZURE_CLIENT_ID|AzureWebJobs\\.[A-Za-z]+\\.Disabled");
     /** Settings of the old plans that Flex Consumption refuses or ignores (the runtime is in functionAppConfig). */
     static final Set<String> NOT_ON_FLEX = Set.of("FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION",
             "WEBSITE_TIME_ZONE", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE",

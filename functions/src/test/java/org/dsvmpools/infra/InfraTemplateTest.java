@@ -128,6 +128,49 @@ class InfraTemplateTest {
                 "DSVMPOOLS_TYPO_SETTING: the template sets it but nothing reads it");
     }
 
+    /**
+     * #27: the control plane's storage denies by default whenever its firewall lists the app's subnet (a rule is
+     * nothing while the default action is Allow); the API and the usage route have audiences of their own, and with
+     * the usage audience the queue trigger is off and the queue settings are not given.
+     */
+    @Test
+    void theStorageFirewallDeniesByDefaultAndTheApiAndUsageHaveAudiencesOfTheirOwn() throws Exception {
+        JsonNode account = resource("storage.bicep", "account");
+        assertThat(account.path("text").path("properties").asText()).containsPattern(
+                "defaultAction: empty\\(appSubnetId\\) \\? 'Allow' : 'Deny'").contains("{ id: appSubnetId, action: 'Allow' }");
+
+        JsonNode app = file("app.bicep");
+        assertThat(app.path("variables").path("apiSettings").path("text").asText())
+                .contains("DSVMPOOLS_API_AUDIENCE: 'api://${authClientId}'").doesNotContain("USAGE");
+        assertThat(app.path("variables").path("usageSettings").path("text").asText())
+                .startsWith("empty(usageClientId)").contains("DSVMPOOLS_USAGE_AUDIENCE: 'api://${usageClientId}'",
+                        "'AzureWebJobs.IngestUsage.Disabled': 'true'");
+        JsonNode main = file("main.bicep");
+        assertThat(main.path("variables").path("usageOverQueue").path("text").asText())
+                .isEqualTo("usageQueueEnabled && empty(usageClientId)");
+        assertThat(Files.readString(BicepOutline.INFRA.resolve("main.bicep")))
+                .contains("usageQueueUrl: usageOverQueue ? storage.outputs.usageQueueUrl : ''");
+        assertThat(Files.readString(BicepOutline.ROOT.resolve("azure.yaml"))).contains("./infra/hooks/preprovision.sh");
+    }
+
+    private static JsonNode file(String name) {
+        for (JsonNode file : outlines) {
+            if (file.path("file").asText().endsWith("/" + name)) {
+                return file;
+            }
+        }
+        throw new AssertionError("no outline of " + name);
+    }
+
+    private static JsonNode resource(String fileName, String symbol) {
+        for (JsonNode resource : file(fileName).path("resources")) {
+            if (resource.path("symbol").asText().equals(symbol)) {
+                return resource;
+            }
+        }
+        throw new AssertionError("no resource " + symbol + " in " + fileName);
+    }
+
     @Test
     void theLocalSettingsExampleNamesEverySettingTheAppReads() throws Exception {
         JsonNode example = JSON.readTree(BicepOutline.ROOT.resolve("local.settings.json.example").toFile())

@@ -282,4 +282,22 @@ class OnboardingTest {
                 .isInstanceOfSatisfying(Onboarding.Outcome.Unchanged.class,
                         unchanged -> assertThat(unchanged.superseded()).isFalse());
     }
+
+    /** #27 finding 8: a roster has a cap; who is on it may still be re-added, and a removal makes room. */
+    @Test
+    void aNewUserOverThePoolsCapIsRefusedAndARemovalMakesRoom() {
+        Onboarding capped = new Onboarding(pools, roster, share, CLOCK, 2);
+        NewUser bob = new NewUser(new LinuxUserName("bob"), "bob@example.org", null, List.of(), null);
+        NewUser carol = new NewUser(new LinuxUserName("carol"), "carol@example.org", null, List.of(), null);
+        assertThat(capped.add(POOL, alice(), T0)).isInstanceOf(Onboarding.Outcome.Done.class);
+        assertThat(capped.add(POOL, bob, T0)).isInstanceOf(Onboarding.Outcome.Done.class);
+
+        assertThat(capped.add(POOL, carol, T0)).isEqualTo(new Onboarding.Outcome.RosterFull(POOL, 2));
+        assertThat(roster.find(POOL, carol.name())).as("nothing recorded for the refused user").isEmpty();
+        assertThat(capped.add(POOL, alice(), T0.plusSeconds(1))).as("re-adding who is on it")
+                .isInstanceOf(Onboarding.Outcome.Done.class);
+
+        assertThat(capped.remove(POOL, bob.name(), T0.plusSeconds(2))).isInstanceOf(Onboarding.Outcome.Done.class);
+        assertThat(capped.add(POOL, carol, T0.plusSeconds(3))).isInstanceOf(Onboarding.Outcome.Done.class);
+    }
 }

@@ -49,7 +49,11 @@ class UsageReportJsonTest {
         "\"user\":\"alice\"|\"user\":\"Alice; rm -rf /\"|'sessions[].user'",
         "\"busy\":true|\"busy\":\"yes\"|'kernels[].busy'",
         "\"pool\":\"ml-team\"|\"pool\":\"ML\"|'pool'",
-        "\"v\":1|\"v\":2|v 1"
+        "\"v\":1|\"v\":2|v 1",
+        "\"cpuPercent\":12.5|\"cpuPercent\":12.5,\"admin\":true|unknown field admin",
+        "\"user\":\"alice\"|\"user\":\"alice\",\"pool\":\"other\"|unknown field /sessions/pool",
+        "\"busy\":true|\"busy\":true,\"pid\":1|unknown field /kernels/pid",
+        "\"user\":\"alice\"|\"user\":\"alice\",\"via\":\"SSH; x\"|'sessions[].via'"
     })
     void aBadReportIsRefusedWithItsReason(String good, String bad, String reason) {
         assertThatThrownBy(() -> UsageReportJson.read(GOOD.replace(good, bad), NOW))
@@ -66,5 +70,19 @@ class UsageReportJsonTest {
         String huge = GOOD.replaceFirst("\"sessions\":\\[[^\\]]*\\]", "\"sessions\":" + sessions + "]");
 
         assertThatThrownBy(() -> UsageReportJson.read(huge, NOW)).hasMessageContaining("at most 256");
+    }
+
+    @Test
+    void aReportOfMoreThan64KiBIsRefusedBeforeItIsRead() {
+        String padded = GOOD.replace("\"cpuPercent\":12.5", "\"cpuPercent\":12.5" + " ".repeat(
+                UsageReportJson.MAX_BYTES));
+        assertThat(UsageReportJson.tooLarge(padded)).isTrue();
+        assertThat(UsageReportJson.tooLarge(GOOD)).isFalse();
+        assertThatThrownBy(() -> UsageReportJson.read(padded, NOW)).hasMessageContaining("larger than 65536 bytes");
+        String session = ",{\"user\":\"alice\",\"lastActivity\":\"2026-11-27T09:58:00Z\",\"via\":\"ssh\"}";
+        String most = GOOD.replace("}],\"kernels\"", "}" + session.repeat(UsageReportJson.MAX_ENTRIES - 1)
+                + "],\"kernels\"");
+        assertThat(UsageReportJson.tooLarge(most)).as("a report of 256 sessions fits").isFalse();
+        assertThat(UsageReportJson.read(most, NOW).report().sessions()).hasSize(UsageReportJson.MAX_ENTRIES);
     }
 }

@@ -282,7 +282,7 @@ public final class EntraAccessTokens {
     }
 
     /**
-     * nimbus's {@code JWKSetBasedJWKSource} reads {@code System.currentTimeMillis()}; this is the same two reads
+     * nimbus's {@code JWKSetBasedJWKSource} reads the machine's clock; this is the same two reads
      * (the cached set, then a fresh one only if no key matches) with the injected clock. A read the rate limit
      * refuses is no key: the token is refused as not the tenant's.
      */

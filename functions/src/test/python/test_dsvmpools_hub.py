@@ -27,9 +27,9 @@ def b64(data):
 
 
 class Keys:
-    def __init__(self, kid="k1"):
+    def __init__(self, kid="k1", bits=2048):
         self.kid = kid
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
     def jwks(self):
         numbers = self.private.public_key().public_numbers()
@@ -138,10 +138,77 @@ class IdToken(unittest.TestCase):
             hub.check_claims(claims(nonce=None), ISSUER, "client", "n1")
 
 
+    def test_a_header_or_claims_that_are_not_objects_are_refused_as_not_a_jwt(self):
+        body = b64(json.dumps(claims()).encode())
+        for header in ("[1]", "null", '"RS256"', "{"):
+            with self.subTest(header), self.assertRaisesRegex(ValueError, "not a JWT"):
+                hub.rs256_verified(b64(header.encode()) + "." + body + ".AAAA", self.keys.jwks())
+        with self.assertRaisesRegex(ValueError, "claims is not a JSON object"):
+            hub.rs256_verified(self.keys.sign(["not", "claims"]), self.keys.jwks())
+
+    def test_a_signature_at_or_above_the_modulus_is_refused(self):
+        """RFC 8017 5.2.2: s must be below n, or s + n would verify wherever s does."""
+        keys = Keys(bits=2047)  # n < 2^2047 in 256 bytes: s + n always fits the signature's length
+        token = keys.sign(claims())
+        hub.rs256_verified(token, keys.jwks())
+        header, body, signature = token.split(".")
+        n = keys.private.public_key().public_numbers().n
+        size = (n.bit_length() + 7) // 8
+        s = int.from_bytes(hub.b64url_decode(signature), "big")
+        self.assertLess(s + n, 1 << (8 * size), "this key leaves room for s + n in the signature's length")
+        for name, representative in (("s + n", s + n), ("n", n)):
+            forged = f"{header}.{body}.{b64(representative.to_bytes(size, 'big'))}"
+            with self.subTest(name), self.assertRaisesRegex(ValueError, "out of range"):
+                hub.rs256_verified(forged, keys.jwks())
+
+    def test_a_tenant_key_set_of_another_shape_finds_no_key(self):
+        token = self.keys.sign(claims())
+        for jwks in ({"keys": [None, 1]}, {"keys": {}}, [], {"keys": [{"kty": "RSA", "kid": "k1", "n": 5}]}):
+            with self.subTest(jwks), self.assertRaisesRegex(ValueError, "not among"):
+                hub.rs256_verified(token, jwks)
+
+    def test_a_non_numeric_nbf_and_a_non_ascii_nonce_are_refusals_not_errors(self):
+        with self.assertRaisesRegex(ValueError, "nbf"):
+            hub.check_claims(claims(nbf="soon"), ISSUER, "client", "n1")
+        with self.assertRaisesRegex(ValueError, "nonce"):
+            hub.check_claims(claims(nonce="n\u00e9"), ISSUER, "client", "n1")
+        hub.check_claims(claims(nonce="\u00e9t\u00e9"), ISSUER, "client", "\u00e9t\u00e9")
+
+
+class SameText(unittest.TestCase):
+    def test_any_characters_compare_and_other_types_never_match(self):
+        self.assertTrue(hub.same_text("\u00e9tat", "\u00e9tat"))
+        self.assertFalse(hub.same_text("\u00e9tat", "etat"))
+        for other in (None, 1, ["s"]):
+            with self.subTest(other):
+                self.assertFalse(hub.same_text(other, "s"))
+
+
+class Manifest(unittest.TestCase):
+    def read(self, text):
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            f.write(text)
+        return hub.read_users(f.name)
+
+    def test_entries_that_are_not_objects_are_left_out_and_the_rest_sign_in(self):
+        users = self.read(json.dumps({"v": 1, "users": [None, 7, "alice", ALICE]}))
+        self.assertEqual(users, [ALICE])
+        self.assertEqual(hub.roster_entry(users, claims())["name"], "alice")
+
+    def test_a_manifest_of_another_shape_or_version_is_no_roster(self):
+        for text in ("[]", "null", '{"v":1,"users":null}', '{"v":1,"users":{}}', json.dumps({"v": 2, "users": [ALICE]}),
+                     json.dumps({"users": [ALICE]}), "\u0000" * 8):
+            with self.subTest(text):
+                self.assertEqual(self.read(text), [])
+
+
 class Redirects(unittest.TestCase):
     def test_only_paths_on_this_hub_are_returned_to(self):
         self.assertEqual(hub.local_path("/hub/home"), "/hub/home")
-        for outside in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "hub/home"):
+        self.assertEqual(hub.local_path("/user/\u00e9l\u00e8ve/lab"), "/user/\u00e9l\u00e8ve/lab")
+        for outside in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "hub/home",
+                        "/hub/home\r\nSet-Cookie: x=1", "/hub/\x00", "/hub/\x7f", "/hub/\x85", ["/hub/home"]):
             with self.subTest(outside):
                 self.assertIsNone(hub.local_path(outside))
 

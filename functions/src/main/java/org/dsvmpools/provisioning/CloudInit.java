@@ -1,10 +1,12 @@
 package org.dsvmpools.provisioning;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.zip.GZIPOutputStream;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.PoolSpec;
 
@@ -38,6 +40,22 @@ public final class CloudInit {
     private static final String ROSTER_TIMER_UNIT = "[Unit]\nDescription=dsvm-pools accounts from the roster every minute"
             + "\n\n[Timer]\nOnBootSec=1min\nOnUnitActiveSec=1min\nAccuracySec=5s\n\n[Install]\nWantedBy=timers.target\n";
 
+    /**
+     * The metadata service for root only: any pool user's process could otherwise take the instance's identity
+     * (the storage keys, every user's folder, the hub's federated credential). Every agent, JupyterHub's hub (the
+     * image runs it as root), cloud-init and the Azure guest agent run as root; nothing else on the instance needs
+     * it. Loaded before the network comes up at every boot, and before any pool user's account exists.
+     */
+    static final String IMDS_GUARD_RULES = "/etc/dsvmpools/imds-guard.nft";
+    static final String IMDS_GUARD_RESOURCE = "imds-guard.nft";
+    private static final String IMDS_GUARD_SERVICE = "/etc/systemd/system/dsvmpools-imds-guard.service";
+    static final String IMDS_GUARD_UNIT = "[Unit]\nDescription=dsvm-pools: the metadata service for root only\n"
+            + "DefaultDependencies=no\nBefore=network-pre.target\nWants=network-pre.target\n"
+            + "After=local-fs.target\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/sbin/nft -f "
+            + IMDS_GUARD_RULES + "\n\n[Install]\nWantedBy=sysinit.target\n";
+    /** Azure's limit on osProfile.customData: 64 KiB decoded, 87,380 characters of base64 (ARM's InvalidParameter). */
+    public static final int CUSTOM_DATA_MAX_CHARS = 87_380;
+
     private static final String SHARE_SERVICE = "/etc/systemd/system/dsvmpools-share.service";
     private static final String SHARE_TIMER = "/etc/systemd/system/dsvmpools-share.timer";
     /** Until the share is mounted, and after every boot: the key's role takes minutes to propagate. */
@@ -70,8 +88,10 @@ public final class CloudInit {
     public static String render(PoolSpec spec, AzureNames names, BlueprintSettings settings) {
         StringBuilder config = new StringBuilder("#cloud-config\n")
                 .append("package_update: false\n")
-                .append("packages: [cifs-utils]\n")
+                .append("packages: [cifs-utils, nftables]\n")
                 .append("write_files:\n")
+                .append(file(IMDS_GUARD_RULES, "0644", resource(IMDS_GUARD_RESOURCE)))
+                .append(file(IMDS_GUARD_SERVICE, "0644", IMDS_GUARD_UNIT.getBytes(StandardCharsets.UTF_8)))
                 .append(file(MOUNT_SCRIPT, "0700", resource(MOUNT_SCRIPT_RESOURCE)))
                 .append(file(SHARE_SERVICE, "0644", shareService(spec, names, settings)))
                 .append(file(SHARE_TIMER, "0644", SHARE_TIMER_UNIT.getBytes(StandardCharsets.UTF_8)))
@@ -93,6 +113,8 @@ public final class CloudInit {
                     .append(file(HEALTH_SERVICE, "0644", HEALTH_SERVICE_UNIT.getBytes(StandardCharsets.UTF_8)));
         }
         config.append("runcmd:\n")
+                // First: the roster agent makes no account until the guard is in place.
+                .append("  - [systemctl, enable, --now, dsvmpools-imds-guard.service]\n")
                 // Ubuntu 24.04's ssh.socket takes its ports from sshd_config through a generator: daemon-reload runs it.
                 .append("  - [systemctl, daemon-reload]\n")
                 .append("  - [systemctl, reload-or-restart, ssh]\n")
@@ -110,17 +132,32 @@ public final class CloudInit {
         return config.toString();
     }
 
+    /**
+     * Gzipped, then base64 (cloud-init's write_files "gz+b64"): the scripts as base64 inside a base64 document
+     * would pass Azure's 87,380 characters. Java's gzip header has no time in it, so the same files render the same
+     * custom data and the scale set shows no drift.
+     */
     private static String file(String path, String permissions, byte[] content) {
         return "  - path: " + path + "\n"
                 + "    owner: root:root\n"
                 + "    permissions: '" + permissions + "'\n"
-                + "    encoding: b64\n"
-                + "    content: " + Base64.getEncoder().encodeToString(content) + "\n";
+                + "    encoding: gz+b64\n"
+                + "    content: " + Base64.getEncoder().encodeToString(gzip(content)) + "\n";
+    }
+
+    private static byte[] gzip(byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Names only, as the mount script's arguments; a run is bounded, so a hung endpoint costs one run. */
     private static byte[] shareService(PoolSpec spec, AzureNames names, BlueprintSettings settings) {
-        return ("[Unit]\nDescription=dsvm-pools share\nAfter=network-online.target\n\n[Service]\nType=oneshot\n"
+        return ("[Unit]\nDescription=dsvm-pools share\nWants=network-online.target\nAfter=network-online.target\n\n[Service]\nType=oneshot\n"
                 + "TimeoutStartSec=3min\nExecStart=" + String.join(" ", MOUNT_SCRIPT, names.storageAccount(),
                 names.fileShare(), settings.subscriptionId(), AzureNames.resourceGroupOf(spec),
                 spec.access().adminUsername(), settings.armEndpoint()) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -128,8 +165,8 @@ public final class CloudInit {
 
     /** After the share's mount: the agent reads the manifest through it. Its arguments are names only. */
     private static byte[] rosterService(AzureNames names) {
-        return ("[Unit]\nDescription=dsvm-pools accounts from the roster\nAfter=network-online.target"
-                + " remote-fs.target\n\n[Service]\nType=oneshot\nTimeoutStartSec=10min\nExecStart=" + ROSTER_SCRIPT
+        return ("[Unit]\nDescription=dsvm-pools accounts from the roster\nWants=network-online.target\n"
+                + "After=network-online.target remote-fs.target dsvmpools-imds-guard.service\n\n[Service]\nType=oneshot\nTimeoutStartSec=10min\nExecStart=" + ROSTER_SCRIPT
                 + " " + names.storageAccount() + " " + names.fileShare() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -140,7 +177,8 @@ public final class CloudInit {
     private static byte[] agentService(PoolSpec spec, BlueprintSettings settings) {
         String target = settings.usage() instanceof BlueprintSettings.UsageEndpoint endpoint
                 ? endpoint.url() + " " + endpoint.audience() : settings.usage().url();
-        return ("[Unit]\nDescription=dsvm-pools usage report\nAfter=network-online.target\n\n"
+        return ("[Unit]\nDescription=dsvm-pools usage report\nWants=network-online.target\n"
+                + "After=network-online.target\n\n"
                 + "[Service]\nType=oneshot\nTimeoutStartSec=50s\nExecStart=" + AGENT_SCRIPT + " " + spec.name() + " "
                 + target + "\n").getBytes(StandardCharsets.UTF_8);
     }

@@ -59,17 +59,37 @@ def pkce_pair():
     return verifier, b64url(hashlib.sha256(verifier.encode("ascii")).digest())
 
 
+def same_text(given, expected):
+    """Constant-time equality of two strings of any characters (compare_digest takes only ASCII str)."""
+    return (isinstance(given, str) and isinstance(expected, str)
+            and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")))
+
+
+def json_object(data, what):
+    """A JSON object (a dict) decoded from the bytes, or ValueError naming what it should have been."""
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(what + " is not JSON") from e
+    if not isinstance(value, dict):
+        raise ValueError(what + " is not a JSON object")
+    return value
+
+
 def rs256_verified(token, jwks):
     """The claims of a JWT signed RS256 by one of the keys in the JWKS document, or ValueError."""
     try:
         header_b64, payload_b64, signature_b64 = token.split(".")
-        header = json.loads(b64url_decode(header_b64))
+        header = json_object(b64url_decode(header_b64), "the id token's header")
         signature = b64url_decode(signature_b64)
-    except (ValueError, AttributeError) as e:
-        raise ValueError("the id token is not a JWT") from e
+        payload_b64.encode("ascii")
+    except (ValueError, AttributeError, TypeError) as e:
+        raise ValueError("the id token is not a JWT: " + str(e)) from e
     if header.get("alg") != "RS256":
         raise ValueError("the id token is not signed RS256")
-    keys = [k for k in jwks.get("keys", []) if k.get("kty") == "RSA" and k.get("kid") == header.get("kid")]
+    listed = jwks.get("keys") if isinstance(jwks, dict) else None
+    keys = [k for k in listed if isinstance(k, dict) and k.get("kty") == "RSA" and k.get("kid") == header.get("kid")
+            and isinstance(k.get("n"), str) and isinstance(k.get("e"), str)] if isinstance(listed, list) else []
     if not keys:
         raise ValueError("the id token's key is not among the tenant's keys")
     n = int.from_bytes(b64url_decode(keys[0]["n"]), "big")
@@ -77,13 +97,18 @@ def rs256_verified(token, jwks):
     size = (n.bit_length() + 7) // 8
     if len(signature) != size:
         raise ValueError("the id token's signature has the wrong length")
+    s = int.from_bytes(signature, "big")
+    if s >= n:
+        # RFC 8017, 5.2.2 (RSAVP1): "If the signature representative s is not between 0 and n - 1, output
+        # 'signature representative out of range'": s and s + n would both verify otherwise.
+        raise ValueError("the id token's signature is out of range")
     digest = hashlib.sha256((header_b64 + "." + payload_b64).encode("ascii")).digest()
-    encoded = pow(int.from_bytes(signature, "big"), e, n).to_bytes(size, "big")
+    encoded = pow(s, e, n).to_bytes(size, "big")
     expected_tail = b"\x00" + SHA256_DIGEST_INFO + digest
     expected = b"\x00\x01" + b"\xff" * (size - 2 - len(expected_tail)) + expected_tail
     if not hmac.compare_digest(encoded, expected):
         raise ValueError("the id token's signature does not verify")
-    return json.loads(b64url_decode(payload_b64))
+    return json_object(b64url_decode(payload_b64), "the id token's claims")
 
 
 def check_claims(claims, issuer, audience, nonce, now=None):
@@ -96,9 +121,12 @@ def check_claims(claims, issuer, audience, nonce, now=None):
         raise ValueError("the id token is for another application")
     if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] + CLOCK_SKEW < now:
         raise ValueError("the id token has expired")
-    if claims.get("nbf", 0) - CLOCK_SKEW > now:
+    nbf = claims.get("nbf", 0)
+    if not isinstance(nbf, (int, float)) or isinstance(nbf, bool):
+        raise ValueError("the id token's nbf is not a time")
+    if nbf - CLOCK_SKEW > now:
         raise ValueError("the id token is not valid yet")
-    if not nonce or not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not nonce or not same_text(claims.get("nonce"), nonce):
         raise ValueError("the id token's nonce is not this sign-in's")
 
 
@@ -128,17 +156,22 @@ def roster_entry(users, claims):
 
 def local_path(url):
     """A path on this hub to return to after sign-in, or None: never another site (an open redirect)."""
-    if isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+    if (isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url
+            and not any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f for c in url)):
+        # A control character would end or split the Location header (tornado refuses it with a 500).
         return url
     return None
 
 
 def read_users(path):
+    """The manifest's entries that are objects; a manifest of another shape is no roster at all (nobody in)."""
     try:
         with open(path) as f:
-            return json.load(f).get("users", [])
+            manifest = json.load(f)
     except (OSError, ValueError):
         return []
+    users = manifest.get("users") if isinstance(manifest, dict) and manifest.get("v") == 1 else None
+    return [u for u in users if isinstance(u, dict)] if isinstance(users, list) else []
 
 
 class LoginHandler(BaseHandler):
@@ -149,10 +182,12 @@ class LoginHandler(BaseHandler):
         metadata = await auth.metadata()
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         verifier, challenge = pkce_pair()
-        next_url = self.get_argument("next", "")
+        next_url = local_path(self.get_argument("next", "")) or ""
+        # Secure whenever the hub is reached over HTTPS (every pool's is): the cookie then never goes in clear.
         self.set_secure_cookie(STATE_COOKIE, json.dumps({"state": state, "nonce": nonce, "verifier": verifier,
                                                          "next": next_url}),
-                               expires_days=None, httponly=True, path=self.hub.base_url)
+                               expires_days=None, httponly=True, path=self.hub.base_url,
+                               secure=self.request.protocol == "https", samesite="Lax")
         self.redirect(metadata["authorization_endpoint"] + "?" + urllib.parse.urlencode({
             "client_id": auth.client_id, "response_type": "code", "redirect_uri": auth.callback_url,
             "response_mode": "query", "scope": "openid profile email", "state": state, "nonce": nonce,
@@ -169,13 +204,14 @@ class CallbackHandler(BaseHandler):
             raise web.HTTPError(403, "Microsoft Entra ID refused the sign-in: %s",
                                 self.get_argument("error_description", self.get_argument("error")))
         try:
-            started = json.loads(saved) if saved else None
+            started = json_object(saved, "the sign-in's cookie") if saved else None
         except ValueError:
             started = None
-        if not started or not hmac.compare_digest(self.get_argument("state", ""), started["state"]):
+        if not started or not same_text(self.get_argument("state", ""), started.get("state")):
             raise web.HTTPError(400, "This sign-in was not started here, or took too long. Sign in again from %s",
                                 self.authenticator.login_url(self.hub.base_url))
-        data = {"code": self.get_argument("code", ""), "nonce": started["nonce"], "verifier": started["verifier"]}
+        data = {"code": self.get_argument("code", ""), "nonce": started.get("nonce"),
+                "verifier": started.get("verifier")}
         user = await self.login_user(data)
         if user is None:
             raise web.HTTPError(403, "%s", self.authenticator.last_refusal(data))

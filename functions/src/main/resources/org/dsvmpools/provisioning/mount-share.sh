@@ -42,8 +42,9 @@ storage_key() {
   local token
   token="$(curl -sf --connect-timeout 5 --max-time 20 -H Metadata:true "${imds}" | json_field access_token)" \
     || return 1
-  curl -sf --connect-timeout 5 --max-time 30 -X POST -H "Authorization: Bearer ${token}" -H "Content-Length: 0" \
-    "${list_keys}" | json_field keys 0 value
+  # The token goes to curl on its standard input: on the command line any user would read it in /proc.
+  curl -sf --connect-timeout 5 --max-time 30 -X POST -H "Content-Length: 0" --config - "${list_keys}" \
+    <<< "header = \"Authorization: Bearer ${token}\"" | json_field keys 0 value
 }
 
 write_credentials() {

@@ -2,10 +2,13 @@
 # Reports who works on this instance to the dsvm-pools control plane; a systemd timer runs it every minute.
 # Sessions, per user, from every way of working:
 # - logins from `who -u` (terminals, SSH shells), with the idle time `who` shows as their last activity;
-# - established SSH connections without a login: `ssh -N` tunnels, VS Code Remote-SSH, scp/sftp (their sshd
-#   process, "sshd: <user>@notty", is busy for as long as the connection stands);
+# - established SSH connections without a login: `ssh -N` tunnels, VS Code Remote-SSH, scp/sftp: the user's
+#   per-connection sshd process ("sshd: <user>", "sshd: <user>@notty", "sshd-session: ..." from OpenSSH 9.8)
+#   holding a TCP socket the kernel's table shows established, for as long as the connection stands;
 # - processes using CPU: a user whose processes used more than 5% of one CPU since the last run (a nohup job,
-#   a tmux job, a training run) is busy now; the ticks are read from /proc;
+#   a tmux job, a training run, a loop of short jobs) is busy now: the ticks of their live processes and of the
+#   children those have waited for (cutime, cstime) from /proc, and their user slice's cpu.stat where systemd
+#   made one, so work done in processes that ended between two runs counts too;
 # - tmux and screen servers: a session, active as of the user's last CPU use (or the server's start), so a
 #   forgotten idle tmux does not keep an instance up forever.
 # Kernels: from JupyterHub's API and each user's server, with the agent's own hub token (a root-only file the
@@ -63,14 +66,15 @@ idle_seconds() {
   esac
 }
 
-# The login date and time `who` prints are the VM's local time; `date` reads them in the same zone.
+# The login date and time `who` prints are the VM's local time: read in the local zone, then written in UTC.
 sessions_json() {
   local first=1 user day time idle seconds since
   printf '['
   while read -r user _ day time idle _; do
     seconds="$(idle_seconds "$idle")" || continue
     [[ "$user" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || continue
-    since="$(date -u -d "$day $time" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)" || since=""
+    since="$(date -d "$day $time" +%s 2>/dev/null)" && since="$(date -u -d "@$since" +%Y-%m-%dT%H:%M:%SZ)" \
+      || since=""
     [ $first -eq 1 ] || printf ','
     first=0
     printf '{"user":"%s","lastActivity":"%s"%s}' "$user" "$(iso_seconds_ago "$seconds")" \
@@ -83,14 +87,19 @@ sessions_json() {
 # users with a running server (its API, with the usage agent's own token: list:users, read:servers), and each
 # server's kernels are read through the hub's proxy (access:servers), on loopback, where the hub's certificate is
 # its own self-signed one. Without a token (no hub, or not started yet), none are reported.
+# A user's server is theirs to program: each listing runs on its own, within one deadline for the whole call
+# (a server that sends a byte every few seconds never resets it) and a size cap, and an answer of any shape
+# costs that user's kernels only. Whatever is not in by the deadline is left out, and the report goes.
 kernels_json() {
   if [ ! -r "$hub_token_file" ]; then
     printf '[]'
     return
   fi
   python3 - "$hub_api" "$hub_url" "$hub_token_file" "${DSVMPOOLS_CURL_MAX_TIME:-10}" <<'PY' || printf '[]'
-import json, ssl, sys, time, urllib.parse, urllib.request
-api, base, token_file, timeout = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3], float(sys.argv[4])
+import concurrent.futures, json, os, ssl, sys, time, urllib.parse, urllib.request
+api, base, token_file, deadline = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3], float(sys.argv[4])
+MAX_BYTES = 1 << 20
+ends = time.monotonic() + deadline
 with open(token_file) as f:
     token = f.read().strip()
 loopback_tls = ssl.create_default_context()
@@ -100,25 +109,53 @@ loopback_tls.verify_mode = ssl.CERT_NONE
 
 def get(url):
     request = urllib.request.Request(url, headers={"Authorization": "token " + token})
-    with urllib.request.urlopen(request, timeout=timeout, context=loopback_tls) as response:
-        return json.load(response)
+    with urllib.request.urlopen(request, timeout=max(0.1, ends - time.monotonic()), context=loopback_tls) as response:
+        body = b""
+        while len(body) <= MAX_BYTES and time.monotonic() < ends:
+            chunk = response.read1(65536)
+            if not chunk:
+                return json.loads(body)
+            body += chunk
+        raise ValueError("over 1 MiB or past the deadline")
 
 
-now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+def kernels_of(name, server):
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    listed = get(base + urllib.parse.quote(server["url"]) + "api/kernels")
+    if not isinstance(listed, list) or not all(isinstance(k, dict) for k in listed):
+        raise ValueError("the answer is not a list of kernels")
+    return [{"user": name, "busy": k.get("execution_state") == "busy",
+             "lastActivity": k.get("last_activity") if isinstance(k.get("last_activity"), str) else now}
+            for k in listed]
+
+
+def finish(kernels):
+    sys.stdout.write(json.dumps(kernels, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # a listing still stuck in a read is abandoned, not waited for
+
+
+try:
+    users = get(api + "/users?state=active")
+except (OSError, ValueError) as e:
+    print(f"usage-agent: the hub's users: {e}", file=sys.stderr)
+    finish([])
+servers = [(u["name"], s) for u in users if isinstance(u, dict) and isinstance(u.get("name"), str)
+           and isinstance(u.get("servers"), dict)
+           for s in u["servers"].values() if isinstance(s, dict) and s.get("ready")
+           and str(s.get("url", "")).startswith("/")] if isinstance(users, list) else []
 kernels = []
-for user in get(api + "/users?state=active"):
-    for server in (user.get("servers") or {}).values():
-        if not server.get("ready") or not str(server.get("url", "")).startswith("/"):
-            continue
-        try:
-            listed = get(base + urllib.parse.quote(server["url"]) + "api/kernels")
-        except (OSError, ValueError) as e:
-            print(f"usage-agent: kernels of {user.get('name')}: {e}", file=sys.stderr)
-            continue
-        for kernel in listed:
-            kernels.append({"user": user["name"], "busy": kernel.get("execution_state") == "busy",
-                            "lastActivity": kernel.get("last_activity") or now})
-print(json.dumps(kernels, separators=(",", ":")))
+pool = concurrent.futures.ThreadPoolExecutor(max_workers=8)
+jobs = {pool.submit(kernels_of, name, server): name for name, server in servers}
+done, late = concurrent.futures.wait(jobs, timeout=max(0, ends - time.monotonic()))
+for job in done:
+    try:
+        kernels.extend(job.result())
+    except Exception as e:  # one user's answer, whatever it is, costs that user only
+        print(f"usage-agent: kernels of {jobs[job]}: {e}", file=sys.stderr)
+for job in late:
+    print(f"usage-agent: kernels of {jobs[job]}: no answer within {deadline:g} s", file=sys.stderr)
+finish(sorted(kernels, key=lambda k: k["user"]))
 PY
 }
 
@@ -168,9 +205,9 @@ share_in_place() {
 
 # Sessions from processes: SSH connections, CPU use and tmux/screen servers, as JSON objects separated by commas.
 process_sessions() {
-  python3 - "$proc" "$state_dir/cpu.json" "$(date -u +%s)" <<'PY'
+  python3 - "$proc" "$state_dir/cpu.json" "$(date -u +%s)" "${DSVMPOOLS_CGROUP_ROOT:-/sys/fs/cgroup}" <<'PY'
 import json, os, pwd, re, sys
-proc, state_file, now = sys.argv[1], sys.argv[2], int(sys.argv[3])
+proc, state_file, now, cgroups = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 tick = os.sysconf("SC_CLK_TCK")
 try:
     with open(state_file) as f:
@@ -182,7 +219,46 @@ with open(os.path.join(proc, "stat")) as f:
     for line in f:
         if line.startswith("btime "):
             boot = int(line.split()[1])
-ticks, ssh, multiplexers = {}, set(), {}
+
+
+def established_sockets():
+    """Inodes of the kernel's established TCP sockets (state 01 in /proc/net/tcp and tcp6)."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(os.path.join(proc, "net", table)) as f:
+                next(f, None)
+                for line in f:
+                    fields = line.split()
+                    if len(fields) > 9 and fields[3] == "01":
+                        inodes.add(fields[9])
+        except OSError:
+            pass
+    return inodes
+
+
+def holds_socket(pid, inodes):
+    try:
+        for fd in os.listdir(os.path.join(proc, pid, "fd")):
+            link = os.readlink(os.path.join(proc, pid, "fd", fd))
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                return True
+    except OSError:
+        pass
+    return False
+
+
+def slice_usec(uid):
+    """CPU time of the user's slice, children that ended included; None where systemd made none."""
+    try:
+        with open(os.path.join(cgroups, "user.slice", f"user-{uid}.slice", "cpu.stat")) as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("usage_usec "))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return None
+
+
+established = established_sockets()
+ticks, ssh, multiplexers, uids = {}, set(), {}, {}
 for pid in os.listdir(proc):
     if not pid.isdigit():
         continue
@@ -203,22 +279,30 @@ for pid in os.listdir(proc):
         continue
     if not re.fullmatch(r"[a-z_][a-z0-9_-]{0,31}", user):
         continue  # the control plane refuses a report naming one, and such a name is none of the pool's
-    ticks[user] = ticks.get(user, 0) + int(fields[11]) + int(fields[12])
-    if cmdline.startswith("sshd: " + user + "@"):
+    uids[user] = uid
+    # utime, stime, and cutime, cstime: the children this process has waited for, so short jobs count.
+    ticks[user] = ticks.get(user, 0) + sum(int(fields[i]) for i in (11, 12, 13, 14))
+    # A connection's own sshd process: titled for the user (with @tty or @notty for a session, bare for -N), and
+    # holding a connection the kernel shows established; a title alone is anyone's to set.
+    if re.fullmatch(r"sshd(-session)?: " + re.escape(user) + r"(@\S+)?", cmdline) and holds_socket(pid, established):
         ssh.add(user)
     command = cmdline.split(" ")[0].rsplit("/", 1)[-1].lower()
     if command in ("tmux", "screen") or cmdline.startswith("tmux: server"):
         started = boot + int(fields[19]) // tick
         multiplexers[user] = min(multiplexers.get(user, started), started)
 previous, interval = kept.get("ticks", {}), max(1, now - kept.get("at", now - 60))
+previous_usec = kept.get("usec", {})
+usec = {u: v for u, v in ((u, slice_usec(uid)) for u, uid in uids.items()) if v is not None}
 busy = dict(kept.get("busy", {}))
 for user, total in ticks.items():
-    if (total - previous.get(user, total)) / tick > 0.05 * interval:
+    seconds = max((total - previous.get(user, total)) / tick,
+                  (usec.get(user, 0) - previous_usec.get(user, usec.get(user, 0))) / 1e6)
+    if seconds > 0.05 * interval:
         busy[user] = now
 busy = {u: t for u, t in busy.items() if u in ticks}
 os.makedirs(os.path.dirname(state_file), exist_ok=True)
 with open(state_file + ".new", "w") as f:
-    json.dump({"at": now, "ticks": ticks, "busy": busy}, f)
+    json.dump({"at": now, "ticks": ticks, "usec": usec, "busy": busy}, f)
 os.replace(state_file + ".new", state_file)
 iso = lambda t: __import__("time").strftime("%Y-%m-%dT%H:%M:%SZ", __import__("time").gmtime(t))
 out = []
@@ -256,17 +340,17 @@ url_encode() {
 # Over HTTPS to POST /api/usage with the token for the audience, or onto the queue with the token for Storage.
 send_report() {
   local token
+  # The token goes to curl on its standard input, never on its command line (any user reads /proc/*/cmdline).
   if [ -n "$audience" ]; then
     token="$(identity_token "$(url_encode "$audience")")"
-    curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "Content-Type: application/json" \
-      --data "$1" "$target" > /dev/null
+    curl "${curl_opts[@]}" -X POST -H "Content-Type: application/json" --data "$1" --config - "$target" \
+      <<< "header = \"Authorization: Bearer ${token}\"" > /dev/null
     return
   fi
   token="$(identity_token "https%3A%2F%2Fstorage.azure.com%2F")"
-  curl "${curl_opts[@]}" -X POST -H "Authorization: Bearer ${token}" -H "x-ms-version: 2020-10-02" \
-    -H "Content-Type: application/xml" \
+  curl "${curl_opts[@]}" -X POST -H "x-ms-version: 2020-10-02" -H "Content-Type: application/xml" \
     --data "<QueueMessage><MessageText>$(printf '%s' "$1" | base64 -w0)</MessageText></QueueMessage>" \
-    "${target}/messages" > /dev/null
+    --config - "${target}/messages" <<< "header = \"Authorization: Bearer ${token}\"" > /dev/null
 }
 
 # Logins and process signals in one list.

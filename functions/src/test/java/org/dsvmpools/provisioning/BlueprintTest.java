@@ -74,6 +74,34 @@ class BlueprintTest {
                         + " https://func-dsvmpools.azurewebsites.net/api/usage api://dsvmpools-usage");
     }
 
+    /**
+     * Everything on (the usage endpoint, the hub's sign-in, every script), the custom data still fits Azure's
+     * 87,380 characters, and the metadata service guard comes first: loaded at boot before the network, and before
+     * the roster agent (which makes no account without it) runs.
+     */
+    @Test
+    void withEveryAgentTheCustomDataFitsAzuresLimitAndTheMetadataGuardComesFirst() {
+        BlueprintSettings all = new BlueprintSettings(BlueprintSettings.DEFAULT_IMAGE, "sub", null,
+                BlueprintSettings.AZURE_ARM, new BlueprintSettings.UsageEndpoint(
+                "https://func-dsvmpools.azurewebsites.net/api/usage", "api://dsvmpools-usage"))
+                .withHubSignIn(new HubSignIn(HubSignIn.authorityOf("tenant-1"), "app-1",
+                        "/subscriptions/sub/resourceGroups/cp/providers/Microsoft.ManagedIdentity"
+                                + "/userAssignedIdentities/dsvmpools-hub", "identity-client-1"));
+        var vmss = (PoolBlueprint.ScaleSet) Blueprint.of(spec, all).resource(ResourceKey.SCALE_SET);
+        String cloudConfig = new String(Base64.getDecoder().decode(vmss.customData()), StandardCharsets.UTF_8);
+
+        assertThat(vmss.customData().length()).isLessThan(CloudInit.CUSTOM_DATA_MAX_CHARS);
+        assertThat(cloudConfig).contains("packages: [cifs-utils, nftables]", "path: " + CloudInit.IMDS_GUARD_RULES)
+                .containsPattern("runcmd:\n  - \\[systemctl, enable, --now, dsvmpools-imds-guard.service\\]\n");
+        String files = withFiles(cloudConfig);
+        assertThat(files).contains(new String(CloudInit.resource(CloudInit.IMDS_GUARD_RESOURCE), StandardCharsets.UTF_8),
+                        CloudInit.IMDS_GUARD_UNIT, "After=network-online.target remote-fs.target dsvmpools-imds-guard.service")
+;
+        assertThat(files.split("After=network-online.target", -1).length).as("every unit after the network wants it")
+                .isEqualTo(files.split("Wants=network-online.target\nAfter=network-online.target", -1).length)
+                .isEqualTo(4);
+    }
+
     @Test
     void withHubSignInTheInstancesCarryTheHubIdentityAndLoadTheProjectsHubConfiguration() {
         String identity = "/subscriptions/sub/resourceGroups/cp/providers/Microsoft.ManagedIdentity"
@@ -228,13 +256,21 @@ class BlueprintTest {
         assertThat(Blueprint.SSH_NAT_LAST - Blueprint.SSH_NAT_FIRST + 1).isGreaterThanOrEqualTo(100);
     }
 
+    /** cloud-init's "gz+b64": the files are gzipped. */
+    private static String gunzipped(byte[] data) {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The cloud-config with the files it writes decoded after it, to read what each unit runs. */
     private static String withFiles(String cloudConfig) {
         StringBuilder all = new StringBuilder(cloudConfig);
         for (String line : cloudConfig.split("\n")) {
             if (line.trim().startsWith("content: ")) {
-                all.append('\n').append(new String(Base64.getDecoder().decode(line.trim().substring(9)),
-                        StandardCharsets.UTF_8));
+                all.append('\n').append(gunzipped(Base64.getDecoder().decode(line.trim().substring(9))));
             }
         }
         return all.toString();

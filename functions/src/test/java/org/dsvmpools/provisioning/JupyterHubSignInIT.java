@@ -229,6 +229,44 @@ class JupyterHubSignInIT {
         assertThat(forged.body()).contains("was not started here");
     }
 
+    /**
+     * Input a browser controls is answered with a page, never a 500: a state of any characters (the constant-time
+     * comparison takes ASCII only), a return path with a control character (it would split the Location header).
+     * The state cookie is Secure wherever the hub is reached over HTTPS, as every pool's hub is.
+     */
+    @Test
+    @Order(3)
+    void badInputFromTheBrowserIsAPageThatSaysWhyAndTheStateCookieIsSecureOverHttps() throws Exception {
+        HttpClient stranger = browser();
+        get(stranger, hubUrl + "/hub/login");
+        HttpResponse<String> nonAscii = get(stranger, hubUrl + HubSignIn.CALLBACK_PATH + "?code=c&state=%C3%A9t%C3%A9");
+        assertThat(nonAscii.statusCode()).as(nonAscii.body()).isEqualTo(400);
+        assertThat(nonAscii.body()).contains("was not started here");
+
+        HttpResponse<String> landed = signIn(browser(), "carol@contoso.com",
+                "/hub/oauth_login?next=" + URLEncoder.encode("/hub/home\r\nSet-Cookie: x=1", StandardCharsets.UTF_8));
+        assertThat(landed.statusCode()).as(landed.body()).isLessThan(500);
+        assertThat(landed.uri().getPath()).as("signed in, at the hub's own default").matches("/(hub|user)/.*");
+        assertThat(landed.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("x="));
+
+        HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String hubPort = hubApi.replaceAll(".*:(\\d+)/.*", "$1");
+        for (String proto : List.of("https", "http")) {
+            HttpResponse<String> start = direct.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hubPort
+                    + "/hub/oauth_login")).header("X-Forwarded-Proto", proto).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+            String cookie = start.headers().allValues("Set-Cookie").stream()
+                    .filter(c -> c.startsWith("dsvmpools-oauth-state=")).findFirst().orElseThrow();
+            assertThat(cookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
+            if (proto.equals("https")) {
+                assertThat(cookie).as(proto).containsIgnoringCase("; Secure");
+            } else {
+                assertThat(cookie).as(proto).doesNotContainIgnoringCase("Secure");
+            }
+        }
+    }
+
     @Test
     @Order(4)
     void aUserAddedByEmailOnlySignsInByTheirEmailInAnyCase() throws Exception {
@@ -265,7 +303,11 @@ class JupyterHubSignInIT {
 
     /** The hub's login page sends the browser to Entra's sign-in form; the form's answer comes back signed in. */
     private static HttpResponse<String> signIn(HttpClient browser, String login) throws Exception {
-        HttpResponse<String> form = get(browser, hubUrl + "/hub/login");
+        return signIn(browser, login, "/hub/login");
+    }
+
+    private static HttpResponse<String> signIn(HttpClient browser, String login, String start) throws Exception {
+        HttpResponse<String> form = get(browser, hubUrl + start);
         assertThat(form.uri().toString()).as(form.body()).startsWith(emulator.entraAuthority().replace("/v2.0", ""));
         Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(form.body());
         assertThat(action.find()).as(form.body()).isTrue();
@@ -371,7 +413,8 @@ class JupyterHubSignInIT {
     // --- the VM ---
 
     private static String roster() {
-        return "DSVMPOOLS_SHARE_ROOT=\"$S/share\" DSVMPOOLS_USERS_ROOT=\"$S/data/users\""
+        // The sandbox shares the machine's network: no guard of its own to check (VmAgentsIT loads one).
+        return "DSVMPOOLS_IMDS_GUARD_TABLE= DSVMPOOLS_SHARE_ROOT=\"$S/share\" DSVMPOOLS_USERS_ROOT=\"$S/data/users\""
                 + " DSVMPOOLS_ACCOUNTS_ROOT=\"$S/accounts\" DSVMPOOLS_RUN_DIR=\"$S/run\""
                 + " bash \"$S/roster-agent.sh\" dpmlteam pool-data";
     }

@@ -31,6 +31,7 @@ class UsageAgentScriptTest {
 
     @TempDir
     Path dir;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
     @BeforeEach
     void stubs() throws Exception {
@@ -56,6 +57,8 @@ class UsageAgentScriptTest {
     private void userData(String json) throws Exception {
         String encoded = json == null ? "" : Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
         stub("curl", "echo \"$*\" >> '" + dir.resolve("curl.log") + "'\n"
+                // What curl reads as its configuration on its standard input: headers with the token.
+                + "case \" $* \" in *' --config - '*) cat >> '" + dir.resolve("curl-stdin.log") + "' ;; esac\n"
                 + "case \"$*\" in\n"
                 + "  *compute/name*) printf 'dsvm-vmss_3' ;;\n"
                 + "  *compute/userData*) printf '" + encoded + "' ;;\n"
@@ -87,9 +90,11 @@ class UsageAgentScriptTest {
         assertThat(received.report().sessions()).extracting(UsageReport.Session::user).containsExactly("alice", "bob");
         List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
         assertThat(calls).anyMatch(call -> call.contains("resource=api%3A%2F%2Fdsvmpools-usage"));
-        assertThat(calls).anyMatch(call -> call.contains("Authorization: Bearer tok-from-imds")
-                && call.contains("Content-Type: application/json")
+        assertThat(calls).anyMatch(call -> call.contains("Content-Type: application/json")
                 && call.endsWith("https://func-dsvmpools.azurewebsites.net/api/usage"));
+        assertThat(calls).as("no token on a command line").noneMatch(call -> call.contains("tok-from-imds"));
+        assertThat(Files.readString(dir.resolve("curl-stdin.log")))
+                .contains("header = \"Authorization: Bearer tok-from-imds\"");
         assertThat(calls).noneMatch(call -> call.contains("storage.azure.com") || call.contains("/messages"));
         assertThat(Files.exists(dir.resolve("sent.xml"))).isFalse();
     }
@@ -108,6 +113,7 @@ class UsageAgentScriptTest {
         builder.environment().put("DSVMPOOLS_PROC", dir.resolve("proc").toString());
         builder.environment().put("DSVMPOOLS_RUN_DIR", dir.resolve("run").toString());
         builder.environment().put("DSVMPOOLS_SHARE_ROOT", dir.resolve("share").toString());
+        builder.environment().putAll(environment);
         Process run = builder.start();
         String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(run.waitFor()).as(output).isZero();
@@ -133,9 +139,21 @@ class UsageAgentScriptTest {
                         .toInstant());
         assertThat(report.kernels()).isEmpty();
         List<String> calls = Files.readAllLines(dir.resolve("curl.log"));
-        assertThat(calls).anyMatch(call -> call.contains("Authorization: Bearer tok-from-imds")
-                && call.endsWith("https://dpcontrol.queue.core.windows.net/usage-reports/messages"));
+        assertThat(calls).anyMatch(call -> call.endsWith("https://dpcontrol.queue.core.windows.net/usage-reports/messages"));
+        assertThat(calls).as("no token on a command line").noneMatch(call -> call.contains("tok-from-imds"));
+        assertThat(Files.readString(dir.resolve("curl-stdin.log")))
+                .isEqualTo("header = \"Authorization: Bearer tok-from-imds\"\n");
         assertThat(calls).anyMatch(call -> call.contains("resource=https%3A%2F%2Fstorage.azure.com%2F"));
+    }
+
+    /** who prints the login in the VM's zone: 09:00 in Tokyo (UTC+9) is midnight UTC, whatever the zone. */
+    @Test
+    void theLoginTimeIsReadInTheVmsZoneNotAsUtc() throws Exception {
+        environment.put("TZ", "JST-9");
+
+        UsageReport report = runAgent(TWO_SESSIONS);
+
+        assertThat(report.sessions().get(0).since()).isEqualTo(Instant.parse("2026-11-27T00:00:00Z"));
     }
 
     @Test

@@ -190,6 +190,12 @@ final class Policies {
      * the pool's {@code max} hosts exist from the start, deallocated.
      */
     static final class AvdScalingPlan implements SimPolicy {
+        /** Every AVD user connects through its gateway, which starts a host on connect. */
+        @Override
+        public boolean ownsTheDoor() {
+            return true;
+        }
+
         private final ScalingConfig config;
 
         AvdScalingPlan(ScalingConfig config) {

@@ -19,6 +19,14 @@ interface SimPolicy {
      */
     List<ScalingAction> decide(SimulatedPool pool, int waitingUsers, Instant now, boolean tick);
 
+    /**
+     * Whether every user arrives through a door of the policy's own that sees them at once, whatever the share of
+     * users the simulation sends through dsvm-pools' front door: AVD's gateway (Start VM on Connect) is one.
+     */
+    default boolean ownsTheDoor() {
+        return false;
+    }
+
     /** The users its forecast expects at {@code now}, for the plot; empty for a policy that does not forecast. */
     default Optional<Integer> forecastUsers(Instant now) {
         return Optional.empty();

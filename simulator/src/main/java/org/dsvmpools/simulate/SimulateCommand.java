@@ -29,6 +29,7 @@ import org.dsvmpools.scaling.ScalingConfigs;
  *   --pool pool.json        the pool document (as POSTed); default: the bundled simulate/pool.json
  *   --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
  *   --price 0.192           price per instance-hour
+ *   --front-door SHARE      share of users (0-1) through the front door; the rest seen once an instance runs
  *   --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats, as a teacher
  *                           would make before a class; only our policy has a wake API
  *   --json                  the figures as a JSON array instead of a table
@@ -50,6 +51,8 @@ public final class SimulateCommand {
               --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
               --price 0.192           price per instance-hour
               --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats
+              --front-door SHARE      the share of users (0 to 1) who come through the front door, which wakes the
+                                      pool at once; the others are seen only once an instance runs (default 1)
               --json                  the figures as a JSON array instead of a table
               --plot out.png          active users and running instances over time, one panel per policy
               --generate DIR          write the bundled traces into DIR and stop
@@ -115,7 +118,7 @@ public final class SimulateCommand {
         ScalingConfig config = ScalingConfigs.of(options.pool());
         List<Simulation.Run> runs = new ArrayList<>();
         for (String policy : options.policies) {
-            runs.add(simulate(policy, trace, config, options.wakes, options.price,
+            runs.add(simulate(policy, trace, config, options.wakes, options.price, options.frontDoor,
                     terminal ? bar(err, policy) : p -> { }));
         }
         SimulationResult oracle = Simulation.oracle(trace, config, options.price).result();
@@ -130,9 +133,10 @@ public final class SimulateCommand {
     }
 
     static Simulation.Run simulate(String policy, List<TraceSession> trace, ScalingConfig config,
-                                   List<Policies.WakeCall> wakes, double price, DoubleConsumer progress) {
+                                   List<Policies.WakeCall> wakes, double price, double frontDoor,
+                                   DoubleConsumer progress) {
         return policy.equals("oracle") ? Simulation.oracle(trace, config, price)
-                : Simulation.run(trace, config, Policies.of(policy, config, wakes), price, progress);
+                : Simulation.run(trace, config, Policies.of(policy, config, wakes), price, frontDoor, progress);
     }
 
     static void generate(Path dir) throws IOException {
@@ -215,6 +219,7 @@ public final class SimulateCommand {
         Path generate;
         boolean json;
         double price = DEFAULT_PRICE;
+        double frontDoor = Simulation.ALL_THROUGH_THE_DOOR;
         List<String> policies = new ArrayList<>();
         List<Policies.WakeCall> wakes = new ArrayList<>();
 
@@ -240,8 +245,10 @@ public final class SimulateCommand {
                     case "--policy" -> options.policies.add(known(value));
                     case "--price" -> options.price = Double.parseDouble(value);
                     case "--wake" -> options.wakes.add(Policies.WakeCall.parse(value));
+                    case "--front-door" -> options.frontDoor = share(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag + "; valid: --bundled,"
-                            + " --sessions, --logons, --pool, --policy, --price, --wake, --json, --plot, --generate,"
+                            + " --sessions, --logons, --pool, --policy, --price, --wake, --front-door, --json, --plot,"
+                            + " --generate,"
                             + " --help (./dsvmpools simulate --help)");
                 }
             }
@@ -253,6 +260,20 @@ public final class SimulateCommand {
                 throw new IllegalArgumentException("give exactly one of --sessions, --logons or --bundled");
             }
             return options;
+        }
+
+        private static double share(String value) {
+            double share;
+            try {
+                share = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                share = Double.NaN;
+            }
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("--front-door takes the share of users who come through the"
+                        + " front door, from 0 to 1, not '" + value + "'");
+            }
+            return share;
         }
 
         private static String known(String policy) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.DoubleConsumer;
 import org.dsvmpools.scaling.ScalingConfig;
 
@@ -33,8 +34,15 @@ final class Simulation {
     record Run(SimulationResult result, List<Sample> samples) {
     }
 
-    private record Waiting(TraceSession session, Instant since) {
+    /** A user waiting for a seat since the step that saw them; through the front door, or at the pool's address. */
+    private record Waiting(TraceSession session, Instant since, boolean frontDoor) {
     }
+
+    /**
+     * Everybody through the front door: the figures published before the arrival model (#29), and what a pool
+     * whose users all start from the door or {@code dsvmpools connect} gets.
+     */
+    static final double ALL_THROUGH_THE_DOOR = 1.0;
 
     /** A session's wait, by when it began in the trace. */
     private record Wait(Instant start, double seconds) {
@@ -81,6 +89,20 @@ final class Simulation {
 
     static Run run(List<TraceSession> trace, ScalingConfig config, SimPolicy policy, double pricePerHour,
                    DoubleConsumer progress) {
+        return run(trace, config, policy, pricePerHour, ALL_THROUGH_THE_DOOR, progress);
+    }
+
+    /**
+     * As users really arrive: a share {@code frontDoor} of the sessions (chosen by a hash of user and start, so a
+     * run is repeatable) come through the front door, which wakes the pool at once. The others go straight to the
+     * pool's address: their agent reports them only once an instance answers there, so while none runs (at zero,
+     * or every instance still starting) the policy does not see them and they wait until it starts one by itself.
+     */
+    static Run run(List<TraceSession> trace, ScalingConfig config, SimPolicy policy, double pricePerHour,
+                   double frontDoor, DoubleConsumer progress) {
+        if (!(frontDoor >= 0 && frontDoor <= 1)) {
+            throw new IllegalArgumentException("the front door's share is between 0 and 1, not " + frontDoor);
+        }
         SimulatedPool pool = new SimulatedPool(config.usersPerInstance());
         policy.prepare(pool);
         Instant start = trace.get(0).start().minus(Duration.ofHours(1));
@@ -99,12 +121,14 @@ final class Simulation {
             pool.endSessions(now);
             while (!arrivals.isEmpty() && !arrivals.peekFirst().start().isAfter(now)) {
                 // Arrivals are seen at the first step after them: a seat there means no wait at all.
-                waiting.addLast(new Waiting(arrivals.removeFirst(), now));
+                TraceSession session = arrivals.removeFirst();
+                waiting.addLast(new Waiting(session, now, policy.ownsTheDoor() || throughTheDoor(session, frontDoor)));
             }
             seatWaiting(pool, waiting, waits, now);
             boolean tick = Duration.between(start, now).toSeconds() % TICK.toSeconds() == 0;
-            if (tick || !waiting.isEmpty()) {
-                pool.apply(policy.decide(pool, waiting.size(), now, tick), now);
+            int seen = seen(pool, waiting);
+            if (tick || seen > 0) {
+                pool.apply(policy.decide(pool, seen, now, tick), now);
             }
             if (tick) {
                 samples.add(new Sample(now, pool.activeUsers() + waiting.size(), pool.running().size(),
@@ -120,6 +144,16 @@ final class Simulation {
         return new Run(result(policy.name(), hours, hours * pricePerHour, trace.size(),
                 waits.stream().map(Wait::seconds).toList(), pool.interrupted(), weeks.of(waits, pricePerHour)),
                 samples);
+    }
+
+    static boolean throughTheDoor(TraceSession session, double share) {
+        return Math.floorMod(Objects.hash(session.user(), session.start()), 10_000) < share * 10_000;
+    }
+
+    /** The waiting users the policy knows of: the front door's, and the others once an instance answers them. */
+    private static int seen(SimulatedPool pool, Deque<Waiting> waiting) {
+        boolean answering = !pool.running().isEmpty();
+        return (int) waiting.stream().filter(w -> w.frontDoor() || answering).count();
     }
 
     /** Seats waiting users in arrival order; a seated user works the session's full length from then on. */

@@ -166,6 +166,60 @@ class SimulatorTest {
         assertThat(original).isNotEqualTo(altered);
     }
 
+    /**
+     * The arrival path as it is (#29): a user who goes straight to the pool's address is seen only once an instance
+     * answers there. At zero, a lone 3 a.m. user at the address is not seen at all, so the reactive policy never
+     * starts an instance for them; through the front door they wait only for an instance to start. AVD's users all
+     * come through its gateway, whatever the share.
+     */
+    @Test
+    void aUserAtTheAddressOfAPoolAtZeroIsNotSeenAndOneThroughTheFrontDoorWakesIt() {
+        var config = org.dsvmpools.scaling.ScalingConfigs.of(pool("simulate/department-pool.json"));
+        List<TraceSession> night = List.of(new TraceSession("owl", Instant.parse("2026-11-04T03:00:00Z"),
+                Instant.parse("2026-11-04T04:00:00Z")));
+
+        SimulationResult door = Simulation.run(night, config, Policies.of("reactive", config), 1, 1.0, p -> { })
+                .result();
+        SimulationResult address = Simulation.run(night, config, Policies.of("reactive", config), 1, 0.0, p -> { })
+                .result();
+
+        assertThat(door.waitedSessions()).isEqualTo(1);
+        assertThat(door.maxWaitSeconds()).isBetween(60.0, 400.0);
+        assertThat(address.maxWaitSeconds()).as("never seen: waits to the end of the run").isGreaterThan(3600.0);
+        assertThat(address.instanceHours()).isZero();
+
+        List<TraceSession> week = TraceGenerator.generate(new TraceGenerator.Shape(40, 1, false, 0, true), 11);
+        SimulationResult avdDoor = Simulation.run(week, config, Policies.of("avd", config), 1, 1.0, p -> { }).result();
+        SimulationResult avdAddress = Simulation.run(week, config, Policies.of("avd", config), 1, 0.0, p -> { })
+                .result();
+        assertThat(avdAddress).as("AVD's gateway is its door").isEqualTo(avdDoor);
+        SimulationResult oursAll = Simulation.run(week, config, Policies.of("dsvmpools", config), 1, 1.0, p -> { })
+                .result();
+        SimulationResult oursNone = Simulation.run(week, config, Policies.of("dsvmpools", config), 1, 0.0, p -> { })
+                .result();
+        assertThat(oursNone.waitedSessions()).isGreaterThanOrEqualTo(oursAll.waitedSessions());
+        assertThat(oursNone.p95WaitSeconds()).isGreaterThanOrEqualTo(oursAll.p95WaitSeconds());
+    }
+
+    @Test
+    void theFrontDoorsShareSplitsSessionsRepeatablyAndAShareOutsideZeroToOneIsRefused() {
+        List<TraceSession> week = TraceGenerator.generate(new TraceGenerator.Shape(40, 1, false, 0, true), 11);
+
+        long half = week.stream().filter(session -> Simulation.throughTheDoor(session, 0.5)).count();
+
+        assertThat((double) half / week.size()).isBetween(0.4, 0.6);
+        assertThat(week).noneMatch(session -> Simulation.throughTheDoor(session, 0.0))
+                .allMatch(session -> Simulation.throughTheDoor(session, 1.0));
+        assertThat(week.stream().filter(session -> Simulation.throughTheDoor(session, 0.5)).count()).isEqualTo(half);
+        var config = org.dsvmpools.scaling.ScalingConfigs.of(pool("simulate/department-pool.json"));
+        assertThatThrownBy(() -> Simulation.run(week, config, Policies.of("avd", config), 1, 1.5, p -> { }))
+                .hasMessageContaining("between 0 and 1");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThatThrownBy(() -> SimulateCommand.run(new String[] {"--bundled", "class-burst.csv", "--front-door",
+                "most"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err), false))
+                .hasMessageContaining("--front-door takes the share of users");
+    }
+
     private static org.dsvmpools.pool.PoolSpec pool(String resource) {
         try (var in = SimulatorTest.class.getClassLoader().getResourceAsStream(resource)) {
             return org.dsvmpools.pool.PoolSpecJson.read(new ObjectMapper().readTree(in)).spec();

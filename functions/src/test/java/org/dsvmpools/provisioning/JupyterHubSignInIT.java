@@ -346,26 +346,40 @@ class JupyterHubSignInIT {
         return JSON.readTree(started.body()).path("id").asText();
     }
 
-    /** A cell sent over a kernel's channels, which can be sent again. */
-    private record Cell(WebSocket socket, String message) {
+    /** A cell sent over a kernel's channels, which can be sent again, over a new connection if need be. */
+    private static final class Cell {
+        private final HttpClient browser;
+        private final String user;
+        private final String kernel;
+        private final String message;
+        private WebSocket socket;
+
+        Cell(HttpClient browser, String user, String kernel, String message) throws Exception {
+            this.browser = browser;
+            this.user = user;
+            this.kernel = kernel;
+            this.message = message;
+            this.socket = channels(browser, user, kernel);
+        }
+
         void send() throws Exception {
             socket.sendText(message, true).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        /** As a notebook page does when its kernel seems stuck: a new connection, and the cell sent again. */
+        void reconnect() throws Exception {
+            socket.abort();
+            socket = channels(browser, user, kernel);
+            send();
+        }
+
+        WebSocket socket() {
+            return socket;
         }
     }
 
     /** A cell run over the kernel's channels, as the notebook page sends it. */
     private static Cell execute(HttpClient browser, String user, String kernel, String code) throws Exception {
-        String cookies = String.join("; ", ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore()
-                .getCookies().stream().map(c -> c.getName() + "=" + c.getValue()).toList());
-        WebSocket socket = browser.newWebSocketBuilder().header("Cookie", cookies)
-                .buildAsync(URI.create(hubUrl.replace("http", "ws") + "/user/" + user + "/api/kernels/" + kernel
-                        + "/channels"), new WebSocket.Listener() {
-                    @Override
-                    public CompletableFuture<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
         ObjectNode message = JSON.createObjectNode().put("channel", "shell");
         message.putObject("header").put("msg_id", UUID.randomUUID().toString()).put("username", user)
                 .put("session", UUID.randomUUID().toString()).put("msg_type", "execute_request").put("version", "5.3");
@@ -374,20 +388,37 @@ class JupyterHubSignInIT {
         message.putObject("content").put("code", code).put("silent", false).put("store_history", false)
                 .put("allow_stdin", false).put("stop_on_error", true).putObject("user_expressions");
         message.putArray("buffers");
-        Cell cell = new Cell(socket, message.toString());
+        Cell cell = new Cell(browser, user, kernel, message.toString());
         cell.send();
         return cell;
+    }
+
+    private static WebSocket channels(HttpClient browser, String user, String kernel) throws Exception {
+        String cookies = String.join("; ", ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore()
+                .getCookies().stream().map(c -> c.getName() + "=" + c.getValue()).toList());
+        return browser.newWebSocketBuilder().header("Cookie", cookies)
+                .buildAsync(URI.create(hubUrl.replace("http", "ws") + "/user/" + user + "/api/kernels/" + kernel
+                        + "/channels"), new WebSocket.Listener() {
+                    @Override
+                    public CompletableFuture<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /**
      * Waits for the kernel's state. A cell sent while the kernel was still starting can be lost before the kernel
      * listens, as a notebook page finds when it reconnects: it is sent again every two seconds until the kernel
-     * reaches the state.
+     * reaches the state, and over a new connection every fifteen seconds while the kernel still says "starting"
+     * (on a loaded machine the server's first connection can miss the kernel's first status, and then its state
+     * stays "starting" until a page connects again).
      */
     private static void awaitKernelState(HttpClient browser, String user, String kernel, String state, Cell cell)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         long resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        long reconnectAt = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         String seen = "";
         while (System.nanoTime() < deadline) {
             seen = JSON.readTree(get(browser, hubUrl + "/user/" + user + "/api/kernels/" + kernel).body())
@@ -395,7 +426,11 @@ class JupyterHubSignInIT {
             if (seen.equals(state)) {
                 return;
             }
-            if (System.nanoTime() > resendAt && (seen.equals("starting") || state.equals("busy"))) {
+            if (System.nanoTime() > reconnectAt && seen.equals("starting")) {
+                cell.reconnect();
+                reconnectAt = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            } else if (System.nanoTime() > resendAt && (seen.equals("starting") || state.equals("busy"))) {
                 cell.send();
                 resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             }

@@ -26,6 +26,9 @@ param usageQueueEnabled bool = true
 @description('The JupyterHub app registration\'s client id (docs/sign-in.md); empty: pools keep the image\'s sign-in.')
 param hubClientId string = ''
 
+@description('The front door\'s app registration\'s client id (docs/front-door.md): users of a pool sign in at /api/p/<pool>, which wakes a pool at zero; its federated credential trusts the app\'s identity. Empty: no front door.')
+param doorClientId string = ''
+
 @description('The API app registration\'s client id: every call then needs an Entra access token for api://<it>, which the app checks; empty: function keys only.')
 param authClientId string = ''
 
@@ -112,6 +115,7 @@ module app 'modules/app.bicep' = {
     usageQueueId: usageOverQueue ? storage.outputs.usageQueueId : ''
     usageClientId: usageClientId
     hubClientId: hubClientId
+    doorClientId: doorClientId
     hubIdentityId: identities.outputs.hubIdentityId
     hubIdentityClientId: identities.outputs.hubIdentityClientId
     authClientId: authClientId

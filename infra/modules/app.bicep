@@ -15,6 +15,7 @@ param subnetId string
 param usageQueueUrl string
 param usageQueueId string
 param hubClientId string
+param doorClientId string = ''
 param hubIdentityId string
 param hubIdentityClientId string
 param authClientId string
@@ -115,6 +116,12 @@ var hubSettings = empty(hubClientId) ? {} : {
   DSVMPOOLS_HUB_IDENTITY_ID: hubIdentityId
   DSVMPOOLS_HUB_IDENTITY_CLIENT_ID: hubIdentityClientId
 }
+// The front door signs users in itself (Flex Consumption has no App Service Authentication to do it) and comes
+// back to the app's own host name; the app registration lists <that>/door/signed-in as its redirect URI.
+var doorSettings = empty(doorClientId) ? {} : {
+  DSVMPOOLS_DOOR_CLIENT_ID: doorClientId
+  DSVMPOOLS_DOOR_URL: 'https://${site.properties.defaultHostName}/api'
+}
 // Callers' Entra tokens are checked by the app itself: on Flex Consumption, App Service Authentication does not
 // block unauthenticated callers (Microsoft's "Flex Consumption plan hosting", Considerations).
 // The API takes only users' delegated tokens and its app roles' holders: never a managed identity (docs/security.md).
@@ -140,7 +147,7 @@ resource settings 'Microsoft.Web/sites/config@2024-11-01' = {
   parent: site
   name: 'appsettings'
   properties: union(baseSettings, networkSettings, usageQueueSettings, usageSettings, hubSettings, apiSettings,
-    graphSettings, poolGroupSettings)
+    graphSettings, poolGroupSettings, doorSettings)
 }
 
 output name string = site.name

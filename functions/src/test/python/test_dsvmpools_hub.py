@@ -7,6 +7,7 @@ the standard library only.
 import base64
 import hashlib
 import json
+import os
 import re
 import time
 import unittest
@@ -92,6 +93,42 @@ class IdentityMapping(unittest.TestCase):
     def test_a_removed_entry_is_still_found_so_the_refusal_can_say_so(self):
         removed = dict(ALICE, state="removed")
         self.assertEqual(hub.roster_entry([removed], claims())["state"], "removed")
+
+
+SHARED_CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "org", "dsvmpools", "door",
+                            "roster-matching-cases.json")
+
+
+class SharedRosterMatching(unittest.TestCase):
+    """The table the front door's RosterMatch is tested on too: both match an account to the same entry."""
+
+    def test_every_shared_case(self):
+        with open(SHARED_CASES) as f:
+            cases = json.load(f)["cases"]
+        self.assertGreater(len(cases), 10)
+        for case in cases:
+            with self.subTest(case["case"]):
+                expect = case["expect"]
+                token = {k: v for k, v in case["claims"].items()}
+                if "name" in expect:
+                    entry = hub.roster_entry(case["roster"], token)
+                    self.assertEqual((entry["name"], entry["state"]), (expect["name"], expect["state"]))
+                elif "ambiguous" in expect:
+                    with self.assertRaisesRegex(hub.SignInRefused, re.escape(", ".join(expect["ambiguous"]))):
+                        hub.roster_entry(case["roster"], token)
+                else:
+                    with self.assertRaisesRegex(hub.SignInRefused, "is not a user of this pool"):
+                        hub.roster_entry(case["roster"], token)
+
+
+class LoginHint(unittest.TestCase):
+    def test_a_sign_in_name_is_passed_on(self):
+        self.assertEqual(hub.login_hint("alice@contoso.com"), "alice@contoso.com")
+
+    def test_anything_that_is_no_sign_in_name_is_dropped(self):
+        for bad in ("", "alice", "a b@contoso.com", "alice@contoso.com\r\nSet-Cookie: x", "x" * 251 + "@c.com", None):
+            with self.subTest(bad=bad):
+                self.assertIsNone(hub.login_hint(bad))
 
 
 class Pkce(unittest.TestCase):

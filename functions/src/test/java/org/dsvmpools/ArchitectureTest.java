@@ -18,10 +18,10 @@ import java.util.Arrays;
 class ArchitectureTest {
     private static final String[] DOMAIN = {
         "org.dsvmpools.pool..", "org.dsvmpools.cloud..", "org.dsvmpools.provisioning..", "org.dsvmpools.scaling..",
-        "org.dsvmpools.onboarding.."
+        "org.dsvmpools.onboarding..", "org.dsvmpools.door.."
     };
     private static final String[] CAPABILITIES = {
-        "org.dsvmpools.provisioning..", "org.dsvmpools.scaling..", "org.dsvmpools.onboarding.."
+        "org.dsvmpools.provisioning..", "org.dsvmpools.scaling..", "org.dsvmpools.onboarding..", "org.dsvmpools.door.."
     };
     /** Besides the {@code *Json} codecs: the pool document, the roster manifest file and Event Grid's schemas. */
     private static final String[] JSON_CODECS = {"JsonObjectReader", "PoolDocuments", "Manifest", "RosterEvents"};
@@ -53,6 +53,9 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onboardingStandsOnTheCoreOnly = standsOnTheCoreOnly("onboarding");
+
+    @ArchTest
+    static final ArchRule theFrontDoorStandsOnTheCoreOnly = standsOnTheCoreOnly("door");
 
     private static ArchRule standsOnTheCoreOnly(String capability) {
         String[] others = Arrays.stream(CAPABILITIES).filter(c -> !c.equals("org.dsvmpools." + capability + ".."))

@@ -22,6 +22,8 @@ import org.dsvmpools.kit.TlsCertificate;
 public final class AzureEmulator implements AutoCloseable {
     /** The tenant the emulator's Entra ID serves. */
     public static final String ENTRA_TENANT = EntraApi.TENANT;
+    /** The object id in the tokens the metadata endpoint gives the machine that asks without a client id. */
+    public static final String CONTROL_PLANE_PRINCIPAL = EntraApi.CONTROL_PLANE_PRINCIPAL;
     private final HttpsServer arm;
     private final HttpServer files;
     private Faults faults;

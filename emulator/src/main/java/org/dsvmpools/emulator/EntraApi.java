@@ -29,8 +29,11 @@ import java.util.function.Function;
  *       (RS256 keys with a {@code kid});</li>
  *   <li>{@code GET /{tenant}/oauth2/v2.0/authorize}: an unknown {@code client_id} (AADSTS700016) or a
  *       {@code redirect_uri} the app does not list (AADSTS50011) is an error page, never a redirect; otherwise the
- *       sign-in form, whose {@code POST} (the account's mail or user principal name, among the directory's users)
- *       redirects to the app with {@code code} and {@code state};</li>
+ *       sign-in form (filled in with a {@code login_hint}), whose {@code POST} (the account's mail or user
+ *       principal name, among the directory's users) redirects to the app with {@code code} and {@code state} and
+ *       sets the tenant's session cookie; with that cookie a later request is answered at once (single sign-on),
+ *       unless {@code prompt=login} or a {@code login_hint} for another account asks for the form, and
+ *       {@code prompt=none} without a session is {@code login_required} (AADSTS50058);</li>
  *   <li>{@code POST /{tenant}/oauth2/v2.0/token} for {@code authorization_code}: the client authenticates with a
  *       {@code client_assertion} that one of the app's federated identity credentials trusts (issuer, subject,
  *       audience; AADSTS700211/700213/700212), a code is redeemed once (AADSTS54005), within ten minutes
@@ -61,6 +64,9 @@ final class EntraApi {
     private final Function<String, Optional<JsonNode>> users;
     private final Clock clock;
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
+    /** Browsers signed in at the tenant: their session cookie's value to the account's sign-in name. */
+    private final Map<String, String> browserSessions = new ConcurrentHashMap<>();
+    private static final String SESSION_COOKIE = "ESTSAUTH";
     /** A scale set's system-assigned principal by resource group and name, for its instances' metadata service. */
     private volatile java.util.function.BiFunction<String, String, Optional<String>> scaleSets = (g, n) -> Optional.empty();
 
@@ -161,22 +167,69 @@ final class EntraApi {
                     state);
             return;
         }
+        String hint = query.getOrDefault("login_hint", "");
         if (!method.equals("POST")) {
-            signInForm(exchange, exchange.getRequestURI().getRawQuery(), null);
+            Optional<JsonNode> signedIn = signedIn(exchange).filter(user -> !"login".equals(query.get("prompt"))
+                    && (hint.isEmpty() || names(user, hint)));
+            if (signedIn.isPresent()) {
+                // Single sign-on: the browser's session at the tenant is this account (and the hint names it).
+                issue(exchange, clientId, redirect, query, challengeMethod, state, signedIn.get(), false);
+            } else if ("none".equals(query.get("prompt"))) {
+                redirect(exchange, redirect, Map.of("error", "login_required", "error_description",
+                        "AADSTS50058: A silent sign-in request was sent but no user is signed in."), state);
+            } else {
+                signInForm(exchange, exchange.getRequestURI().getRawQuery(), hint, null);
+            }
             return;
         }
         String login = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
                 .getOrDefault("login", "");
         Optional<JsonNode> user = users.apply(login);
         if (user.isEmpty()) {
-            signInForm(exchange, exchange.getRequestURI().getRawQuery(), "AADSTS50034: The user account {EUII Hidden}"
-                    + " does not exist in the directory. To sign into this application, the account must be added to"
-                    + " the directory.");
+            signInForm(exchange, exchange.getRequestURI().getRawQuery(), login, "AADSTS50034: The user account"
+                    + " {EUII Hidden} does not exist in the directory. To sign into this application, the account"
+                    + " must be added to the directory.");
             return;
+        }
+        issue(exchange, clientId, redirect, query, challengeMethod, state, user.get(), true);
+    }
+
+    /**
+     * The browser's session at the tenant: the cookie a sign-in set, for a user still in the directory. Entra's
+     * own cookie is opaque too; this one names an entry of {@link #browserSessions}.
+     */
+    private Optional<JsonNode> signedIn(HttpExchange exchange) {
+        String cookies = String.join(";", Optional.ofNullable(exchange.getRequestHeaders().get("Cookie"))
+                .orElse(java.util.List.of()));
+        for (String pair : cookies.split(";")) {
+            String trimmed = pair.trim();
+            if (trimmed.startsWith(SESSION_COOKIE + "=")) {
+                String login = browserSessions.get(trimmed.substring(SESSION_COOKIE.length() + 1));
+                if (login != null) {
+                    return users.apply(login);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a login hint names this user: their sign-in name or mail, without regard to case. */
+    private static boolean names(JsonNode user, String hint) {
+        return hint.equalsIgnoreCase(user.path("userPrincipalName").asText())
+                || hint.equalsIgnoreCase(user.path("mail").asText());
+    }
+
+    private void issue(HttpExchange exchange, String clientId, String redirect, Map<String, String> query,
+                       String challengeMethod, String state, JsonNode user, boolean newSession) throws IOException {
+        if (newSession) {
+            String session = random(32);
+            browserSessions.put(session, user.path("userPrincipalName").asText(user.path("mail").asText()));
+            exchange.getResponseHeaders().add("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/" + TENANT
+                    + "; Secure; HttpOnly; SameSite=None");
         }
         String code = random(32);
         codes.put(code, new Grant(clientId, redirect, query.get("code_challenge"), challengeMethod,
-                query.get("nonce"), query.getOrDefault("scope", ""), user.get(), clock.instant(), new boolean[1]));
+                query.get("nonce"), query.getOrDefault("scope", ""), user, clock.instant(), new boolean[1]));
         redirect(exchange, redirect, Map.of("code", code, "session_state", UUID.randomUUID().toString()), state);
     }
 
@@ -433,11 +486,12 @@ final class EntraApi {
         return body;
     }
 
-    private void signInForm(HttpExchange exchange, String rawQuery, String problem) throws IOException {
+    private void signInForm(HttpExchange exchange, String rawQuery, String login, String problem) throws IOException {
         String html = "<!DOCTYPE html><html><head><title>Sign in to your account</title></head><body>"
                 + "<h1>Sign in</h1>" + (problem == null ? "" : "<p id=\"error\">" + escape(problem) + "</p>")
                 + "<form method=\"post\" action=\"/" + TENANT + "/oauth2/v2.0/authorize?" + escape(rawQuery) + "\">"
-                + "<input type=\"email\" name=\"login\" placeholder=\"Email, phone, or Skype\">"
+                + "<input type=\"email\" name=\"login\" placeholder=\"Email, phone, or Skype\" value=\""
+                + escape(login) + "\">"
                 + "<input type=\"submit\" value=\"Next\"></form></body></html>";
         send(exchange, problem == null ? 200 : 400, "text/html; charset=utf-8", html);
     }

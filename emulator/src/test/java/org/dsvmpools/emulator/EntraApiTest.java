@@ -110,6 +110,48 @@ class EntraApiTest {
         assertThat(json(stranger).path("error_codes").get(0).asInt()).isEqualTo(700213);
     }
 
+    /**
+     * Single sign-on as Entra does it: a browser that signed in carries the tenant's session cookie, and a later
+     * authorization request is answered at once with a code, unless its login hint names another account (the
+     * form, filled in with the hint) or it asks for {@code prompt=login}; {@code prompt=none} without a session
+     * is {@code login_required} (AADSTS50058).
+     */
+    @Test
+    void aBrowserSignedInAtTheTenantIsSignedInAgainWithoutTheForm() throws Exception {
+        String url = authorizeUrl(REDIRECT, "n");
+        HttpResponse<String> first = client.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("login=alice%40contoso.com")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("ESTSAUTH=").contains("Secure", "HttpOnly", "Path=/" + AzureEmulator.ENTRA_TENANT);
+        String session = cookie.substring(0, cookie.indexOf(';'));
+
+        HttpResponse<String> again = withCookie(url + "&login_hint=Alice%40Contoso.com", session);
+        HttpResponse<String> otherHint = withCookie(url + "&login_hint=bob%40contoso.com", session);
+        HttpResponse<String> prompted = withCookie(url + "&prompt=login", session);
+        HttpResponse<String> silentWithout = get(url + "&prompt=none");
+        HttpResponse<String> forged = withCookie(url, "ESTSAUTH=forged");
+
+        assertThat(again.statusCode()).isEqualTo(302);
+        String code = EntraApi.form(URI.create(again.headers().firstValue("Location").orElseThrow()).getRawQuery())
+                .get("code");
+        assertThat(redeem(code, VERIFIER, assertion(IDENTITY)).statusCode()).isEqualTo(200);
+        assertThat(otherHint.statusCode()).isEqualTo(200);
+        assertThat(otherHint.body()).contains("value=\"bob@contoso.com\"");
+        assertThat(prompted.statusCode()).isEqualTo(200);
+        assertThat(prompted.body()).contains("<form");
+        assertThat(silentWithout.statusCode()).isEqualTo(302);
+        assertThat(silentWithout.headers().firstValue("Location").orElseThrow()).contains("error=login_required",
+                "AADSTS50058");
+        assertThat(forged.statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> withCookie(String url, String cookie) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void anUnregisteredRedirectUriIsAnErrorPageNotARedirect() throws Exception {
         HttpResponse<String> page = get(authorizeUrl("https://evil.example/hub/oauth_callback", "n"));

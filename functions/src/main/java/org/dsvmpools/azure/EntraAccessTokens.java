@@ -68,22 +68,15 @@ import org.dsvmpools.pool.Caller;
  * the key cache alike.
  */
 public final class EntraAccessTokens {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SKEW_SECONDS = 300;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /** How long the tenant's key set is used before it is read again, unknown keys aside. */
-    static final Duration KEYS_LIVE = Duration.ofMinutes(15);
-    /** Within this window the keys are read at most twice (nimbus's rate limit: one read and one more). */
-    static final Duration KEY_READS_APART = Duration.ofMinutes(5);
-    /** Entra's key set is a few KiB; nimbus's own default limit. */
-    private static final int KEYS_SIZE_LIMIT = JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT;
+    static final Duration KEYS_LIVE = EntraTenant.KEYS_LIVE;
+    static final Duration KEY_READS_APART = EntraTenant.KEY_READS_APART;
     /** The claims only an id token carries (ID token claims reference). */
     private static final Set<String> ID_TOKEN_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
 
-    private final String authority;
+    private final EntraTenant tenant;
     private final Set<String> audiences;
     private final Presenters presenters;
-    private final HttpClient http;
     private final Clock clock;
     private volatile Checker checker;
 
@@ -129,10 +122,9 @@ public final class EntraAccessTokens {
      * @param presenters whom this route takes tokens from
      */
     public EntraAccessTokens(String authority, String audience, Presenters presenters, HttpClient http, Clock clock) {
-        this.authority = authority.replaceAll("/+$", "");
+        this.tenant = new EntraTenant(authority, http, clock);
         this.audiences = Set.of(audience, audience.replaceFirst("^api://", ""));
         this.presenters = presenters;
-        this.http = http;
         this.clock = clock;
     }
 
@@ -247,28 +239,16 @@ public final class EntraAccessTokens {
     }
 
     private Checker newChecker() {
-        JsonNode configuration = get(authority + "/.well-known/openid-configuration");
-        String issuer = configuration.path("issuer").asText();
-        // https://login.microsoftonline.com/<tenant id>/v2.0: the tenant is the path's first segment.
-        String[] path = URI.create(issuer).getPath().split("/");
-        if (path.length < 2 || path[1].isEmpty()) {
-            throw new RejectedTokenException("the tenant's OpenID configuration names no tenant in its issuer");
-        }
-        URL keys;
+        EntraTenant.Metadata tenant;
         try {
-            keys = URI.create(configuration.path("jwks_uri").asText()).toURL();
-        } catch (IllegalArgumentException | IOException e) {
-            throw new RejectedTokenException("the tenant's OpenID configuration names no key set");
+            tenant = this.tenant.metadata();
+        } catch (EntraTenant.UnreadableException e) {
+            throw new RejectedTokenException(e.getMessage());
         }
-        JWKSource<SecurityContext> built = JWKSourceBuilder.create(keys, this::retrieve)
-                .cache(KEYS_LIVE.toMillis(), TIMEOUT.toMillis()).refreshAheadCache(false)
-                .rateLimited(KEY_READS_APART.toMillis()).build();
-        ClockedKeys clocked = new ClockedKeys(((JWKSetBasedJWKSource<SecurityContext>) built).getJWKSetSource(), clock);
-
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         // Entra's access tokens say typ JWT; a token without typ is let through to the claims' checks.
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, clocked));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, tenant.keys()));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audiences, null,
                 Set.of("iss", "exp", "oid"), ID_TOKEN_CLAIMS) {
             @Override
@@ -278,67 +258,6 @@ public final class EntraAccessTokens {
         };
         claims.setMaxClockSkew(SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
-        return new Checker(processor, Set.of(issuer, "https://sts.windows.net/" + path[1] + "/"));
-    }
-
-    /**
-     * nimbus's {@code JWKSetBasedJWKSource} reads the machine's clock; this is the same two reads
-     * (the cached set, then a fresh one only if no key matches) with the injected clock. A read the rate limit
-     * refuses is no key: the token is refused as not the tenant's.
-     */
-    private record ClockedKeys(JWKSetSource<SecurityContext> source, Clock clock) implements JWKSource<SecurityContext> {
-        @Override
-        public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
-            long now = clock.millis();
-            try {
-                JWKSet cached = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
-                List<JWK> matching = selector.select(cached);
-                if (matching.isEmpty()) {
-                    matching = selector.select(source.getJWKSet(
-                            JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context));
-                }
-                return matching;
-            } catch (RateLimitReachedException e) {
-                return List.of();
-            }
-        }
-    }
-
-    /** nimbus's retriever, over the app's HTTP client (which trusts the local emulator's certificate). */
-    private Resource retrieve(URL url) throws IOException {
-        HttpResponse<InputStream> response = send(url.toString(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            byte[] bytes = body.readNBytes(KEYS_SIZE_LIMIT + 1);
-            if (bytes.length > KEYS_SIZE_LIMIT) {
-                throw new IOException("the tenant's key set is larger than " + KEYS_SIZE_LIMIT + " bytes");
-            }
-            if (response.statusCode() != 200) {
-                throw new IOException("the tenant's keys answered " + response.statusCode());
-            }
-            return new Resource(new String(bytes, StandardCharsets.UTF_8),
-                    response.headers().firstValue("Content-Type").orElse("application/json"));
-        }
-    }
-
-    private JsonNode get(String url) {
-        try {
-            HttpResponse<byte[]> response = send(url, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new RejectedTokenException("the tenant's configuration could not be read: "
-                        + response.statusCode());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new RejectedTokenException("the tenant's configuration could not be read: " + e.getMessage());
-        }
-    }
-
-    private <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> handler) throws IOException {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(), handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + url, e);
-        }
+        return new Checker(processor, tenant.issuers());
     }
 }

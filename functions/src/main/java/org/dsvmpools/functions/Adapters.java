@@ -34,6 +34,12 @@ import org.dsvmpools.scaling.ScalerLeases;
 import org.dsvmpools.scaling.ScalingSnapshots;
 import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.WakeRequests;
+import org.dsvmpools.door.DoorPorts;
+import org.dsvmpools.door.DoorSessions;
+import org.dsvmpools.door.IdentityProvider;
+import org.dsvmpools.azure.EntraDoorSignIn;
+import org.dsvmpools.azure.TableDoorSessions;
+import org.dsvmpools.azure.TableWakeLedger;
 
 /**
  * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
@@ -47,7 +53,17 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                        ScalingSnapshots snapshots, DemandHistories histories, WakeRequests wakes, RosterStore roster,
                        PoolShare share, GroupMembers groups, DeltaLinks deltaLinks,
                        GroupSubscriptions subscriptions, SignInRedirects redirects,
-                       java.net.http.HttpClient entraHttp) {
+                       java.net.http.HttpClient entraHttp, FrontDoorAdapters door) {
+    /**
+     * The front door's own: sign-ins and sessions, the wake counts, and the tenant's sign-in (null when the
+     * installation has no door).
+     */
+    public record FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant) {
+    }
+
+    /** Sign-ins in flight, sessions and wake counts: small rows, read on every visit to a door. */
+    static final String DOOR_TABLE = "frontdoor";
+
     /** The agents' latest usage report per instance, and the scaler's per-pool leases. */
     static final String USAGE_TABLE = "usage";
     static final String LEASE_TABLE = "scalerleases";
@@ -91,32 +107,46 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                         .map(url -> new GraphGroupSubscriptions(graph, url, arm)).orElse(null),
                 settings.optional(Settings.HUB_CLIENT_ID)
                         .map(appId -> new GraphAppRedirects(graph, appId, arm)).orElse(null),
-                java.net.http.HttpClient.newHttpClient());
+                java.net.http.HttpClient.newHttpClient(), door(settings, storage, arm, clock));
+    }
+
+    private static FrontDoorAdapters door(Settings settings, StorageClients storage, Supplier<ArmClients> arm,
+                                          java.time.Clock clock) {
+        IdentityProvider tenant = settings.optional(Settings.DOOR_CLIENT_ID).map(clientId -> EntraDoorSignIn.of(
+                Configuration.entraAuthority(settings), clientId, Configuration.doorCallback(settings), arm,
+                java.net.http.HttpClient.newHttpClient(), clock)).orElse(null);
+        return new FrontDoorAdapters(new TableDoorSessions(storage.table(DOOR_TABLE)),
+                new TableWakeLedger(storage.table(DOOR_TABLE)), tenant);
     }
 
     public Adapters withRepository(PoolRepository replacement) {
         return new Adapters(replacement, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
+                roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp, door);
     }
 
     public Adapters withQueue(WorkQueue replacement) {
         return new Adapters(repository, replacement, cloud, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp, door);
     }
 
     public Adapters withRedirects(SignInRedirects replacement) {
         return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions, replacement, entraHttp);
+                roster, share, groups, deltaLinks, subscriptions, replacement, entraHttp, door);
     }
 
     /** Entra ID's keys read through this client (a test's trusts the emulator's certificate). */
     public Adapters withEntraHttp(java.net.http.HttpClient replacement) {
         return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
-                roster, share, groups, deltaLinks, subscriptions, redirects, replacement);
+                roster, share, groups, deltaLinks, subscriptions, redirects, replacement, door);
+    }
+
+    public Adapters withDoor(FrontDoorAdapters replacement) {
+        return new Adapters(repository, queue, cloud, instances, reports, leases, snapshots, histories, wakes,
+                roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp, replacement);
     }
 
     public Adapters withCloud(Supplier<CloudResources> replacement) {
         return new Adapters(repository, queue, replacement, instances, reports, leases, snapshots, histories,
-                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp);
+                wakes, roster, share, groups, deltaLinks, subscriptions, redirects, entraHttp, door);
     }
 }

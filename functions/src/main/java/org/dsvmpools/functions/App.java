@@ -1,5 +1,7 @@
 package org.dsvmpools.functions;
 
+import org.dsvmpools.door.DoorSignIn;
+import org.dsvmpools.door.FrontDoor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -59,6 +61,9 @@ public final class App {
     private final RosterSync rosterSync;
     private final RosterEventDispatch rosterEvents;
     private final Clock clock;
+    private final FrontDoor frontDoor;
+    private final Optional<DoorSignIn> doorSignIn;
+    private final boolean doorIsHttps;
 
     private App(Settings settings, Clock clock, Adapters adapters) {
         this.clock = clock;
@@ -89,6 +94,11 @@ public final class App {
         this.rosterSync = new RosterSync(repository, adapters.roster(), adapters.groups(), adapters.deltaLinks(),
                 onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
+        this.frontDoor = new FrontDoor(repository, DoorBridges.rosters(adapters.roster()),
+                DoorBridges.seats(snapshots), DoorBridges.waker(wake), adapters.door().ledger(), clock);
+        this.doorSignIn = Optional.ofNullable(adapters.door().tenant())
+                .map(tenant -> new DoorSignIn(tenant, adapters.door().sessions(), clock));
+        this.doorIsHttps = settings.optional(Settings.DOOR_URL).map(url -> url.startsWith("https:")).orElse(true);
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
                 Configuration.blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
@@ -224,5 +234,19 @@ public final class App {
 
     RosterEventDispatch rosterEvents() {
         return rosterEvents;
+    }
+
+    FrontDoor frontDoor() {
+        return frontDoor;
+    }
+
+    /** The front door's sign-in; empty when the installation has none. */
+    Optional<DoorSignIn> doorSignIn() {
+        return doorSignIn;
+    }
+
+    /** Browsers reach the door over HTTPS (everywhere but a local stack): its cookie is then Secure. */
+    boolean doorIsHttps() {
+        return doorIsHttps;
     }
 }

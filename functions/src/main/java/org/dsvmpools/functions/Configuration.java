@@ -44,6 +44,20 @@ final class Configuration {
     }
 
     /** The tenant's OpenID Connect authority: the setting, or Entra ID's for the tenant. */
+    /**
+     * The front door's callback: {@code <DSVMPOOLS_DOOR_URL>/door/signed-in}, required with a door, since the
+     * app cannot know the address browsers reach it by (a custom domain, a gateway) from inside.
+     */
+    static java.net.URI doorCallback(Settings settings) {
+        String base = settings.required(Settings.DOOR_URL).replaceAll("/+$", "");
+        java.net.URI uri = java.net.URI.create(base + "/door/signed-in");
+        if (!"https".equals(uri.getScheme()) && !org.dsvmpools.azure.ArmClients.isLoopback(base)) {
+            throw new IllegalStateException(Settings.DOOR_URL + " must be https (Entra ID takes http only for"
+                    + " localhost): " + base);
+        }
+        return uri;
+    }
+
     static String entraAuthority(Settings settings) {
         return settings.optional(Settings.ENTRA_AUTHORITY)
                 .orElseGet(() -> HubSignIn.authorityOf(settings.required(Settings.TENANT_ID)));

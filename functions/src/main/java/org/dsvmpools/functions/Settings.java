@@ -54,6 +54,16 @@ public record Settings(Map<String, String> values) {
     public static final String HUB_IDENTITY_ID = "DSVMPOOLS_HUB_IDENTITY_ID";
     /** That identity's client id, which the hub names when it asks the metadata service for its token. */
     public static final String HUB_IDENTITY_CLIENT_ID = "DSVMPOOLS_HUB_IDENTITY_CLIENT_ID";
+    /**
+     * The front door's app registration's client id; unset: no front door ({@code /api/p/{pool}} says so). Its
+     * federated credential trusts the Function App's identity, so no secret exists.
+     */
+    public static final String DOOR_CLIENT_ID = "DSVMPOOLS_DOOR_CLIENT_ID";
+    /**
+     * Where browsers reach the app's routes, {@code https://<app>.azurewebsites.net/api}: the door's sign-in
+     * comes back to {@code <this>/door/signed-in}, which the app registration must list as a redirect URI.
+     */
+    public static final String DOOR_URL = "DSVMPOOLS_DOOR_URL";
     /** Entra ID's OpenID Connect authority; default: login.microsoftonline.com for {@link #TENANT_ID}. */
     public static final String ENTRA_AUTHORITY = "DSVMPOOLS_ENTRA_AUTHORITY";
     /**

@@ -163,6 +163,15 @@ def local_path(url):
     return None
 
 
+def login_hint(text):
+    """A sign-in name to pass on to Entra as login_hint, or None: a bounded address with no control characters
+    or spaces (anything else is not a name Entra could know, and is dropped rather than sent)."""
+    if (isinstance(text, str) and 0 < len(text) <= 256 and "@" in text
+            and not any(ord(c) <= 0x20 or 0x7f <= ord(c) <= 0x9f for c in text)):
+        return text
+    return None
+
+
 def read_users(path):
     """The manifest's entries that are objects; a manifest of another shape is no roster at all (nobody in)."""
     try:
@@ -188,10 +197,15 @@ class LoginHandler(BaseHandler):
                                                          "next": next_url}),
                                expires_days=None, httponly=True, path=self.hub.base_url,
                                secure=self.request.protocol == "https", samesite="Lax")
-        self.redirect(metadata["authorization_endpoint"] + "?" + urllib.parse.urlencode({
+        request = {
             "client_id": auth.client_id, "response_type": "code", "redirect_uri": auth.callback_url,
             "response_mode": "query", "scope": "openid profile email", "state": state, "nonce": nonce,
-            "code_challenge": challenge, "code_challenge_method": "S256"}))
+            "code_challenge": challenge, "code_challenge_method": "S256"}
+        hint = login_hint(self.get_argument("login_hint", ""))
+        if hint:
+            # From the front door, which signed this account in already: Entra signs it in again without asking.
+            request["login_hint"] = hint
+        self.redirect(metadata["authorization_endpoint"] + "?" + urllib.parse.urlencode(request))
 
 
 class CallbackHandler(BaseHandler):

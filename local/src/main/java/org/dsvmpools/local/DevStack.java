@@ -109,11 +109,11 @@ public final class DevStack {
         environment.put(FunctionHost.TOPIC_KEY_VARIABLE, topicKey);
         List<String> jvmOptions = new java.util.ArrayList<>();
         EmulatedControlPlane controlPlane = new EmulatedControlPlane(settings.values().getOrDefault(
-                "DSVMPOOLS_SUBSCRIPTION_ID", "00000000-0000-0000-0000-00000000e1e1"));
+                "DSVMPOOLS_SUBSCRIPTION_ID", "00000000-0000-0000-0000-00000000e1e1"), port);
         if (emulated) {
             environment.put(ARM_ENDPOINT_SETTING, "https://127.0.0.1:" + armPort + "/");
             // Every optional setting on, as in a deployed installation, unless the operator set it.
-            controlPlane.settings(azuritePort, armPort, port).forEach((name, value) -> {
+            controlPlane.settings(azuritePort, armPort).forEach((name, value) -> {
                 if (environment.getOrDefault(name, "").isBlank()) {
                     environment.put(name, value);
                 }
@@ -152,6 +152,10 @@ public final class DevStack {
             System.out.println("dsvm-pools local stack is up (first request served " + readyMillis
                     + " ms after launch)");
             System.out.println("  Functions:  http://127.0.0.1:" + port + "/api");
+            if (emulator.get() != null) {
+                System.out.println("  Front door: http://127.0.0.1:" + port + "/api/p/<pool> (sign in as a user"
+                        + " of the pool, for example " + EmulatedControlPlane.SAMPLE_USER + ")");
+            }
             System.out.println("  Azurite:    blob " + azuritePort + ", queue " + (azuritePort + 1) + ", table "
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
             System.out.println("  Event Grid: http://127.0.0.1:" + port + "/api/events (aeg-sas-token), https://127.0.0.1:"

@@ -36,14 +36,29 @@ final class EmulatedControlPlane {
     private static final String STORAGE_API = "2025-06-01";
     private static final String RESOURCES_API = "2025-04-01";
 
-    private final String subscription;
+    /**
+     * The front door's app registration: its redirect URI the local host's callback, its federated credential
+     * trusting the control plane's own identity, so the door signs users in with no secret, as in Azure.
+     */
+    static final String DOOR_APP_ID = "7e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f";
+    /** A directory user the quick start signs in with at the front door. */
+    static final String SAMPLE_USER = "alice@contoso.com";
+    /**
+     * A group of sample directory users (alice and bob at contoso.com), so the quick start has people to add to a
+     * pool and to sign in as; a pool may follow it as its roster group.
+     */
+    static final String SAMPLE_GROUP = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 
-    EmulatedControlPlane(String subscription) {
+    private final String subscription;
+    private final int hostPort;
+
+    EmulatedControlPlane(String subscription, int hostPort) {
         this.subscription = subscription;
+        this.hostPort = hostPort;
     }
 
     /** The app settings that point pools at this control plane; the operator's own values win. */
-    Map<String, String> settings(int azuritePort, int armPort, int hostPort) {
+    Map<String, String> settings(int azuritePort, int armPort) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("DSVMPOOLS_CONTROL_PLANE_SUBNET_ID", subnetId());
         settings.put("DSVMPOOLS_CONTROL_PLANE_PRINCIPAL_ID", PRINCIPAL_ID);
@@ -57,6 +72,8 @@ final class EmulatedControlPlane {
         // Agents report over HTTPS with their instance's token, bound to their own pool, as in Azure.
         settings.put("DSVMPOOLS_USAGE_AUDIENCE", USAGE_AUDIENCE);
         settings.put("DSVMPOOLS_USAGE_URL", "http://127.0.0.1:" + hostPort + "/api/usage");
+        settings.put("DSVMPOOLS_DOOR_CLIENT_ID", DOOR_APP_ID);
+        settings.put("DSVMPOOLS_DOOR_URL", doorUrl());
         return settings;
     }
 
@@ -74,6 +91,18 @@ final class EmulatedControlPlane {
                 .put("issuer", emulator.entraAuthority()).put("subject", HUB_IDENTITY_PRINCIPAL_ID)
                 .putArray("audiences").add("api://AzureADTokenExchange");
         emulator.registerApplication(HUB_APP_ID, app, true);
+        ObjectNode door = new ObjectMapper().createObjectNode().put("displayName", "dsvm-pools front door");
+        door.putObject("web").putArray("redirectUris").add(doorUrl() + "/door/signed-in");
+        door.putArray("federatedIdentityCredentials").addObject().put("name", "function-app")
+                .put("issuer", emulator.entraAuthority()).put("subject", AzureEmulator.CONTROL_PLANE_PRINCIPAL)
+                .putArray("audiences").add("api://AzureADTokenExchange");
+        emulator.registerApplication(DOOR_APP_ID, door, false);
+        ObjectMapper json = new ObjectMapper();
+        emulator.setGroupMembers(SAMPLE_GROUP, java.util.List.of(
+                json.createObjectNode().put("id", "a1b2c3d4-0001-4000-8000-00000000a11c").put("mail", SAMPLE_USER)
+                        .put("userPrincipalName", SAMPLE_USER).put("displayName", "Alice Example"),
+                json.createObjectNode().put("id", "b2c3d4e5-0002-4000-8000-000000000b0b").put("mail", "bob@contoso.com")
+                        .put("userPrincipalName", "bob@contoso.com").put("displayName", "Bob Example")));
         HttpClient http = HttpClient.newBuilder().sslContext(trust).build();
         String arm = emulator.armEndpoint().replaceAll("/+$", "");
         put(http, arm + groupId() + "?api-version=" + RESOURCES_API, "{\"location\":\"" + LOCATION + "\"}");
@@ -95,6 +124,10 @@ final class EmulatedControlPlane {
             throw new IllegalStateException("the emulator refused the control plane's " + url + ": "
                     + response.statusCode() + " " + response.body());
         }
+    }
+
+    private String doorUrl() {
+        return "http://127.0.0.1:" + hostPort + "/api";
     }
 
     private static String authority(int armPort) {

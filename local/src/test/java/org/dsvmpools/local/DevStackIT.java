@@ -32,19 +32,10 @@ class DevStackIT {
 
     @Test
     void aPoolRequestedFromTheDevStackIsAcceptedAndVisible() throws Exception {
-        Path work = Files.createTempDirectory("devstack");
-        Files.copy(HostProcess.repositoryRoot().resolve("local.settings.json.example"),
-                work.resolve("local.settings.json.example"));
-        int armPort = LoopbackPorts.free();
-        int azuritePort = AzuriteProcess.freePortTriple();
-        try (HostProcess stack = HostProcess.startAsLauncher(DevStack.class,
-                Map.of(FunctionHost.FUNCTION_KEY_VARIABLE, "dev-key", FunctionHost.TOPIC_KEY_VARIABLE, TOPIC_KEY),
-                "--root", HostProcess.repositoryRoot().toString(),
-                "--settings", work.resolve("local.settings.json").toString(),
-                "--data-dir", work.resolve("data").toString(),
-                "--azurite-port", "" + azuritePort,
-                "--https-port", "" + LoopbackPorts.free(),
-                "--arm-port", "" + armPort, "--files-port", "" + LoopbackPorts.free()).awaitReady("stack is up")) {
+        DevStackFixture.Started started = DevStackFixture.start(TOPIC_KEY);
+        Path work = started.work();
+        int armPort = started.armPort();
+        try (HostProcess stack = started.stack()) {
 
             var created = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/pools")))
                     .header("x-functions-key", "dev-key").header("Content-Type", "application/json")
@@ -239,21 +230,15 @@ class DevStackIT {
     }
 
     private static JsonNode pool(HostProcess stack, String name) throws Exception {
-        return new ObjectMapper().readTree(send(stack, "GET", "/api/pools/" + name, null).body());
+        return DevStackFixture.pool(stack, name);
     }
 
     private static HttpResponse<String> send(HostProcess stack, String method, String path, String body)
             throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.url(path))).header("x-functions-key", "dev-key")
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return DevStackFixture.send(stack, method, path, body);
     }
 
-    /** The pool once the worker has settled it: Ready, Failed or Deleted. */
     private static JsonNode settled(HostProcess stack, String name) {
-        return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> new ObjectMapper().readTree(send(stack, "GET", "/api/pools/" + name, null).body()),
-                        pool -> List.of("Ready", "Failed", "Deleted").contains(pool.path("status").asText()));
+        return DevStackFixture.settled(stack, name);
     }
 }

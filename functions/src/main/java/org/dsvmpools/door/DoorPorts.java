@@ -1,0 +1,47 @@
+package org.dsvmpools.door;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.dsvmpools.pool.PoolName;
+
+/** What the front door stands on besides the pool records: each one an adapter over what the app already keeps. */
+public final class DoorPorts {
+    private DoorPorts() {
+    }
+
+    /** A pool's users, as the roster keeps them. */
+    public interface Rosters {
+        List<RosterEntry> of(PoolName pool);
+    }
+
+    /** A pool's instances, as the scaler last saw them; empty before its first evaluation. */
+    public interface PoolSeats {
+        Optional<Seats> of(PoolName pool);
+    }
+
+    /** Asks for one instance's worth of seats now: the wake the API offers, on the user's behalf. */
+    public interface Waker {
+        /** @return when the seats should be there, or why the pool cannot be woken */
+        Woken wake(PoolName pool);
+
+        /** @param refusal why not, in a user's words; null when queued */
+        record Woken(Instant expectedReadyAt, String refusal) {
+        }
+    }
+
+    /**
+     * Counts attempts per key in fixed windows, shared by every instance of the app (a Table): the front door is
+     * anonymous until sign-in and open to a whole tenant after it, so how often it wakes pools is bounded here.
+     */
+    public interface WakeLedger {
+        /**
+         * Counts one attempt under {@code key} if fewer than {@code most} were counted in the window that holds
+         * {@code now}.
+         *
+         * @return empty when counted; else when the window began
+         */
+        Optional<Instant> count(String key, int most, Duration window, Instant now);
+    }
+}

@@ -1,0 +1,11 @@
+package org.dsvmpools.door;
+
+/**
+ * One user of a pool as the front door sees them: the fields the roster's manifest gives the hub's authenticator,
+ * so both match a signed-in account by the same rules.
+ *
+ * @param entraObjectId the account's object id, or null for a user added by email only
+ * @param active        not removed from the pool
+ */
+public record RosterEntry(String name, String email, String entraObjectId, boolean active) {
+}

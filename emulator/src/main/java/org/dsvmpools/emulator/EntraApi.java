@@ -40,7 +40,8 @@ import java.util.function.Function;
  *       (AADSTS70008), with the same redirect URI, and with the PKCE verifier of its challenge (AADSTS501481; a
  *       challenge of the wrong size or method is refused at authorize, AADSTS501491, AADSTS50149);
  *       the answer carries an id token signed RS256 with {@code oid}, {@code tid}, {@code preferred_username},
- *       {@code email} (with the email scope) and the request's {@code nonce};</li>
+ *       {@code email} (with the email scope), the request's {@code nonce}, and {@code roles}: the values of the
+ *       app's {@code appRoles} its {@code appRoleAssignedTo} gives the user;</li>
  *   <li>{@code GET /metadata/identity/oauth2/token}: the instance metadata service's managed-identity token for a
  *       registered user-assigned identity ({@code client_id}), with {@code Metadata: true}.</li>
  * </ul>
@@ -339,11 +340,33 @@ final class EntraApi {
         if (grant.nonce() != null) {
             id.put("nonce", grant.nonce());
         }
+        // Entra puts the app roles assigned to the user (to the app's service principal: appRoleAssignedTo) in
+        // the id token's roles claim, by their value; none assigned, no claim.
+        java.util.List<String> roles = assignedRoles(grant.clientId(), oid);
+        if (!roles.isEmpty()) {
+            roles.forEach(id.withArray("roles")::add);
+        }
         ObjectNode access = claims(host, "00000003-0000-0000-c000-000000000000", now, Duration.ofHours(1))
                 .put("oid", oid).put("tid", TENANT).put("scp", "openid profile email").put("azp", grant.clientId()).put("azpacr", "2");
         return JSON.createObjectNode().put("token_type", "Bearer").put("scope", grant.scope())
                 .put("expires_in", 3599).put("ext_expires_in", 3599).put("access_token", jwt.sign(access))
                 .put("id_token", jwt.sign(id));
+    }
+
+    /** The values of the app's roles assigned to the principal, as its registration lists them. */
+    private java.util.List<String> assignedRoles(String clientId, String principal) {
+        Optional<ObjectNode> app = apps.byAppId(clientId);
+        java.util.List<String> values = new java.util.ArrayList<>();
+        app.ifPresent(a -> a.path("appRoleAssignedTo").forEach(assignment -> {
+            if (assignment.path("principalId").asText().equalsIgnoreCase(principal)) {
+                a.path("appRoles").forEach(role -> {
+                    if (role.path("id").asText().equals(assignment.path("appRoleId").asText())) {
+                        values.add(role.path("value").asText());
+                    }
+                });
+            }
+        }));
+        return values;
     }
 
     /**

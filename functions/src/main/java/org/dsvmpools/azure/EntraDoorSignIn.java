@@ -189,8 +189,12 @@ public final class EntraDoorSignIn implements IdentityProvider {
         if (!metadata.issuers().contains(claims.getIssuer())) {
             throw new Refused("The id token is from another tenant: " + claims.getIssuer() + ".");
         }
+        java.util.Set<String> roles = new java.util.HashSet<>();
+        if (claims.getClaim("roles") instanceof List<?> listed) {
+            listed.forEach(role -> roles.add(String.valueOf(role)));
+        }
         return new SignedInUser(String.valueOf(claims.getClaim("oid")), text(claims, "email"),
-                text(claims, "preferred_username"), text(claims, "name"));
+                text(claims, "preferred_username"), text(claims, "name"), roles);
     }
 
     private static String text(JWTClaimsSet claims, String name) {

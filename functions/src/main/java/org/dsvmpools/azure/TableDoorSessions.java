@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.dsvmpools.door.DoorSessions;
 import org.dsvmpools.door.IdentityProvider;
 import org.dsvmpools.door.SignedInUser;
-import org.dsvmpools.pool.PoolName;
+import org.dsvmpools.door.ReturnPath;
 
 /**
  * {@link DoorSessions} in a Table: sign-ins in flight in partition {@code pending} under their state, taken with
@@ -37,7 +37,7 @@ public final class TableDoorSessions implements DoorSessions {
         IdentityProvider.Started started = pending.started();
         table.upsertEntityWithResponse(new TableEntity(PENDING, started.state())
                 .addProperty("Authorize", started.authorize().toString()).addProperty("Nonce", started.nonce())
-                .addProperty("Verifier", started.verifier()).addProperty("Pool", pending.pool().value())
+                .addProperty("Verifier", started.verifier()).addProperty("ReturnTo", pending.returnTo().value())
                 .addProperty("StartedAt", Tables.dateTime(pending.startedAt())),
                 TableEntityUpdateMode.REPLACE, null, Context.NONE);
     }
@@ -67,7 +67,7 @@ public final class TableDoorSessions implements DoorSessions {
         table.deleteEntity(PENDING, state);
         return Optional.of(new Pending(new IdentityProvider.Started(URI.create((String) entity.getProperty("Authorize")),
                 state, (String) entity.getProperty("Nonce"), (String) entity.getProperty("Verifier")),
-                new PoolName((String) entity.getProperty("Pool")),
+                new ReturnPath((String) entity.getProperty("ReturnTo")),
                 ((OffsetDateTime) entity.getProperty("StartedAt")).toInstant()));
     }
 
@@ -78,6 +78,7 @@ public final class TableDoorSessions implements DoorSessions {
         table.upsertEntityWithResponse(new TableEntity(SESSION, keyHash).addProperty("ObjectId", user.objectId())
                 .addProperty("Email", user.email()).addProperty("SignInName", user.signInName())
                 .addProperty("DisplayName", user.displayName())
+                .addProperty("Roles", String.join(" ", new java.util.TreeSet<>(user.roles())))
                 .addProperty("ExpiresAt", Tables.dateTime(session.expiresAt())),
                 TableEntityUpdateMode.REPLACE, null, Context.NONE);
     }
@@ -86,8 +87,13 @@ public final class TableDoorSessions implements DoorSessions {
     public Optional<Session> session(String keyHash) {
         return find(SESSION, keyHash).map(entity -> new Session(new SignedInUser(
                 (String) entity.getProperty("ObjectId"), (String) entity.getProperty("Email"),
-                (String) entity.getProperty("SignInName"), (String) entity.getProperty("DisplayName")),
+                (String) entity.getProperty("SignInName"), (String) entity.getProperty("DisplayName"),
+                roles((String) entity.getProperty("Roles"))),
                 ((OffsetDateTime) entity.getProperty("ExpiresAt")).toInstant()));
+    }
+
+    private static java.util.Set<String> roles(String stored) {
+        return stored == null || stored.isBlank() ? java.util.Set.of() : java.util.Set.of(stored.split(" "));
     }
 
     private Optional<TableEntity> find(String partition, String row) {

@@ -44,4 +44,43 @@ public final class DoorPorts {
          */
         Optional<Instant> count(String key, int most, Duration window, Instant now);
     }
+
+    /**
+     * What the scaler last saw of a pool, for the portal: its instances and who is on them, and the forecast of
+     * the next hours; empty before its first evaluation.
+     */
+    public interface PoolActivity {
+        Optional<Activity> of(PoolName pool);
+
+        /** @param failure why the last evaluation failed, or null */
+        record Activity(Instant seenAt, List<InstanceView> instances, List<ForecastSlot> forecast, int historyDays,
+                        String failure) {
+            public Activity {
+                instances = List.copyOf(instances);
+                forecast = List.copyOf(forecast);
+            }
+        }
+
+        /** @param power ARM's power state, as the scaler read it */
+        record InstanceView(String id, String power, List<String> users, boolean draining) {
+            public InstanceView {
+                users = List.copyOf(users);
+            }
+        }
+
+        /** How many users the forecast expects at most in the slot beginning {@code at}. */
+        record ForecastSlot(Instant at, int users) {
+        }
+    }
+
+    /** The owner's changes to a pool's roster, through the same onboarding the API uses. */
+    public interface RosterChanges {
+        Change add(PoolName pool, String email);
+
+        Change remove(PoolName pool, String name);
+
+        /** @param message what happened, in a user's words */
+        record Change(boolean done, String message) {
+        }
+    }
 }

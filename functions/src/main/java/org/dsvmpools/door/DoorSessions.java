@@ -2,7 +2,6 @@ package org.dsvmpools.door;
 
 import java.time.Instant;
 import java.util.Optional;
-import org.dsvmpools.pool.PoolName;
 
 /**
  * Sign-ins in flight and signed-in browsers, kept where every instance of the app finds them (Flex Consumption
@@ -11,7 +10,7 @@ import org.dsvmpools.pool.PoolName;
  */
 public interface DoorSessions {
     /** A sign-in sent to the tenant and not back yet. */
-    record Pending(IdentityProvider.Started started, PoolName pool, Instant startedAt) {
+    record Pending(IdentityProvider.Started started, ReturnPath returnTo, Instant startedAt) {
     }
 
     /** A signed-in browser: who, until when. */

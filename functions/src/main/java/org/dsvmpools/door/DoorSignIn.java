@@ -12,11 +12,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import org.dsvmpools.pool.PoolName;
 
 /**
  * Signs a browser in at the front door and recognises it afterwards. One sign-in serves every pool: the pool
- * the user came for rides along with the sign-in, and the session is the user's.
+ * (or portal page) the user came for rides along with the sign-in, and the session is the user's.
  */
 public final class DoorSignIn {
     /** How long a sign-in may take at the tenant: Entra's codes live ten minutes too. */
@@ -35,17 +34,17 @@ public final class DoorSignIn {
         this.clock = clock;
     }
 
-    /** Begins a sign-in for a user who came to {@code pool}: where to send their browser. */
-    public URI begin(PoolName pool) {
+    /** Begins a sign-in for a user who came to {@code returnTo}: where to send their browser. */
+    public URI begin(ReturnPath returnTo) {
         IdentityProvider.Started started = tenant.start();
-        sessions.savePending(new DoorSessions.Pending(started, pool, clock.instant()));
+        sessions.savePending(new DoorSessions.Pending(started, returnTo, clock.instant()));
         return started.authorize();
     }
 
     /** What a callback came to. */
     public sealed interface Finished {
         /** @param key the browser's session key (for its cookie) */
-        record SignedIn(String key, PoolName pool, SignedInUser user, Instant expiresAt) implements Finished {
+        record SignedIn(String key, ReturnPath returnTo, SignedInUser user, Instant expiresAt) implements Finished {
         }
 
         record Failed(int status, String title, String detail) implements Finished {
@@ -72,7 +71,7 @@ public final class DoorSignIn {
         String key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Instant expires = now.plus(SESSION_LIFETIME);
         sessions.saveSession(hash(key), new DoorSessions.Session(user, expires));
-        return new Finished.SignedIn(key, pending.get().pool(), user, expires);
+        return new Finished.SignedIn(key, pending.get().returnTo(), user, expires);
     }
 
     /** The user a session key stands for, while the session lasts. */

@@ -2,6 +2,7 @@ package org.dsvmpools.functions;
 
 import org.dsvmpools.door.DoorSignIn;
 import org.dsvmpools.door.FrontDoor;
+import org.dsvmpools.door.Portal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -64,6 +65,8 @@ public final class App {
     private final FrontDoor frontDoor;
     private final Optional<DoorSignIn> doorSignIn;
     private final boolean doorIsHttps;
+    private final Optional<String> doorUrl;
+    private final Portal portal;
 
     private App(Settings settings, Clock clock, Adapters adapters) {
         this.clock = clock;
@@ -99,6 +102,9 @@ public final class App {
         this.doorSignIn = Optional.ofNullable(adapters.door().tenant())
                 .map(tenant -> new DoorSignIn(tenant, adapters.door().sessions(), clock));
         this.doorIsHttps = settings.optional(Settings.DOOR_URL).map(url -> url.startsWith("https:")).orElse(true);
+        this.doorUrl = settings.optional(Settings.DOOR_URL);
+        this.portal = new Portal(repository, DoorBridges.rosters(adapters.roster()), DoorBridges.activity(snapshots),
+                DoorBridges.rosterChanges(onboarding, clock));
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
                 Configuration.blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(
@@ -243,6 +249,15 @@ public final class App {
     /** The front door's sign-in; empty when the installation has none. */
     Optional<DoorSignIn> doorSignIn() {
         return doorSignIn;
+    }
+
+    Portal portal() {
+        return portal;
+    }
+
+    /** Where browsers reach the app's routes ({@code DSVMPOOLS_DOOR_URL}), when there is a door. */
+    Optional<String> doorUrl() {
+        return doorUrl;
     }
 
     /** Browsers reach the door over HTTPS (everywhere but a local stack): its cookie is then Secure. */

@@ -4,7 +4,13 @@ import java.util.Optional;
 import org.dsvmpools.door.DoorPorts;
 import org.dsvmpools.door.RosterEntry;
 import org.dsvmpools.door.Seats;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.dsvmpools.onboarding.MemberState;
+import org.dsvmpools.onboarding.NewUserJson;
+import org.dsvmpools.onboarding.Onboarding;
+import org.dsvmpools.pool.FieldError;
+import org.dsvmpools.pool.LinuxUserName;
+import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.onboarding.RosterStore;
 import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.scaling.PowerState;
@@ -54,5 +60,65 @@ final class DoorBridges {
             }
             return new DoorPorts.Waker.Woken(null, "There is no pool named " + pool + ".");
         };
+    }
+
+    static DoorPorts.PoolActivity activity(ScalingSnapshots snapshots) {
+        return pool -> snapshots.find(pool).map(snapshot -> new DoorPorts.PoolActivity.Activity(snapshot.at(),
+                snapshot.instances().stream().map(instance -> new DoorPorts.PoolActivity.InstanceView(instance.id(),
+                        instance.power().name(), instance.users(), instance.drainingSince() != null)).toList(),
+                snapshot.forecast() == null ? java.util.List.of() : snapshot.forecast().next().stream()
+                        .map(slot -> new DoorPorts.PoolActivity.ForecastSlot(slot.at(), slot.users())).toList(),
+                snapshot.forecast() == null ? 0 : snapshot.forecast().historyDays(),
+                snapshot.failure() == null ? null : snapshot.failure().reason()));
+    }
+
+    /**
+     * The portal's roster changes, through onboarding as {@code POST/DELETE /api/pools/{name}/users} do: the new
+     * user read by the same reader as the API's body (so the same rules, the same derived name).
+     */
+    static DoorPorts.RosterChanges rosterChanges(Onboarding onboarding, java.time.Clock clock) {
+        return new DoorPorts.RosterChanges() {
+            @Override
+            public Change add(PoolName pool, String email) {
+                NewUserJson.Result user = NewUserJson.read(JsonNodeFactory.instance.objectNode().put("email", email),
+                        "");
+                if (!user.isValid()) {
+                    return new Change(false, email + ": " + String.join("; ", user.errors().stream()
+                            .map(FieldError::message).toList()) + ".");
+                }
+                return said(onboarding.add(pool, user.user(), clock.instant()), "added");
+            }
+
+            @Override
+            public Change remove(PoolName pool, String name) {
+                if (LinuxUserName.problem(name).isPresent() || onboarding.lacksUser(pool, new LinuxUserName(name))) {
+                    return new Change(false, "Pool " + pool + " has no user " + name + ".");
+                }
+                return said(onboarding.remove(pool, new LinuxUserName(name), clock.instant()), "removed");
+            }
+        };
+    }
+
+    private static DoorPorts.RosterChanges.Change said(Onboarding.Outcome outcome, String verb) {
+        if (outcome instanceof Onboarding.Outcome.Done done) {
+            return new DoorPorts.RosterChanges.Change(true, done.member().name() + " " + verb + ".");
+        }
+        if (outcome instanceof Onboarding.Outcome.Unchanged unchanged) {
+            return new DoorPorts.RosterChanges.Change(true, unchanged.member().name() + ": nothing to change ("
+                    + unchanged.why() + ").");
+        }
+        if (outcome instanceof Onboarding.Outcome.PoolNotReady notReady) {
+            return new DoorPorts.RosterChanges.Change(false, "The pool is " + notReady.status()
+                    + "; its users change once it is Ready.");
+        }
+        if (outcome instanceof Onboarding.Outcome.NameTaken taken) {
+            return new DoorPorts.RosterChanges.Change(false, "The name " + taken.name() + " belongs to "
+                    + taken.email() + ".");
+        }
+        if (outcome instanceof Onboarding.Outcome.RosterFull full) {
+            return new DoorPorts.RosterChanges.Change(false, "The pool has its most users (" + full.maxUsers()
+                    + "); remove someone first.");
+        }
+        return new DoorPorts.RosterChanges.Change(false, ((Onboarding.Outcome.NoPool) outcome).why() + ".");
     }
 }

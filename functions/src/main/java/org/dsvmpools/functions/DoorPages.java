@@ -14,10 +14,14 @@ import java.time.temporal.ChronoUnit;
 final class DoorPages {
     /** How often the waiting page reloads itself (a meta refresh: no script needed). */
     static final int REFRESH_SECONDS = 5;
+    // Forms post back to the app only; inline SVG charts need nothing fetched.
     private static final String POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self';"
             + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final String STYLE = "body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;"
-            + "padding:0 1em;line-height:1.5;color:#1b1b1b}h1{font-size:1.5em}p.why{color:#555}";
+            + "padding:0 1em;line-height:1.5;color:#1b1b1b}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}"
+            + "p.why{color:#555}table{border-collapse:collapse}td,th{padding:.2em .8em .2em 0;text-align:left}"
+            + "a:focus,button:focus,input:focus{outline:3px solid #0b62d6;outline-offset:2px}"
+            + "#notice{padding:.5em;border-left:4px solid #0b62d6;background:#eef4fc}";
 
     private DoorPages() {
     }
@@ -56,7 +60,7 @@ final class DoorPages {
         return response.build();
     }
 
-    private static HttpResponseMessage page(HttpRequestMessage<?> request, int status, String title, String heading,
+    static HttpResponseMessage page(HttpRequestMessage<?> request, int status, String title, String heading,
                                             String body, boolean refresh) {
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -66,7 +70,9 @@ final class DoorPages {
         return request.createResponseBuilder(HttpStatusType.custom(status))
                 .header("Content-Type", "text/html; charset=utf-8").header("Cache-Control", "no-store")
                 .header("Content-Security-Policy", POLICY).header("X-Content-Type-Options", "nosniff")
-                .header("Referrer-Policy", "no-referrer").body(html).build();
+                // same-origin, not no-referrer: under no-referrer a browser sends Origin: null with the portal's own
+                // form posts, which could then not be told from another site's (the Fetch standard's origin rules).
+                .header("Referrer-Policy", "same-origin").body(html).build();
     }
 
     private static String roughly(Duration left) {

@@ -11,7 +11,7 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 import org.dsvmpools.door.DoorAnswer;
 import org.dsvmpools.door.DoorSignIn;
-import org.dsvmpools.door.IdentityProvider;
+import org.dsvmpools.door.ReturnPath;
 import org.dsvmpools.door.SignedInUser;
 import org.dsvmpools.pool.PoolName;
 
@@ -22,7 +22,6 @@ import org.dsvmpools.pool.PoolName;
  * the door's own sign-in is the check.
  */
 public final class FrontDoorFunction {
-    static final String COOKIE = "dsvmpools_door";
     private final App app;
 
     public FrontDoorFunction() {
@@ -39,28 +38,19 @@ public final class FrontDoorFunction {
                     authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name,
             ExecutionContext context) {
-        Optional<DoorSignIn> signIn = app.doorSignIn();
-        if (signIn.isEmpty()) {
-            return noDoor(request);
-        }
         Optional<String> invalid = PoolName.problem(name);
         if (invalid.isPresent()) {
             return DoorPages.refused(request, 400, "invalid-pool-name", "Not a pool's address", "'" + name
                     + "' is not a pool's name: it " + invalid.get() + ". Check the address you were given.");
         }
         PoolName pool = new PoolName(name);
-        Optional<SignedInUser> user = signIn.get().user(cookie(request).orElse(null));
-        if (user.isEmpty()) {
-            try {
-                return DoorPages.redirect(request, signIn.get().begin(pool).toString(), null);
-            } catch (IdentityProvider.Refused e) {
-                context.getLogger().warning("front door: " + e.getMessage());
-                return DoorPages.refused(request, 503, "tenant-unreachable", "Sign-in unavailable", e.getMessage()
-                        + " Try again in a minute.");
-            }
+        DoorAccess.Visit visit = DoorAccess.of(app, request, ReturnPath.door(pool), context);
+        if (visit.user() == null) {
+            return visit.answer();
         }
-        DoorAnswer answer = app.frontDoor().arrive(pool, user.get());
-        context.getLogger().info("front door: " + pool + " for " + user.get().objectId() + ": "
+        SignedInUser user = visit.user();
+        DoorAnswer answer = app.frontDoor().arrive(pool, user);
+        context.getLogger().info("front door: " + pool + " for " + user.objectId() + ": "
                 + answer.getClass().getSimpleName());
         if (answer instanceof DoorAnswer.ToHub toHub) {
             return DoorPages.redirect(request, toHub.hub().toString(), null);
@@ -80,7 +70,7 @@ public final class FrontDoorFunction {
             ExecutionContext context) {
         Optional<DoorSignIn> signIn = app.doorSignIn();
         if (signIn.isEmpty()) {
-            return noDoor(request);
+            return DoorAccess.noDoor(request);
         }
         DoorSignIn.Finished finished = signIn.get().finish(request.getQueryParameters());
         if (finished instanceof DoorSignIn.Finished.Failed failed) {
@@ -88,28 +78,8 @@ public final class FrontDoorFunction {
             return DoorPages.refused(request, failed.status(), "sign-in", failed.title(), failed.detail());
         }
         DoorSignIn.Finished.SignedIn done = (DoorSignIn.Finished.SignedIn) finished;
-        String cookie = COOKIE + "=" + done.key() + "; Path=/api; HttpOnly; SameSite=Lax; Max-Age="
+        String cookie = DoorAccess.COOKIE + "=" + done.key() + "; Path=/api; HttpOnly; SameSite=Lax; Max-Age="
                 + DoorSignIn.SESSION_LIFETIME.toSeconds() + (app.doorIsHttps() ? "; Secure" : "");
-        return DoorPages.redirect(request, "/api/p/" + done.pool(), cookie);
-    }
-
-    private static HttpResponseMessage noDoor(HttpRequestMessage<?> request) {
-        return DoorPages.refused(request, 404, "no-door", "No front door here", "This installation has no front"
-                + " door: its operator has not set " + Settings.DOOR_CLIENT_ID + ".");
-    }
-
-    /** The session cookie among the request's cookies (RFC 6265: {@code name=value} pairs split by "; "). */
-    static Optional<String> cookie(HttpRequestMessage<?> request) {
-        String header = Http.headers(request).get("cookie");
-        if (header == null) {
-            return Optional.empty();
-        }
-        for (String pair : header.split(";")) {
-            String trimmed = pair.trim();
-            if (trimmed.startsWith(COOKIE + "=")) {
-                return Optional.of(trimmed.substring(COOKIE.length() + 1));
-            }
-        }
-        return Optional.empty();
+        return DoorPages.redirect(request, done.returnTo().value(), cookie);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.dsvmpools.door.DoorSessions;
 import org.dsvmpools.door.IdentityProvider;
+import org.dsvmpools.door.ReturnPath;
 import org.dsvmpools.door.SignedInUser;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.testing.Azurite;
@@ -34,14 +35,14 @@ class FrontDoorTablesIT {
     void aPendingSignInIsTakenOnceEvenByTwoCallbacksAtOnce() throws Exception {
         TableDoorSessions sessions = new TableDoorSessions(table());
         sessions.savePending(new DoorSessions.Pending(new IdentityProvider.Started(URI.create("https://x/authorize"),
-                "state-1", "nonce-1", "verifier-1"), new PoolName("ml-team"), T0));
+                "state-1", "nonce-1", "verifier-1"), ReturnPath.portal(new PoolName("ml-team")), T0));
 
         List<Optional<DoorSessions.Pending>> taken = race(8, () -> sessions.takePending("state-1"));
 
         assertThat(taken.stream().filter(Optional::isPresent)).hasSize(1);
         DoorSessions.Pending pending = taken.stream().flatMap(Optional::stream).findFirst().orElseThrow();
         assertThat(pending.started().verifier()).isEqualTo("verifier-1");
-        assertThat(pending.pool()).isEqualTo(new PoolName("ml-team"));
+        assertThat(pending.returnTo().value()).isEqualTo("/api/portal/ml-team");
         assertThat(pending.startedAt()).isEqualTo(T0);
     }
 

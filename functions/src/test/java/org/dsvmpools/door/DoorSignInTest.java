@@ -65,13 +65,13 @@ class DoorSignInTest {
 
     @Test
     void aCallbackOfABegunSignInOpensASessionForThePoolItCameFor() {
-        URI authorize = signIn.begin(new PoolName("ml-team"));
+        URI authorize = signIn.begin(ReturnPath.door(new PoolName("ml-team")));
 
         DoorSignIn.Finished finished = signIn.finish(Map.of("state", "s1", "code", "c"));
 
         assertThat(authorize.toString()).endsWith("state=s1");
         DoorSignIn.Finished.SignedIn done = (DoorSignIn.Finished.SignedIn) finished;
-        assertThat(done.pool()).isEqualTo(new PoolName("ml-team"));
+        assertThat(done.returnTo()).isEqualTo(ReturnPath.door(new PoolName("ml-team")));
         assertThat(done.expiresAt()).isEqualTo(T0.plus(DoorSignIn.SESSION_LIFETIME));
         assertThat(signIn.user(done.key())).contains(ALICE);
         assertThat(sessions.sessions).as("only the key's hash is stored").doesNotContainKey(done.key())
@@ -80,7 +80,7 @@ class DoorSignInTest {
 
     @Test
     void aCallbackIsRedeemedOnce() {
-        signIn.begin(new PoolName("ml-team"));
+        signIn.begin(ReturnPath.door(new PoolName("ml-team")));
         signIn.finish(Map.of("state", "s1", "code", "c"));
 
         DoorSignIn.Finished replay = signIn.finish(Map.of("state", "s1", "code", "c"));
@@ -91,7 +91,7 @@ class DoorSignInTest {
 
     @Test
     void aCallbackWithAStateNotBegunHereOrTooLateIsRefused() {
-        signIn.begin(new PoolName("ml-team"));
+        signIn.begin(ReturnPath.door(new PoolName("ml-team")));
         assertThat(signIn.finish(Map.of("state", "forged", "code", "c")))
                 .isInstanceOf(DoorSignIn.Finished.Failed.class);
         assertThat(signIn.finish(Map.of("code", "c"))).isInstanceOf(DoorSignIn.Finished.Failed.class);
@@ -104,7 +104,7 @@ class DoorSignInTest {
 
     @Test
     void whatTheTenantRefusedIsSaidOnThePage() {
-        signIn.begin(new PoolName("ml-team"));
+        signIn.begin(ReturnPath.door(new PoolName("ml-team")));
         refusal = "Microsoft Entra ID refused the sign-in: AADSTS50105: not assigned.";
 
         DoorSignIn.Finished.Failed failed = (DoorSignIn.Finished.Failed) signIn.finish(Map.of("state", "s1"));
@@ -116,7 +116,7 @@ class DoorSignInTest {
 
     @Test
     void aSessionEndsAfterAWorkingDayAndAnUnknownOrOversizedKeyIsNobody() {
-        signIn.begin(new PoolName("ml-team"));
+        signIn.begin(ReturnPath.door(new PoolName("ml-team")));
         String key = ((DoorSignIn.Finished.SignedIn) signIn.finish(Map.of("state", "s1"))).key();
 
         clock.advance(DoorSignIn.SESSION_LIFETIME);

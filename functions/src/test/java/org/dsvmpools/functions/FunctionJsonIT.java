@@ -57,7 +57,8 @@ class FunctionJsonIT {
     void everyFunctionHasTheExpectedTrigger() {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
                 "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
-                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters", "ReportUsage");
+                "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters", "ReportUsage",
+                "FrontDoor", "FrontDoorSignedIn", "Portal", "PortalPool", "PortalAddUser", "PortalRemoveUser");
         assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 
@@ -75,6 +76,14 @@ class FunctionJsonIT {
         assertThat(http("RemovePoolUser")).isEqualTo(List.of("pools/{name}/users/{user}", "DELETE", "FUNCTION"));
         assertThat(http("ReportUsage")).as("the VMs hold no key: their managed-identity token is the credential")
                 .isEqualTo(List.of("usage", "POST", "ANONYMOUS"));
+        // Browsers hold no key: the door's own Entra sign-in and session are the credential (#29).
+        assertThat(http("FrontDoor")).isEqualTo(List.of("p/{name}", "GET", "ANONYMOUS"));
+        assertThat(http("FrontDoorSignedIn")).isEqualTo(List.of("door/signed-in", "GET", "ANONYMOUS"));
+        assertThat(http("Portal")).isEqualTo(List.of("portal", "GET", "ANONYMOUS"));
+        assertThat(http("PortalPool")).isEqualTo(List.of("portal/{name}", "GET", "ANONYMOUS"));
+        assertThat(http("PortalAddUser")).isEqualTo(List.of("portal/{name}/users", "POST", "ANONYMOUS"));
+        assertThat(http("PortalRemoveUser")).isEqualTo(List.of("portal/{name}/users/{user}/remove", "POST",
+                "ANONYMOUS"));
     }
 
     @Test

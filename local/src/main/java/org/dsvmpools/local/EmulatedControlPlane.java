@@ -43,6 +43,8 @@ final class EmulatedControlPlane {
     static final String DOOR_APP_ID = "7e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f";
     /** A directory user the quick start signs in with at the front door. */
     static final String SAMPLE_USER = "alice@contoso.com";
+    static final String SAMPLE_USER_ID = "a1b2c3d4-0001-4000-8000-00000000a11c";
+    private static final String ADMIN_ROLE_ID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
     /**
      * A group of sample directory users (alice and bob at contoso.com), so the quick start has people to add to a
      * pool and to sign in as; a pool may follow it as its roster group.
@@ -93,13 +95,18 @@ final class EmulatedControlPlane {
         emulator.registerApplication(HUB_APP_ID, app, true);
         ObjectNode door = new ObjectMapper().createObjectNode().put("displayName", "dsvm-pools front door");
         door.putObject("web").putArray("redirectUris").add(doorUrl() + "/door/signed-in");
+        // Its one app role, Pools.Admin, is the installation's admins' (every pool's roster in the portal); the
+        // sample user alice has it, bob does not.
+        door.putArray("appRoles").addObject().put("id", ADMIN_ROLE_ID).put("value", "Pools.Admin")
+                .put("displayName", "dsvm-pools admin").putArray("allowedMemberTypes").add("User");
+        door.putArray("appRoleAssignedTo").addObject().put("principalId", SAMPLE_USER_ID).put("appRoleId", ADMIN_ROLE_ID);
         door.putArray("federatedIdentityCredentials").addObject().put("name", "function-app")
                 .put("issuer", emulator.entraAuthority()).put("subject", AzureEmulator.CONTROL_PLANE_PRINCIPAL)
                 .putArray("audiences").add("api://AzureADTokenExchange");
         emulator.registerApplication(DOOR_APP_ID, door, false);
         ObjectMapper json = new ObjectMapper();
         emulator.setGroupMembers(SAMPLE_GROUP, java.util.List.of(
-                json.createObjectNode().put("id", "a1b2c3d4-0001-4000-8000-00000000a11c").put("mail", SAMPLE_USER)
+                json.createObjectNode().put("id", SAMPLE_USER_ID).put("mail", SAMPLE_USER)
                         .put("userPrincipalName", SAMPLE_USER).put("displayName", "Alice Example"),
                 json.createObjectNode().put("id", "b2c3d4e5-0002-4000-8000-000000000b0b").put("mail", "bob@contoso.com")
                         .put("userPrincipalName", "bob@contoso.com").put("displayName", "Bob Example")));

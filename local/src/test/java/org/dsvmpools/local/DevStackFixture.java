@@ -21,7 +21,7 @@ final class DevStackFixture {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** A started stack and the ports it was given. */
-    record Started(HostProcess stack, Path work, int armPort) {
+    record Started(HostProcess stack, Path work, int armPort, int azuritePort) {
     }
 
     private DevStackFixture() {
@@ -41,7 +41,7 @@ final class DevStackFixture {
                 "--azurite-port", "" + azuritePort,
                 "--https-port", "" + LoopbackPorts.free(),
                 "--arm-port", "" + armPort, "--files-port", "" + LoopbackPorts.free()).awaitReady("stack is up");
-        return new Started(stack, work, armPort);
+        return new Started(stack, work, armPort, azuritePort);
     }
 
     static JsonNode pool(HostProcess stack, String name) throws Exception {

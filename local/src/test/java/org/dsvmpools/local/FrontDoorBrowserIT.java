@@ -10,22 +10,30 @@ import java.time.Duration;
 import org.dsvmpools.kit.SamplePools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The front door in a real browser (Debian's headless Chromium through Selenium) against the dev stack: a user
  * of a pool at zero signs in through the emulator's Entra ID, sees the pool start, and is sent on to the pool's
- * JupyterHub; someone not on the roster is told so. Screenshots of each page go to
+ * JupyterHub; someone not on the roster is told so; the admin sees the portal. In this order: the first needs
+ * the pool still at zero. Screenshots of each page go to
  * {@code target/screenshots}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FrontDoorBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -59,6 +67,7 @@ class FrontDoorBrowserIT {
     }
 
     @Test
+    @Order(1)
     void aUserOfAPoolAtZeroSignsInSeesItStartAndLandsOnTheHub() throws Exception {
         WebDriver browser = chromium();
         try {
@@ -85,6 +94,7 @@ class FrontDoorBrowserIT {
     }
 
     @Test
+    @Order(2)
     void someoneNotOnTheRosterIsToldSo() throws Exception {
         WebDriver browser = chromium();
         try {
@@ -105,6 +115,7 @@ class FrontDoorBrowserIT {
     }
 
     @Test
+    @Order(3)
     void anAddressThatIsNoPoolNameIsAPageThatSaysWhy() {
         WebDriver browser = chromium();
         try {
@@ -118,10 +129,88 @@ class FrontDoorBrowserIT {
     }
 
     /**
+     * The portal as the installation's admin sees it (alice holds the door app's Pools.Admin role in the dev
+     * stack): her pools, then one pool with its instances, its users (one added and removed through the page's
+     * forms, by keyboard) and the forecast chart, drawn from two weeks of demand history; and a change posted
+     * from another site refused.
+     */
+    @Test
+    @Order(5)
+    void anAdminSeesTheRosterChangesItAndSeesTheForecastChart() throws Exception {
+        seedTwoWeeksOfDemand("door-team");
+        WebDriver browser = chromium();
+        try {
+            browser.get(stack.url("/api/portal"));
+            signIn(browser, EmulatedControlPlane.SAMPLE_USER);
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.getTitle().startsWith("Your pools"));
+            screenshot(browser, "portal-pools");
+            assertThat(browser.findElement(By.id("pools")).getText()).contains("door-team");
+
+            browser.findElement(By.linkText("door-team")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.getTitle().startsWith("Pool door-team"));
+            assertThat(browser.findElement(By.id("roster")).getText()).contains("alice", "alice@contoso.com");
+            assertThat(browser.findElements(By.cssSelector("svg#forecast rect"))).as("a bar per quarter hour")
+                    .hasSizeGreaterThanOrEqualTo(4);
+            assertThat(browser.findElement(By.cssSelector("figure figcaption")).getText())
+                    .contains("days of history");
+            screenshot(browser, "portal-pool-owner");
+
+            WebElement email = browser.findElement(By.id("email"));
+            email.sendKeys("carol@contoso.com");
+            email.sendKeys(Keys.ENTER);
+            new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> browser.getTitle() + ": "
+                    + browser.getPageSource()).until(b -> !b.findElements(By.id("notice")).isEmpty());
+            assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("carol added.");
+            assertThat(browser.findElement(By.id("roster")).getText()).contains("carol@contoso.com");
+            screenshot(browser, "portal-user-added");
+
+            WebElement remove = browser.findElement(By.cssSelector("button[aria-label='Remove carol']"));
+            remove.sendKeys(Keys.ENTER);
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("notice"),
+                    "carol removed."));
+            assertThat(browser.findElement(By.id("roster")).getText()).contains("carol@contoso.com removed");
+
+            String session = browser.manage().getCookieNamed("dsvmpools_door").getValue();
+            var crossSite = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(stack.url("/api/portal/door-team/users"))).header("Cookie",
+                    "dsvmpools_door=" + session).header("Origin", "https://evil.example")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("email=mallory%40evil.example")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(crossSite.statusCode()).isEqualTo(403);
+            assertThat(crossSite.body()).contains("did not come from the portal");
+            assertThat(DevStackFixture.send(stack, "GET", "/api/pools/door-team/users", null).body())
+                    .doesNotContain("mallory");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** Every quarter hour of the last 14 days with two users: the scaler's next evaluation forecasts from it. */
+    private static void seedTwoWeeksOfDemand(String pool) throws Exception {
+        var histories = new org.dsvmpools.azure.TableDemandHistories(new org.dsvmpools.azure.StorageClients(
+                org.dsvmpools.kit.AzuriteProcess.connectionString(started.azuritePort())).table("demand"));
+        java.time.LocalDate today = org.dsvmpools.kit.SystemClock.now().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        int slots = org.dsvmpools.scaling.DemandHistory.SLOTS_PER_DAY;
+        for (int day = 1; day <= 14; day++) {
+            int[] users = new int[slots];
+            java.util.Arrays.fill(users, 2);
+            histories.save(new org.dsvmpools.pool.PoolName(pool), new org.dsvmpools.scaling.DemandHistory.Day(
+                    today.minusDays(day), users, new int[slots]));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    DevStackFixture.send(stack, "POST", "/api/pools/" + pool + "/wake", "{}");
+                    return DevStackFixture.pool(stack, pool).path("scaling").path("forecast").path("next").size();
+                }, size -> size > 0);
+    }
+
+    /**
      * What an attacker without a session can try: a made-up session cookie is nobody (the door starts a sign-in),
      * and a callback with a state the door never sent, or none, is a page that says so; neither wakes anything.
      */
     @Test
+    @Order(4)
     void aForgedSessionOrCallbackGetsNoFurtherThanTheSignIn() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         var forged = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.url("/api/p/door-team")))

@@ -92,6 +92,25 @@ public final class TableDoorSessions implements DoorSessions {
                 ((OffsetDateTime) entity.getProperty("ExpiresAt")).toInstant()));
     }
 
+    @Override
+    public int prune(java.time.Instant pendingBefore, java.time.Instant now, int most) {
+        creation.ensure();
+        int deleted = 0;
+        for (String filter : java.util.List.of(
+                "PartitionKey eq '" + PENDING + "' and StartedAt lt datetime'" + Tables.dateTime(pendingBefore) + "'",
+                "PartitionKey eq '" + SESSION + "' and ExpiresAt le datetime'" + Tables.dateTime(now) + "'")) {
+            for (TableEntity old : table.listEntities(new com.azure.data.tables.models.ListEntitiesOptions()
+                    .setFilter(filter).setSelect(java.util.List.of("PartitionKey", "RowKey")), null, Context.NONE)) {
+                if (deleted >= most) {
+                    return deleted;
+                }
+                table.deleteEntity(old.getPartitionKey(), old.getRowKey());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     private static java.util.Set<String> roles(String stored) {
         return stored == null || stored.isBlank() ? java.util.Set.of() : java.util.Set.of(stored.split(" "));
     }

@@ -25,4 +25,12 @@ public interface DoorSessions {
     void saveSession(String keyHash, Session session);
 
     Optional<Session> session(String keyHash);
+
+    /**
+     * Deletes sign-ins begun before {@code pendingBefore} (abandoned at the tenant) and sessions expired by
+     * {@code now}, at most {@code most} of them: every visit without a session writes a row, so rows must go.
+     *
+     * @return how many were deleted
+     */
+    int prune(Instant pendingBefore, Instant now, int most);
 }

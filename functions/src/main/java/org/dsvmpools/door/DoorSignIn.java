@@ -84,6 +84,15 @@ public final class DoorSignIn {
                 .map(DoorSessions.Session::user);
     }
 
+    /** Rows pruned per run at most: the recovery timer runs every few minutes, so this keeps well ahead. */
+    static final int PRUNED_PER_RUN = 5_000;
+
+    /** Deletes abandoned sign-ins and expired sessions; run by the recovery timer. */
+    public int prune() {
+        Instant now = clock.instant();
+        return sessions.prune(now.minus(PENDING_LIFETIME), now, PRUNED_PER_RUN);
+    }
+
     static String hash(String key) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -113,6 +113,9 @@ public final class FrontDoor {
     }
 
     private static String starting(Optional<Seats> seen) {
+        if (seen.map(Seats::comingUp).orElse(0L) > 0) {
+            return "An instance is up; its JupyterHub is starting.";
+        }
         long starting = seen.map(Seats::starting).orElse(0L);
         return starting > 0 ? "An instance is starting for you." : "Starting an instance for you.";
     }

@@ -98,7 +98,7 @@ public final class App {
                 onboarding, new SubscriptionKeeper(adapters.subscriptions()), RosterSync.Waiter.REAL);
         this.rosterEvents = new RosterEventDispatch(onboarding, rosterSync);
         this.frontDoor = new FrontDoor(repository, DoorBridges.rosters(adapters.roster()),
-                DoorBridges.seats(snapshots), DoorBridges.waker(wake), adapters.door().ledger(), clock);
+                DoorBridges.seats(snapshots, adapters.reports(), clock), DoorBridges.waker(wake), adapters.door().ledger(), clock);
         this.doorSignIn = Optional.ofNullable(adapters.door().tenant())
                 .map(tenant -> new DoorSignIn(tenant, adapters.door().sessions(), clock));
         this.doorIsHttps = settings.optional(Settings.DOOR_URL).map(url -> url.startsWith("https:")).orElse(true);

@@ -15,6 +15,8 @@ import org.dsvmpools.onboarding.RosterStore;
 import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.scaling.PowerState;
 import org.dsvmpools.scaling.ScalingSnapshots;
+import org.dsvmpools.scaling.UsageReport;
+import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.Wake;
 
 /**
@@ -31,12 +33,24 @@ final class DoorBridges {
                 member.email(), member.entraObjectId(), member.state() != MemberState.Removed)).toList();
     }
 
-    static DoorPorts.PoolSeats seats(ScalingSnapshots snapshots) {
-        return pool -> snapshots.find(pool).map(snapshot -> new Seats(snapshot.at(), snapshot.instances().stream()
-                .map(instance -> new Seats.InstanceSeats(instance.power() == PowerState.Running,
-                        instance.power() == PowerState.Creating || instance.power() == PowerState.Starting,
-                        instance.drainingSince() != null, instance.users().size())).toList(),
-                snapshot.failure() == null ? null : snapshot.failure().reason()));
+    /**
+     * An agent reports a minute after boot and every minute after: one heard from within this long is running,
+     * and so is the hub it was started after.
+     */
+    static final java.time.Duration ANSWERING_WITHIN = java.time.Duration.ofMinutes(3);
+
+    /** The scaler's last view of the instances, with which of them their agents reported from lately. */
+    static DoorPorts.PoolSeats seats(ScalingSnapshots snapshots, UsageReports reports, java.time.Clock clock) {
+        return pool -> snapshots.find(pool).map(snapshot -> {
+            java.util.Map<String, UsageReport> latest = reports.latest(pool);
+            java.time.Instant since = clock.instant().minus(ANSWERING_WITHIN);
+            return new Seats(snapshot.at(), snapshot.instances().stream()
+                    .map(instance -> new Seats.InstanceSeats(instance.power() == PowerState.Running,
+                            latest.containsKey(instance.id()) && latest.get(instance.id()).reportedAt().isAfter(since),
+                            instance.power() == PowerState.Creating || instance.power() == PowerState.Starting,
+                            instance.drainingSince() != null, instance.users().size())).toList(),
+                    snapshot.failure() == null ? null : snapshot.failure().reason());
+        });
     }
 
     static DoorPorts.Waker waker(Wake wake) {

@@ -30,6 +30,17 @@ public final class RecoverStuckPoolsFunction {
         for (RosterSync.Report retried : app.rosterSync().retryPending()) {
             context.getLogger().info("pending users of pool " + retried.pool() + ": " + retried.changes());
         }
+        // The front door's abandoned sign-ins and expired sessions (#29); its failure waits for the next run.
+        app.doorSignIn().ifPresent(door -> {
+            try {
+                int pruned = door.prune();
+                if (pruned > 0) {
+                    context.getLogger().info("front door: " + pruned + " old sign-ins and sessions deleted");
+                }
+            } catch (RuntimeException e) {
+                context.getLogger().warning("front door: old sign-ins not pruned: " + e.getMessage());
+            }
+        });
         StuckPoolRecovery.Report report = app.recovery().recover();
         if (!report.resent().isEmpty()) {
             context.getLogger().info("work sent again for stuck pools " + report.resent());

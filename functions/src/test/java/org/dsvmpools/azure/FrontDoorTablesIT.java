@@ -47,6 +47,29 @@ class FrontDoorTablesIT {
     }
 
     @Test
+    void abandonedSignInsAndExpiredSessionsArePrunedAndLiveOnesKept() {
+        TableDoorSessions sessions = new TableDoorSessions(table());
+        SignedInUser alice = new SignedInUser("oid", "alice@contoso.com", "alice@contoso.com", "Alice",
+                java.util.Set.of("Pools.Admin"));
+        for (int i = 0; i < 3; i++) {
+            sessions.savePending(new DoorSessions.Pending(new IdentityProvider.Started(URI.create("https://x/a"),
+                    "old-" + i, "n", "v"), ReturnPath.PORTAL, T0));
+        }
+        sessions.savePending(new DoorSessions.Pending(new IdentityProvider.Started(URI.create("https://x/a"),
+                "fresh", "n", "v"), ReturnPath.PORTAL, T0.plus(Duration.ofMinutes(15))));
+        sessions.saveSession("expired", new DoorSessions.Session(alice, T0.plus(Duration.ofMinutes(5))));
+        sessions.saveSession("live", new DoorSessions.Session(alice, T0.plus(Duration.ofHours(8))));
+
+        int pruned = sessions.prune(T0.plus(Duration.ofMinutes(10)), T0.plus(Duration.ofMinutes(20)), 100);
+
+        assertThat(pruned).isEqualTo(4);
+        assertThat(sessions.takePending("fresh")).isPresent();
+        assertThat(sessions.takePending("old-0")).isEmpty();
+        assertThat(sessions.session("expired")).isEmpty();
+        assertThat(sessions.session("live").orElseThrow().user().roles()).containsExactly("Pools.Admin");
+    }
+
+    @Test
     void aSessionIsReadBackAsSaved() {
         TableDoorSessions sessions = new TableDoorSessions(table());
         SignedInUser alice = new SignedInUser("oid", "alice@contoso.com", "alice@contoso.com", "Alice");

@@ -61,6 +61,14 @@ class DoorSignInTest {
         public Optional<Session> session(String keyHash) {
             return Optional.ofNullable(sessions.get(keyHash));
         }
+
+        @Override
+        public int prune(Instant pendingBefore, Instant now, int most) {
+            int before = pending.size() + sessions.size();
+            pending.values().removeIf(p -> p.startedAt().isBefore(pendingBefore));
+            sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
+            return before - pending.size() - sessions.size();
+        }
     }
 
     @Test
@@ -111,6 +119,20 @@ class DoorSignInTest {
 
         assertThat(failed.status()).isEqualTo(403);
         assertThat(failed.detail()).startsWith(refusal);
+        assertThat(sessions.sessions).isEmpty();
+    }
+
+    @Test
+    void pruningDeletesAbandonedSignInsAndEndedSessionsOnly() {
+        signIn.begin(ReturnPath.PORTAL);
+        signIn.begin(ReturnPath.PORTAL);
+        String key = ((DoorSignIn.Finished.SignedIn) signIn.finish(Map.of("state", "s2"))).key();
+
+        clock.advance(DoorSignIn.PENDING_LIFETIME.plusSeconds(1));
+        assertThat(signIn.prune()).as("the abandoned s1").isEqualTo(1);
+        assertThat(signIn.user(key)).isPresent();
+        clock.advance(DoorSignIn.SESSION_LIFETIME);
+        assertThat(signIn.prune()).isEqualTo(1);
         assertThat(sessions.sessions).isEmpty();
     }
 

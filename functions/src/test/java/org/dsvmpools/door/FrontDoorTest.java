@@ -90,7 +90,7 @@ class FrontDoorTest {
 
     @Test
     void aFreeSeatSendsTheUserToTheHubWithTheirSignInNameAsHint() {
-        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, false, false, 1)), null);
+        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, true, false, false, 1)), null);
 
         DoorAnswer answer = door.arrive(POOL, ALICE);
 
@@ -102,14 +102,24 @@ class FrontDoorTest {
     @Test
     void aDrainingOrFullInstanceIsNoSeatAndAStartingOneIsSaidSo() {
         int full = PoolDocumentsFixture.spec("ml-team").usersPerInstance();
-        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, false, true, 0),
-                new Seats.InstanceSeats(true, false, false, full), new Seats.InstanceSeats(false, true, false, 0)),
-                "QuotaExceeded: no cores");
+        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, true, false, true, 0),
+                new Seats.InstanceSeats(true, true, false, false, full),
+                new Seats.InstanceSeats(false, false, true, false, 0)), "QuotaExceeded: no cores");
 
         DoorAnswer answer = door.arrive(POOL, ALICE);
 
         assertThat(answer).isEqualTo(new DoorAnswer.Waiting("ml-team", "An instance is starting for you.",
                 T0.plusSeconds(95), "QuotaExceeded: no cores"));
+    }
+
+    @Test
+    void anInstanceRunningWhoseAgentHasNotReportedIsNoSeatYet() {
+        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, false, false, false, 0)), null);
+
+        DoorAnswer answer = door.arrive(POOL, ALICE);
+
+        assertThat(answer).isEqualTo(new DoorAnswer.Waiting("ml-team", "An instance is up; its JupyterHub is"
+                + " starting.", T0.plusSeconds(95), null));
     }
 
     @Test

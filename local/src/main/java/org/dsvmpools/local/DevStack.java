@@ -155,6 +155,8 @@ public final class DevStack {
             if (emulator.get() != null) {
                 System.out.println("  Front door: http://127.0.0.1:" + port + "/api/p/<pool> (sign in as a user"
                         + " of the pool, for example " + EmulatedControlPlane.SAMPLE_USER + ")");
+                System.out.println("  Portal:     http://127.0.0.1:" + port + "/api/portal ("
+                        + EmulatedControlPlane.SAMPLE_USER + " is an admin)");
             }
             System.out.println("  Azurite:    blob " + azuritePort + ", queue " + (azuritePort + 1) + ", table "
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));

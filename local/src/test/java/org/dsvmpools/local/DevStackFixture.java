@@ -55,6 +55,36 @@ final class DevStackFixture {
                         : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A usage report for {@code instanceId}, sent as the pool's agent sends it: over HTTP with the token the
+     * emulator's metadata service gives the pool's scale set.
+     */
+    static HttpResponse<String> report(Started started, String pool, String instanceId, String sessionsJson)
+            throws Exception {
+        return report(started, pool, pool, instanceId, sessionsJson);
+    }
+
+    /** A report that claims {@code claimed} with the token of {@code sender}'s scale set. */
+    static HttpResponse<String> report(Started started, String sender, String claimed, String instanceId,
+                                       String sessionsJson) throws Exception {
+        String now = org.dsvmpools.kit.SystemClock.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String report = "{\"v\":1,\"pool\":\"" + claimed + "\",\"instanceId\":\"" + instanceId + "\",\"reportedAt\":\""
+                + now + "\",\"lastActiveAt\":\"" + now + "\",\"cpuPercent\":1,\"sessions\":" + sessionsJson
+                + ",\"kernels\":[]}";
+        var names = org.dsvmpools.pool.AzureNames.of(new org.dsvmpools.pool.PoolName(sender));
+        var tls = org.dsvmpools.kit.TlsCertificate.loadOrCreate(started.work().resolve("data")).clientContext();
+        var imds = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
+                "https://127.0.0.1:" + started.armPort() + "/vm/" + names.resourceGroup() + "/" + names.scaleSet()
+                        + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
+                        + java.net.URLEncoder.encode(EmulatedControlPlane.USAGE_AUDIENCE,
+                        java.nio.charset.StandardCharsets.UTF_8))).header("Metadata", "true").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = new ObjectMapper().readTree(imds.body()).path("access_token").asText();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(started.stack().url("/api/usage")))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(report)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The pool once the worker has settled it: Ready, Failed or Deleted. */
     static JsonNode settled(HostProcess stack, String name) {
         return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))

@@ -52,6 +52,8 @@ class DevStackIT {
             assertThat(Files.exists(work.resolve("local.settings.json"))).as("created from the example").isTrue();
             assertThat(Files.isDirectory(work.resolve("data/azurite"))).as("Azurite persists to --data-dir").isTrue();
             assertThat(stack.output()).contains("ARM https://127.0.0.1:" + armPort + "/");
+            assertThat(stack.output()).as("the quick start ends in a browser").contains("Front door: http://127.0.0.1:")
+                    .contains("/api/p/<pool>").contains("/api/portal");
             var tls = TlsCertificate.loadOrCreate(work.resolve("data")).clientContext();
             var arm = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
                     "https://127.0.0.1:" + armPort + "/subscriptions/s/resourceGroups/none?api-version=2021-04-01"))
@@ -78,7 +80,7 @@ class DevStackIT {
             assertThat(account.body()).as("the control plane's subnet is let through the pool's storage firewall")
                     .contains("/virtualNetworks/control/subnets/functions");
 
-            wakeAndReport(stack, armPort, tls);
+            wakeAndReport(started);
             onboardThroughEventGrid(stack, work.resolve("data"));
             rosterFromAGraphGroup(stack, armPort, tls);
 
@@ -105,7 +107,8 @@ class DevStackIT {
      * report sent over HTTP with the instance's token (from the emulator's metadata service of its scale set) is
      * stored, and the next evaluation shows its user; the same token claiming another pool is refused and counted.
      */
-    private static void wakeAndReport(HostProcess stack, int armPort, javax.net.ssl.SSLContext tls) throws Exception {
+    private static void wakeAndReport(DevStackFixture.Started started) throws Exception {
+        HostProcess stack = started.stack();
         send(stack, "POST", "/api/pools", SamplePools.document("at-zero").replace("\"initial\":2", "\"initial\":0"));
         assertThat(settled(stack, "at-zero").path("status").asText()).isEqualTo("Ready");
 
@@ -127,26 +130,10 @@ class DevStackIT {
                 .as("a woken pool asks for its instance once").doesNotContain("creating");
 
         String now = SystemClock.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        String report = "{\"v\":1,\"pool\":\"at-zero\",\"instanceId\":\"0\",\"reportedAt\":\"" + now
-                + "\",\"lastActiveAt\":\"" + now + "\",\"cpuPercent\":30,\"sessions\":[{\"user\":\"alice\","
-                + "\"lastActivity\":\"" + now + "\",\"since\":\"" + now + "\"}],\"kernels\":[]}";
-        // The instance's metadata service gives its scale set's token; the report goes over HTTP as the agent sends it.
-        var atZero = org.dsvmpools.pool.AzureNames.of(new org.dsvmpools.pool.PoolName("at-zero"));
-        var imds = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(
-                "https://127.0.0.1:" + armPort + "/vm/" + atZero.resourceGroup() + "/" + atZero.scaleSet()
-                        + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
-                        + java.net.URLEncoder.encode(EmulatedControlPlane.USAGE_AUDIENCE,
-                        java.nio.charset.StandardCharsets.UTF_8))).header("Metadata", "true").build(),
-                HttpResponse.BodyHandlers.ofString());
-        String token = new ObjectMapper().readTree(imds.body()).path("access_token").asText();
-        var stored = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/usage")))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(report)).build(), HttpResponse.BodyHandlers.ofString());
+        String sessions = "[{\"user\":\"alice\",\"lastActivity\":\"" + now + "\",\"since\":\"" + now + "\"}]";
+        var stored = DevStackFixture.report(started, "at-zero", "0", sessions);
         assertThat(stored.statusCode()).as(stored.body()).isEqualTo(202);
-        var forOtherPool = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/usage")))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(report.replace("\"at-zero\"", "\"ml-team\""))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var forOtherPool = DevStackFixture.report(started, "at-zero", "ml-team", "0", sessions);
         assertThat(forOtherPool.statusCode()).as(forOtherPool.body()).isEqualTo(403);
         assertThat(pool(stack, "ml-team").path("usage").path("rejectedReports").asInt()).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {

@@ -44,7 +44,7 @@ public final class ListPoolsFunction {
             int size = Integer.parseInt(sizeText);
             try {
                 PoolPage page = app.intake().list(request.getQueryParameters().get("continuationToken"), size);
-                return Http.json(request, 200, render(page, size));
+                return Http.json(request, 200, render(page, size, origin(request.getUri())));
             } catch (PoolRepository.InvalidContinuationException e) {
                 return Http.problem(request, Problem.of(400, "invalid-query", "Invalid query parameter",
                         e.getMessage()));
@@ -52,13 +52,21 @@ public final class ListPoolsFunction {
         });
     }
 
-    private static ObjectNode render(PoolPage page, int size) {
+    /**
+     * Where the caller reached the app ({@code https://<app host>}): a {@code nextLink} is absolute, so
+     * {@code curl "$nextLink"} works as it does on Azure's own list APIs (#30).
+     */
+    static String origin(java.net.URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static ObjectNode render(PoolPage page, int size, String origin) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode value = body.putArray("value");
         page.pools().forEach(pool -> value.add(PoolDocuments.summary(pool)));
         if (page.continuationToken() != null) {
             body.put("continuationToken", page.continuationToken());
-            body.put("nextLink", "/api/pools?maxPageSize=" + size + "&continuationToken="
+            body.put("nextLink", origin + "/api/pools?maxPageSize=" + size + "&continuationToken="
                     + URLEncoder.encode(page.continuationToken(), StandardCharsets.UTF_8));
         }
         return body;

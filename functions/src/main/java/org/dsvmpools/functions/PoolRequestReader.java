@@ -57,7 +57,11 @@ final class PoolRequestReader {
         }
         List<FieldError> fixed = new ArrayList<>();
         parsed.document().fieldNames().forEachRemaining(field -> {
-            if (!PATCHABLE.contains(field)) {
+            if (!org.dsvmpools.pool.PoolSpecJson.FIELDS.contains(field)) {
+                // A typo (capacitty) is not a field at all: said so, not "fixed at creation" (#30).
+                fixed.add(new FieldError("/" + field.replace("~", "~0").replace("/", "~1"), "unknown field; a"
+                        + " PATCH may change " + new TreeSet<>(PATCHABLE)));
+            } else if (!PATCHABLE.contains(field)) {
                 fixed.add(new FieldError("/" + field, "cannot be changed after creation; a PATCH may change "
                         + new TreeSet<>(PATCHABLE)));
             }

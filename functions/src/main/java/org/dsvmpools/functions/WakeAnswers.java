@@ -17,15 +17,26 @@ final class WakeAnswers {
     private WakeAnswers() {
     }
 
-    /** No body, or none of {@code seats}, asks for the default; else a whole number of at least 1. */
+    /**
+     * No body, or none of {@code seats}, asks for the default; else a whole number of at least 1. Any other field
+     * is refused as unknown, as the OpenAPI schema says ({@code additionalProperties: false}): a typo such as
+     * {@code "seat"} must not silently ask for the default. Every offending field is listed.
+     */
     static Optional<Problem> invalidSeats(JsonNode body) {
+        List<FieldError> errors = new java.util.ArrayList<>();
         JsonNode seats = body.path("seats");
-        if (seats.isMissingNode()
-                || seats.canConvertToInt() && seats.isIntegralNumber() && seats.asInt() >= 1) {
-            return Optional.empty();
+        if (!seats.isMissingNode()
+                && !(seats.canConvertToInt() && seats.isIntegralNumber() && seats.asInt() >= 1)) {
+            errors.add(new FieldError("/seats", "must be a whole number of at least 1"));
         }
-        return Optional.of(Problem.invalid("the wake request is invalid",
-                List.of(new FieldError("/seats", "must be a whole number of at least 1"))));
+        body.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("seats")) {
+                // RFC 6901: "~" and "/" in a name are escaped in its pointer.
+                errors.add(new FieldError("/" + name.replace("~", "~0").replace("/", "~1"), "unknown field"));
+            }
+        });
+        return errors.isEmpty() ? Optional.empty()
+                : Optional.of(Problem.invalid("the wake request is invalid", errors));
     }
 
     /** @param body a body {@link #invalidSeats} found nothing wrong with */

@@ -25,6 +25,11 @@ public final class PoolSpecJson {
         }
     }
 
+    /** The pool document's top-level fields, as {@link #read} reads them (PoolSpecJsonTest keeps the two equal). */
+    public static final java.util.Set<String> FIELDS = java.util.Set.of("name", "location", "resourceGroup", "vmSize",
+            "capacity", "usersPerInstance", "share", "access", "schedule", "idleTimeoutMinutes", "users", "scaling",
+            "rosterGroupId", "image");
+
     public static ReadResult read(JsonNode document) {
         List<FieldError> errors = new ArrayList<>();
         JsonObjectReader root = JsonObjectReader.of(document, "", errors);

@@ -58,7 +58,8 @@ class FunctionJsonIT {
         assertThat(functions).containsOnlyKeys("CreatePool", "GetPool", "ListPools", "DeletePool", "RetryPool",
                 "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
                 "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters", "ReportUsage",
-                "FrontDoor", "FrontDoorSignedIn", "Portal", "PortalPool", "PortalAddUser", "PortalRemoveUser");
+                "FrontDoor", "FrontDoorSignedIn", "Portal", "PortalPool", "PortalAddUser", "PortalRemoveUser",
+                "Health", "OpenApi");
         assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 
@@ -82,6 +83,8 @@ class FunctionJsonIT {
         assertThat(http("Portal")).isEqualTo(List.of("portal", "GET", "ANONYMOUS"));
         assertThat(http("PortalPool")).isEqualTo(List.of("portal/{name}", "GET", "ANONYMOUS"));
         assertThat(http("PortalAddUser")).isEqualTo(List.of("portal/{name}/users", "POST", "ANONYMOUS"));
+        assertThat(http("Health")).isEqualTo(List.of("health", "GET", "ANONYMOUS"));
+        assertThat(http("OpenApi")).isEqualTo(List.of("openapi.json", "GET", "ANONYMOUS"));
         assertThat(http("PortalRemoveUser")).isEqualTo(List.of("portal/{name}/users/{user}/remove", "POST",
                 "ANONYMOUS"));
     }

@@ -343,4 +343,38 @@ class PoolRequestReaderTest {
         return (ObjectNode) doc.get("users").get(0);
     }
 
+
+    @Test
+    void aPatchTypoIsAnUnknownFieldAndAFixedFieldIsSaidToBeFixed() {
+        var patch = reader.readPatch("application/merge-patch+json",
+                "{\"capacitty\": {\"max\": 3}, \"vmSize\": \"Standard_D4s_v5\"}");
+
+        var errors = patch.problem().toJson("/api/pools/x").path("errors");
+        assertThat(errors.findValuesAsText("pointer")).containsExactlyInAnyOrder("/capacitty", "/vmSize");
+        assertThat(errors.toString()).contains("unknown field; a PATCH may change")
+                .contains("cannot be changed after creation");
+    }
+
+    /** {@code FIELDS} is what the reader reads: each named field is known, and a name beside them is not. */
+    @Test
+    void theDocumentsFieldsAreTheOnesTheReaderReads() {
+        com.fasterxml.jackson.databind.node.ObjectNode document = org.dsvmpools.testing.PoolDocumentsFixture
+                .document("ml-team");
+        for (String field : org.dsvmpools.pool.PoolSpecJson.FIELDS) {
+            if (!document.has(field)) {
+                document.putNull(field);
+            }
+        }
+        document.put("notAField", 1);
+
+        var unknown = org.dsvmpools.pool.PoolSpecJson.read(document).errors().stream()
+                .filter(error -> error.message().startsWith("unknown field")).map(org.dsvmpools.pool.FieldError::pointer)
+                .toList();
+
+        assertThat(unknown).containsExactly("/notAField");
+        java.util.List<String> written = new java.util.ArrayList<>();
+        org.dsvmpools.pool.PoolSpecJson.write(org.dsvmpools.testing.PoolDocumentsFixture.spec("ml-team"))
+                .fieldNames().forEachRemaining(written::add);
+        assertThat(org.dsvmpools.pool.PoolSpecJson.FIELDS).containsAll(written);
+    }
 }

@@ -186,6 +186,10 @@ class PoolsApiIT {
             JsonNode page = body(new ListPoolsFunction(app).run(Requests.get(link)));
             page.path("value").forEach(pool -> names.add(pool.path("name").asText()));
             link = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
+            if (link != null) {
+                assertThat(link).as("absolute, as the caller reached the app").startsWith("http://127.0.0.1:7071/api/pools?");
+                link = link.substring("http://127.0.0.1:7071".length());
+            }
         }
 
         assertThat(names).containsExactly("team-a", "team-b", "team-c", "team-d", "team-e");

@@ -62,6 +62,20 @@ class DevStackIT {
             assertThat(arm.body()).contains("ResourceGroupNotFound");
 
             JsonNode ready = settled(stack, "ml-team");
+            // What a newcomer tried (#30): a health route and the API's document, served without a key.
+            var health = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/health"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+            var openApi = HTTP.send(HttpRequest.newBuilder(URI.create(stack.url("/api/openapi.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(new ObjectMapper().readTree(openApi.body())).isEqualTo(new ObjectMapper().readTree(
+                    HostProcess.repositoryRoot().resolve("docs/openapi.json").toFile()));
+            // What a newcomer tried (#30): a PATCH typo is an unknown field.
+            var typo = send(stack, "PATCH", "/api/pools/ml-team", "{\"capacitty\":{\"max\":3}}");
+            assertThat(typo.statusCode()).isEqualTo(400);
+            assertThat(typo.body()).contains("\"pointer\":\"/capacitty\"", "unknown field");
+
             assertThat(ready.path("status").asText()).as(ready.toPrettyString()).isEqualTo("Ready");
             assertThat(ready.path("endpoints").path("ssh")).hasSize(2);
             assertThat(ready.path("endpoints").path("jupyterHub").asText()).startsWith("https://ml-team-")
@@ -81,6 +95,12 @@ class DevStackIT {
                     .contains("/virtualNetworks/control/subnets/functions");
 
             wakeAndReport(started);
+            // With two pools, a page of one has a nextLink that works as it is (absolute, #30).
+            String nextLink = new ObjectMapper().readTree(send(stack, "GET", "/api/pools?maxPageSize=1", null).body())
+                    .path("nextLink").asText();
+            assertThat(nextLink).startsWith(stack.url("/api/pools?maxPageSize=1&continuationToken="));
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(nextLink)).header("x-functions-key", "dev-key")
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             onboardThroughEventGrid(stack, work.resolve("data"));
             rosterFromAGraphGroup(stack, armPort, tls);
 
@@ -112,6 +132,10 @@ class DevStackIT {
         send(stack, "POST", "/api/pools", SamplePools.document("at-zero").replace("\"initial\":2", "\"initial\":0"));
         assertThat(settled(stack, "at-zero").path("status").asText()).isEqualTo("Ready");
 
+        var typo = send(stack, "POST", "/api/pools/at-zero/wake", "{\"seat\": 4}");
+        assertThat(typo.statusCode()).as("a typo is not the default (#30)").isEqualTo(400);
+        assertThat(typo.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(typo.body()).contains("\"pointer\":\"/seat\"", "unknown field");
         var woken = send(stack, "POST", "/api/pools/at-zero/wake", "{}");
 
         assertThat(woken.statusCode()).as(woken.body()).isEqualTo(202);

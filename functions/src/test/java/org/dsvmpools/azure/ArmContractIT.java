@@ -365,7 +365,7 @@ class ArmContractIT {
 
     @Test
     void aBodyThatBreaksTheSchemaIsRefusedWithItsPath() {
-        assumeTrue(AzureSchemas.load(AzureSchemas.defaultFolder()).isPresent(),
+        assumeTrue(AzureSchemas.forTests().isPresent(),
                 "Azure's schemas are not at " + AzureSchemas.defaultFolder() + ": schema checks are off");
         String rg = group("contract-schema");
         var generic = clients.resources().genericResources().manager().serviceClient().getResources();

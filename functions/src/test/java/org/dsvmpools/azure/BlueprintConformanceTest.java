@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.dsvmpools.kit.arm.ArmContract;
+import org.dsvmpools.kit.arm.AzureSchemas;
 import org.dsvmpools.kit.arm.ArmRequest;
 import org.dsvmpools.kit.arm.ArmState;
 import org.dsvmpools.kit.arm.ArmViolation;
@@ -59,7 +60,7 @@ class BlueprintConformanceTest {
 
     @BeforeAll
     static void contract() {
-        contract = ArmContract.withDefaultSchemas();
+        contract = new ArmContract(AzureSchemas.forTests());
         System.out.println("BlueprintConformanceTest: " + contract.describe());
     }
 

@@ -227,7 +227,7 @@ class InfraTemplateTest {
     }
 
     private static AzureSchemas schemas() {
-        var schemas = AzureSchemas.load(AzureSchemas.defaultFolder());
+        var schemas = AzureSchemas.forTests();
         Assumptions.assumeTrue(schemas.isPresent(), "skipped: Azure's schemas are not at "
                 + AzureSchemas.defaultFolder() + " (set " + AzureSchemas.SETTING + ")");
         return schemas.get();

@@ -31,39 +31,10 @@ import org.dsvmpools.kit.TlsCertificate;
  * with app settings as its environment, this starts {@link FunctionHost} as a child process with
  * local.settings.json merged into its environment.
  *
- * <p>Options: {@code --port N} (7071), {@code --https-port N} (7072, the Event Grid topic over https),
- * {@code --data-dir DIR} (persist Azurite there; in memory otherwise), {@code --arm-port N} (7443),
- * {@code --files-port N} (7444), {@code --time-scale X} (0.01), {@code --faults FILE}, {@code --emulator off},
- * {@code --azurite-port N} (10000: blob N, queue N+1, table N+2), {@code --root DIR}, {@code --settings FILE}.
+ * <p>Its options are {@link DevStackOptions}'s (picocli; {@code --help} lists them).
  */
 public final class DevStack {
     private static final Duration HOST_READY_TIMEOUT = Duration.ofSeconds(60);
-
-    static final String USAGE = """
-            usage: ./dsvmpools dev [options]
-
-            Azurite, a Functions-compatible host over the real functions and the Azure emulator (ARM, Files,
-            Graph), in the foreground; Ctrl-C stops them all. Prints the URLs, the function key and the Event
-            Grid topic key.
-
-              --port N            the host's http port (7071)
-              --https-port N      the host's https port, for the Event Grid topic with a key (7072)
-              --azurite-port N    Azurite's blob port; queue and table on N+1 and N+2 (10000)
-              --data-dir DIR      keep Azurite's data, the keys and the emulator's files in DIR (default: in
-                                  memory, keys in .dsvmpools/)
-              --arm-port N        the emulated ARM and Graph, https (7443)
-              --files-port N      the emulated Azure Files, http (7444)
-              --time-scale X      Azure's durations times X in the emulator (0.01: a VM starts in 0.9 s)
-              --faults FILE       ARM faults to inject, as POST /emulator/faults takes them
-              --emulator off      no Azure emulator (the app then needs a real ARM endpoint)
-              --settings FILE     the app settings (local.settings.json, made from the example if missing)
-              --root DIR          the repository (the launcher's folder)
-              --help              this text
-
-            example: ./dsvmpools dev --data-dir .dsvmpools --time-scale 0.01
-            """;
-    private static final java.util.Set<String> OPTIONS = java.util.Set.of("port", "https-port", "azurite-port",
-            "data-dir", "arm-port", "files-port", "time-scale", "faults", "emulator", "settings", "root", "scan");
 
     /** Where the app finds Azure Resource Manager; {@code emulator} means the local one. */
     public static final String ARM_ENDPOINT_SETTING = "DSVMPOOLS_ARM_ENDPOINT";
@@ -73,36 +44,35 @@ public final class DevStack {
     }
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            System.out.print(USAGE);
-            return;
-        }
-        Map<String, String> options;
+        DevStackOptions options;
         try {
-            options = options(args, OPTIONS);
-        } catch (IllegalArgumentException e) {
+            options = DevStackOptions.parse(args, System.out);
+        } catch (DevStackOptions.UsageException e) {
             System.err.println("dev: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Path root = Paths.get(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        int port = Integer.parseInt(options.getOrDefault("port", "7071"));
-        int azuritePort = Integer.parseInt(options.getOrDefault("azurite-port", "10000"));
-        Path dataDir = options.containsKey("data-dir") ? Paths.get(options.get("data-dir")).toAbsolutePath() : null;
+        if (options == null) {
+            return;
+        }
+        Path root = options.root.toAbsolutePath().normalize();
+        int port = options.port;
+        int azuritePort = options.azuritePort;
+        Path dataDir = options.dataDir == null ? null : options.dataDir.toAbsolutePath();
         Path keyDir = dataDir != null ? dataDir : root.resolve(".dsvmpools");
-        Path settingsFile = Paths.get(options.getOrDefault("settings", root.resolve("local.settings.json").toString()));
+        Path settingsFile = options.settings != null ? options.settings : root.resolve("local.settings.json");
 
         AppSettings settings = AppSettings.load(settingsFile, System.getenv());
         String key = storedKey(keyDir, FunctionHost.FUNCTION_KEY_VARIABLE, "function-key",
                 DevStack::newUrlSafeKey);
         String topicKey = storedKey(keyDir, FunctionHost.TOPIC_KEY_VARIABLE, "eventgrid-key",
                 DevStack::newKey);
-        int httpsPort = Integer.parseInt(options.getOrDefault("https-port", "7072"));
+        int httpsPort = options.httpsPort;
         // Made here, once, before anything that serves or trusts it starts.
         TlsCertificate.ensure(keyDir);
-        boolean emulated = !options.getOrDefault("emulator", "on").equals("off")
+        boolean emulated = options.emulator == DevStackOptions.EmulatorMode.on
                 && settings.values().getOrDefault(ARM_ENDPOINT_SETTING, EMULATOR).equals(EMULATOR);
-        int armPort = Integer.parseInt(options.getOrDefault("arm-port", "7443"));
+        int armPort = options.armPort;
         // The host starts while Azurite does: nothing in it touches storage before the first request.
         Map<String, String> environment = hostEnvironment(settings,
                 AzuriteProcess.connectionString(azuritePort), key);
@@ -126,7 +96,7 @@ public final class DevStack {
                     "-Djavax.net.ssl.trustStoreType=PKCS12",
                     "-Djavax.net.ssl.trustStorePassword=" + TlsCertificate.password(keyDir)));
         }
-        Process host = startHost(root, port, options.getOrDefault("scan", FunctionHost.DEFAULT_SCAN), environment,
+        Process host = startHost(root, port, options.scan, environment,
                 jvmOptions, List.of("--https-port", "" + httpsPort, "--tls-dir", keyDir.toString()));
         // The host answers 503 with Retry-After until Azurite and the emulator accept connections, and reports
         // itself Running only then: "up" below means a first request succeeds.
@@ -181,18 +151,17 @@ public final class DevStack {
      * The emulator keeps its files and reads its certificate in the data folder; the control plane is made in it
      * before any fault is injected.
      */
-    private static AzureEmulator startEmulator(Map<String, String> options, Path dataDir,
+    private static AzureEmulator startEmulator(DevStackOptions options, Path dataDir,
                                                EmulatedControlPlane controlPlane) throws InterruptedException {
         try {
             TlsCertificate tls = TlsCertificate.loadOrCreate(Files.createDirectories(dataDir));
-            AzureEmulator emulator = AzureEmulator.start(Integer.parseInt(options.getOrDefault("arm-port", "7443")),
-                    Integer.parseInt(options.getOrDefault("files-port", "7444")),
-                    Double.parseDouble(options.getOrDefault("time-scale", "0.01")), dataDir, tls.serverContext());
+            AzureEmulator emulator = AzureEmulator.start(options.armPort, options.filesPort, options.timeScale, dataDir,
+                    tls.serverContext());
             controlPlane.create(emulator, tls.clientContext());
             // The app runs in the control plane's subnet, so each pool's storage firewall must admit it, as in Azure.
             emulator.setFilesCallerSubnet(controlPlane.subnetId());
-            if (options.containsKey("faults")) {
-                emulator.configureFaults(Files.readString(Paths.get(options.get("faults"))));
+            if (options.faults != null) {
+                emulator.configureFaults(Files.readString(options.faults));
             }
             return emulator;
         } catch (IOException | java.security.GeneralSecurityException e) {
@@ -277,19 +246,10 @@ public final class DevStack {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
-    /** {@code --name value} pairs, each name one of {@code known}. */
-    static Map<String, String> options(String[] args, java.util.Set<String> known) {
-        Map<String, String> options = options(args);
-        for (String name : options.keySet()) {
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; valid: --"
-                        + String.join(", --", new java.util.TreeSet<>(known)) + " (--help for more)");
-            }
-        }
-        return options;
-    }
-
-    /** {@code --name value} pairs. */
+    /**
+     * {@code --name value} pairs, for the host the stack starts as a child (its command line is the stack's own,
+     * never a user's; #30 moves it to picocli too).
+     */
     public static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         List<String> list = List.of(args);

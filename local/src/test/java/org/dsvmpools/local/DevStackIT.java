@@ -30,6 +30,34 @@ class DevStackIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TOPIC_KEY = DevStack.newKey();
 
+    /**
+     * A newcomer's mistakes (#30), through the launcher's entry points: one line that says what is wrong and exit
+     * code 2, no stack trace: a port that is no number, a misspelt option, a mode that is neither on nor off, a
+     * trace that is not there, a pool document that is not JSON.
+     */
+    @Test
+    void aMistakeOnTheCommandLineIsOneLineAndExitCodeTwo() throws Exception {
+        Path target = HostProcess.repositoryRoot().resolve("local/target");
+        String classpath = target.resolve("classes") + java.io.File.pathSeparator
+                + Files.readString(target.resolve("runtime-classpath.txt")).trim();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path badPool = Files.writeString(Files.createTempFile("pool", ".json"), "{\"name\":");
+        for (List<String> mistake : List.of(List.of("dev", "--port", "abc"), List.of("dev", "--prot", "7071"),
+                List.of("dev", "--emulator", "maybe"), List.of("simulate", "--sessions", "/nonexistent/trace.csv"),
+                List.of("simulate", "--bundled", "office-2-weeks.csv", "--pool", badPool.toString()))) {
+            String main = mistake.get(0).equals("dev") ? DevStack.class.getName()
+                    : org.dsvmpools.simulate.SimulateCommand.class.getName();
+            List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-cp", classpath, main));
+            command.addAll(mistake.subList(1, mistake.size()));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(process.waitFor()).as(output).isEqualTo(2);
+            assertThat(output.strip()).as("one line").doesNotContain("\n").startsWith(mistake.get(0) + ": ")
+                    .doesNotContain("Exception");
+        }
+    }
+
     @Test
     void aPoolRequestedFromTheDevStackIsAcceptedAndVisible() throws Exception {
         DevStackFixture.Started started = DevStackFixture.start(TOPIC_KEY);

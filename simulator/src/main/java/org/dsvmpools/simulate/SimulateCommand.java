@@ -67,10 +67,23 @@ public final class SimulateCommand {
     public static void main(String[] args) throws Exception {
         try {
             run(args, System.out, System.err, System.console() != null);
-        } catch (IllegalArgumentException e) {
-            System.err.println("simulate: " + e.getMessage());
+        } catch (IllegalArgumentException | IOException e) {
+            // A user's mistake (a file that is not there, a document that is not JSON) is one line (#30).
+            System.err.println("simulate: " + mistake(e));
             System.exit(2);
         }
+    }
+
+    /** What went wrong, in one line: the file that is missing, or the reader's first line without its source. */
+    static String mistake(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return "no such file: " + missing.getFile();
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            return "not a JSON document: " + json.getOriginalMessage()
+                    + (json.getLocation() == null ? "" : " (line " + json.getLocation().getLineNr() + ")");
+        }
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
     }
 
     static void run(String[] args, PrintStream out, PrintStream err, boolean terminal) throws Exception {
@@ -304,7 +317,8 @@ public final class SimulateCommand {
                     .orElse("simulate/pool.json"));
             PoolSpecJson.ReadResult read = PoolSpecJson.read(new ObjectMapper().readTree(text));
             if (!read.isValid()) {
-                throw new IllegalArgumentException("the pool document is invalid: " + read.errors());
+                throw new IllegalArgumentException("the pool document is invalid: " + String.join("; ", read.errors()
+                        .stream().map(error -> error.pointer() + " " + error.message()).toList()));
             }
             return read.spec();
         }

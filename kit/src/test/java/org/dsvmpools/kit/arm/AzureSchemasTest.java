@@ -17,7 +17,7 @@ class AzureSchemasTest {
 
     @BeforeAll
     static void load() {
-        Optional<AzureSchemas> loaded = AzureSchemas.load(AzureSchemas.defaultFolder());
+        Optional<AzureSchemas> loaded = AzureSchemas.forTests();
         assumeTrue(loaded.isPresent(), "Azure's schemas are not at " + AzureSchemas.defaultFolder()
                 + ": schema checks are off");
         schemas = loaded.get();
@@ -90,5 +90,14 @@ class AzureSchemasTest {
         assertThat(schemas.knows("Microsoft.Storage/storageAccounts/fileServices/shares", "2025-06-01")).isTrue();
         assertThat(schemas.knows("Microsoft.Authorization/roleAssignments", "2022-04-01")).isTrue();
         assertThat(schemas.knows("Microsoft.Resources/resourceGroups", "2025-04-01")).isTrue();
+    }
+
+    @org.junit.jupiter.api.Test
+    void theSchemasAreRequiredWhereTheSettingOrCiSaysSo() {
+        org.assertj.core.api.Assertions.assertThat(AzureSchemas.required(java.util.Map.of(
+                AzureSchemas.REQUIRED_SETTING, "true"))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(AzureSchemas.required(java.util.Map.of("CI", "true"))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(AzureSchemas.required(java.util.Map.of())).isFalse();
+        org.assertj.core.api.Assertions.assertThat(AzureSchemas.required(java.util.Map.of("CI", "false"))).isFalse();
     }
 }

@@ -64,7 +64,6 @@ public final class App {
     private final Clock clock;
     private final FrontDoor frontDoor;
     private final Optional<DoorSignIn> doorSignIn;
-    private final boolean doorIsHttps;
     private final Optional<String> doorUrl;
     private final Portal portal;
 
@@ -101,7 +100,6 @@ public final class App {
                 DoorBridges.seats(snapshots, adapters.reports(), clock), DoorBridges.waker(wake), adapters.door().ledger(), clock);
         this.doorSignIn = Optional.ofNullable(adapters.door().tenant())
                 .map(tenant -> new DoorSignIn(tenant, adapters.door().sessions(), clock));
-        this.doorIsHttps = settings.optional(Settings.DOOR_URL).map(url -> url.startsWith("https:")).orElse(true);
         this.doorUrl = settings.optional(Settings.DOOR_URL);
         this.portal = new Portal(repository, DoorBridges.rosters(adapters.roster()), DoorBridges.activity(snapshots),
                 DoorBridges.rosterChanges(onboarding, clock));
@@ -262,6 +260,6 @@ public final class App {
 
     /** Browsers reach the door over HTTPS (everywhere but a local stack): its cookie is then Secure. */
     boolean doorIsHttps() {
-        return doorIsHttps;
+        return doorUrl.map(url -> url.startsWith("https:")).orElse(true);
     }
 }

@@ -39,6 +39,19 @@ final class DoorAccess {
         }
     }
 
+    /** Exactly one of the two: the pool an address names, or the page saying it names none. */
+    record Named(org.dsvmpools.pool.PoolName pool, HttpResponseMessage refusal) {
+    }
+
+    /** The pool a door or portal address names: one rule, and one page, for both routes. */
+    static Named poolName(HttpRequestMessage<?> request, String name) {
+        Optional<String> invalid = org.dsvmpools.pool.PoolName.problem(name);
+        return invalid.isPresent() ? new Named(null, DoorPages.refused(request, 400, "invalid-pool-name",
+                "Not a pool's address", "'" + name + "' is not a pool's name: it " + invalid.get()
+                        + ". Check the address you were given."))
+                : new Named(new org.dsvmpools.pool.PoolName(name), null);
+    }
+
     static HttpResponseMessage noDoor(HttpRequestMessage<?> request) {
         return DoorPages.refused(request, 404, "no-door", "No front door here", "This installation has no front"
                 + " door: its operator has not set " + Settings.DOOR_CLIENT_ID + ".");

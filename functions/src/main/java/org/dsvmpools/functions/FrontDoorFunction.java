@@ -38,12 +38,11 @@ public final class FrontDoorFunction {
                     authLevel = AuthorizationLevel.ANONYMOUS) HttpRequestMessage<Optional<String>> request,
             @BindingName("name") String name,
             ExecutionContext context) {
-        Optional<String> invalid = PoolName.problem(name);
-        if (invalid.isPresent()) {
-            return DoorPages.refused(request, 400, "invalid-pool-name", "Not a pool's address", "'" + name
-                    + "' is not a pool's name: it " + invalid.get() + ". Check the address you were given.");
+        DoorAccess.Named named = DoorAccess.poolName(request, name);
+        if (named.pool() == null) {
+            return named.refusal();
         }
-        PoolName pool = new PoolName(name);
+        PoolName pool = named.pool();
         DoorAccess.Visit visit = DoorAccess.of(app, request, ReturnPath.door(pool), context);
         if (visit.user() == null) {
             return visit.answer();

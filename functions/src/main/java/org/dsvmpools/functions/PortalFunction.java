@@ -93,12 +93,11 @@ public final class PortalFunction {
 
     private HttpResponseMessage withPool(HttpRequestMessage<?> request, String name, ExecutionContext context,
                                          PoolHandler handler) {
-        Optional<String> invalid = PoolName.problem(name);
-        if (invalid.isPresent()) {
-            return DoorPages.refused(request, 400, "invalid-pool-name", "Not a pool's address", "'" + name
-                    + "' is not a pool's name: it " + invalid.get() + ".");
+        DoorAccess.Named named = DoorAccess.poolName(request, name);
+        if (named.pool() == null) {
+            return named.refusal();
         }
-        PoolName pool = new PoolName(name);
+        PoolName pool = named.pool();
         DoorAccess.Visit visit = DoorAccess.of(app, request, ReturnPath.portal(pool), context);
         return visit.user() == null ? visit.answer() : handler.handle(pool, visit);
     }

@@ -170,7 +170,10 @@ final class EntraApi {
         }
         String hint = query.getOrDefault("login_hint", "");
         if (!method.equals("POST")) {
+            // prompt=login and prompt=select_account interrupt single sign-on (Microsoft identity platform,
+            // "Prompt behavior"): the form, with whoever is signed in not taken for granted.
             Optional<JsonNode> signedIn = signedIn(exchange).filter(user -> !"login".equals(query.get("prompt"))
+                    && !"select_account".equals(query.get("prompt"))
                     && (hint.isEmpty() || names(user, hint)));
             if (signedIn.isPresent()) {
                 // Single sign-on: the browser's session at the tenant is this account (and the hint names it).

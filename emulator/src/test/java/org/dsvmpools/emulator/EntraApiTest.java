@@ -130,6 +130,7 @@ class EntraApiTest {
         HttpResponse<String> again = withCookie(url + "&login_hint=Alice%40Contoso.com", session);
         HttpResponse<String> otherHint = withCookie(url + "&login_hint=bob%40contoso.com", session);
         HttpResponse<String> prompted = withCookie(url + "&prompt=login", session);
+        HttpResponse<String> choosing = withCookie(url + "&prompt=select_account", session);
         HttpResponse<String> silentWithout = get(url + "&prompt=none");
         HttpResponse<String> forged = withCookie(url, "ESTSAUTH=forged");
 
@@ -141,6 +142,7 @@ class EntraApiTest {
         assertThat(otherHint.body()).contains("value=\"bob@contoso.com\"");
         assertThat(prompted.statusCode()).isEqualTo(200);
         assertThat(prompted.body()).contains("<form");
+        assertThat(choosing.statusCode()).as("select_account interrupts single sign-on").isEqualTo(200);
         assertThat(silentWithout.statusCode()).isEqualTo(302);
         assertThat(silentWithout.headers().firstValue("Location").orElseThrow()).contains("error=login_required",
                 "AADSTS50058");

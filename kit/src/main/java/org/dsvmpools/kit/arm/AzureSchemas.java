@@ -75,26 +75,25 @@ public final class AzureSchemas {
         return Optional.of(LOADED.computeIfAbsent(folder.toAbsolutePath().normalize(), AzureSchemas::new));
     }
 
-    /** Set to {@code true} (as {@code .ci/run} does, and as {@code CI=true} implies) and schemas must be found. */
+    /** Set to {@code true} (as {@code .ci/run} does where the schemas are beside the checkout) and they must be found. */
     public static final String REQUIRED_SETTING = "DSVMPOOLS_REQUIRE_SCHEMAS";
 
     /**
      * The schemas for a test from {@link #defaultFolder()}: empty where they are absent (a test then skips with a
-     * message), except where they are required ({@value #REQUIRED_SETTING}{@code =true} or {@code CI=true}):
+     * message), except where they are required ({@value #REQUIRED_SETTING}{@code =true}):
      * there their absence fails the test, so CI never passes with the schema checks silently off (#30).
      */
     public static Optional<AzureSchemas> forTests() {
         Optional<AzureSchemas> loaded = load(defaultFolder());
         if (loaded.isEmpty() && required(System.getenv())) {
-            throw new IllegalStateException("Azure's schemas are required here (" + REQUIRED_SETTING + " or CI is"
+            throw new IllegalStateException("Azure's schemas are required here (" + REQUIRED_SETTING + " is"
                     + " true) but are not at " + defaultFolder() + "; set " + SETTING + " or check out ../shared");
         }
         return loaded;
     }
 
     static boolean required(java.util.Map<String, String> environment) {
-        return "true".equalsIgnoreCase(environment.get(REQUIRED_SETTING))
-                || "true".equalsIgnoreCase(environment.get("CI"));
+        return "true".equalsIgnoreCase(environment.get(REQUIRED_SETTING));
     }
 
     /**

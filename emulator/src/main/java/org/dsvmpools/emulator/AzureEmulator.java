@@ -93,6 +93,7 @@ public final class AzureEmulator implements AutoCloseable {
         arm.createContext("/emulator/graph/", emulator.graph::control);
         arm.createContext("/" + EntraApi.TENANT + "/", entra::handle);
         arm.createContext("/metadata/identity/", entra::handle);
+        arm.createContext("/devicelogin", entra::handle);
         arm.createContext("/vm/", entra::handle);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {

@@ -84,6 +84,7 @@ final class EntraApi {
         this.apps = apps;
         this.users = users;
         this.clock = clock;
+        this.deviceCodes = new EntraDeviceCodes(clock);
     }
 
     static String issuer(String host) {
@@ -103,6 +104,15 @@ final class EntraApi {
                 json(exchange, 200, jwt.jwks());
             } else if (path.equals(base + "/oauth2/v2.0/authorize")) {
                 authorize(exchange, method, query);
+            } else if (path.equals(base + "/oauth2/v2.0/devicecode") && method.equals("POST")) {
+                deviceCode(exchange, host, form(new String(exchange.getRequestBody().readAllBytes(),
+                        StandardCharsets.UTF_8)));
+            } else if (path.equals("/devicelogin")) {
+                // microsoft.com/devicelogin sends the browser on to the tenant, where its session cookie is.
+                exchange.getResponseHeaders().set("Location", base + "/oauth2/deviceauth");
+                exchange.sendResponseHeaders(302, -1);
+            } else if (path.equals(base + "/oauth2/deviceauth")) {
+                deviceSignIn(exchange, method);
             } else if (path.equals(base + "/oauth2/v2.0/token") && method.equals("POST")) {
                 Map<String, String> body = form(new String(exchange.getRequestBody().readAllBytes(),
                         StandardCharsets.UTF_8));
@@ -121,6 +131,7 @@ final class EntraApi {
         String oauth = host + "/" + TENANT + "/oauth2/v2.0";
         ObjectNode document = JSON.createObjectNode().put("issuer", issuer(host))
                 .put("authorization_endpoint", oauth + "/authorize").put("token_endpoint", oauth + "/token")
+                .put("device_authorization_endpoint", oauth + "/devicecode")
                 .put("jwks_uri", host + "/" + TENANT + "/discovery/v2.0/keys")
                 .put("end_session_endpoint", oauth + "/logout");
         document.putArray("response_types_supported").add("code").add("id_token").add("code id_token");
@@ -237,10 +248,18 @@ final class EntraApi {
         redirect(exchange, redirect, Map.of("code", code, "session_state", UUID.randomUUID().toString()), state);
     }
 
+    private static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    /** Entra ends a refresh token that went unused this long (AADSTS700082; "Refresh tokens", configurable lifetimes). */
+    static final Duration REFRESH_INACTIVITY = Duration.ofDays(90);
+    private static final java.util.Set<String> OIDC_SCOPES = java.util.Set.of("openid", "profile", "email",
+            "offline_access");
+    private static final String GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
     private void token(HttpExchange exchange, String host, Map<String, String> body) throws IOException {
         String clientId = body.getOrDefault("client_id", "");
         Optional<ObjectNode> app = apps.byAppId(clientId);
-        if (!"authorization_code".equals(body.get("grant_type"))) {
+        String grantType = String.valueOf(body.get("grant_type"));
+        if (!java.util.Set.of("authorization_code", DEVICE_CODE_GRANT, "refresh_token").contains(grantType)) {
             json(exchange, 400, oauthError("unsupported_grant_type", "AADSTS70003",
                     "The app requested an unsupported grant type '" + body.get("grant_type") + "'."));
             return;
@@ -250,9 +269,30 @@ final class EntraApi {
                     + clientId + "' was not found in the directory."));
             return;
         }
-        Optional<ObjectNode> clientError = clientAuthenticationError(app.get(), host, body);
-        if (clientError.isPresent()) {
-            json(exchange, 401, clientError.get());
+        boolean publicClient = app.get().path("isFallbackPublicClient").asBoolean(false);
+        // A client without a credential is taken only where "Allow public client flows" is on; the device
+        // code grant needs it (the error is AADSTS7000218, as for a confidential client that sent none).
+        if (!publicClient || grantType.equals("authorization_code")) {
+            Optional<ObjectNode> clientError = clientAuthenticationError(app.get(), host, body);
+            if (clientError.isPresent()) {
+                json(exchange, 401, clientError.get());
+                return;
+            }
+        }
+        if (grantType.equals(DEVICE_CODE_GRANT)) {
+            EntraDeviceCodes.Poll poll = deviceCodes.poll(body.get("device_code"), clientId,
+                    (error, description) -> oauthError(error, description.substring(0, description.indexOf(':')),
+                            description.substring(description.indexOf(':') + 2)));
+            if (poll.error() != null) {
+                json(exchange, 400, poll.error());
+                return;
+            }
+            Requested requested = requested(poll.scope());
+            json(exchange, 200, delegatedTokens(host, new Delegation(clientId, requested, poll.user())));
+            return;
+        }
+        if (grantType.equals("refresh_token")) {
+            refresh(exchange, host, clientId, body);
             return;
         }
         Grant grant = codes.get(body.getOrDefault("code", ""));
@@ -262,6 +302,218 @@ final class EntraApi {
             return;
         }
         json(exchange, 200, tokens(host, grant));
+    }
+
+    /** A user's consent to a client, for one resource's scopes: what a device code or refresh token stands for. */
+    private record Delegation(String clientId, Requested requested, JsonNode user) {
+    }
+
+    /** A refresh token: its delegation, and when it was last used (Entra ends it after 90 days unused). */
+    private record Refresh(Delegation delegation, Instant lastUsed) {
+    }
+
+    private final Map<String, Refresh> refreshTokens = new ConcurrentHashMap<>();
+    private final EntraDeviceCodes deviceCodes;
+
+    private void refresh(HttpExchange exchange, String host, String clientId, Map<String, String> body)
+            throws IOException {
+        Refresh refresh = refreshTokens.get(body.getOrDefault("refresh_token", ""));
+        if (refresh == null || !refresh.delegation().clientId().equalsIgnoreCase(clientId)) {
+            json(exchange, 400, oauthError("invalid_grant", "AADSTS9002313", "Invalid request. Request is malformed"
+                    + " or invalid."));
+            return;
+        }
+        if (refresh.lastUsed().plus(REFRESH_INACTIVITY).isBefore(clock.instant())) {
+            json(exchange, 400, oauthError("invalid_grant", "AADSTS700082", "The refresh token has expired due to"
+                    + " inactivity. The token was issued on " + refresh.lastUsed() + " and was inactive for "
+                    + REFRESH_INACTIVITY.toDays() + ".00:00:00."));
+            return;
+        }
+        Optional<JsonNode> user = users.apply(refresh.delegation().user().path("userPrincipalName").asText());
+        if (user.isEmpty()) {
+            // The account was deleted since: Entra revokes its refresh tokens.
+            json(exchange, 400, oauthError("invalid_grant", "AADSTS50173", "The provided grant has expired due to"
+                    + " it being revoked, a fresh auth token is needed."));
+            return;
+        }
+        Delegation delegation = refresh.delegation();
+        if (body.containsKey("scope")) {
+            Requested asked = requested(body.get("scope"));
+            if (asked.error() != null) {
+                json(exchange, 400, asked.error());
+                return;
+            }
+            delegation = new Delegation(clientId, asked, user.get());
+        }
+        json(exchange, 200, delegatedTokens(host, new Delegation(clientId, delegation.requested(), user.get())));
+    }
+
+    /**
+     * The scopes a public client asks for: OpenID Connect's, and those of one resource, named by its application
+     * ID URI (or app id) and a scope it exposes ({@code api.oauth2PermissionScopes}), or {@code .default}; a
+     * bare name is a Microsoft Graph permission.
+     *
+     * @param resource the resource's app id, Graph's for none
+     * @param error    Entra's refusal, or null
+     */
+    private record Requested(String resource, java.util.List<String> scopes, java.util.Set<String> oidc,
+                             ObjectNode error) {
+    }
+
+    private Requested requested(String scope) {
+        java.util.Set<String> oidc = new java.util.LinkedHashSet<>();
+        java.util.List<String> values = new java.util.ArrayList<>();
+        String resource = null;
+        for (String item : String.valueOf(scope).trim().split("\\s+")) {
+            if (item.isEmpty() || OIDC_SCOPES.contains(item)) {
+                if (!item.isEmpty()) {
+                    oidc.add(item);
+                }
+                continue;
+            }
+            int slash = item.lastIndexOf('/');
+            String uri = slash < 0 ? "https://graph.microsoft.com" : item.substring(0, slash);
+            String value = item.substring(slash + 1);
+            Optional<ObjectNode> app = uri.equals("https://graph.microsoft.com") ? Optional.empty()
+                    : apps.byResource(uri);
+            if (app.isEmpty() && !uri.equals("https://graph.microsoft.com")) {
+                return new Requested(null, values, oidc, oauthError("invalid_resource", "AADSTS500011", "The"
+                        + " resource principal named " + uri + " was not found in the tenant named " + TENANT + "."
+                        + " This can happen if the application has not been installed by the administrator of the"
+                        + " tenant or consented to by any user in the tenant."));
+            }
+            String appId = app.map(a -> a.path("appId").asText()).orElse(GRAPH_APP_ID);
+            if (resource != null && !resource.equals(appId)) {
+                return new Requested(null, values, oidc, oauthError("invalid_scope", "AADSTS28000", "Provided value"
+                        + " for the input parameter scope is not valid because it contains more than one resource."
+                        + " Scope " + scope + " is not valid."));
+            }
+            resource = appId;
+            java.util.List<String> exposed = new java.util.ArrayList<>();
+            app.ifPresent(a -> a.path("api").path("oauth2PermissionScopes").forEach(s -> exposed.add(
+                    s.path("value").asText())));
+            if (value.equals(".default")) {
+                values.addAll(app.isPresent() ? exposed : java.util.List.of("User.Read"));
+            } else if (app.isPresent() && !exposed.contains(value)) {
+                return new Requested(null, values, oidc, oauthError("invalid_scope", "AADSTS70011", "The provided"
+                        + " value for the input parameter 'scope' is not valid. The scope " + item + " is not valid."));
+            } else {
+                values.add(value);
+            }
+        }
+        return new Requested(resource == null ? GRAPH_APP_ID : resource, values, oidc, null);
+    }
+
+    /** The tokens a delegation gives: an access token for its resource, an id token and a refresh token if asked. */
+    private ObjectNode delegatedTokens(String host, Delegation delegation) {
+        Instant now = clock.instant();
+        JsonNode user = delegation.user();
+        String oid = user.path("id").asText();
+        Requested requested = delegation.requested();
+        java.util.List<String> scopes = requested.scopes().isEmpty() && requested.resource().equals(GRAPH_APP_ID)
+                ? java.util.List.of("User.Read") : requested.scopes();
+        ObjectNode access = claims(host, requested.resource(), now, Duration.ofHours(1)).put("oid", oid)
+                .put("sub", hash(oid + delegation.clientId())).put("tid", TENANT)
+                .put("name", user.path("displayName").asText(""))
+                .put("preferred_username", user.path("userPrincipalName").asText(user.path("mail").asText("")))
+                .put("scp", String.join(" ", scopes)).put("azp", delegation.clientId()).put("azpacr", "0");
+        java.util.List<String> roles = assignedRoles(requested.resource(), oid);
+        roles.forEach(access.withArray("roles")::add);
+        java.util.List<String> granted = new java.util.ArrayList<>(scopes);
+        granted.addAll(requested.oidc());
+        ObjectNode answer = JSON.createObjectNode().put("token_type", "Bearer").put("scope", String.join(" ", granted))
+                .put("expires_in", 3599).put("ext_expires_in", 3599).put("access_token", jwt.sign(access));
+        if (requested.oidc().contains("openid")) {
+            ObjectNode id = claims(host, delegation.clientId(), now, Duration.ofHours(1))
+                    .put("sub", hash(oid + delegation.clientId())).put("oid", oid).put("tid", TENANT)
+                    .put("name", user.path("displayName").asText(""))
+                    .put("preferred_username", user.path("userPrincipalName").asText(user.path("mail").asText("")));
+            answer.put("id_token", jwt.sign(id));
+        }
+        if (requested.oidc().contains("offline_access")) {
+            String token = random(64);
+            refreshTokens.put(token, new Refresh(delegation, now));
+            answer.put("refresh_token", token);
+        }
+        return answer;
+    }
+
+    private void deviceCode(HttpExchange exchange, String host, Map<String, String> body) throws IOException {
+        String clientId = body.getOrDefault("client_id", "");
+        if (apps.byAppId(clientId).isEmpty()) {
+            json(exchange, 400, oauthError("unauthorized_client", "AADSTS700016", "Application with identifier '"
+                    + clientId + "' was not found in the directory."));
+            return;
+        }
+        if (body.getOrDefault("scope", "").isBlank()) {
+            json(exchange, 400, oauthError("invalid_request", "AADSTS900144", "The request body must contain the"
+                    + " following parameter: 'scope'."));
+            return;
+        }
+        Requested requested = requested(body.get("scope"));
+        if (requested.error() != null) {
+            json(exchange, 400, requested.error());
+            return;
+        }
+        json(exchange, 200, deviceCodes.begin(clientId, body.get("scope"), host + "/devicelogin"));
+    }
+
+    /**
+     * The verification page: the user types the code, then signs in (or, with a session at the tenant, confirms
+     * that it is them), and the device's next poll gets the tokens.
+     */
+    private void deviceSignIn(HttpExchange exchange, String method) throws IOException {
+        if (!method.equals("POST")) {
+            devicePage(exchange, 200, null, "", false);
+            return;
+        }
+        Map<String, String> typed = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Optional<EntraDeviceCodes.Pending> pending = deviceCodes.byUserCode(typed.getOrDefault("otc", ""));
+        if (pending.isEmpty()) {
+            devicePage(exchange, 400, "AADSTS70018: We don't recognize this code, or it has expired. Enter the code"
+                    + " shown on your device again.", "", false);
+            return;
+        }
+        String otc = typed.get("otc");
+        Optional<JsonNode> user = typed.containsKey("login") ? users.apply(typed.get("login"))
+                : typed.containsKey("confirm") ? signedIn(exchange) : Optional.empty();
+        if (user.isEmpty()) {
+            if (typed.containsKey("login")) {
+                devicePage(exchange, 400, "AADSTS50034: The user account {EUII Hidden} does not exist in the"
+                        + " directory.", otc, true);
+            } else {
+                devicePage(exchange, 200, null, otc, signedIn(exchange).isEmpty());
+            }
+            return;
+        }
+        if (typed.containsKey("login")) {
+            String session = random(32);
+            browserSessions.put(session, user.get().path("userPrincipalName").asText(user.get().path("mail").asText()));
+            exchange.getResponseHeaders().add("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/" + TENANT
+                    + "; Secure; HttpOnly; SameSite=None");
+        }
+        deviceCodes.approve(pending.get(), user.get());
+        String app = apps.byAppId(pending.get().clientId).map(a -> a.path("displayName").asText("the app"))
+                .orElse("the app");
+        send(exchange, 200, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Signed in</title></head>"
+                + "<body><h1 id=\"done\">You have signed in to " + escape(app) + " on your device.</h1>"
+                + "<p>You may now close this window.</p></body></html>");
+    }
+
+    /** The code form; with {@code otc} known, the sign-in form (or, for a signed-in browser, a Continue button). */
+    private void devicePage(HttpExchange exchange, int status, String problem, String otc, boolean signIn)
+            throws IOException {
+        String action = "/" + TENANT + "/oauth2/deviceauth";
+        String fields = otc.isEmpty()
+                ? "<label>Code <input type=\"text\" name=\"otc\" autocomplete=\"off\"></label>"
+                : "<input type=\"hidden\" name=\"otc\" value=\"" + escape(otc) + "\">" + (signIn
+                        ? "<input type=\"email\" name=\"login\" placeholder=\"Email, phone, or Skype\">"
+                        : "<input type=\"hidden\" name=\"confirm\" value=\"1\"><p>Continue as the account you are"
+                                + " signed in with?</p>");
+        send(exchange, status, "text/html; charset=utf-8", "<!DOCTYPE html><html><head><title>Enter code</title>"
+                + "</head><body><h1>Enter code</h1>" + (problem == null ? "" : "<p id=\"error\">" + escape(problem)
+                + "</p>") + "<form method=\"post\" action=\"" + action + "\">" + fields
+                + "<input type=\"submit\" value=\"Next\"></form></body></html>");
     }
 
     /** A federated credential: a token from a trusted issuer, for a trusted subject, with a listed audience. */
@@ -571,7 +823,7 @@ final class EntraApi {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    private static String random(int bytes) {
+    static String random(int bytes) {
         byte[] value = new byte[bytes];
         RANDOM.nextBytes(value);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(value);

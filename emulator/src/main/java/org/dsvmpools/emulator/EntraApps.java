@@ -54,6 +54,16 @@ final class EntraApps {
         return Optional.ofNullable(byAppId.get(appId.toLowerCase(Locale.ROOT)));
     }
 
+    /**
+     * The application a scope's resource names: by one of its {@code identifierUris} ({@code api://<app id>}) or
+     * its bare app id, as Entra resolves the resource of a {@code scope}.
+     */
+    Optional<ObjectNode> byResource(String uri) {
+        return byAppId.values().stream().filter(app -> app.path("appId").asText().equalsIgnoreCase(uri)
+                || java.util.stream.StreamSupport.stream(app.path("identifierUris").spliterator(), false)
+                        .anyMatch(identifier -> identifier.asText().equalsIgnoreCase(uri))).findFirst();
+    }
+
     Optional<ObjectNode> byObjectId(String id) {
         return byAppId.values().stream().filter(app -> app.path("id").asText().equalsIgnoreCase(id)).findFirst();
     }

@@ -85,6 +85,18 @@ public final class EntraAccessTokens {
         /** @return why the token's holder may not call here, or empty */
         Optional<String> refusal(JWTClaimsSet claims);
 
+        /**
+         * A user's delegated token carrying {@code scope}: the front door's command-line client, which signs a
+         * person in and acts as them (a managed identity or another app has no {@code scp}).
+         */
+        static Presenters delegated(String scope) {
+            return claims -> {
+                Object scopes = claims.getClaim("scp");
+                return scopes instanceof String text && Set.of(text.split(" ")).contains(scope) ? Optional.empty()
+                        : Optional.of("the bearer token is not a user's token with the scope " + scope);
+            };
+        }
+
         /** The usage route: any application; which one may speak for which pool is the report's binding. */
         Presenters ANY_APPLICATION = claims -> Optional.empty();
 
@@ -130,13 +142,33 @@ public final class EntraAccessTokens {
 
     /** The caller an {@code Authorization} header's bearer token names; a missing header is refused too. */
     public Caller fromAuthorization(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new RejectedTokenException("this needs an Entra ID access token: Authorization: Bearer <token>");
-        }
-        return caller(authorization.substring(7).trim());
+        Holder holder = holderOf(authorization);
+        return new Caller(holder.objectId(), holder.name(), holder.roles());
     }
 
     public Caller caller(String token) {
+        Holder holder = holder(token);
+        return new Caller(holder.objectId(), holder.name(), holder.roles());
+    }
+
+    /**
+     * Who holds a checked token, with the names a roster is matched by.
+     *
+     * @param signInName {@code preferred_username}, or empty
+     * @param email      {@code email} (an optional claim), or empty
+     */
+    public record Holder(String objectId, String name, String signInName, String email, Set<String> roles) {
+    }
+
+    /** The holder of an {@code Authorization} header's bearer token; a missing header is refused too. */
+    public Holder holderOf(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RejectedTokenException("this needs an Entra ID access token: Authorization: Bearer <token>");
+        }
+        return holder(authorization.substring(7).trim());
+    }
+
+    private Holder holder(String token) {
         SignedJWT jwt = parsed(token);
         if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
             throw new RejectedTokenException("the bearer token is not signed RS256");
@@ -166,7 +198,13 @@ public final class EntraAccessTokens {
         });
         String oid = String.valueOf(claims.getClaim("oid"));
         Object name = Optional.ofNullable(claims.getClaim("name")).orElse(claims.getClaim("preferred_username"));
-        return new Caller(oid, name == null ? oid : name.toString(), roles(claims));
+        return new Holder(oid, name == null || name.toString().isBlank() ? oid : name.toString(),
+                text(claims, "preferred_username"), text(claims, "email"), roles(claims));
+    }
+
+    private static String text(JWTClaimsSet claims, String name) {
+        Object value = claims.getClaim(name);
+        return value instanceof String text ? text : "";
     }
 
     private static SignedJWT parsed(String token) {

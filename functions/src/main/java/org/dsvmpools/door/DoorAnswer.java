@@ -10,6 +10,15 @@ public sealed interface DoorAnswer {
     }
 
     /**
+     * A seat is free, for SSH: the pool's address, where its load balancer sends the connection to a serving
+     * instance.
+     *
+     * @param user the user's account name on the pool's VMs
+     */
+    record ToSsh(String host, int port, String user) implements DoorAnswer {
+    }
+
+    /**
      * No seat yet: the pool is being set up or started; the page says what and refreshes.
      *
      * @param expectedReadyAt when a seat should be there, or null when nobody can say (a pool still deploying)

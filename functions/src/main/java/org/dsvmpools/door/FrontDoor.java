@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolEndpoints;
 import org.dsvmpools.pool.PoolFailure;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolRepository;
@@ -46,7 +47,26 @@ public final class FrontDoor {
         this.clock = clock;
     }
 
+    /** The users' SSH port at the pool's address (the load balancer's rule to the instances' sshd). */
+    public static final int SSH_PORT = 22;
+
+    /** How the user comes in: through the browser to the hub, or with {@code dsvmpools connect} over SSH. */
+    private enum Way { HUB, SSH }
+
+    /** A browser at the pool's address: on to the hub, or a wait, or why not. */
     public DoorAnswer arrive(PoolName name, SignedInUser user) {
+        return enter(name, user, Way.HUB);
+    }
+
+    /**
+     * {@code dsvmpools connect}: the same roster, state and wake as the browser's, answered with the pool's SSH
+     * address once a seat is free. A user without an SSH key is told so before anything is woken.
+     */
+    public DoorAnswer connect(PoolName name, SignedInUser user) {
+        return enter(name, user, Way.SSH);
+    }
+
+    private DoorAnswer enter(PoolName name, SignedInUser user, Way way) {
         Optional<StoredPool> found = pools.find(name);
         if (found.isEmpty()) {
             return new DoorAnswer.Refused(404, "no-such-pool", "No such pool",
@@ -64,10 +84,17 @@ public final class FrontDoor {
                     user.shownAs() + " is not a user of pool " + name + ". Ask the pool's owner ("
                             + pool.owner().name() + ") to add you.");
         }
-        if (!((RosterMatch.Result.OnRoster) match).entry().active()) {
+        RosterEntry entry = ((RosterMatch.Result.OnRoster) match).entry();
+        if (!entry.active()) {
             return new DoorAnswer.Refused(403, "removed", "Your access was removed",
                     "Your access to pool " + name + " has been removed. Ask the pool's owner ("
                             + pool.owner().name() + ") if that is a mistake.");
+        }
+        if (way == Way.SSH && !entry.sshKey()) {
+            return new DoorAnswer.Refused(403, "no-ssh-key", "No SSH key",
+                    "You (" + entry.name() + ") have no SSH key on pool " + name + ", so sshd would not let you in."
+                            + " Ask the pool's owner (" + pool.owner().name() + ") to add your public key, or"
+                            + " use JupyterHub through the pool's front door.");
         }
         return switch (pool.status()) {
             case Deleting, Deleted -> new DoorAnswer.Refused(410, "deleted", "Pool deleted",
@@ -80,22 +107,25 @@ public final class FrontDoor {
             case Accepted, Provisioning -> new DoorAnswer.Waiting(name.value(), pool.status() == PoolStatus.Accepted
                     ? "The pool is queued to be set up." : "The pool is being set up or changed.", null,
                     pool.progress().failure() == null ? null : failure(pool.progress().failure()).substring(2));
-            case Ready -> ready(pool, user);
+            case Ready -> ready(pool, user, entry, way);
         };
     }
 
-    private DoorAnswer ready(Pool pool, SignedInUser user) {
+    private DoorAnswer ready(Pool pool, SignedInUser user, RosterEntry entry, Way way) {
         Optional<Seats> seen = seats.of(pool.name());
-        String hub = pool.progress().endpoints() == null ? null : pool.progress().endpoints().jupyterHub();
-        if (hub != null && seen.map(s -> s.free(pool.spec().usersPerInstance())).orElse(0) > 0) {
-            return new DoorAnswer.ToHub(hubSignIn(hub, user));
+        PoolEndpoints endpoints = pool.progress().endpoints();
+        String hub = endpoints == null ? null : endpoints.jupyterHub();
+        String host = endpoints == null ? null : endpoints.dnsName();
+        if ((way == Way.HUB ? hub : host) != null && seen.map(s -> s.free(pool.spec().usersPerInstance())).orElse(0) > 0) {
+            return way == Way.HUB ? new DoorAnswer.ToHub(hubSignIn(hub, user))
+                    : new DoorAnswer.ToSsh(host, SSH_PORT, entry.name());
         }
         String problem = seen.map(Seats::lastFailure).orElse(null);
         Instant now = clock.instant();
         Optional<Instant> poolWoken = ledger.count("pool:" + pool.name(), 1, POOL_WAKE_WINDOW, now);
         if (poolWoken.isPresent()) {
             // Somebody woke it a moment ago: the same promise, no second request.
-            return new DoorAnswer.Waiting(pool.name().value(), starting(seen), poolWoken.get().plus(EXPECTED_START),
+            return new DoorAnswer.Waiting(pool.name().value(), starting(seen, way), poolWoken.get().plus(EXPECTED_START),
                     problem);
         }
         Optional<Instant> userLimited = ledger.count("user:" + user.objectId(), USER_WAKES_PER_HOUR,
@@ -109,12 +139,13 @@ public final class FrontDoor {
         if (woken.refusal() != null) {
             return new DoorAnswer.Refused(503, "not-woken", "The pool cannot be started", woken.refusal());
         }
-        return new DoorAnswer.Waiting(pool.name().value(), starting(seen), woken.expectedReadyAt(), problem);
+        return new DoorAnswer.Waiting(pool.name().value(), starting(seen, way), woken.expectedReadyAt(), problem);
     }
 
-    private static String starting(Optional<Seats> seen) {
+    private static String starting(Optional<Seats> seen, Way way) {
         if (seen.map(Seats::comingUp).orElse(0L) > 0) {
-            return "An instance is up; its JupyterHub is starting.";
+            return way == Way.HUB ? "An instance is up; its JupyterHub is starting."
+                    : "An instance is up; it is finishing its start (sshd, your account, the share).";
         }
         long starting = seen.map(Seats::starting).orElse(0L);
         return starting > 0 ? "An instance is starting for you." : "Starting an instance for you.";

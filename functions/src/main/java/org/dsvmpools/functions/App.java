@@ -65,6 +65,7 @@ public final class App {
     private final FrontDoor frontDoor;
     private final Optional<DoorSignIn> doorSignIn;
     private final Optional<String> doorUrl;
+    private final Optional<DoorConnect> doorConnect;
     private final Portal portal;
 
     private App(Settings settings, Clock clock, Adapters adapters) {
@@ -101,6 +102,10 @@ public final class App {
         this.doorSignIn = Optional.ofNullable(adapters.door().tenant())
                 .map(tenant -> new DoorSignIn(tenant, adapters.door().sessions(), clock));
         this.doorUrl = settings.optional(Settings.DOOR_URL);
+        this.doorConnect = settings.optional(Settings.DOOR_CLIENT_ID).map(clientId -> new DoorConnect(
+                Configuration.entraAuthority(settings), clientId, new EntraAccessTokens(
+                Configuration.entraAuthority(settings), "api://" + clientId,
+                EntraAccessTokens.Presenters.delegated(DoorConnect.SCOPE), adapters.entraHttp(), clock)));
         this.portal = new Portal(repository, DoorBridges.rosters(adapters.roster()), DoorBridges.activity(snapshots),
                 DoorBridges.rosterChanges(onboarding, clock));
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
@@ -245,6 +250,26 @@ public final class App {
     }
 
     /** The front door's sign-in; empty when the installation has none. */
+    /** What {@code dsvmpools connect} signs in with, when the installation has a front door. */
+    Optional<DoorConnect> doorConnect() {
+        return doorConnect;
+    }
+
+    /**
+     * @param authority the tenant's authority, as the client's device-code sign-in needs it
+     * @param clientId  the front door's app registration, a public client too, whose API the token is for
+     * @param tokens    checks the client's tokens: a user's, with {@link #SCOPE}
+     */
+    record DoorConnect(String authority, String clientId, EntraAccessTokens tokens) {
+        /** The one delegated scope the front door's app registration exposes for the client. */
+        static final String SCOPE = "Pools.Connect";
+
+        /** What the client asks Entra for: the scope, and a refresh token so it signs in once. */
+        String scopes() {
+            return "api://" + clientId + "/" + SCOPE + " offline_access";
+        }
+    }
+
     Optional<DoorSignIn> doorSignIn() {
         return doorSignIn;
     }

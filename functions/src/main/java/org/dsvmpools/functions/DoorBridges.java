@@ -30,7 +30,8 @@ final class DoorBridges {
     /** A Pending user is on the roster: their account is on its way, and the hub says so if they are early. */
     static DoorPorts.Rosters rosters(RosterStore roster) {
         return pool -> roster.list(pool).stream().map(member -> new RosterEntry(member.name().value(),
-                member.email(), member.entraObjectId(), member.state() != MemberState.Removed)).toList();
+                member.email(), member.entraObjectId(), member.state() != MemberState.Removed,
+                !member.sshPublicKeys().isEmpty())).toList();
     }
 
     /**

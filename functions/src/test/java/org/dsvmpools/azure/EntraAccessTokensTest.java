@@ -157,6 +157,26 @@ class EntraAccessTokensTest {
                 .isTrue();
     }
 
+    /**
+     * The front door's SSH route (#29) takes only a user's delegated token with its one scope, and gives the
+     * names the roster is matched by; an app's token (a VM's identity, an app role) carries no scope, so no.
+     */
+    @Test
+    void theDoorsConnectRouteTakesOnlyAUsersTokenWithItsScopeAndNamesTheHolder() throws Exception {
+        EntraAccessTokens tokens = new EntraAccessTokens(authority, AUDIENCE,
+                EntraAccessTokens.Presenters.delegated("Pools.Connect"), HttpClient.newHttpClient(), clock);
+        assertThatThrownBy(() -> tokens.holderOf("Bearer " + token(k1, claims -> claims.claim("roles",
+                List.of(Caller.ADMIN_ROLE))))).hasMessageContaining("not a user's token with the scope Pools.Connect");
+        assertThatThrownBy(() -> tokens.holderOf("Bearer " + token(k1, claims -> claims.claim("scp",
+                "user_impersonation")))).hasMessageContaining("Pools.Connect");
+
+        EntraAccessTokens.Holder holder = tokens.holderOf("Bearer " + token(k1, claims -> claims
+                .claim("scp", "Pools.Connect").claim("preferred_username", "alice@contoso.com")
+                .claim("name", "Alice").claim("roles", List.of(Caller.ADMIN_ROLE))));
+        assertThat(holder).isEqualTo(new EntraAccessTokens.Holder("oid-1", "Alice", "alice@contoso.com", "",
+                Set.of(Caller.ADMIN_ROLE)));
+    }
+
     @Test
     void expiredNotYetValidForeignAudienceWithoutObjectIdOrUnsignedTokensAreRefusedWithTheReason() throws Exception {
         EntraAccessTokens tokens = usage();

@@ -100,6 +100,40 @@ class FrontDoorTest {
     }
 
     @Test
+    void overSshAFreeSeatIsThePoolsAddressAndTheUsersAccountName() {
+        roster.set(0, new RosterEntry("alice", "alice@contoso.com", "alice-oid", true, true));
+        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, true, false, false, 1)), null);
+
+        assertThat(door.connect(POOL, ALICE)).isEqualTo(new DoorAnswer.ToSsh(
+                "ml-team-1a2b.westeurope.cloudapp.azure.com", 22, "alice"));
+        assertThat(woken).isEmpty();
+    }
+
+    @Test
+    void overSshAPoolAtZeroIsWokenUnderTheSameLimitsAsTheBrowsersAndAnInstanceComingUpIsSaidSo() {
+        roster.set(0, new RosterEntry("alice", "alice@contoso.com", "alice-oid", true, true));
+
+        assertThat(door.connect(POOL, ALICE)).isEqualTo(new DoorAnswer.Waiting("ml-team",
+                "Starting an instance for you.", T0.plusSeconds(95), null));
+        seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, false, false, false, 0)), null);
+        assertThat(((DoorAnswer.Waiting) door.arrive(POOL, ALICE)).doing()).contains("JupyterHub");
+        assertThat(((DoorAnswer.Waiting) door.connect(POOL, ALICE)).doing()).contains("sshd")
+                .doesNotContain("JupyterHub");
+        assertThat(woken).as("the browser and the client share the pool's wake window").hasSize(1);
+    }
+
+    @Test
+    void overSshAUserWithoutAKeyIsToldSoAndNothingIsWoken() {
+        DoorAnswer.Refused refused = (DoorAnswer.Refused) door.connect(POOL, ALICE);
+
+        assertThat(refused.reason()).isEqualTo("no-ssh-key");
+        assertThat(refused.detail()).contains("no SSH key on pool ml-team").contains("owner@contoso.com");
+        assertThat(woken).isEmpty();
+        assertThat(((DoorAnswer.Refused) door.connect(POOL, MALLORY)).reason()).as("the roster first")
+                .isEqualTo("not-on-roster");
+    }
+
+    @Test
     void aDrainingOrFullInstanceIsNoSeatAndAStartingOneIsSaidSo() {
         int full = PoolDocumentsFixture.spec("ml-team").usersPerInstance();
         seats = new Seats(T0, List.of(new Seats.InstanceSeats(true, true, false, true, 0),

@@ -59,7 +59,7 @@ class FunctionJsonIT {
                 "RecoverStuckPools", "ProvisionPool", "ScalePools", "WakePool", "WakeWorker", "IngestUsage", "PatchPool",
                 "OnboardUsers", "AddPoolUser", "RemovePoolUser", "ListPoolUsers", "ReconcileRosters", "ReportUsage",
                 "FrontDoor", "FrontDoorSignedIn", "Portal", "PortalPool", "PortalAddUser", "PortalRemoveUser",
-                "Health", "OpenApi");
+                "Health", "OpenApi", "DoorConnectSettings", "DoorConnect");
         assertThat(trigger("OnboardUsers").path("type").asText()).isEqualTo("eventGridTrigger");
     }
 
@@ -83,6 +83,9 @@ class FunctionJsonIT {
         assertThat(http("Portal")).isEqualTo(List.of("portal", "GET", "ANONYMOUS"));
         assertThat(http("PortalPool")).isEqualTo(List.of("portal/{name}", "GET", "ANONYMOUS"));
         assertThat(http("PortalAddUser")).isEqualTo(List.of("portal/{name}/users", "POST", "ANONYMOUS"));
+        // dsvmpools connect holds no key: the user's Entra token for the door's API is the credential (#29).
+        assertThat(http("DoorConnectSettings")).isEqualTo(List.of("door/connect", "GET", "ANONYMOUS"));
+        assertThat(http("DoorConnect")).isEqualTo(List.of("p/{name}/connect", "POST", "ANONYMOUS"));
         assertThat(http("Health")).isEqualTo(List.of("health", "GET", "ANONYMOUS"));
         assertThat(http("OpenApi")).isEqualTo(List.of("openapi.json", "GET", "ANONYMOUS"));
         assertThat(http("PortalRemoveUser")).isEqualTo(List.of("portal/{name}/users/{user}/remove", "POST",

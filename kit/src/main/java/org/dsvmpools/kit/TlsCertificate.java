@@ -21,6 +21,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsCertificate {
     public static final String KEYSTORE = "local-tls.p12";
+    /** The certificate alone, beside the keystore, for clients that take a PEM file (dsvmpools connect --trust). */
+    public static final String PEM = "local-tls.pem";
     private static final String PASSWORD_FILE = "local-tls.password";
 
     private final KeyStore keyStore;
@@ -80,6 +82,13 @@ public final class TlsCertificate {
             throw new IOException("interrupted while generating the certificate", e);
         }
         Files.setPosixFilePermissions(store, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** Writes {@link #PEM} beside the keystore (the certificate is public: no secret in it). */
+    public Path writePem(Path dir) throws IOException, GeneralSecurityException {
+        Path file = dir.resolve(PEM);
+        Files.writeString(file, pem(), StandardCharsets.US_ASCII);
+        return file;
     }
 
     /** The certificate in PEM, for a client that takes a CA bundle file (Python's ssl, curl). */

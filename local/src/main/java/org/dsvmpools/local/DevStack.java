@@ -70,6 +70,7 @@ public final class DevStack {
         int httpsPort = options.httpsPort;
         // Made here, once, before anything that serves or trusts it starts.
         TlsCertificate.ensure(keyDir);
+        Path pem = TlsCertificate.loadOrCreate(keyDir).writePem(keyDir);
         boolean emulated = options.emulator == DevStackOptions.EmulatorMode.on
                 && settings.values().getOrDefault(ARM_ENDPOINT_SETTING, EMULATOR).equals(EMULATOR);
         int armPort = options.armPort;
@@ -127,6 +128,8 @@ public final class DevStack {
                         + " of the pool, for example " + EmulatedControlPlane.SAMPLE_USER + ")");
                 System.out.println("  Portal:     http://127.0.0.1:" + port + "/api/portal ("
                         + EmulatedControlPlane.SAMPLE_USER + " is an admin)");
+                System.out.println("  SSH:        ./dsvmpools connect --trust " + pem + " http://127.0.0.1:" + port
+                        + "/api/p/<pool>" + " (signs in and wakes; the emulated instances run no sshd)");
             }
             System.out.println("  Azurite:    blob " + azuritePort + ", queue " + (azuritePort + 1) + ", table "
                     + (azuritePort + 2) + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));

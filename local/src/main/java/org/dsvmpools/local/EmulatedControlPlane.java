@@ -93,7 +93,14 @@ final class EmulatedControlPlane {
                 .put("issuer", emulator.entraAuthority()).put("subject", HUB_IDENTITY_PRINCIPAL_ID)
                 .putArray("audiences").add("api://AzureADTokenExchange");
         emulator.registerApplication(HUB_APP_ID, app, true);
-        ObjectNode door = new ObjectMapper().createObjectNode().put("displayName", "dsvm-pools front door");
+        // A public client too ("Allow public client flows"), exposing one scope: dsvmpools connect signs users in
+        // with the device code flow for a token to the door's own API (docs/sign-in.md).
+        ObjectNode door = new ObjectMapper().createObjectNode().put("displayName", "dsvm-pools front door")
+                .put("isFallbackPublicClient", true);
+        door.putArray("identifierUris").add("api://" + DOOR_APP_ID);
+        door.putObject("api").putArray("oauth2PermissionScopes").addObject().put("value", "Pools.Connect")
+                .put("id", "2c1b0a9f-8e7d-4c6b-a5f4-e3d2c1b0a9f8").put("type", "User")
+                .put("userConsentDisplayName", "Connect to your pools over SSH");
         door.putObject("web").putArray("redirectUris").add(doorUrl() + "/door/signed-in");
         // Its one app role, Pools.Admin, is the installation's admins' (every pool's roster in the portal); the
         // sample user alice has it, bob does not.

@@ -119,8 +119,10 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         DoorAddress at = address.address();
         if (sshConfig) {
-            new PrintStream(out, true).print(SshHandoff.configEntry(at.pool(), at.base() + "/p/" + at.pool(),
+            PrintStream entry = new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+            entry.print(SshHandoff.configEntry(at.pool(), at.base() + "/p/" + at.pool(),
                     trust == null ? "" : " --trust " + trust.toAbsolutePath()));
+            entry.flush();
             return 0;
         }
         SSLContext tls;

@@ -94,6 +94,7 @@ public final class AzureEmulator implements AutoCloseable {
         arm.createContext("/" + EntraApi.TENANT + "/", entra::handle);
         arm.createContext("/metadata/identity/", entra::handle);
         arm.createContext("/devicelogin", entra::handle);
+        arm.createContext("/api/retail/prices", new RetailPricesApi()::handle);
         arm.createContext("/vm/", entra::handle);
         arm.createContext("/emulator/faults", exchange -> {
             try (exchange) {
@@ -243,6 +244,11 @@ public final class AzureEmulator implements AutoCloseable {
     /** The Graph subscriptions made so far. */
     public java.util.List<com.fasterxml.jackson.databind.JsonNode> graphSubscriptions() {
         return graph.subscriptions();
+    }
+
+    /** The Azure Retail Prices API, as {@code https://prices.azure.com/api/retail/prices} serves it. */
+    public String retailPricesEndpoint() {
+        return graphEndpoint() + "/api/retail/prices";
     }
 
     /** Graph's base URL here: the same host and port as ARM. */

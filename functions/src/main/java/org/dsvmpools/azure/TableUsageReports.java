@@ -51,18 +51,19 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
     }
 
     @Override
-    public void record(PoolName pool, UsageReport report) {
+    public java.util.Optional<UsageReport> record(PoolName pool, UsageReport report) {
         creation.ensure();
         TableEntity entity = toEntity(pool, report);
         TableEntity current = find(pool, report.instanceId());
+        java.util.Optional<UsageReport> before = java.util.Optional.ofNullable(current).map(TableUsageReports::toReport);
         try {
             if (current == null) {
                 table.createEntity(entity);
-                return;
+                return before;
             }
             Instant stored = ((OffsetDateTime) current.getProperty("ReportedAt")).toInstant();
             if (!report.reportedAt().isAfter(stored)) {
-                return;
+                return before;
             }
             entity.addProperty("odata.etag", current.getETag());
             table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, Context.NONE);
@@ -73,6 +74,7 @@ public final class TableUsageReports implements org.dsvmpools.scaling.UsageRepor
             }
             // Another report for the instance was stored meanwhile; the newer of the two wins on the next report.
         }
+        return before;
     }
 
     /**

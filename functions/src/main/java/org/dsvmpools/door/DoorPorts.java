@@ -83,4 +83,33 @@ public final class DoorPorts {
         record Change(boolean done, String message) {
         }
     }
+
+    /** A user's sessions on a pool since a time, as the usage reports showed them. */
+    public interface UserSessions {
+        /** @param user the user's account name on the pool */
+        Summary of(PoolName pool, String user, Instant from);
+
+        /** How many sessions, and how long they lasted together (an open one up to now). */
+        record Summary(int sessions, Duration time) {
+        }
+    }
+
+    /** The pay-as-you-go hourly price of a Linux VM size in a region, as Azure's retail price list gives it. */
+    public interface ComputePrices {
+        /** @return the price, or why there is none (the list could not be read, it has no such size) */
+        Priced hourly(String region, String vmSize);
+
+        /** @param amount null when there is no price, and {@code why} says so */
+        record Priced(Double amount, String currency, String why) {
+        }
+    }
+
+    /** A pool's instance-hours this month, as the scaler counted them; empty before its first evaluation. */
+    public interface PoolHours {
+        Optional<Hours> of(PoolName pool);
+
+        /** @param month e.g. 2026-03 (UTC) */
+        record Hours(java.time.YearMonth month, double instanceHours) {
+        }
+    }
 }

@@ -27,17 +27,52 @@ public final class Portal {
     private final DoorPorts.Rosters rosters;
     private final DoorPorts.PoolActivity activity;
     private final DoorPorts.RosterChanges changes;
+    private final Figures figures;
+
+    /** What the portal counts beside the records: sessions, instance-hours, prices, and the week's start. */
+    public record Figures(DoorPorts.UserSessions sessions, DoorPorts.PoolHours hours, DoorPorts.ComputePrices prices,
+                          java.time.Clock clock) {
+        /** Nothing counted: no sessions, no hours. */
+        public static Figures none(java.time.Clock clock) {
+            return new Figures((pool, user, from) -> new DoorPorts.UserSessions.Summary(0, java.time.Duration.ZERO),
+                    pool -> Optional.empty(), (region, size) -> new DoorPorts.ComputePrices.Priced(null, null,
+                    "no price list"), clock);
+        }
+    }
 
     public Portal(PoolRepository pools, DoorPorts.Rosters rosters, DoorPorts.PoolActivity activity,
-                  DoorPorts.RosterChanges changes) {
+                  DoorPorts.RosterChanges changes, Figures figures) {
         this.pools = pools;
         this.rosters = rosters;
         this.activity = activity;
         this.changes = changes;
+        this.figures = figures;
     }
 
-    /** One line of the list: the pool, and whether this user owns it (or, as an admin, manages every pool). */
-    public record PoolLine(Pool pool, boolean owner) {
+    /**
+     * One line of the list: the pool, whether this user owns it (or, as an admin, manages every pool), and their
+     * own sessions on it this week (null when they are not one of its users).
+     */
+    public record PoolLine(Pool pool, boolean owner, DoorPorts.UserSessions.Summary sessionsThisWeek) {
+    }
+
+    /**
+     * A pool's compute so far this month: the scaler's instance-hours, times the size's pay-as-you-go price when
+     * the price list gives one.
+     */
+    public record Cost(java.time.YearMonth month, double instanceHours, String vmSize, String region,
+                       DoorPorts.ComputePrices.Priced price) {
+        /** The estimate, or null without a price. */
+        public Double amount() {
+            return price.amount() == null ? null : Math.round(instanceHours * price.amount() * 100) / 100.0;
+        }
+    }
+
+    /** Monday 00:00 UTC of this week: the week the portal's "this week" means. */
+    public java.time.Instant weekStart() {
+        return java.time.LocalDate.ofInstant(figures.clock().instant(), java.time.ZoneOffset.UTC)
+                .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
     }
 
     /** Pools this user owns or may use, in the repository's order (the first {@link #MOST_POOLS_READ} read). */
@@ -49,8 +84,10 @@ public final class Portal {
             PoolPage page = pools.list(token, PAGE);
             for (Pool pool : page.pools()) {
                 boolean owner = owns(pool, user);
-                if (owner || onRoster(pool.name(), user)) {
-                    lines.add(new PoolLine(pool, owner));
+                Optional<RosterEntry> entry = entryOf(pool.name(), user);
+                if (owner || entry.isPresent()) {
+                    lines.add(new PoolLine(pool, owner, entry.map(e -> figures.sessions().of(pool.name(), e.name(),
+                            weekStart())).orElse(null)));
                 }
             }
             read += page.pools().size();
@@ -66,7 +103,7 @@ public final class Portal {
          * @param activity what the scaler last saw, if it has evaluated the pool
          */
         record Shown(Pool pool, boolean owner, List<RosterEntry> roster, Optional<DoorPorts.PoolActivity.Activity> activity,
-                     List<PoolEvent> events) implements View {
+                     List<PoolEvent> events, Optional<Cost> cost) implements View {
         }
 
         record Refused(int status, String reason, String title, String detail) implements View {
@@ -90,7 +127,10 @@ public final class Portal {
         List<PoolEvent> newest = new ArrayList<>(events.subList(Math.max(0, events.size() - EVENTS_SHOWN),
                 events.size()));
         java.util.Collections.reverse(newest);
-        return new View.Shown(pool, owner, owner ? roster : List.of(), activity.of(name), newest);
+        Optional<Cost> cost = owner ? figures.hours().of(name).map(hours -> new Cost(hours.month(),
+                hours.instanceHours(), pool.spec().vmSize(), pool.spec().location(),
+                figures.prices().hourly(pool.spec().location(), pool.spec().vmSize()))) : Optional.empty();
+        return new View.Shown(pool, owner, owner ? roster : List.of(), activity.of(name), newest, cost);
     }
 
     /** An owner's addition to the roster; anyone else is refused. */
@@ -123,8 +163,8 @@ public final class Portal {
         return new Caller(user.objectId(), user.shownAs(), user.roles()).mayManage(pool.owner());
     }
 
-    private boolean onRoster(PoolName pool, SignedInUser user) {
+    private Optional<RosterEntry> entryOf(PoolName pool, SignedInUser user) {
         return RosterMatch.match(rosters.of(pool), user) instanceof RosterMatch.Result.OnRoster on
-                && on.entry().active();
+                && on.entry().active() ? Optional.of(on.entry()) : Optional.empty();
     }
 }

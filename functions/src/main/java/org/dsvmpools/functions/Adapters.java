@@ -40,6 +40,9 @@ import org.dsvmpools.door.IdentityProvider;
 import org.dsvmpools.azure.EntraDoorSignIn;
 import org.dsvmpools.azure.TableDoorSessions;
 import org.dsvmpools.azure.TableWakeLedger;
+import org.dsvmpools.azure.TableSessionLog;
+import org.dsvmpools.azure.RetailPrices;
+import org.dsvmpools.scaling.SessionLog;
 
 /**
  * Every port the app stands on, as one value: production builds them from the settings, and a test swaps the one
@@ -58,8 +61,20 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
      * The front door's own: sign-ins and sessions, the wake counts, and the tenant's sign-in (null when the
      * installation has no door).
      */
-    public record FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant) {
+    /**
+     * @param usage  who used which pool when, for the portal's "your sessions this week"
+     * @param prices the VM sizes' pay-as-you-go prices, for its "compute so far this month"
+     */
+    public record FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant,
+                                    SessionLog usage, DoorPorts.ComputePrices prices) {
+        public FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant) {
+            this(sessions, ledger, tenant, SessionLog.NONE, (region, size) -> new DoorPorts.ComputePrices.Priced(
+                    null, null, "no price list"));
+        }
     }
+
+    /** Each pool user's sessions, begun and ended, for the portal. */
+    static final String SESSION_TABLE = "sessions";
 
     /** Sign-ins in flight, sessions and wake counts: small rows, read on every visit to a door. */
     static final String DOOR_TABLE = "frontdoor";
@@ -116,7 +131,9 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
                 Configuration.entraAuthority(settings), clientId, Configuration.doorCallback(settings), arm,
                 java.net.http.HttpClient.newHttpClient(), clock)).orElse(null);
         return new FrontDoorAdapters(new TableDoorSessions(storage.table(DOOR_TABLE)),
-                new TableWakeLedger(storage.table(DOOR_TABLE)), tenant);
+                new TableWakeLedger(storage.table(DOOR_TABLE)), tenant, new TableSessionLog(storage.table(SESSION_TABLE)),
+                new RetailPrices(java.net.URI.create(settings.optional(Settings.RETAIL_PRICES_URL)
+                        .orElse(RetailPrices.ENDPOINT)), java.net.http.HttpClient.newHttpClient(), clock));
     }
 
     public Adapters withRepository(PoolRepository replacement) {

@@ -87,7 +87,7 @@ public final class App {
                 adapters.leases(), snapshots, adapters.histories(), clock));
         this.wake = new Wake(repository, adapters.wakes(), clock);
         this.reports = adapters.reports();
-        this.usage = new UsageIngestion(repository, adapters.reports(), clock);
+        this.usage = new UsageIngestion(repository, adapters.reports(), clock, adapters.door().usage());
         this.usageSenders = settings.optional(Settings.USAGE_AUDIENCE).map(audience -> new EntraAccessTokens(
                 Configuration.entraAuthority(settings), audience, EntraAccessTokens.Presenters.ANY_APPLICATION,
                 adapters.entraHttp(), clock));
@@ -107,7 +107,9 @@ public final class App {
                 Configuration.entraAuthority(settings), "api://" + clientId,
                 EntraAccessTokens.Presenters.delegated(DoorConnect.SCOPE), adapters.entraHttp(), clock)));
         this.portal = new Portal(repository, DoorBridges.rosters(adapters.roster()), DoorBridges.activity(snapshots),
-                DoorBridges.rosterChanges(onboarding, clock));
+                DoorBridges.rosterChanges(onboarding, clock), new Portal.Figures(DoorBridges.userSessions(
+                adapters.door().usage(), adapters.reports(), clock), DoorBridges.hours(snapshots, clock),
+                adapters.door().prices(), clock));
         // A pool is onboarded once Ready (its initial users, its group whole); what fails, the daily run redoes.
         this.worker = Lazy.of(() -> new ProvisioningWorker(repository, adapters.queue(), adapters.cloud().get(),
                 Configuration.blueprintSettings(settings), WorkerPolicy.defaults(), Duration.ofSeconds(settings.integer(

@@ -14,7 +14,9 @@ import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.onboarding.RosterStore;
 import org.dsvmpools.pool.WorkQueue;
 import org.dsvmpools.scaling.PowerState;
+import org.dsvmpools.scaling.Metered;
 import org.dsvmpools.scaling.ScalingSnapshots;
+import org.dsvmpools.scaling.SessionLog;
 import org.dsvmpools.scaling.UsageReport;
 import org.dsvmpools.scaling.UsageReports;
 import org.dsvmpools.scaling.Wake;
@@ -75,6 +77,40 @@ final class DoorBridges {
             }
             return new DoorPorts.Waker.Woken(null, "There is no pool named " + pool + ".");
         };
+    }
+
+    /**
+     * A user's sessions since {@code from}: the ended ones as logged; an open one up to its instance's latest
+     * report (an instance stopped with its user on it ends the session there), else up to now.
+     */
+    static DoorPorts.UserSessions userSessions(SessionLog log, UsageReports reports, java.time.Clock clock) {
+        return (pool, user, from) -> {
+            java.util.List<SessionLog.Span> spans = log.of(pool, user, from);
+            java.util.Map<String, UsageReport> latest = spans.stream().anyMatch(span -> span.ended() == null)
+                    ? reports.latest(pool) : java.util.Map.of();
+            java.time.Instant now = clock.instant();
+            java.time.Duration total = java.time.Duration.ZERO;
+            for (SessionLog.Span span : spans) {
+                java.time.Instant end = span.ended() != null ? span.ended()
+                        : java.util.Optional.ofNullable(latest.get(span.instanceId())).map(UsageReport::reportedAt)
+                        .orElse(now);
+                java.time.Instant begin = span.began().isBefore(from) ? from : span.began();
+                if (end.isAfter(begin)) {
+                    total = total.plus(java.time.Duration.between(begin, end));
+                }
+            }
+            return new DoorPorts.UserSessions.Summary(spans.size(), total);
+        };
+    }
+
+    /** This month's instance-hours from the scaler's snapshot; a month it has not counted in yet is zero so far. */
+    static DoorPorts.PoolHours hours(ScalingSnapshots snapshots, java.time.Clock clock) {
+        return pool -> snapshots.find(pool).map(snapshot -> {
+            java.time.YearMonth month = java.time.YearMonth.from(clock.instant().atZone(java.time.ZoneOffset.UTC));
+            Metered metered = snapshot.metered();
+            return new DoorPorts.PoolHours.Hours(month, metered != null && metered.month().equals(month)
+                    ? metered.instanceHours() : 0);
+        });
     }
 
     static DoorPorts.PoolActivity activity(ScalingSnapshots snapshots) {

@@ -33,15 +33,17 @@ final class PortalPages {
             body.append("<p id=\"none\">You are not a user of any pool. Ask a pool's owner to add you.</p>");
         } else {
             body.append("<table id=\"pools\"><thead><tr><th scope=\"col\">pool</th><th scope=\"col\">state</th>"
-                    + "<th scope=\"col\">you are</th><th scope=\"col\"></th></tr></thead><tbody>");
+                    + "<th scope=\"col\">you are</th><th scope=\"col\">your sessions this week</th>"
+                    + "<th scope=\"col\"></th></tr></thead><tbody>");
             for (Portal.PoolLine line : lines) {
                 String name = line.pool().name().value();
                 body.append("<tr><td><a href=\"/api/portal/").append(name).append("\">").append(name)
                         .append("</a></td><td>").append(line.pool().status()).append("</td><td>")
-                        .append(line.owner() ? "owner" : "user").append("</td><td><a href=\"/api/p/").append(name)
+                        .append(line.owner() ? "owner" : "user").append("</td><td class=\"sessions\">")
+                        .append(sessions(line.sessionsThisWeek())).append("</td><td><a href=\"/api/p/").append(name)
                         .append("\">open</a></td></tr>");
             }
-            body.append("</tbody></table>");
+            body.append("</tbody></table><p>Weeks begin on Monday at 00:00 UTC.</p>");
         }
         return DoorPages.page(request, 200, "Your pools", "Your pools", body.toString(), false);
     }
@@ -60,9 +62,46 @@ final class PortalPages {
         if (shown.owner()) {
             users(body, name, shown.roster());
             forecast(body, shown.activity());
+            cost(body, shown.cost());
         }
         events(body, shown.events());
         return DoorPages.page(request, status, "Pool " + name, "Pool " + name, body.toString(), false);
+    }
+
+    /** "3 sessions, 4 h 10 min"; a dash for a pool the user is not a user of. */
+    static String sessions(DoorPorts.UserSessions.Summary summary) {
+        if (summary == null) {
+            return "–";
+        }
+        long minutes = summary.time().toMinutes();
+        return summary.sessions() + (summary.sessions() == 1 ? " session, " : " sessions, ") + minutes / 60 + " h "
+                + minutes % 60 + " min";
+    }
+
+    /**
+     * The compute so far this month, and what it stands on: the scaler's instance-hours, the size's price from
+     * Azure's retail list. Said to be an estimate, since the bill also has disks, storage and network.
+     */
+    private static void cost(StringBuilder body, Optional<Portal.Cost> cost) {
+        body.append("<h2>Compute this month</h2>");
+        if (cost.isEmpty()) {
+            body.append("<p id=\"cost\">Not counted yet: the scaler has not evaluated this pool.</p>");
+            return;
+        }
+        Portal.Cost c = cost.get();
+        String hours = String.format(java.util.Locale.ROOT, "%.1f", c.instanceHours());
+        body.append("<p id=\"cost\">").append(hours).append(" instance-hours of ").append(DoorPages.escape(c.vmSize()))
+                .append(" in ").append(c.month()).append(" (UTC)");
+        if (c.amount() != null) {
+            body.append(", about <strong>").append(String.format(java.util.Locale.ROOT, "%.2f", c.amount()))
+                    .append(' ').append(DoorPages.escape(c.price().currency())).append("</strong> at the pay-as-you-go"
+                    + " Linux price in ").append(DoorPages.escape(c.region())).append(" (")
+                    .append(String.format(java.util.Locale.ROOT, "%.4f", c.price().amount())).append(" an hour).");
+        } else {
+            body.append(". No price: ").append(DoorPages.escape(c.price().why())).append('.');
+        }
+        body.append(" Compute only: disks, the share and network are billed apart, and your invoice is the"
+                + " judge.</p>");
     }
 
     private static void instances(StringBuilder body, Optional<DoorPorts.PoolActivity.Activity> activity) {

@@ -64,6 +64,8 @@ public record Settings(Map<String, String> values) {
      * comes back to {@code <this>/door/signed-in}, which the app registration must list as a redirect URI.
      */
     public static final String DOOR_URL = "DSVMPOOLS_DOOR_URL";
+    /** The Azure Retail Prices API, for the portal's compute cost (the emulator's under the dev stack). */
+    public static final String RETAIL_PRICES_URL = "DSVMPOOLS_RETAIL_PRICES_URL";
     /** Entra ID's OpenID Connect authority; default: login.microsoftonline.com for {@link #TENANT_ID}. */
     public static final String ENTRA_AUTHORITY = "DSVMPOOLS_ENTRA_AUTHORITY";
     /**

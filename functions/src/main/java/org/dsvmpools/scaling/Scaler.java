@@ -193,8 +193,11 @@ public final class Scaler {
         // A warning that stands from tick to tick is an event once, not a rewrite of the pool's record each minute.
         List<String> previous = last.map(ScalingSnapshot::warnings).orElse(List.of());
         record(name, applied, failed, decision.warnings().stream().filter(w -> !previous.contains(w)).toList());
+        // What was allocated since the last count is what was seen then and now alike; a tick's actions show next time.
+        Metered metered = last.map(ScalingSnapshot::metered).map(m -> m.advance(now, Metered.allocated(seen)))
+                .orElseGet(() -> Metered.from(now));
         snapshots.save(name, snapshot(now, decision, seen, latest, applied, failed, drained)
-                .withForecast(ScalingSnapshot.Forecast.of(forecast, now, FORECAST_HOURS)));
+                .withForecast(ScalingSnapshot.Forecast.of(forecast, now, FORECAST_HOURS)).withMetered(metered));
         return new Outcome.Evaluated(name, decision, applied, failed);
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * state and active users, and the decision with its reasons.
  */
 public record ScalingSnapshot(Instant at, String summary, List<InstanceState> instances, List<String> actions,
-                              List<String> warnings, Forecast forecast, Failure failure) {
+                              List<String> warnings, Forecast forecast, Failure failure, Metered metered) {
     public ScalingSnapshot {
         instances = List.copyOf(instances);
         actions = List.copyOf(actions);
@@ -18,11 +18,16 @@ public record ScalingSnapshot(Instant at, String summary, List<InstanceState> in
 
     public ScalingSnapshot(Instant at, String summary, List<InstanceState> instances, List<String> actions,
                            List<String> warnings) {
-        this(at, summary, instances, actions, warnings, null, null);
+        this(at, summary, instances, actions, warnings, null, null, null);
     }
 
     public ScalingSnapshot withForecast(Forecast next) {
-        return new ScalingSnapshot(at, summary, instances, actions, warnings, next, failure);
+        return new ScalingSnapshot(at, summary, instances, actions, warnings, next, failure, metered);
+    }
+
+    /** With this month's instance-hours, as counted up to this evaluation. */
+    public ScalingSnapshot withMetered(Metered next) {
+        return new ScalingSnapshot(at, summary, instances, actions, warnings, forecast, failure, next);
     }
 
     /**
@@ -30,7 +35,7 @@ public record ScalingSnapshot(Instant at, String summary, List<InstanceState> in
      * evaluated again.
      */
     public ScalingSnapshot failed(Failure next) {
-        return new ScalingSnapshot(at, summary, instances, actions, warnings, forecast, next);
+        return new ScalingSnapshot(at, summary, instances, actions, warnings, forecast, next, metered);
     }
 
     /** Whether the pool waits out a failure at {@code now}: Azure throttled it and its Retry-After has not passed. */

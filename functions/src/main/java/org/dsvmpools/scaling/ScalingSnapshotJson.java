@@ -42,6 +42,11 @@ public final class ScalingSnapshotJson {
                 failure.put("retryAt", snapshot.failure().retryAt().toString());
             }
         }
+        if (snapshot.metered() != null) {
+            node.putObject("metered").put("month", snapshot.metered().month().toString())
+                    .put("instanceHours", Math.round(snapshot.metered().instanceHours() * 1000) / 1000.0)
+                    .put("countedTo", snapshot.metered().countedTo().toString());
+        }
         return node;
     }
 
@@ -70,8 +75,14 @@ public final class ScalingSnapshotJson {
             failure = new ScalingSnapshot.Failure(f.path("reason").asText(), Instant.parse(f.path("since").asText()),
                     f.hasNonNull("retryAt") ? Instant.parse(f.path("retryAt").asText()) : null);
         }
+        Metered metered = null;
+        if (node.hasNonNull("metered")) {
+            JsonNode m = node.path("metered");
+            metered = new Metered(java.time.YearMonth.parse(m.path("month").asText()), m.path("instanceHours").asDouble(),
+                    Instant.parse(m.path("countedTo").asText()));
+        }
         return new ScalingSnapshot(Instant.parse(node.path("at").asText()), node.path("summary").asText(), instances,
-                texts(node.path("actions")), texts(node.path("warnings")), forecast, failure);
+                texts(node.path("actions")), texts(node.path("warnings")), forecast, failure, metered);
     }
 
     private static List<String> texts(JsonNode array) {

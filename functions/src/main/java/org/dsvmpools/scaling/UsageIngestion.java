@@ -13,11 +13,18 @@ public final class UsageIngestion {
     private final PoolRepository repository;
     private final UsageReports reports;
     private final Clock clock;
+    private final SessionLog sessions;
 
     public UsageIngestion(PoolRepository repository, UsageReports reports, Clock clock) {
+        this(repository, reports, clock, SessionLog.NONE);
+    }
+
+    /** @param sessions where the sessions the reports show begin and end */
+    public UsageIngestion(PoolRepository repository, UsageReports reports, Clock clock, SessionLog sessions) {
         this.repository = repository;
         this.reports = reports;
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     /** What became of a report from a known sender. */
@@ -93,7 +100,20 @@ public final class UsageIngestion {
         if (status == PoolStatus.Deleting || status == PoolStatus.Deleted) {
             return "pool " + received.pool() + " is " + status;
         }
-        reports.record(received.pool(), received.report());
+        UsageReport report = received.report();
+        UsageReport previous = reports.record(received.pool(), report).orElse(null);
+        if (sessions != SessionLog.NONE) {
+            for (SessionChanges.Change change : SessionChanges.between(previous, report)) {
+                if (org.dsvmpools.pool.LinuxUserName.problem(change.user()).isPresent()) {
+                    continue; // not a name a pool's user can have: the agent saw a system account
+                }
+                if (change.began()) {
+                    sessions.began(received.pool(), change.user(), report.instanceId(), change.at());
+                } else {
+                    sessions.ended(received.pool(), change.user(), report.instanceId(), change.at());
+                }
+            }
+        }
         return null;
     }
 }

@@ -9,8 +9,12 @@ public interface UsageReports {
     /** By instance id. */
     Map<String, UsageReport> latest(PoolName pool);
 
-    /** Keeps {@code report} as its instance's latest, unless a newer one is stored already. */
-    void record(PoolName pool, UsageReport report);
+    /**
+     * Keeps {@code report} as its instance's latest, unless a newer one is stored already.
+     *
+     * @return the instance's report that was stored before (read anyway, to compare), if any
+     */
+    java.util.Optional<UsageReport> record(PoolName pool, UsageReport report);
 
     /** Counts a report that claimed {@code pool} but came from another principal. */
     void rejected(PoolName pool, String reason, java.time.Instant at);

@@ -240,6 +240,13 @@ class ScalerIT extends LocalCloudTest {
             assertThat(instance.users()).containsExactly("alice");
         });
         assertThat(snapshot.actions()).anySatisfy(action -> assertThat(action).contains("deallocating [0]"));
+        assertThat(snapshot.metered().instanceHours()).as("nothing counted before a first evaluation").isZero();
+
+        // A minute later: instance 1 was allocated all along, instance 0 deallocated; this month's hours count it.
+        scaler(new ArmPoolInstances(local.arm), SATURDAY_NIGHT.plusSeconds(60)).evaluate(pool, 0);
+        var metered = snapshots.find(pool).orElseThrow().metered();
+        assertThat(metered.instanceHours()).isCloseTo(1 / 60.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(metered.month()).isEqualTo(java.time.YearMonth.from(SATURDAY_NIGHT.atZone(ZoneOffset.UTC)));
     }
 
     @Test

@@ -56,7 +56,32 @@ class PortalTest {
                         changes.add("remove " + pool + " " + name);
                         return new Change(true, "removed");
                     }
-                });
+                }, new Portal.Figures((pool, user, from) -> {
+                    asked.add(pool + " " + user + " " + from);
+                    return new DoorPorts.UserSessions.Summary(3, java.time.Duration.ofMinutes(250));
+                }, pool -> Optional.of(new DoorPorts.PoolHours.Hours(java.time.YearMonth.of(2026, 3), 41.5)),
+                        (region, size) -> new DoorPorts.ComputePrices.Priced(0.23, "USD", null),
+                        java.time.Clock.fixed(java.time.Instant.parse("2026-03-05T10:00:00Z"), java.time.ZoneOffset.UTC)));
+    }
+
+    private final List<String> asked = new ArrayList<>();
+
+    @Test
+    void aUsersLineCarriesTheirOwnSessionsSinceMondayAndTheOwnersPageTheComputeSoFarThisMonth() {
+        Portal.PoolLine line = portal.poolsOf(ALICE).get(0);
+        assertThat(line.sessionsThisWeek()).isEqualTo(new DoorPorts.UserSessions.Summary(3,
+                java.time.Duration.ofMinutes(250)));
+        assertThat(asked).as("her account name on the pool, from Monday 00:00 UTC")
+                .containsExactly("ml-team alice 2026-03-02T00:00:00Z");
+        assertThat(portal.poolsOf(OWNER_SIGNED_IN).get(0).sessionsThisWeek()).as("the owner is no user of it").isNull();
+
+        Portal.Cost cost = ((Portal.View.Shown) portal.pool(new PoolName("ml-team"), OWNER_SIGNED_IN)).cost()
+                .orElseThrow();
+        assertThat(cost.instanceHours()).isEqualTo(41.5);
+        assertThat(cost.amount()).isEqualTo(9.55);
+        assertThat(cost.vmSize()).isEqualTo(PoolDocumentsFixture.spec("ml-team").vmSize());
+        assertThat(((Portal.View.Shown) portal.pool(new PoolName("ml-team"), ALICE)).cost())
+                .as("a user sees no cost").isEmpty();
     }
 
     @Test

@@ -294,9 +294,11 @@ class PoolsApiIT {
                                 org.dsvmpools.scaling.PowerState.Deallocated, false, List.of(), null)), List.of(), List.of(),
                         new org.dsvmpools.scaling.ScalingSnapshot.Forecast(5, List.of(
                                 new org.dsvmpools.scaling.ScalingSnapshot.Forecast.Slot(clock.instant(), 12, 3.5))),
-                        null));
+                        null, new org.dsvmpools.scaling.Metered(java.time.YearMonth.from(clock.instant()
+                        .atZone(java.time.ZoneOffset.UTC)), 41.5, clock.instant())));
         var shown = body(new GetPoolFunction(app).run(Requests.get("/api/pools/ml-team"), "ml-team"));
         assertThat(shown.path("scaling").path("forecast").path("historyDays").asInt()).isEqualTo(5);
+        assertThat(shown.path("scaling").path("metered").path("instanceHours").asDouble()).isEqualTo(41.5);
         assertThat(shown.path("scaling").path("forecast").path("next").get(0).path("users").asInt()).isEqualTo(12);
         assertThat(shown.path("scaling").path("instances").get(0).path("power").asText()).isEqualTo("Deallocated");
         assertThat(shown.path("scaling").path("summary").asText()).startsWith("0 active user(s)");

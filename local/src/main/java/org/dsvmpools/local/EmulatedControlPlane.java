@@ -76,6 +76,7 @@ final class EmulatedControlPlane {
         settings.put("DSVMPOOLS_USAGE_URL", "http://127.0.0.1:" + hostPort + "/api/usage");
         settings.put("DSVMPOOLS_DOOR_CLIENT_ID", DOOR_APP_ID);
         settings.put("DSVMPOOLS_DOOR_URL", doorUrl());
+        settings.put("DSVMPOOLS_RETAIL_PRICES_URL", "https://127.0.0.1:" + armPort + "/api/retail/prices");
         return settings;
     }
 

@@ -150,6 +150,10 @@ class FrontDoorBrowserIT {
     @Order(5)
     void anAdminSeesTheRosterChangesItAndSeesTheForecastChart() throws Exception {
         seedTwoWeeksOfDemand("door-team");
+        // alice at work on the pool's instance: the agent's report begins her session.
+        var reported = DevStackFixture.report(started, "door-team", "0", "[{\"user\":\"alice\",\"lastActivity\":\""
+                + org.dsvmpools.kit.SystemClock.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}]");
+        assertThat(reported.statusCode()).as(reported.body()).isEqualTo(202);
         WebDriver browser = chromium();
         try {
             browser.get(stack.url("/api/portal"));
@@ -157,6 +161,8 @@ class FrontDoorBrowserIT {
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.getTitle().startsWith("Your pools"));
             screenshot(browser, "portal-pools");
             assertThat(browser.findElement(By.id("pools")).getText()).contains("door-team");
+            assertThat(browser.findElement(By.cssSelector("#pools td.sessions")).getText())
+                    .as("her own sessions this week").startsWith("1 session, ");
 
             browser.findElement(By.linkText("door-team")).click();
             new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.getTitle().startsWith("Pool door-team"));
@@ -165,6 +171,9 @@ class FrontDoorBrowserIT {
                     .hasSizeGreaterThanOrEqualTo(4);
             assertThat(browser.findElement(By.cssSelector("figure figcaption")).getText())
                     .contains("days of history");
+            assertThat(browser.findElement(By.id("cost")).getText()).as("the scaler's hours at the retail price list's"
+                    + " price, the emulator's").contains("instance-hours of Standard_D4s_v5")
+                    .contains("pay-as-you-go Linux price in westeurope (0.2300 an hour)");
             screenshot(browser, "portal-pool-owner");
 
             WebElement email = browser.findElement(By.id("email"));

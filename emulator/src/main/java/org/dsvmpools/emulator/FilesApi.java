@@ -35,11 +35,19 @@ final class FilesApi implements HttpHandler {
     private static final String VERSION = "2025-05-05";
 
     private final StorageAccounts accounts;
-    private final Map<Path, String> etags = new ConcurrentHashMap<>();
-    private final Map<Path, String> leases = new ConcurrentHashMap<>();
-    /** Leases broken and not yet released: their ids no longer authorise writes (Lease File: Broken state). */
-    private final Map<Path, String> broken = new ConcurrentHashMap<>();
-    private final Map<Path, Map<String, String>> metadata = new ConcurrentHashMap<>();
+    /**
+     * What the service keeps of each file or directory beside its bytes, in one place, so a rename or a delete
+     * moves or drops all of it at once (#30: four maps once let a directory rename leave leases behind).
+     */
+    private static final class PathState {
+        String etag;
+        String lease;
+        /** A lease broken and not yet released: its id no longer authorises writes (Lease File: Broken state). */
+        String broken;
+        Map<String, String> metadata = Map.of();
+    }
+
+    private final Map<Path, PathState> states = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong(System.nanoTime());
     /** Put Range: "The maximum size of a range is 4 MiB." */
     static final long MAX_RANGE = 4L * 1024 * 1024;
@@ -280,7 +288,7 @@ final class FilesApi implements HttpHandler {
                 } catch (DirectoryNotEmptyException e) {
                     throw new FilesError(409, "DirectoryNotEmpty", "The specified directory is not empty.");
                 }
-                etags.remove(directory);
+                states.remove(directory);
                 sendEmpty(exchange, 202, new Headers());
             }
             default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on directories");
@@ -324,7 +332,12 @@ final class FilesApi implements HttpHandler {
             throw new FilesError(404, "ParentNotFound", "The specified parent path does not exist.");
         }
         Files.move(from, destination);
-        etags.remove(from);
+        // Everything under the directory goes with it: its files' leases, metadata and ETags.
+        for (Path held : List.copyOf(states.keySet())) {
+            if (held.startsWith(from)) {
+                states.put(destination.resolve(from.relativize(held)), states.remove(held));
+            }
+        }
         sendEmpty(exchange, 200, smb(touched(destination), "Directory"));
     }
 
@@ -351,7 +364,7 @@ final class FilesApi implements HttpHandler {
                             given.put(name.substring("x-ms-meta-".length()).toLowerCase(Locale.ROOT), values.get(0));
                         }
                     });
-                    metadata.put(file, given);
+                    state(file).metadata = Map.copyOf(given);
                     sendEmpty(exchange, 200, touched(file));
                 } else if (comp.equals("range")) {
                     requireFile(file);
@@ -381,10 +394,7 @@ final class FilesApi implements HttpHandler {
                 requireFile(file);
                 checkLease(request, file);
                 Files.delete(file);
-                etags.remove(file);
-                leases.remove(file);
-                broken.remove(file);
-                metadata.remove(file);
+                states.remove(file);
                 sendEmpty(exchange, 202, new Headers());
             }
             default -> throw new FilesError(405, "UnsupportedHttpVerb", method + " is not supported on files");
@@ -419,9 +429,10 @@ final class FilesApi implements HttpHandler {
         headers.set("x-ms-type", "File");
         headers.set("Content-Type", "application/octet-stream");
         headers.set("Accept-Ranges", "bytes");
-        headers.set("x-ms-lease-state", leases.containsKey(file) ? "leased" : "available");
-        headers.set("x-ms-lease-status", leases.containsKey(file) ? "locked" : "unlocked");
-        metadata.getOrDefault(file, Map.of()).forEach((name, value) -> headers.set("x-ms-meta-" + name, value));
+        PathState state = state(file);
+        headers.set("x-ms-lease-state", state.lease != null ? "leased" : "available");
+        headers.set("x-ms-lease-status", state.lease != null ? "locked" : "unlocked");
+        new java.util.TreeMap<>(state.metadata).forEach((name, value) -> headers.set("x-ms-meta-" + name, value));
         smb(headers, "Archive");
         Optional<long[]> range = range(exchange.getRequestHeaders().getFirst("x-ms-range"))
                 .or(() -> range(exchange.getRequestHeaders().getFirst("Range")));
@@ -447,7 +458,8 @@ final class FilesApi implements HttpHandler {
         requireFile(file);
         Headers request = exchange.getRequestHeaders();
         String action = Optional.ofNullable(request.getFirst("x-ms-lease-action")).orElse("").toLowerCase(Locale.ROOT);
-        String held = leases.get(file);
+        PathState state = state(file);
+        String held = state.lease;
         String presented = request.getFirst("x-ms-lease-id");
         Headers headers = withEtag(file);
         switch (action) {
@@ -457,15 +469,15 @@ final class FilesApi implements HttpHandler {
                     throw new FilesError(409, "LeaseAlreadyPresent", "There is already a lease present.");
                 }
                 String id = Optional.ofNullable(proposed).orElse(UUID.randomUUID().toString());
-                leases.put(file, id);
-                broken.remove(file);
+                state.lease = id;
+                state.broken = null;
                 headers.set("x-ms-lease-id", id);
                 sendEmpty(exchange, 201, headers);
             }
             case "release", "change" -> {
                 if (held == null && action.equals("release") && presented != null
-                        && presented.equals(broken.get(file))) {
-                    broken.remove(file);
+                        && presented.equals(state.broken)) {
+                    state.broken = null;
                     sendEmpty(exchange, 200, headers);
                     return;
                 }
@@ -478,10 +490,10 @@ final class FilesApi implements HttpHandler {
                             + " match the lease ID for the file.");
                 }
                 if (action.equals("release")) {
-                    leases.remove(file);
+                    state.lease = null;
                 } else {
                     String id = request.getFirst("x-ms-proposed-lease-id");
-                    leases.put(file, id);
+                    state.lease = id;
                     headers.set("x-ms-lease-id", id);
                 }
                 sendEmpty(exchange, 200, headers);
@@ -491,7 +503,8 @@ final class FilesApi implements HttpHandler {
                     throw new FilesError(409, "LeaseNotPresentWithLeaseOperation", "There is currently no lease on"
                             + " the file.");
                 }
-                broken.put(file, leases.remove(file));
+                state.broken = state.lease;
+                state.lease = null;
                 headers.set("x-ms-lease-time", "0");
                 sendEmpty(exchange, 202, headers);
             }
@@ -512,7 +525,7 @@ final class FilesApi implements HttpHandler {
             if (!"true".equalsIgnoreCase(request.getFirst("x-ms-file-rename-replace-if-exists"))) {
                 throw new FilesError(409, "ResourceAlreadyExists", "The specified resource already exists.");
             }
-            String held = leases.get(destination);
+            String held = state(destination).lease;
             if (held != null && !held.equals(request.getFirst("x-ms-destination-lease-id"))) {
                 throw new FilesError(412, request.getFirst("x-ms-destination-lease-id") == null ? "LeaseIdMissing"
                         : "LeaseIdMismatchWithFileOperation", "There is currently a lease on the destination file"
@@ -524,16 +537,18 @@ final class FilesApi implements HttpHandler {
         }
         Files.move(from, destination, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        etags.remove(from);
-        leases.remove(destination);
-        broken.remove(destination);
-        metadata.put(destination, metadata.getOrDefault(from, Map.of()));
-        metadata.remove(from);
+        // The destination's lease ends with the file it replaced; the source's state is the file's now.
+        PathState moved = states.remove(from);
+        if (moved == null) {
+            states.remove(destination);
+        } else {
+            states.put(destination, moved);
+        }
         sendEmpty(exchange, 200, smb(touched(destination), "Archive"));
     }
 
     private void checkLease(Headers request, Path file) {
-        String held = leases.get(file);
+        String held = state(file).lease;
         String presented = request.getFirst("x-ms-lease-id");
         if (held == null && presented != null) {
             throw new FilesError(412, "LeaseNotPresentWithFileOperation", "There is currently no lease on the file.");
@@ -579,8 +594,18 @@ final class FilesApi implements HttpHandler {
         }
     }
 
+    private PathState state(Path path) {
+        return states.computeIfAbsent(path, p -> new PathState());
+    }
+
     private String etag(Path path) {
-        return etags.computeIfAbsent(path, p -> newEtag());
+        PathState state = state(path);
+        synchronized (state) {
+            if (state.etag == null) {
+                state.etag = newEtag();
+            }
+            return state.etag;
+        }
     }
 
     private String newEtag() {
@@ -588,7 +613,7 @@ final class FilesApi implements HttpHandler {
     }
 
     private Headers touched(Path path) {
-        etags.put(path, newEtag());
+        state(path).etag = newEtag();
         return withEtag(path);
     }
 

@@ -198,8 +198,12 @@ public final class EntraAccessTokens {
         });
         String oid = String.valueOf(claims.getClaim("oid"));
         Object name = Optional.ofNullable(claims.getClaim("name")).orElse(claims.getClaim("preferred_username"));
-        return new Holder(oid, name == null || name.toString().isBlank() ? oid : name.toString(),
-                text(claims, "preferred_username"), text(claims, "email"), roles(claims));
+        // A v1.0 token (an API whose registration leaves accessTokenAcceptedVersion unset) names the account in
+        // upn or unique_name instead of preferred_username (Microsoft's access token claims reference).
+        String signInName = java.util.stream.Stream.of("preferred_username", "upn", "unique_name")
+                .map(claim -> text(claims, claim)).filter(value -> !value.isBlank()).findFirst().orElse("");
+        return new Holder(oid, name == null || name.toString().isBlank() ? oid : name.toString(), signInName,
+                text(claims, "email"), roles(claims));
     }
 
     private static String text(JWTClaimsSet claims, String name) {

@@ -166,10 +166,14 @@ public final class TablePoolRepository implements PoolRepository {
     }
 
     @Override
-    public PoolPage list(String continuationToken, int maxPageSize) {
-        ListEntitiesOptions options = new ListEntitiesOptions()
-                .setFilter("PartitionKey eq '" + PoolEntities.PARTITION + "' and RowKey lt '~'")
-                .setTop(maxPageSize);
+    public PoolPage list(String continuationToken, int maxPageSize, java.util.Set<PoolStatus> statuses) {
+        String filter = "PartitionKey eq '" + PoolEntities.PARTITION + "' and RowKey lt '~'";
+        if (!statuses.containsAll(java.util.EnumSet.allOf(PoolStatus.class))) {
+            // Status values are the enum's names: nothing a caller typed reaches the filter.
+            filter += " and (" + String.join(" or ", statuses.stream().sorted()
+                    .map(status -> "Status eq '" + status.name() + "'").toList()) + ")";
+        }
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(maxPageSize);
         try {
             Iterator<PagedResponse<TableEntity>> pages = table.listEntities(options, null, null)
                     .iterableByPage(decode(continuationToken)).iterator();

@@ -106,6 +106,11 @@ public final class PoolIntake {
         return repository.list(continuationToken, maxPageSize);
     }
 
+    /** The pools in one of {@code statuses}, a page at a time. */
+    public PoolPage list(String continuationToken, int maxPageSize, java.util.Set<PoolStatus> statuses) {
+        return repository.list(continuationToken, maxPageSize, statuses);
+    }
+
     /**
      * Requests teardown. The share and its data are kept unless {@code purgeData} is confirmed by repeating the
      * pool's name, since a purge cannot be undone.

@@ -43,7 +43,15 @@ public interface PoolRepository {
     }
 
     /** @param maxPageSize 1-1000; @param continuationToken from the previous page, or {@code null} */
-    PoolPage list(String continuationToken, int maxPageSize);
+    default PoolPage list(String continuationToken, int maxPageSize) {
+        return list(continuationToken, maxPageSize, java.util.EnumSet.allOf(PoolStatus.class));
+    }
+
+    /**
+     * The pools in one of {@code statuses}, filtered where they are stored, so a page holds at most
+     * {@code maxPageSize} of them and may hold fewer (a continuation token then says there is more to read).
+     */
+    PoolPage list(String continuationToken, int maxPageSize, java.util.Set<PoolStatus> statuses);
 
     /** The pools in {@code status} whose last update is older than {@code before}. */
     List<StoredPool> findUnchangedSince(PoolStatus status, Instant before);

@@ -175,6 +175,8 @@ class EntraAccessTokensTest {
                 .claim("name", "Alice").claim("roles", List.of(Caller.ADMIN_ROLE))));
         assertThat(holder).isEqualTo(new EntraAccessTokens.Holder("oid-1", "Alice", "alice@contoso.com", "",
                 Set.of(Caller.ADMIN_ROLE)));
+        assertThat(tokens.holderOf("Bearer " + token(k1, claims -> claims.claim("scp", "Pools.Connect")
+                .claim("upn", "bob@contoso.com"))).signInName()).as("a v1.0 token's upn").isEqualTo("bob@contoso.com");
     }
 
     @Test

@@ -237,6 +237,38 @@ class FilesManifestIT extends LocalCloudTest {
         assertThat(manifestNames(share)).isEmpty();
     }
 
+    /**
+     * #30: a directory's files keep their lease and metadata when it is renamed, and nothing of theirs stays under
+     * the old name (the emulator once moved only the ETags).
+     */
+    @Test
+    void aRenamedDirectorysFilesKeepTheirLeasesAndMetadataAndTheOldNamesKeepNothing() throws Exception {
+        PoolName pool = readyPool();
+        ShareClient share = local.share(pool);
+        share.getDirectoryClient("old").create();
+        ShareFileClient notes = share.getFileClient("old/notes");
+        notes.create(4);
+        notes.setMetadata(Map.of("owner", "jan"));
+        String held = new ShareLeaseClientBuilder().fileClient(notes).buildClient().acquireLease();
+
+        share.getDirectoryClient("old").rename("new");
+
+        ShareFileClient moved = share.getFileClient("new/notes");
+        assertThat(moved.getProperties().getMetadata()).containsEntry("owner", "jan");
+        assertThat(moved.getProperties().getLeaseState().toString()).isEqualTo("leased");
+        assertThatThrownBy(() -> moved.setMetadata(Map.of("owner", "mallory"))).as("the lease came along")
+                .isInstanceOfSatisfying(ShareStorageException.class, e -> assertThat(e.getStatusCode()).isEqualTo(412));
+        moved.setMetadataWithResponse(Map.of("owner", "jan2"), new ShareRequestConditions().setLeaseId(held), null,
+                com.azure.core.util.Context.NONE);
+
+        share.getDirectoryClient("old").create();
+        ShareFileClient again = share.getFileClient("old/notes");
+        again.create(4);
+        assertThat(again.getProperties().getMetadata()).as("a new file under the old name is new").isEmpty();
+        again.setMetadata(Map.of("fresh", "yes"));
+        assertThat(again.getProperties().getLeaseState().toString()).isEqualTo("available");
+    }
+
     /** Put Range takes 4 MiB; a manifest of a large pool with many keys is written in ranges and reads back whole. */
     @Test
     void aManifestOverFourMiBIsWrittenInRangesAndReadsBackWhole() throws Exception {

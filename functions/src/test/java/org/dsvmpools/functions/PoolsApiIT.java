@@ -199,6 +199,36 @@ class PoolsApiIT {
                 .getStatusCode()).isEqualTo(400);
     }
 
+    /** #30: a Deleted pool's record stays (its name is held), but a listing shows it only when asked. */
+    @Test
+    void deletedPoolsAreListedOnlyWhenAskedForAndAStatusFilterIsKeptInNextLink() {
+        for (String name : List.of("team-a", "team-b", "team-c")) {
+            post(PoolDocumentsFixture.document(name));
+        }
+        var records = new TablePoolRepository(storage.table(table));
+        var stored = records.find(new org.dsvmpools.pool.PoolName("team-b")).orElseThrow();
+        records.replace(stored, stored.pool().requestTeardown(false, org.dsvmpools.pool.Caller.FUNCTION_KEY, clock.instant())
+                .moveTo(org.dsvmpools.pool.PoolStatus.Deleted, "deleted", clock.instant()));
+
+        assertThat(names(body(new ListPoolsFunction(app).run(Requests.get("/api/pools")))))
+                .containsExactly("team-a", "team-c");
+        assertThat(names(body(new ListPoolsFunction(app).run(Requests.get("/api/pools?status=deleted")))))
+                .containsExactly("team-b");
+        assertThat(names(body(new ListPoolsFunction(app).run(Requests.get("/api/pools?status=all")))))
+                .containsExactly("team-a", "team-b", "team-c");
+        JsonNode first = body(new ListPoolsFunction(app).run(Requests.get("/api/pools?status=Accepted,Deleted&maxPageSize=1")));
+        assertThat(first.path("nextLink").asText()).contains("status=Accepted%2CDeleted");
+        var refused = new ListPoolsFunction(app).run(Requests.get("/api/pools?status=Gone"));
+        assertThat(refused.getStatusCode()).isEqualTo(400);
+        assertThat(body(refused).path("detail").asText()).contains("status 'Gone' is not one of");
+    }
+
+    private static List<String> names(JsonNode page) {
+        List<String> names = new ArrayList<>();
+        page.path("value").forEach(pool -> names.add(pool.path("name").asText()));
+        return names;
+    }
+
     @Test
     void onlyTheOwnerOrAnAdminDeletesAndAPurgeMustBeConfirmed() throws Exception {
         post(asPrincipal(Requests.postJson("/api/pools", PoolDocumentsFixture.document("ml-team").toString()),

@@ -123,6 +123,31 @@ public abstract class PoolRepositoryContract {
     }
 
     @Test
+    void aListingByStatusHoldsOnlyThoseAndPagesThroughThemAll() {
+        for (String name : List.of("alpha", "bravo", "charlie", "delta", "echo")) {
+            Pool pool = pool(name);
+            repository.create(name.equals("bravo") || name.equals("delta")
+                    ? pool.requestTeardown(false, ALICE, T0) : pool);
+        }
+        java.util.Set<PoolStatus> accepted = java.util.EnumSet.of(PoolStatus.Accepted);
+
+        List<String> listed = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            PoolPage page = repository.list(token, 2, accepted);
+            assertThat(page.pools()).hasSizeLessThanOrEqualTo(2);
+            page.pools().forEach(pool -> listed.add(pool.name().value()));
+            token = page.continuationToken();
+            pages++;
+        } while (token != null && pages < 10);
+
+        assertThat(listed).containsExactly("alpha", "charlie", "echo");
+        assertThat(repository.list(null, 10, java.util.EnumSet.of(PoolStatus.Deleting)).pools())
+                .extracting(pool -> pool.name().value()).containsExactly("bravo", "delta");
+    }
+
+    @Test
     void aForeignContinuationTokenIsRejected() {
         repository.create(pool("alpha"));
 

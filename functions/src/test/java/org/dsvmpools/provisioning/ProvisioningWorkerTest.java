@@ -392,8 +392,9 @@ class ProvisioningWorkerTest {
         }
 
         @Override
-        public org.dsvmpools.pool.PoolPage list(String continuationToken, int maxPageSize) {
-            return delegate.list(continuationToken, maxPageSize);
+        public org.dsvmpools.pool.PoolPage list(String continuationToken, int maxPageSize,
+                                                java.util.Set<org.dsvmpools.pool.PoolStatus> statuses) {
+            return delegate.list(continuationToken, maxPageSize, statuses);
         }
 
         @Override

@@ -73,11 +73,14 @@ public final class InMemoryPoolRepository implements PoolRepository {
     }
 
     @Override
-    public PoolPage list(String continuationToken, int maxPageSize) {
+    public PoolPage list(String continuationToken, int maxPageSize, java.util.Set<org.dsvmpools.pool.PoolStatus> statuses) {
         String after = continuationToken == null ? "" : decode(continuationToken);
         List<Pool> page = new ArrayList<>();
         String last = null;
         for (Map.Entry<String, StoredPool> entry : pools.entrySet()) {
+            if (!statuses.contains(entry.getValue().pool().status())) {
+                continue;
+            }
             if (entry.getKey().compareTo(after) >= 0 && page.size() < maxPageSize) {
                 page.add(entry.getValue().pool());
             } else if (page.size() == maxPageSize && last == null) {

@@ -44,7 +44,8 @@ public final class ScalingSnapshotJson {
         }
         if (snapshot.metered() != null) {
             node.putObject("metered").put("month", snapshot.metered().month().toString())
-                    .put("instanceHours", Math.round(snapshot.metered().instanceHours() * 1000) / 1000.0)
+                    // Unrounded: it is stored and added to every minute, and rounding each time would drift.
+                    .put("instanceHours", snapshot.metered().instanceHours())
                     .put("countedTo", snapshot.metered().countedTo().toString());
         }
         return node;

@@ -426,7 +426,9 @@ class JupyterHubSignInIT {
             if (seen.equals(state)) {
                 return;
             }
-            if (System.nanoTime() > reconnectAt && seen.equals("starting")) {
+            // A socket the server closed takes our sends without a word: reconnect, as a page does, while the
+            // kernel has not begun (starting) or has not taken the cell that should keep it busy.
+            if (System.nanoTime() > reconnectAt && (seen.equals("starting") || state.equals("busy"))) {
                 cell.reconnect();
                 reconnectAt = System.nanoTime() + Duration.ofSeconds(15).toNanos();
                 resendAt = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -436,7 +438,9 @@ class JupyterHubSignInIT {
             }
             Thread.sleep(300);
         }
-        throw new AssertionError("kernel " + kernel + " stayed " + seen + ", not " + state);
+        String log = hubLog();
+        throw new AssertionError("kernel " + kernel + " stayed " + seen + ", not " + state + "; the hub's log ends:\n"
+                + log.substring(Math.max(0, log.length() - 6000)));
     }
 
     private static String xsrf(HttpClient browser) {

@@ -22,45 +22,10 @@ import org.dsvmpools.scaling.ScalingConfigs;
 
 /**
  * {@code ./dsvmpools simulate}: what a pool would cost under each policy on a session trace, and who would wait.
- *
- * <pre>
- *   --sessions FILE.csv     user,start,end (ISO-8601); or --logons FILE.csv with time,user,event (Logon/Logoff)
- *   --bundled NAME          a bundled trace (office-2-weeks.csv, class-burst.csv, overnight-jobs.csv), or all
- *   --pool pool.json        the pool document (as POSTed); default: the bundled simulate/pool.json
- *   --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
- *   --price 0.192           price per instance-hour
- *   --front-door SHARE      share of users (0-1) through the front door; the rest seen once an instance runs
- *   --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats, as a teacher
- *                           would make before a class; only our policy has a wake API
- *   --json                  the figures as a JSON array instead of a table
- *   --plot out.png          active users and running instances over time, one panel per policy
- *   --generate DIR          write the bundled traces (made by the seeded generator) into DIR and stop
- * </pre>
+ * Its options are {@link Options}, read by picocli; {@code --help} lists them, the bundled traces and the policies.
  */
 public final class SimulateCommand {
     static final double DEFAULT_PRICE = 0.192;
-    static final String USAGE = """
-            usage: ./dsvmpools simulate (--bundled NAME | --sessions FILE.csv | --logons FILE.csv) [options]
-
-            What a pool would cost under each scaling policy on a session trace, and who would wait.
-
-              --bundled NAME          a bundled trace: office-2-weeks.csv, class-burst.csv, overnight-jobs.csv, or all
-              --sessions FILE.csv     sessions as user,start,end (ISO-8601)
-              --logons FILE.csv       logon events as time,user,event (Logon/Logoff)
-              --pool pool.json        the pool document as POSTed (default: the bundled simulate/pool.json)
-              --policy NAME           repeatable; default all: dsvmpools always-on schedule cpu-autoscale avd oracle
-              --price 0.192           price per instance-hour
-              --wake TIME=SEATS       repeatable: a wake call at TIME (ISO-8601 with offset) for SEATS seats
-              --front-door SHARE      the share of users (0 to 1) who come through the front door, which wakes the
-                                      pool at once; the others are seen only once an instance runs (default 1)
-              --json                  the figures as a JSON array instead of a table
-              --plot out.png          active users and running instances over time, one panel per policy
-              --generate DIR          write the bundled traces into DIR and stop
-              --help                  this text
-
-            example: ./dsvmpools simulate --bundled office-2-weeks.csv --policy dsvmpools --policy avd
-            """;
-
     private SimulateCommand() {
     }
 
@@ -87,11 +52,20 @@ public final class SimulateCommand {
     }
 
     static void run(String[] args, PrintStream out, PrintStream err, boolean terminal) throws Exception {
-        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-            out.print(USAGE);
+        Options options = new Options();
+        picocli.CommandLine line = Options.commandLine(options);
+        try {
+            line.parseArgs(args);
+        } catch (picocli.CommandLine.ParameterException e) {
+            // A mistake is one line that says what is wrong and where the options are (#30); main exits with 2.
+            throw new IllegalArgumentException(String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    + suggestion(e) + " (./dsvmpools simulate --help lists the options)");
+        }
+        if (line.isUsageHelpRequested()) {
+            out.print(line.getUsageMessage());
             return;
         }
-        Options options = Options.parse(args);
+        options.check();
         if (options.generate != null) {
             generate(options.generate);
             out.println("wrote " + TraceGenerator.BUNDLED.size() + " traces to " + options.generate);
@@ -223,77 +197,124 @@ public final class SimulateCommand {
         };
     }
 
-    private static final class Options {
-        Path sessions;
-        Path logons;
+    private static String suggestion(picocli.CommandLine.ParameterException e) {
+        if (e instanceof picocli.CommandLine.UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        return "";
+    }
+
+    /**
+     * The options, read by picocli: {@code --help} is made from these fields, and its lists of bundled traces and
+     * policies from {@link TraceGenerator#BUNDLED} and {@link Policies#NAMES}, so the help cannot leave one out.
+     */
+    @picocli.CommandLine.Command(name = "./dsvmpools simulate", sortOptions = false, usageHelpWidth = 110,
+            description = {"What a pool would cost under each scaling policy on a session trace, and who would wait."})
+    static final class Options {
+        @picocli.CommandLine.Option(names = "--bundled", paramLabel = "NAME", description = "a bundled trace (see"
+                + " below), or all")
         String bundled;
+
+        @picocli.CommandLine.Option(names = "--sessions", paramLabel = "FILE.csv", description = "sessions as"
+                + " user,start,end (ISO-8601)")
+        Path sessions;
+
+        @picocli.CommandLine.Option(names = "--logons", paramLabel = "FILE.csv", description = "logon events as"
+                + " time,user,event (Logon/Logoff)")
+        Path logons;
+
+        @picocli.CommandLine.Option(names = "--pool", paramLabel = "pool.json", description = "the pool document as"
+                + " POSTed (default: the bundled trace's, else simulate/pool.json)")
         Path pool;
-        Path plot;
-        Path generate;
-        boolean json;
-        double price = DEFAULT_PRICE;
-        double frontDoor = Simulation.ALL_THROUGH_THE_DOOR;
+
+        @picocli.CommandLine.Option(names = "--policy", paramLabel = "NAME", description = "repeatable; default"
+                + " all (see below)", converter = PolicyName.class)
         List<String> policies = new ArrayList<>();
+
+        @picocli.CommandLine.Option(names = "--price", paramLabel = "X", description = "price per instance-hour"
+                + " (default ${DEFAULT-VALUE})")
+        double price = DEFAULT_PRICE;
+
+        @picocli.CommandLine.Option(names = "--wake", paramLabel = "TIME=SEATS", description = "repeatable: a wake"
+                + " call at TIME (ISO-8601 with offset) for SEATS seats", converter = WakeCallConverter.class)
         List<Policies.WakeCall> wakes = new ArrayList<>();
 
-        static Options parse(String[] args) {
-            Options options = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--json")) {
-                    options.json = true;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value");
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--sessions" -> options.sessions = Path.of(value);
-                    case "--logons" -> options.logons = Path.of(value);
-                    case "--bundled" -> options.bundled = value;
-                    case "--pool" -> options.pool = Path.of(value);
-                    case "--plot" -> options.plot = Path.of(value);
-                    case "--generate" -> options.generate = Path.of(value);
-                    case "--policy" -> options.policies.add(known(value));
-                    case "--price" -> options.price = Double.parseDouble(value);
-                    case "--wake" -> options.wakes.add(Policies.WakeCall.parse(value));
-                    case "--front-door" -> options.frontDoor = share(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag + "; valid: --bundled,"
-                            + " --sessions, --logons, --pool, --policy, --price, --wake, --front-door, --json, --plot,"
-                            + " --generate,"
-                            + " --help (./dsvmpools simulate --help)");
-                }
+        @picocli.CommandLine.Option(names = "--front-door", paramLabel = "SHARE", description = "the share of users"
+                + " (0 to 1) who come through the front door, which wakes the pool at once; the others are seen only"
+                + " once an instance runs (default 1)", converter = ShareConverter.class)
+        double frontDoor = Simulation.ALL_THROUGH_THE_DOOR;
+
+        @picocli.CommandLine.Option(names = "--json", description = "the figures as a JSON array instead of a table")
+        boolean json;
+
+        @picocli.CommandLine.Option(names = "--plot", paramLabel = "out.png", description = "active users and"
+                + " running instances over time, one panel per policy")
+        Path plot;
+
+        @picocli.CommandLine.Option(names = "--generate", paramLabel = "DIR", description = "write the bundled traces"
+                + " into DIR and stop")
+        Path generate;
+
+        @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+        boolean help;
+
+        static picocli.CommandLine commandLine(Options options) {
+            picocli.CommandLine line = new picocli.CommandLine(options);
+            line.getCommandSpec().usageMessage().footer("", "bundled traces: " + String.join(", ",
+                    TraceGenerator.BUNDLED.stream().map(TraceGenerator.Bundled::file).toList()),
+                    "policies: " + String.join(", ", Policies.NAMES), "",
+                    "example: ./dsvmpools simulate --bundled office-2-weeks.csv --policy dsvmpools --policy avd");
+            return line;
+        }
+
+        /** What no single option can say: one trace, exactly. */
+        void check() {
+            if (policies.isEmpty()) {
+                policies.addAll(Policies.NAMES);
             }
-            if (options.policies.isEmpty()) {
-                options.policies.addAll(Policies.NAMES);
-            }
-            if (options.generate == null && (options.sessions == null) == (options.logons == null)
-                    == (options.bundled == null)) {
+            if (generate == null && (sessions == null) == (logons == null) == (bundled == null)) {
                 throw new IllegalArgumentException("give exactly one of --sessions, --logons or --bundled");
             }
-            return options;
         }
 
-        private static double share(String value) {
-            double share;
-            try {
-                share = Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                share = Double.NaN;
+        static final class PolicyName implements picocli.CommandLine.ITypeConverter<String> {
+            @Override
+            public String convert(String policy) {
+                if (!Policies.NAMES.contains(policy)) {
+                    throw new picocli.CommandLine.TypeConversionException("unknown policy '" + policy + "'; known: "
+                            + Policies.NAMES);
+                }
+                return policy;
             }
-            if (!(share >= 0 && share <= 1)) {
-                throw new IllegalArgumentException("--front-door takes the share of users who come through the"
-                        + " front door, from 0 to 1, not '" + value + "'");
-            }
-            return share;
         }
 
-        private static String known(String policy) {
-            if (!Policies.NAMES.contains(policy)) {
-                throw new IllegalArgumentException("unknown policy '" + policy + "'; known: " + Policies.NAMES);
+        static final class WakeCallConverter implements picocli.CommandLine.ITypeConverter<Policies.WakeCall> {
+            @Override
+            public Policies.WakeCall convert(String value) {
+                try {
+                    return Policies.WakeCall.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+                }
             }
-            return policy;
+        }
+
+        static final class ShareConverter implements picocli.CommandLine.ITypeConverter<Double> {
+            @Override
+            public Double convert(String value) {
+                double share;
+                try {
+                    share = Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    share = Double.NaN;
+                }
+                if (!(share >= 0 && share <= 1)) {
+                    throw new picocli.CommandLine.TypeConversionException("--front-door takes the share of users"
+                            + " who come through the front door, from 0 to 1, not '" + value + "'");
+                }
+                return share;
+            }
         }
 
         List<TraceSession> trace() throws IOException {

@@ -237,7 +237,10 @@ class SimulatorTest {
         assertThatThrownBy(() -> json("--policy", "oracle")).hasMessageContaining("exactly one of --sessions");
         assertThatThrownBy(() -> json("--bundled", "nope.csv")).hasMessageContaining("no bundled resource");
         assertThatThrownBy(() -> json("--bundled", "class-burst.csv", "--policies", "avd"))
-                .hasMessageContaining("unknown option --policies; valid: --bundled");
+                .hasMessageContaining("Unknown options: '--policies'").hasMessageContaining("did you mean --pool or --policy?")
+                .hasMessageContaining("./dsvmpools simulate --help");
+        assertThatThrownBy(() -> json("--bundled", "class-burst.csv", "--price", "cheap"))
+                .hasMessageContaining("--price").hasMessageContaining("'cheap'");
     }
 
     @Test
@@ -249,10 +252,14 @@ class SimulatorTest {
 
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : List.of("--bundled", "--sessions", "--logons", "--pool", "--policy", "--price", "--wake",
-                "--json", "--plot", "--generate", "--help")) {
-            assertThat(help).contains("  " + flag + " ");
+                "--front-door", "--json", "--plot", "--generate", "--help")) {
+            assertThat(help).contains(flag);
         }
-        assertThat(help).contains("example: ./dsvmpools simulate --bundled");
+        // The lists come from the code: a new trace or policy is in the help without anyone editing it (#30).
+        TraceGenerator.BUNDLED.forEach(bundled -> assertThat(help).contains(bundled.file()));
+        Policies.NAMES.forEach(policy -> assertThat(help).contains(policy));
+        assertThat(help).contains("department-3-weeks.csv").contains("reactive")
+                .contains("example: ./dsvmpools simulate --bundled");
     }
 
     private static JsonNode json(String... args) throws Exception {

@@ -1,6 +1,7 @@
 package org.dsvmpools.functions;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import org.dsvmpools.scaling.UsageIngestion;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
 
@@ -32,9 +33,8 @@ public final class IngestUsageFunction {
             context.getLogger().warning("usage report refused: " + app.usage().refuseQueued(message));
             return;
         }
-        String dropped = app.usage().ingest(message);
-        if (dropped != null) {
-            context.getLogger().info("usage report dropped: " + dropped);
+        if (app.usage().ingest(message) instanceof UsageIngestion.Outcome.Dropped dropped) {
+            context.getLogger().info("usage report dropped: " + dropped.reason());
         }
     }
 }

@@ -65,8 +65,7 @@ public final class UsageIngestion {
             return new Outcome.Refused(reason, "this token's principal is not the identity of the instances of"
                     + " pool " + received.pool());
         }
-        String dropped = store(received, pool.get().pool().status());
-        return dropped == null ? new Outcome.Stored() : new Outcome.Dropped(dropped);
+        return store(received, pool.get().pool().status());
     }
 
     /**
@@ -86,19 +85,19 @@ public final class UsageIngestion {
         return reason;
     }
 
-    /** @return null when stored, otherwise why the report was dropped */
-    public String ingest(String message) {
+    /** A report from the queue, whose sender nobody vouches for: stored or dropped, as one value (#30). */
+    public Outcome ingest(String message) {
         UsageReportJson.Received received = UsageReportJson.read(message, clock.instant());
         var pool = repository.find(received.pool());
         if (pool.isEmpty()) {
-            return "pool " + received.pool() + " does not exist";
+            return new Outcome.Dropped("pool " + received.pool() + " does not exist");
         }
         return store(received, pool.get().pool().status());
     }
 
-    private String store(UsageReportJson.Received received, PoolStatus status) {
+    private Outcome store(UsageReportJson.Received received, PoolStatus status) {
         if (status == PoolStatus.Deleting || status == PoolStatus.Deleted) {
-            return "pool " + received.pool() + " is " + status;
+            return new Outcome.Dropped("pool " + received.pool() + " is " + status);
         }
         UsageReport report = received.report();
         UsageReport previous = reports.record(received.pool(), report).orElse(null);
@@ -114,6 +113,6 @@ public final class UsageIngestion {
                 }
             }
         }
-        return null;
+        return new Outcome.Stored();
     }
 }

@@ -174,7 +174,7 @@ class FaultCampaignIT extends LocalCloudTest {
                             + "\",\"reportedAt\":\"" + at + "\",\"cpuPercent\":" + (hour % 10 * 7) + ",\"sessions\":"
                             + (hour >= 8 && hour < 18 ? "[{\"user\":\"user" + hour + "\",\"lastActivity\":\"" + at
                             + "\"}]" : "[]") + ",\"kernels\":[]}";
-                    if (ingestion.ingest(report) == null) {
+                    if (ingestion.ingest(report) instanceof UsageIngestion.Outcome.Stored) {
                         stored++;
                     }
                 }

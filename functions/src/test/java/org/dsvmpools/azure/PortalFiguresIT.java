@@ -46,7 +46,7 @@ class PortalFiguresIT {
         UsageIngestion ingestion = new UsageIngestion(pools, new TableUsageReports(storage.table("usage" + suffix)),
                 clock, log);
 
-        assertThat(ingestion.ingest(report(T0, "\"alice\"", "\"bob\""))).isNull();
+        assertThat(ingestion.ingest(report(T0, "\"alice\"", "\"bob\""))).isInstanceOf(UsageIngestion.Outcome.Stored.class);
         clock.advance(Duration.ofSeconds(60));
         ingestion.ingest(report(T0.plusSeconds(60), "\"alice\"", "\"bob\""));
         clock.advance(Duration.ofSeconds(60));

@@ -27,9 +27,11 @@ import java.util.Set;
 class OneClockTest {
     /**
      * Where the system clock is made: the app's root (from its settings), and kit's SystemClock for the emulator, the
-     * local host and the tests; both run ahead by DSVMPOOLS_CLOCK_AHEAD when a test run sets it.
+     * local host and the tests; both run ahead by DSVMPOOLS_CLOCK_AHEAD when a test run sets it. And the main of
+     * dsvmpools connect, a client installed alone on users' machines (it has no kit), whose tests inject theirs.
      */
-    static final Set<String> ROOTS = Set.of("org.dsvmpools.functions.App", "org.dsvmpools.kit.SystemClock");
+    static final Set<String> ROOTS = Set.of("org.dsvmpools.functions.App", "org.dsvmpools.kit.SystemClock",
+            "org.dsvmpools.connect.ConnectCommand");
 
     private static final DescribedPredicate<JavaCall<?>> READS_THE_SYSTEM_CLOCK = DescribedPredicate.describe(
             "read the system clock", call -> {

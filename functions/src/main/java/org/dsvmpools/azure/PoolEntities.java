@@ -78,8 +78,11 @@ final class PoolEntities {
     private static List<PoolEvent> events(JsonNode array) {
         List<PoolEvent> events = new ArrayList<>();
         for (JsonNode event : array) {
+            // Records written before events said who and what kind read as unrecorded state entries.
             events.add(new PoolEvent(Instant.parse(event.get("time").asText()),
-                    PoolStatus.valueOf(event.get("status").asText()), event.get("reason").asText()));
+                    PoolStatus.valueOf(event.get("status").asText()), event.get("reason").asText(),
+                    PoolEvent.Source.valueOf(event.path("source").asText("unrecorded")),
+                    PoolEvent.Kind.valueOf(event.path("kind").asText("state"))));
         }
         return events;
     }

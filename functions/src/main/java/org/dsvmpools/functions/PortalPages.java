@@ -187,10 +187,13 @@ final class PortalPages {
     private static void events(StringBuilder body, List<PoolEvent> events) {
         body.append("<h2>Recent events</h2><ol id=\"events\">");
         for (PoolEvent event : events) {
-            body.append("<li><time datetime=\"").append(event.time()).append("\">")
+            body.append("<li data-source=\"").append(event.source()).append("\" data-kind=\"").append(event.kind())
+                    .append("\"><time datetime=\"").append(event.time()).append("\">")
                     .append(event.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append("</time> ")
-                    .append(event.status()).append(": ").append(DoorPages.escape(String.valueOf(event.reason())))
-                    .append("</li>");
+                    .append(event.status()).append(", ").append(event.source())
+                    .append(event.kind() == PoolEvent.Kind.state || event.kind() == PoolEvent.Kind.action ? ""
+                            : " (" + event.kind() + ")").append(": ")
+                    .append(DoorPages.escape(String.valueOf(event.reason()))).append("</li>");
         }
         body.append("</ol>");
     }

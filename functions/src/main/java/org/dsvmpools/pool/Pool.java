@@ -48,7 +48,8 @@ public record Pool(
 
     public static Pool accept(PoolSpec spec, Caller caller, Instant now) {
         return new Pool(spec.poolName(), spec, PoolStatus.Accepted, 1, caller.asOwner(), now, now, false,
-                List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name())), Progress.NONE);
+                List.of(new PoolEvent(now, PoolStatus.Accepted, "Pool requested by " + caller.name(),
+                        PoolEvent.Source.requester, PoolEvent.Kind.state)), Progress.NONE);
     }
 
     /**
@@ -56,8 +57,8 @@ public record Pool(
      * the old life's only when {@code keepRoster}; otherwise it begins now.
      */
     public Pool reaccept(PoolSpec newSpec, Caller caller, Instant now, boolean keepRoster) {
-        Pool moved = moveTo(PoolStatus.Accepted, "Pool requested again by " + caller.name()
-                + (keepRoster ? ", its roster kept" : ", with a roster of its own"), now);
+        Pool moved = move(PoolStatus.Accepted, "Pool requested again by " + caller.name()
+                + (keepRoster ? ", its roster kept" : ", with a roster of its own"), now, PoolEvent.Source.requester);
         return new Pool(name, newSpec, moved.status, generation + 1, caller.asOwner(), now, now, false,
                 moved.events, progress.restart(), keepRoster ? rosterSince : now);
     }
@@ -73,7 +74,8 @@ public record Pool(
      */
     public Pool requestTeardown(boolean purge, Caller caller, Instant now) {
         String reason = "Deletion requested by " + caller.name() + (purge ? ", data purge confirmed" : ", share kept");
-        Pool moved = status == PoolStatus.Deleting ? note(reason, now) : moveTo(PoolStatus.Deleting, reason, now);
+        Pool moved = status == PoolStatus.Deleting ? note(PoolEvent.Source.requester, PoolEvent.Kind.action, reason, now)
+                : move(PoolStatus.Deleting, reason, now, PoolEvent.Source.requester);
         return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purge, moved.events,
                 progress.restartTeardown(), rosterSince);
     }
@@ -87,8 +89,8 @@ public record Pool(
             throw new IllegalStateException("pool " + name + " is " + status + ", only a Failed pool is retried");
         }
         boolean teardown = progress.failure() != null && progress.failure().work() == WorkItem.Kind.teardown;
-        Pool moved = moveTo(teardown ? PoolStatus.Deleting : PoolStatus.Accepted, "Retry requested by "
-                + caller.name(), now);
+        Pool moved = move(teardown ? PoolStatus.Deleting : PoolStatus.Accepted, "Retry requested by "
+                + caller.name(), now, PoolEvent.Source.requester);
         return new Pool(name, spec, moved.status, generation + 1, owner, createdAt, now, purgeData, moved.events,
                 teardown ? progress.restartTeardown() : progress.restart(), rosterSince);
     }
@@ -98,7 +100,8 @@ public record Pool(
      * deploying; the scaler reads them on its next tick.
      */
     public Pool changeScaling(PoolSpec next, Caller caller, Instant now) {
-        Pool noted = note("Scaling rules changed by " + caller.name(), now);
+        Pool noted = note(PoolEvent.Source.requester, PoolEvent.Kind.action, "Scaling rules changed by "
+                + caller.name(), now);
         return new Pool(name, next, status, generation, owner, createdAt, now, purgeData, noted.events, progress,
                 rosterSince);
     }
@@ -110,26 +113,38 @@ public record Pool(
 
     /** The worker's progress recorded, with the status it leads to and, when that changes, an event saying why. */
     public Pool advance(PoolStatus next, Progress nextProgress, String reason, Instant now) {
-        Pool moved = next == status ? this : moveTo(next, reason, now);
+        Pool moved = next == status ? this : next == PoolStatus.Failed
+                ? withEvent(next, reason, now, PoolEvent.Source.worker, PoolEvent.Kind.failure).checkedFrom(this)
+                : move(next, reason, now, PoolEvent.Source.worker);
         return new Pool(name, spec, moved.status, generation, owner, createdAt, now, purgeData, moved.events,
                 nextProgress, rosterSince);
     }
 
     /** The same status with an event that says why something happened, e.g. a work message sent again. */
-    public Pool note(String reason, Instant now) {
-        return withEvent(status, reason, now);
+    public Pool note(PoolEvent.Source source, PoolEvent.Kind kind, String reason, Instant now) {
+        return withEvent(status, reason, now, source, kind);
     }
 
+    /** As the worker moves a pool (the API's own moves say their caller). */
     public Pool moveTo(PoolStatus next, String reason, Instant now) {
-        if (!status.canMoveTo(next)) {
-            throw new IllegalStateException("pool " + name + " cannot move from " + status + " to " + next);
-        }
-        return withEvent(next, reason, now);
+        return move(next, reason, now, PoolEvent.Source.worker);
     }
 
-    private Pool withEvent(PoolStatus next, String reason, Instant now) {
+    private Pool move(PoolStatus next, String reason, Instant now, PoolEvent.Source source) {
+        return withEvent(next, reason, now, source, PoolEvent.Kind.state).checkedFrom(this);
+    }
+
+    /** This pool, if {@code before} could move to its status; the one rule of which moves there are. */
+    private Pool checkedFrom(Pool before) {
+        if (!before.status.canMoveTo(status)) {
+            throw new IllegalStateException("pool " + name + " cannot move from " + before.status + " to " + status);
+        }
+        return this;
+    }
+
+    private Pool withEvent(PoolStatus next, String reason, Instant now, PoolEvent.Source source, PoolEvent.Kind kind) {
         List<PoolEvent> history = new ArrayList<>(events);
-        history.add(new PoolEvent(now, next, reason));
+        history.add(new PoolEvent(now, next, reason, source, kind));
         if (history.size() > MAX_EVENTS) {
             history.subList(1, history.size() - MAX_EVENTS + 1).clear();
         }

@@ -33,7 +33,9 @@ public final class PoolDocuments {
             events.addObject()
                     .put("time", event.time().toString())
                     .put("status", event.status().name())
-                    .put("reason", event.reason());
+                    .put("reason", event.reason())
+                    .put("source", event.source().name())
+                    .put("kind", event.kind().name());
         }
         return events;
     }

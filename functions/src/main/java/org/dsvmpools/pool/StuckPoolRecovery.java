@@ -65,7 +65,7 @@ public final class StuckPoolRecovery {
      */
     private Outcome resend(StoredPool stored, Instant now) {
         Pool pool = stored.pool();
-        Pool noted = pool.note("No progress for " + stuckAfter.toMinutes() + " min: work message sent again", now);
+        Pool noted = pool.note(PoolEvent.Source.recovery, PoolEvent.Kind.action, "No progress for " + stuckAfter.toMinutes() + " min: work message sent again", now);
         try {
             repository.replace(stored, noted);
         } catch (PoolRepository.StaleRecordException changedMeanwhile) {

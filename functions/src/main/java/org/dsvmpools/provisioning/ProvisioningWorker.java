@@ -13,6 +13,7 @@ import org.dsvmpools.pool.PoolEndpoints;
 import org.dsvmpools.pool.PoolFailure;
 import org.dsvmpools.pool.PoolRepository;
 import org.dsvmpools.pool.PoolResource;
+import org.dsvmpools.pool.PoolEvent;
 import org.dsvmpools.pool.PoolStatus;
 import org.dsvmpools.pool.Progress;
 import org.dsvmpools.pool.StoredPool;
@@ -180,7 +181,7 @@ public final class ProvisioningWorker {
         if (result instanceof ReconcileResult.Retry retry && progress.retries() < policy.maxRetries()) {
             int retries = progress.retries() + 1;
             Duration delay = policy.requeueDelay(policy.backoff(retry.after(), retries));
-            Pool noted = pool.note("ARM answered " + retry.code() + " for " + retry.resourceKey() + " (attempt "
+            Pool noted = pool.note(PoolEvent.Source.worker, PoolEvent.Kind.warning, "ARM answered " + retry.code() + " for " + retry.resourceKey() + " (attempt "
                     + retries + " of " + policy.maxRetries() + "); trying again in " + delay.toSeconds() + " s", now);
             return new Step(noted.advance(noted.status(), progress.with(resources, retries, null, null), null, now),
                     delay, retry.resourceKey());

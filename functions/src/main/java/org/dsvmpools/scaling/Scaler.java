@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.dsvmpools.cloud.CloudException;
 import org.dsvmpools.pool.AzureNames;
 import org.dsvmpools.pool.Pool;
+import org.dsvmpools.pool.PoolEvent;
 import org.dsvmpools.pool.PoolName;
 import org.dsvmpools.pool.PoolPage;
 import org.dsvmpools.pool.PoolRepository;
@@ -271,10 +272,12 @@ public final class Scaler {
 
     /** One event per action and warning, on the pool's history; a write lost to another writer is redone. */
     private void record(PoolName name, List<String> applied, List<String> failed, List<String> warnings) {
-        List<String> events = new ArrayList<>();
-        applied.forEach(reason -> events.add("Scaler: " + reason));
-        failed.forEach(reason -> events.add("Scaler: " + reason));
-        warnings.forEach(warning -> events.add("Scaler warning: " + warning));
+        record Entry(PoolEvent.Kind kind, String reason) {
+        }
+        List<Entry> events = new ArrayList<>();
+        applied.forEach(reason -> events.add(new Entry(PoolEvent.Kind.action, reason)));
+        failed.forEach(reason -> events.add(new Entry(PoolEvent.Kind.failure, reason)));
+        warnings.forEach(warning -> events.add(new Entry(PoolEvent.Kind.warning, warning)));
         if (events.isEmpty()) {
             return;
         }
@@ -284,8 +287,8 @@ public final class Scaler {
                     return PoolUpdate.answer(false);
                 }
                 Pool noted = found.get().pool();
-                for (String event : events) {
-                    noted = noted.note(event, clock.instant());
+                for (Entry event : events) {
+                    noted = noted.note(PoolEvent.Source.scaler, event.kind(), event.reason(), clock.instant());
                 }
                 return PoolUpdate.write(noted, written -> true);
             });

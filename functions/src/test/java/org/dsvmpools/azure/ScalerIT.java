@@ -171,8 +171,11 @@ class ScalerIT extends LocalCloudTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(powerStates(pool)).containsOnly(Map.entry("0", "deallocated"),
                         Map.entry("1", "deallocated")));
-        assertThat(repository.find(pool).orElseThrow().pool().events()).anySatisfy(event ->
-                assertThat(event.reason()).startsWith("Scaler: ").contains("deallocating [0, 1]"));
+        assertThat(repository.find(pool).orElseThrow().pool().events()).anySatisfy(event -> {
+                assertThat(event.reason()).contains("deallocating [0, 1]").doesNotStartWith("Scaler");
+                assertThat(event.source()).isEqualTo(org.dsvmpools.pool.PoolEvent.Source.scaler);
+                assertThat(event.kind()).isEqualTo(org.dsvmpools.pool.PoolEvent.Kind.action);
+            });
     }
 
     /**

@@ -37,7 +37,7 @@ class PortalTest {
     void twoPools() {
         Pool ml = Pool.accept(PoolDocumentsFixture.spec("ml-team"), OWNER, T0);
         for (int i = 0; i < 12; i++) {
-            ml = ml.note("event " + i, T0.plusSeconds(i));
+            ml = ml.note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "event " + i, T0.plusSeconds(i));
         }
         pools.create(ml);
         pools.create(Pool.accept(PoolDocumentsFixture.spec("other-team"), new Caller("someone", "s", Set.of()), T0));

@@ -94,6 +94,8 @@ class PoolsApiIT {
         assertThat(pool.path("owner").path("id").asText()).isEqualTo("function-key");
         assertThat(pool.path("events")).hasSize(1);
         assertThat(pool.path("events").get(0).path("status").asText()).isEqualTo("Accepted");
+        assertThat(pool.path("events").get(0).path("source").asText()).isEqualTo("requester");
+        assertThat(pool.path("events").get(0).path("kind").asText()).isEqualTo("state");
     }
 
     @Test

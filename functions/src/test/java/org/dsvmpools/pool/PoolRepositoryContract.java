@@ -202,11 +202,11 @@ public abstract class PoolRepositoryContract {
                 .isInstanceOf(PoolRepository.LimitsMovedException.class);
         assertThat(repository.find(second.name())).as("neither write, when one fails").isEmpty();
         StoredPool read = repository.find(first.name()).orElseThrow();
-        assertThatThrownBy(() -> repository.replace(read, first.note("raised", T0.plusSeconds(1)), seen))
+        assertThatThrownBy(() -> repository.replace(read, first.note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "raised", T0.plusSeconds(1)), seen))
                 .isInstanceOf(PoolRepository.LimitsMovedException.class);
         assertThat(repository.find(first.name()).orElseThrow().etag()).isEqualTo(read.etag());
 
-        repository.replace(read, first.note("raised", T0.plusSeconds(1)), repository.limitsVersion());
+        repository.replace(read, first.note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "raised", T0.plusSeconds(1)), repository.limitsVersion());
         assertThat(repository.find(first.name()).orElseThrow().pool().events()).hasSize(2);
         assertThat(repository.list(null, 10).pools()).as("the ledger is no pool").extracting(Pool::name)
                 .containsExactly(first.name());

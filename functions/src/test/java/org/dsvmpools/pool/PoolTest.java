@@ -105,11 +105,28 @@ class PoolTest {
                 .hasMessageContaining("Accepted").hasMessageContaining("Deleted");
     }
 
+    /** #30: who acted and what kind of entry are types; the reason says only why. */
+    @Test
+    void eachEventSaysWhoActedAndWhatKindOfEntryItIs() {
+        Pool accepted = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
+        Pool failed = accepted.moveTo(PoolStatus.Provisioning, "Provisioning started", T0)
+                .advance(PoolStatus.Failed, accepted.progress(), "QuotaExceeded", T0);
+        Pool retried = failed.retry(ALICE, T0);
+
+        assertThat(retried.events()).extracting(e -> e.source() + "/" + e.kind() + "/" + e.status())
+                .containsExactly("requester/state/Accepted", "worker/state/Provisioning", "worker/failure/Failed",
+                        "requester/state/Accepted");
+        assertThat(accepted.requestTeardown(false, ALICE, T0).requestTeardown(true, ALICE, T0).events())
+                .last().extracting(e -> e.source() + "/" + e.kind()).isEqualTo("requester/action");
+        assertThatThrownBy(() -> accepted.advance(PoolStatus.Deleted, accepted.progress(), "x", T0))
+                .as("the worker's moves keep the state machine's rules").isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void theHistoryKeepsTheFirstEventAndTheNewestOnes() {
         Pool pool = Pool.accept(PoolDocumentsFixture.spec("ml-team"), ALICE, T0);
         for (int i = 1; i <= 120; i++) {
-            pool = pool.note("note " + i, T0.plusSeconds(i));
+            pool = pool.note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "note " + i, T0.plusSeconds(i));
         }
 
         assertThat(pool.events()).hasSize(Pool.MAX_EVENTS);

@@ -28,9 +28,9 @@ class PoolUpdateTest {
             if (decisions.incrementAndGet() == 1) {
                 // Another writer notes something between this step's read and its write.
                 StoredPool current = repository.find(name).orElseThrow();
-                repository.replace(current, current.pool().note("the other writer", NOW));
+                repository.replace(current, current.pool().note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "the other writer", NOW));
             }
-            return PoolUpdate.write(found.orElseThrow().pool().note("mine", NOW), next -> "written");
+            return PoolUpdate.write(found.orElseThrow().pool().note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "mine", NOW), next -> "written");
         });
 
         assertThat(result).isEqualTo("written");
@@ -57,7 +57,7 @@ class PoolUpdateTest {
 
         assertThatThrownBy(() -> PoolUpdate.apply(repository, name, found -> {
             StoredPool current = repository.find(name).orElseThrow();
-            repository.replace(current, current.pool().note("always first", NOW));
+            repository.replace(current, current.pool().note(org.dsvmpools.pool.PoolEvent.Source.requester, org.dsvmpools.pool.PoolEvent.Kind.action, "always first", NOW));
             return PoolUpdate.write(found.orElseThrow().pool(), next -> "never");
         })).isInstanceOf(PoolRepository.StaleRecordException.class);
     }

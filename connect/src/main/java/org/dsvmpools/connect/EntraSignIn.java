@@ -66,10 +66,10 @@ final class EntraSignIn {
         }
         OIDCProviderMetadata tenant = tenant();
         if (cached.isPresent() && cached.get().refreshToken() != null) {
-            Optional<String> refreshed = redeem(tenant, new RefreshTokenGrant(new RefreshToken(
-                    cached.get().refreshToken())), true);
-            if (refreshed.isPresent()) {
-                return refreshed.get();
+            // A refused refresh token only means signing in again.
+            Redeemed refreshed = redeem(tenant, new RefreshTokenGrant(new RefreshToken(cached.get().refreshToken())));
+            if (refreshed.token() != null) {
+                return refreshed.token();
             }
         }
         return deviceCode(tenant);
@@ -104,26 +104,26 @@ final class EntraSignIn {
         long interval = Math.max(1, code.getInterval() == 0 ? 5 : code.getInterval());
         while (clock.instant().isBefore(until)) {
             pause(Duration.ofSeconds(interval));
-            Optional<String> token = redeem(tenant, new DeviceCodeGrant(code.getDeviceCode()), false);
-            if (token.isPresent()) {
+            Redeemed polled = redeem(tenant, new DeviceCodeGrant(code.getDeviceCode()));
+            if (polled.token() != null) {
                 messages.println("Signed in.");
-                return token.get();
+                return polled.token();
             }
-            if (lastError != null && lastError.equals("slow_down")) {
+            if ("slow_down".equals(polled.error().getCode())) {
                 interval += 5; // RFC 8628 section 3.5
+            } else if (!"authorization_pending".equals(polled.error().getCode())) {
+                throw new SignInException("Entra ID refused the sign-in: " + said(polled.error()));
             }
         }
         throw new SignInException("the sign-in code expired before anyone signed in with it; run the command again");
     }
 
-    private String lastError;
+    /** A grant redeemed: the access token (kept in the cache), or Entra's error. */
+    private record Redeemed(String token, ErrorObject error) {
+    }
 
-    /**
-     * @param quiet a refused refresh token only means signing in again
-     * @return the access token, or empty while the device code flow is pending (or a refresh was refused)
-     */
-    private Optional<String> redeem(OIDCProviderMetadata tenant, com.nimbusds.oauth2.sdk.AuthorizationGrant grant,
-                                    boolean quiet) throws SignInException {
+    private Redeemed redeem(OIDCProviderMetadata tenant, com.nimbusds.oauth2.sdk.AuthorizationGrant grant)
+            throws SignInException {
         TokenResponse response;
         try {
             response = TokenResponse.parse(send(new TokenRequest(tenant.getTokenEndpointURI(),
@@ -139,14 +139,10 @@ final class EntraSignIn {
             long lifetime = access.getLifetime() > 0 ? access.getLifetime() : 3600;
             cache.write(key(), new TokenCache.Entry(access.getValue(), clock.instant().plusSeconds(lifetime),
                     refresh != null ? refresh.getValue() : null));
-            return Optional.of(access.getValue());
+            return new Redeemed(access.getValue(), null);
         }
         ErrorObject error = response.toErrorResponse().getErrorObject();
-        lastError = error == null ? null : error.getCode();
-        if (quiet || "authorization_pending".equals(lastError) || "slow_down".equals(lastError)) {
-            return Optional.empty();
-        }
-        throw new SignInException("Entra ID refused the sign-in: " + said(error));
+        return new Redeemed(null, error != null ? error : new ErrorObject("unknown", "no reason given"));
     }
 
     private OIDCProviderMetadata tenant() throws SignInException {

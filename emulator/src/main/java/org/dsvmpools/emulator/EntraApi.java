@@ -280,11 +280,9 @@ final class EntraApi {
             }
         }
         if (grantType.equals(DEVICE_CODE_GRANT)) {
-            EntraDeviceCodes.Poll poll = deviceCodes.poll(body.get("device_code"), clientId,
-                    (error, description) -> oauthError(error, description.substring(0, description.indexOf(':')),
-                            description.substring(description.indexOf(':') + 2)));
+            EntraDeviceCodes.Poll poll = deviceCodes.poll(body.get("device_code"), clientId);
             if (poll.error() != null) {
-                json(exchange, 400, poll.error());
+                json(exchange, 400, oauthError(poll.error(), poll.code(), poll.message()));
                 return;
             }
             Requested requested = requested(poll.scope());
@@ -336,16 +334,15 @@ final class EntraApi {
                     + " it being revoked, a fresh auth token is needed."));
             return;
         }
-        Delegation delegation = refresh.delegation();
+        Requested requested = refresh.delegation().requested();
         if (body.containsKey("scope")) {
-            Requested asked = requested(body.get("scope"));
-            if (asked.error() != null) {
-                json(exchange, 400, asked.error());
+            requested = requested(body.get("scope"));
+            if (requested.error() != null) {
+                json(exchange, 400, requested.error());
                 return;
             }
-            delegation = new Delegation(clientId, asked, user.get());
         }
-        json(exchange, 200, delegatedTokens(host, new Delegation(clientId, delegation.requested(), user.get())));
+        json(exchange, 200, delegatedTokens(host, new Delegation(clientId, requested, user.get())));
     }
 
     /**

@@ -51,8 +51,16 @@ final class EntraDeviceCodes {
         }
     }
 
-    /** What a poll of the token endpoint finds: the user who signed in, or Entra's error. */
-    record Poll(JsonNode user, String scope, ObjectNode error) {
+    /**
+     * What a poll of the token endpoint finds: the user who signed in, or Entra's error.
+     *
+     * @param error the OAuth error ({@code authorization_pending}, ...), null on success; {@code code} and
+     *              {@code message} are Entra's AADSTS code and text for it
+     */
+    record Poll(JsonNode user, String scope, String error, String code, String message) {
+        static Poll refused(String error, String code, String message) {
+            return new Poll(null, null, error, code, message);
+        }
     }
 
     EntraDeviceCodes(Clock clock) {
@@ -86,28 +94,27 @@ final class EntraDeviceCodes {
     }
 
     /** The client's poll: the signed-in user once, or why not. */
-    Poll poll(String deviceCode, String clientId, java.util.function.BiFunction<String, String, ObjectNode> error) {
+    Poll poll(String deviceCode, String clientId) {
         Pending pending = byDeviceCode.get(deviceCode == null ? "" : deviceCode);
         if (pending == null || !pending.clientId.equalsIgnoreCase(clientId)) {
-            return new Poll(null, null, error.apply("bad_verification_code", "AADSTS70018: Invalid verification"
-                    + " code due to User typing in wrong user code for device code flow."));
+            return Poll.refused("bad_verification_code", "AADSTS70018", "Invalid verification code due to User"
+                    + " typing in wrong user code for device code flow.");
         }
         if (expired(pending)) {
-            return new Poll(null, null, error.apply("expired_token", "AADSTS70019: Verification code expired."));
+            return Poll.refused("expired_token", "AADSTS70019", "Verification code expired.");
         }
         synchronized (pending) {
             if (pending.user == null) {
-                return new Poll(null, null, error.apply("authorization_pending", "AADSTS70016: OAuth 2.0 device"
-                        + " flow error. Authorization is pending. Continue polling."));
+                return Poll.refused("authorization_pending", "AADSTS70016", "OAuth 2.0 device flow error."
+                        + " Authorization is pending. Continue polling.");
             }
             if (pending.redeemed) {
-                return new Poll(null, null, error.apply("invalid_grant", "AADSTS54005: OAuth2 Authorization code"
-                        + " was already redeemed, please retry with a new valid code or use an existing refresh"
-                        + " token."));
+                return Poll.refused("invalid_grant", "AADSTS54005", "OAuth2 Authorization code was already"
+                        + " redeemed, please retry with a new valid code or use an existing refresh token.");
             }
             pending.redeemed = true;
             byUserCode.remove(pending.userCode);
-            return new Poll(pending.user, pending.scope, null);
+            return new Poll(pending.user, pending.scope, null, null, null);
         }
     }
 

@@ -32,12 +32,6 @@ public final class Portal {
     /** What the portal counts beside the records: sessions, instance-hours, prices, and the week's start. */
     public record Figures(DoorPorts.UserSessions sessions, DoorPorts.PoolHours hours, DoorPorts.ComputePrices prices,
                           java.time.Clock clock) {
-        /** Nothing counted: no sessions, no hours. */
-        public static Figures none(java.time.Clock clock) {
-            return new Figures((pool, user, from) -> new DoorPorts.UserSessions.Summary(0, java.time.Duration.ZERO),
-                    pool -> Optional.empty(), (region, size) -> new DoorPorts.ComputePrices.Priced(null, null,
-                    "no price list"), clock);
-        }
     }
 
     public Portal(PoolRepository pools, DoorPorts.Rosters rosters, DoorPorts.PoolActivity activity,

@@ -67,10 +67,6 @@ public record Adapters(PoolRepository repository, WorkQueue queue, Supplier<Clou
      */
     public record FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant,
                                     SessionLog usage, DoorPorts.ComputePrices prices) {
-        public FrontDoorAdapters(DoorSessions sessions, DoorPorts.WakeLedger ledger, IdentityProvider tenant) {
-            this(sessions, ledger, tenant, SessionLog.NONE, (region, size) -> new DoorPorts.ComputePrices.Priced(
-                    null, null, "no price list"));
-        }
     }
 
     /** Each pool user's sessions, begun and ended, for the portal. */

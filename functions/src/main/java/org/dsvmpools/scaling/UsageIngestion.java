@@ -101,16 +101,14 @@ public final class UsageIngestion {
         }
         UsageReport report = received.report();
         UsageReport previous = reports.record(received.pool(), report).orElse(null);
-        if (sessions != SessionLog.NONE) {
-            for (SessionChanges.Change change : SessionChanges.between(previous, report)) {
-                if (org.dsvmpools.pool.LinuxUserName.problem(change.user()).isPresent()) {
-                    continue; // not a name a pool's user can have: the agent saw a system account
-                }
-                if (change.began()) {
-                    sessions.began(received.pool(), change.user(), report.instanceId(), change.at());
-                } else {
-                    sessions.ended(received.pool(), change.user(), report.instanceId(), change.at());
-                }
+        for (SessionChanges.Change change : SessionChanges.between(previous, report)) {
+            if (org.dsvmpools.pool.LinuxUserName.problem(change.user()).isPresent()) {
+                continue; // not a name a pool's user can have: the agent saw a system account
+            }
+            if (change.began()) {
+                sessions.began(received.pool(), change.user(), report.instanceId(), change.at());
+            } else {
+                sessions.ended(received.pool(), change.user(), report.instanceId(), change.at());
             }
         }
         return new Outcome.Stored();
